@@ -1,0 +1,67 @@
+"""Every issue code the pipeline writes, what it means and what to do about it.
+
+This registry is the single list: the ``issues`` Parquet's accepted codes, the
+dbt ``accepted_values`` test (via the ``issue_codes`` seed) and the README
+table are all generated from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IssueCode:
+    code: str
+    severity: str  # "error" (file quarantined) | "warning" (figures kept, read with care) | "info"
+    quarantines: bool
+    meaning: str
+    action: str
+
+
+ISSUE_CODES: tuple[IssueCode, ...] = (
+    # A file that is not parsed: it appears in ``reports`` as quarantined with this code.
+    IssueCode("empty_file", "error", True, "The file has no bytes or only white space.",
+              "Re-crawl the page; the download was empty."),
+    IssueCode("too_large", "error", True, "The file is larger than OGI_MAX_FILE_MB (default 50).",
+              "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is."),
+    IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
+              "Find the report's text or HTML version; convert office files to text first."),
+    IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
+              "Re-crawl with the page's declared charset; look at the file with `ogi parse`."),
+    IssueCode("not_a_report", "error", True,
+              "The text decodes but holds no figure, no year and no organ of an OGI annual report.",
+              "Remove it from the crawl or fix the crawler's link selection."),
+    IssueCode("duplicate_content", "error", True,
+              "The same bytes as another file (same report_id); only the first path in sorted order is parsed.",
+              "Nothing: the report is in the warehouse once. Delete the copy to silence this."),
+    IssueCode("parse_error", "error", True, "The parser raised on this file (a bug): the message holds the exception.",
+              "Report it with the file; the rest of the run is unaffected."),
+    # Problems inside a parsed report: its figures are kept.
+    IssueCode("duplicate_report", "warning", False,
+              "Another file with different content claims the same organ and year; both are kept.",
+              "Decide which is the report (a revision, a mirror, a mis-named page) and record it in a correction."),
+    IssueCode("incomplete", "warning", False,
+              "The page stops inside a table, or a table of the national format is missing: the visible figures are kept.",
+              "Look for a complete copy of the report (PDF attachment, another mirror)."),
+    IssueCode("identity_failed", "warning", False,
+              "A 勾稽关系 of REPORTS.md does not hold; the figures are kept as printed.",
+              "Check the report by eye (snippets in `values`); record a correction if the parse, not the report, is wrong."),
+    IssueCode("row_cell_count_mismatch", "warning", False,
+              "A table row has fewer figures than columns and the page is not cut there: the figures cannot be placed and are not kept.",
+              "Read the row in the snippet and record its figures as corrections."),
+    IssueCode("row_extra_cells", "warning", False,
+              "A table row has more figures than columns: the first ones were taken.",
+              "Check the row in the snippet; the layout of the page may be shifted."),
+    IssueCode("no_report_year", "warning", False, "No year covered could be read: the report is parsed but has no year.",
+              "Record the year as a correction."),
+    IssueCode("no_agency_name", "warning", False, "The reporting organ could not be read from the text.",
+              "Record the organ as a correction; the crawl's metadata may know it."),
+)
+
+BY_CODE: dict[str, IssueCode] = {code.code: code for code in ISSUE_CODES}
+SEVERITIES = ("error", "warning", "info")
+
+
+def severity(code: str) -> str:
+    return BY_CODE[code].severity

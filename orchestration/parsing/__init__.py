@@ -1,0 +1,77 @@
+"""The report parser: bytes of one raw file in, metadata, figures and issues out.
+
+Pure functions with no I/O beyond their arguments, so the parse stage can run
+them in worker processes and tests can call them on strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+
+from .decode import decode
+from .model import Issue, ParseResult, ReportMetadata, Value
+from .report import parse_text
+
+PARSER_VERSION = "1.0.0"
+
+
+@dataclass
+class FileParse:
+    """Everything known about one raw file after parsing."""
+
+    source_path: str
+    report_id: str
+    content_sha256: str
+    file_size: int
+    encoding: str | None
+    status: str  # "parsed" | "quarantined"
+    quarantine_code: str | None = None
+    quarantine_reason: str | None = None
+    result: ParseResult | None = None
+    issues: list[Issue] = field(default_factory=list)  # file-level issues (quarantine, duplicates)
+    text: str | None = None
+
+    @property
+    def all_issues(self) -> list[Issue]:
+        return [*self.issues, *(self.result.issues if self.result else [])]
+
+
+def content_id(data: bytes) -> tuple[str, str]:
+    digest = hashlib.sha256(data).hexdigest()
+    return digest[:16], digest
+
+
+def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_bytes: int | None = None) -> FileParse:
+    """Parse one file's bytes. Never raises: a failure is a quarantine with a code."""
+    report_id, digest = content_id(data)
+    parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
+    if max_bytes is not None and len(data) > max_bytes:
+        return _quarantine(parse, "too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
+    decoded = decode(data)
+    parse.encoding = decoded.encoding
+    if decoded.problem:
+        return _quarantine(parse, decoded.problem, decoded.detail)
+    parse.text = decoded.text
+    try:
+        parse.result = parse_text(decoded.text, max_year or date.today().year)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop a run
+        detail = "".join(traceback.format_exception_only(error)).strip()
+        return _quarantine(parse, "parse_error", detail)
+    if not parse.result.is_report:
+        parse.result = None
+        return _quarantine(parse, "not_a_report", "no figure, year or organ of an OGI annual report found")
+    return parse
+
+
+def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
+    parse.status = "quarantined"
+    parse.quarantine_code = code
+    parse.quarantine_reason = reason
+    parse.issues.append(Issue(code, reason))
+    return parse
+
+
+__all__ = ["FileParse", "Issue", "PARSER_VERSION", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]

@@ -1,0 +1,63 @@
+"""From the bytes of a raw file to text, or to the reason it cannot be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import charset_normalizer
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Share of characters that may be control or replacement characters before the
+# decoded text is taken to be garbage.
+_MAX_GARBAGE_SHARE = 0.02
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str | None
+    encoding: str | None
+    problem: str | None = None  # an issue code when the bytes cannot be used
+    detail: str = ""
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a report's bytes; UTF-8 first (most pages), then a detected encoding."""
+    if not data.strip():
+        return Decoded(None, None, "empty_file", "the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="replace"), encoding)
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096] and not _looks_like_utf16(data):
+        return Decoded(None, None, "binary_file", "NUL bytes in the first 4 KiB")
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return Decoded(None, None, "undecodable", "no encoding fits the bytes")
+    encoding = best.encoding
+    # GB2312 and GBK are subsets of GB18030: decode with the superset so rare
+    # characters a page uses do not fail.
+    if encoding in ("gb2312", "gbk"):
+        encoding = "gb18030"
+    return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+
+
+def _checked(text: str, encoding: str) -> Decoded:
+    if not text.strip():
+        return Decoded(None, encoding, "empty_file", "only white space once decoded")
+    garbage = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f\v"))
+    if garbage > _MAX_GARBAGE_SHARE * len(text):
+        return Decoded(None, encoding, "binary_file" if "\x00" in text else "undecodable",
+                       f"{garbage} of {len(text)} characters are control or replacement characters as {encoding}")
+    return Decoded(text.lstrip("\ufeff"), encoding)

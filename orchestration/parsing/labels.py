@@ -1,0 +1,412 @@
+"""The label tables: every printed label the parser knows, and what it means.
+
+This module is data. Each row label maps to the contract's vocabulary
+(../shared/spec/CONTRACT.md): a ``section`` (which mart the figure feeds), an
+``item`` and the row's dimensions. Patterns are matched on ``label_key`` form
+(no numbering, spaces or quotes); a pattern matches a label that starts with it,
+or a label cut short that is a long enough prefix of it. A pattern starting with
+"=" must match exactly.
+
+The vocabulary seed of the dbt project is generated from these tables
+(``orchestration.vocabulary``), so a code used here is a code analysts can look up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    """A row of a table: its printed label(s) and what its figures are.
+
+    ``section`` None marks a heading row: it carries no figure but bounds the
+    rows around it.
+    """
+
+    patterns: tuple[str, ...]
+    section: str | None = None
+    item: str | None = None
+    dims: tuple[tuple[str, str], ...] = ()
+    unit: str | None = None
+
+    @property
+    def chinese(self) -> str:
+        return self.patterns[0].lstrip("=")
+
+    @property
+    def is_heading(self) -> bool:
+        return self.section is None
+
+
+def heading(*patterns: str) -> RowLabel:
+    return RowLabel(patterns)
+
+
+def _request(item: str, *patterns: str, channel: str = "all") -> RowLabel:
+    return RowLabel(patterns, "requests", item, (("applicant_type", "total"), ("channel", channel)), "件")
+
+
+def _disclosure(category: str, measure: str, unit: str, *patterns: str) -> RowLabel:
+    return RowLabel(patterns, "proactive", "disclosure", (("category", category), ("measure", measure)), unit)
+
+
+def _appeal(proceeding: str, outcome: str, *patterns: str) -> RowLabel:
+    return RowLabel(patterns, "appeals", "cases", (("proceeding", proceeding), ("outcome", outcome)), "件")
+
+
+def _other(section: str, item: str, unit: str, *patterns: str) -> RowLabel:
+    return RowLabel(patterns, section, item, (), unit)
+
+
+# 政府信息公开情况统计表, the 2008-2018 statistical table (2014-2018 national form
+# plus the Zhejiang 申请类型数 block). Order matters: labels repeat between blocks
+# (四、行政复议 and 五、行政诉讼 both have 被依法纠错数) and are matched forwards.
+REQUEST_TOPICS: tuple[tuple[str, str], ...] = (
+    ("budget_final_accounts", "财政预决算"),
+    ("expropriation_compensation", "征收补偿"),
+    ("planning", "规划计划"),
+    ("major_construction_projects", "重大建设项目审批及实施"),
+    ("business_administration", "工商管理"),
+    ("food_and_drugs", "食品药品"),
+    ("environmental_protection", "环境保护"),
+    ("public_resources", "公共资源监管"),
+    ("employment_social_security", "劳动就业及社会保障"),
+    ("social_assistance_poverty", "社会救助及扶贫"),
+    ("health_family_planning", "医疗卫生及计生"),
+    ("education", "教育信息"),
+    ("statistics", "统计信息"),
+    ("administrative_penalty", "行政处罚"),
+    ("personnel", "人事信息"),
+    ("prices_fees", "价格收费"),
+    ("enterprise_credit", "企业信用"),
+    ("other", "其它"),
+)
+
+STAT_TABLE_ROWS: tuple[RowLabel, ...] = (
+    heading("主动公开情况"),
+    _disclosure("proactive_information", "items", "条", "主动公开政府信息数", "主动公开政府信息条数"),
+    _disclosure("normative_document", "published", "条", "主动公开规范性文件数", "主动公开规范性文件"),
+    _disclosure("normative_document", "issued", "件", "制发规范性文件总数", "制发规范性文件"),
+    heading("通过不同渠道和方式公开政府信息"),
+    _disclosure("proactive_information", "via_gazette", "条", "政府公报公开政府信息数", "政府公报公开"),
+    _disclosure("proactive_information", "via_website", "条", "政府网站公开政府信息数", "政府网站公开"),
+    _disclosure("proactive_information", "via_weibo", "条", "政务微博公开政府信息数", "政务微博公开"),
+    _disclosure("proactive_information", "via_wechat", "条", "政务微信公开政府信息数", "政务微信公开"),
+    _disclosure("proactive_information", "via_other", "条", "其他方式公开政府信息数", "其他方式公开"),
+    heading("回应解读情况"),
+    _other("responses", "hot_topic_responses", "次", "回应公众关注热点或重大舆情数", "回应公众关注热点"),
+    heading("通过不同渠道和方式回应解读"),
+    _other("responses", "press_conferences", "次", "参加或举办新闻发布会总次数", "举办新闻发布会", "新闻发布会总次数"),
+    _other("responses", "press_conferences_with_leader", "次", "主要负责同志参加新闻发布会次数"),
+    _other("responses", "online_interviews", "次", "政府网站在线访谈次数"),
+    _other("responses", "online_interviews_with_leader", "次", "主要负责同志参加政府网站在线访谈次数"),
+    _other("responses", "policy_interpretations", "篇", "政策解读稿件发布数"),
+    _other("responses", "social_media_responses", "次", "微博微信回应事件数"),
+    _other("responses", "other_responses", "次", "其他方式回应事件数"),
+    heading("依申请公开情况"),
+    _request("new_received", "收到申请数"),
+    _request("new_received", "当面申请数", channel="in_person"),
+    _request("new_received", "传真申请数", channel="fax"),
+    _request("new_received", "网络申请数", channel="online"),
+    _request("new_received", "信函申请数", channel="mail"),
+    _request("completed", "申请办结数"),
+    _request("completed_on_time", "按时办结数"),
+    _request("completed_extended", "延期办结数"),
+    _request("answered", "申请答复数"),
+    _request("answered_already_public", "属于已主动公开范围数"),
+    _request("granted", "同意公开答复数"),
+    _request("partially_granted", "同意部分公开答复数"),
+    _request("denied", "不同意公开答复数"),
+    _request("denied_state_secret", "涉及国家秘密"),
+    _request("denied_commercial_secret", "涉及商业秘密"),
+    _request("denied_personal_privacy", "涉及个人隐私"),
+    _request("denied_security_stability", "危及国家安全、公共安全、经济安全和社会稳定"),
+    _request("denied_not_government_information", "不是《条例》所指政府信息", "不是条例所指政府信息"),
+    _request("denied_other_legal", "法律法规规定的其他情形"),
+    _request("not_this_agency", "不属于本行政机关公开数", "不属于本行政机关公开"),
+    _request("information_not_exist", "申请信息不存在数", "申请信息不存在"),
+    _request("told_to_amend", "告知作出更改补充数", "告知作出更改补充"),
+    _request("told_other_channel", "告知通过其他途径办理数", "告知通过其他途径办理"),
+    RowLabel(("申请类型数",), "request_topics", "requests_by_topic", (("category", "all"),), "件"),
+    *(
+        RowLabel((label,), "request_topics", "requests_by_topic", (("category", code),), "件")
+        for code, label in REQUEST_TOPICS
+    ),
+    _appeal("administrative_review", "total", "行政复议数量"),
+    _appeal("administrative_review", "upheld", "维持具体行政行为数"),
+    _appeal("administrative_review", "corrected", "被依法纠错数"),
+    _appeal("administrative_review", "other", "其他情形数"),
+    _appeal("litigation", "total", "行政诉讼数量"),
+    _appeal("litigation", "upheld", "维持具体行政行为或者驳回原告诉讼请求数", "维持具体行政行为或者驳回"),
+    _appeal("litigation", "corrected", "被依法纠错数"),
+    _appeal("litigation", "other", "其他情形数"),
+    _other("complaints", "complaints", "件", "举报投诉数量"),
+    _other("fees", "fees_collected", "万元", "依申请公开信息收取的费用", "依申请公开收取的费用"),
+    heading("机构建设和保障经费情况"),
+    _other("organization", "dedicated_units", "个", "政府信息公开工作专门机构数"),
+    _other("organization", "reading_points", "个", "设置政府信息公开查阅点数"),
+    _other("organization", "staff", "人", "从事政府信息公开工作人员数"),
+    _other("organization", "staff_full_time", "人", "专职人员数"),
+    _other("organization", "staff_part_time", "人", "兼职人员数"),
+    _other("organization", "dedicated_funds", "万元", "政府信息公开专项经费"),
+    heading("政府信息公开会议和培训情况"),
+    _other("meetings", "meetings", "次", "召开政府信息公开工作会议或专题会议数"),
+    _other("meetings", "training_sessions", "次", "举办各类培训班数"),
+    _other("meetings", "trainees", "人次", "接受培训人员数"),
+)
+
+# Labels that open the statistical table; the table is only taken as present
+# when enough of its rows are found after one of these or on their own.
+STAT_TABLE_MIN_ROWS = 5
+
+# ------------------------------------------------------------ 2019 / 2021 table 三
+
+TABLE3_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("natural_person", "自然人"),
+    ("commercial_enterprise", "商业企业"),
+    ("research_institution", "科研机构"),
+    ("social_welfare_org", "社会公益组织"),
+    ("legal_service_org", "法律服务机构"),
+    ("other_org", "其他"),
+    ("total", "总计"),
+)
+
+
+def _t3(item: str, *patterns: str) -> RowLabel:
+    return RowLabel(patterns, "requests", item, (("channel", "all"),), "件")
+
+
+TABLE3_ROWS: tuple[RowLabel, ...] = (
+    _t3("new_received", "本年新收政府信息公开申请数量", "本年新收"),
+    _t3("carried_over", "上年结转政府信息公开申请数量", "上年结转"),
+    heading("本年度办理结果"),
+    _t3("granted", "予以公开"),
+    _t3("partially_granted", "部分公开"),
+    heading("=不予公开"),
+    _t3("denied_state_secret", "属于国家秘密"),
+    _t3("denied_prohibited_by_law", "其他法律行政法规禁止公开"),
+    _t3("denied_security_stability", "危及“三安全一稳定”", "危及三安全"),
+    _t3("denied_third_party_rights", "保护第三方合法权益"),
+    _t3("denied_internal_affairs", "属于三类内部事务信息"),
+    _t3("denied_process_information", "属于四类过程性信息"),
+    _t3("denied_enforcement_case_file", "属于行政执法案卷"),
+    _t3("denied_administrative_query", "属于行政查询事项"),
+    heading("=无法提供"),
+    _t3("unavailable_not_held", "本机关不掌握相关政府信息"),
+    _t3("unavailable_needs_creation", "没有现成信息需要另行制作"),
+    _t3("unavailable_unclear", "补正后申请内容仍不明确"),
+    heading("=不予处理"),
+    _t3("not_processed_complaint", "信访举报投诉类申请"),
+    _t3("not_processed_duplicate", "重复申请"),
+    _t3("not_processed_publication", "要求提供公开出版物"),
+    _t3("not_processed_excessive", "无正当理由大量反复申请"),
+    _t3("not_processed_confirmation", "要求行政机关确认或重新出具已获取信息"),
+    _t3("other_handling", "=其他处理"),
+    _t3("other_no_correction", "申请人无正当理由逾期不补正"),
+    _t3("other_unpaid_fee", "申请人逾期未按收费通知要求缴纳费用"),
+    _t3("other_misc", "=其他"),
+    _t3("total_processed", "=总计"),
+    _t3("carried_forward", "结转下年度继续办理", "结转下年度"),
+)
+
+# Rows only the 2021 layout has: (六)其他处理 split in three.
+TABLE3_ROWS_2021_ONLY = frozenset({"other_no_correction", "other_unpaid_fee", "other_misc"})
+TABLE3_ROWS_2019_ONLY = frozenset({"other_handling"})
+
+# A table 三 is recognised by its first rows.
+TABLE3_MIN_ROWS = 2
+
+# ------------------------------------------------------------ 2019 / 2021 table 二
+
+
+@dataclass(frozen=True)
+class Table2Block:
+    """One block of table 二 (an item of 第二十条): its rows and, per layout, its
+    columns as (header keyword, measure, unit)."""
+
+    article_item: str  # 一 / 五 / 六 / 八 / 九
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (category, label patterns)
+    layouts: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
+
+
+_DECISION_COLUMNS_2019 = (("上一年项目数量", "prior_year_items", "项"), ("本年增/减", "change", "项"), ("处理决定数量", "decisions", "件"))
+_DECISION_COLUMNS_2021 = (("本年处理决定数量", "decisions", "件"),)
+
+TABLE2_BLOCKS: tuple[Table2Block, ...] = (
+    Table2Block(
+        "一",
+        (("regulation", ("规章",)), ("normative_document", ("规范性文件", "行政规范性文件"))),
+        {
+            "t2019": (("本年新制作数量", "newly_made", "件"), ("本年新公开数量", "newly_published", "件"), ("对外公开总数量", "total_published", "件")),
+            "t2021": (("本年制发件数", "issued", "件"), ("本年废止件数", "repealed", "件"), ("现行有效件数", "in_force", "件")),
+        },
+    ),
+    Table2Block(
+        "五",
+        (("administrative_license", ("行政许可",)), ("other_management_service", ("其他对外管理服务事项",))),
+        {"t2019": _DECISION_COLUMNS_2019, "t2021": _DECISION_COLUMNS_2021},
+    ),
+    Table2Block(
+        "六",
+        (("administrative_penalty", ("行政处罚",)), ("administrative_coercion", ("行政强制",))),
+        {"t2019": _DECISION_COLUMNS_2019, "t2021": _DECISION_COLUMNS_2021},
+    ),
+    Table2Block(
+        "八",
+        (("administrative_fee", ("行政事业性收费",)),),
+        {
+            "t2019": (("上一年项目数量", "prior_year_items", "项"), ("本年增/减", "change", "项")),
+            "t2021": (("本年收费金额", "fee_amount", "万元"),),
+        },
+    ),
+    Table2Block(
+        "九",
+        (("centralized_procurement", ("政府集中采购",)),),
+        {"t2019": (("采购项目数量", "procurement_projects", "项"), ("采购总金额", "procurement_amount", "万元"))},
+    ),
+)
+
+# Rows the 2021 table 二 dropped.
+TABLE2_ROWS_2019_ONLY = frozenset({"other_management_service"})
+
+# Header fragments that tell the layouts of table 二 apart when the header is cut
+# into pieces ("本年新" / "制作数量"): the shortest distinctive stem of each column.
+TABLE2_HEADER_STEMS: dict[str, str] = {
+    "newly_made": "新制作",
+    "newly_published": "新公开",
+    "total_published": "公开总数",
+    "issued": "制发",
+    "repealed": "废止",
+    "in_force": "现行有效",
+    "prior_year_items": "上一年",
+    "change": "增/减",
+    "decisions": "处理决定",
+    "fee_amount": "收费金额",
+    "procurement_projects": "采购项目",
+    "procurement_amount": "采购总金额",
+}
+
+# ------------------------------------------------------------ 2019 / 2021 table 四
+
+TABLE4_PROCEEDINGS: tuple[tuple[str, str], ...] = (
+    ("administrative_review", "行政复议"),
+    ("litigation_direct", "未经复议直接起诉"),
+    ("litigation_after_review", "复议后起诉"),
+)
+TABLE4_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+)
+TABLE4_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (proceeding, outcome) for proceeding, _ in TABLE4_PROCEEDINGS for outcome, _ in TABLE4_OUTCOMES
+)
+
+# ------------------------------------------------------------- sections and units
+
+SECTIONS: dict[str, str] = {
+    "proactive": "主动公开 proactive disclosure (table 二, stat table 一, prose)",
+    "requests": "依申请公开 applications (table 三, stat table 三, prose)",
+    "appeals": "行政复议、行政诉讼 reviews and lawsuits (table 四, stat table 四/五, prose)",
+    "responses": "回应解读 responses to public concern (stat table 二)",
+    "request_topics": "申请类型数 applications by topic (local stat forms, e.g. Zhejiang)",
+    "complaints": "举报投诉数量 complaints (stat table 六)",
+    "fees": "依申请公开信息收取的费用 fees collected (stat table 七, 万元)",
+    "organization": "机构建设和保障经费 organisation and funding (stat table 八)",
+    "meetings": "会议和培训 meetings and training (stat table 九)",
+    "local": "rows a local form adds that no national form has (label kept verbatim)",
+}
+
+MARTS_BY_SECTION: dict[str, str] = {
+    "requests": "fct_requests",
+    "appeals": "fct_appeals",
+    "proactive": "fct_disclosures",
+}
+
+# ---------------------------------------------------------------- metadata phrases
+
+# What an organ's name ends with; a candidate name that does not is not taken.
+AGENCY_SUFFIX = (
+    r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|委员会"
+    r"|街道办事处|办事处|街道|分局|局|厅|委|办|中心|署|院|所|站|队|海关|镇|乡|苏木|集团|馆|处|会|部|社|旗|县|区|市|州|盟)"
+)
+_AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>]{2,40}?)"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_REPORT = r"\s*年?度?\s*(?:海关)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"
+
+# Phrases naming the organ and the year covered, most trusted first. The title
+# wins over a stated statistical period (REPORTS.md: "the title wins").
+AGENCY_YEAR_PHRASES: tuple[tuple[str, str], ...] = (
+    ("title", rf"(?m)^(?:[^\n]{{0,12}}?(?:\s-\s|>|\|))?\s*{_AGENCY}\s*{_YEAR}{_REPORT}"),
+    ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}"),
+    ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况"),
+    ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)"),
+    ("year_then_agency", rf"{_YEAR}\s*年度?\s*{_AGENCY}的?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"),
+    ("compiled_by_self", rf"{_AGENCY}编制(?:了)?\s*{_YEAR}\s*年"),
+    ("stat_table_unit", rf"填报单位(?:\(盖章\))?\s*:\s*{_AGENCY}(?=\s|\||$)"),
+    ("stat_table_title", rf"(?m)^\s*{_AGENCY}(?:政府)?信息公开情况统计表"),
+    ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)"),
+    ("publisher", rf"发布机构\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)"),
+)
+
+YEAR_PHRASES: tuple[tuple[str, str], ...] = (
+    ("title", rf"{_YEAR}{_REPORT}"),
+    ("stat_table_year", rf"\(\s*{_YEAR}\s*年度\s*\)"),
+    ("period", rf"(?:统计期限|统计时限|统计期间|统计时间|起止时间|时间期限|期限|时限)[^。]{{0,12}}?{_YEAR}\s*年\s*1\s*月\s*1\s*日"),
+    ("period_end", rf"至\s*{_YEAR}\s*年\s*12\s*月\s*31\s*日"),
+)
+
+# Labelled dates of the page header, most trusted first.
+DATE_LABELS: tuple[str, ...] = ("发布日期", "发布时间", "成文日期", "印发日期", "日期", "时间")
+DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
+
+# ---------------------------------------------------------------- prose phrases
+
+# A number in a sentence: digits or Chinese numerals, possibly "余" (approximate)
+# and "万" (ten thousand).
+PROSE_NUMBER = r"(?P<number>\d[\d,]*|[零〇一二两三四五六七八九十百千]+)\s*(?P<approx>余|多)?\s*(?P<wan>万)?\s*(?P<approx2>余|多)?"
+
+# 主动公开: proactive disclosures stated in prose. ``strong`` phrases name 主动公开.
+PROACTIVE_PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        "strong",
+        r"主动公开(?:了)?(?:[^\d,。;:()]{0,10}?)(?:政府|政务|海关政府)?信息(?:的|共|总数|总量|数量)?(?:为|达)?\s*"
+        + PROSE_NUMBER
+        + r"\s*(?:条|件|项|篇)",
+    ),
+    (
+        "weak",
+        r"(?<!累计网上)公开(?:了)?(?:各类|各种)?(?:政府|政务)信息(?:的|共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)",
+    ),
+    ("weak", r"公开各类信息(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)"),
+)
+# Markers that a proactive figure is cumulative over years, not the year's own.
+CUMULATIVE_STRONG = r"(?:历年累计|累计至今|截至目前累计|截止目前累计|截至\d{4}年[^,。]{0,10}累计|截止\d{4}年[^,。]{0,10}累计|自\d{4}年[^,。]{0,10}累计)"
+CUMULATIVE_WEAK = r"累计"
+# A yearly figure stated beside a cumulative one: "(其中2017年1-12月主动公开政府信息67条)".
+YEARLY_BESIDE_CUMULATIVE = r"其中\s*\d{4}\s*年[^,。()]{0,12}?(?:新增)?(?:主动)?公开(?:政府)?信息\s*" + PROSE_NUMBER + r"\s*条"
+
+# 依申请公开: applications received, stated in prose.
+REQUESTS_NONE = (
+    r"(?:未|没有|无)(?:收到|接到|受理|发生|有)[^。;,]{0,30}?(?:申请|请求)"
+)
+REQUESTS_COUNT: tuple[str, ...] = (
+    r"(?:收到|受理|接到|接收)(?:并按时办结|答复)?[^。;,\d]{0,16}?(?:申请|依申请公开|公开申请)(?:办理事项|事项)?(?:共)?\s*"
+    + PROSE_NUMBER
+    + r"\s*(?:件|条|个|次|份|宗)",
+    r"(?:收到|受理|接到)(?:并按时办结)?[^。;,\d]{0,6}?" + PROSE_NUMBER + r"\s*(?:件|条|个|份)[^。;,\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请",
+)
+# Words that make a negated clause about appeals, not about applications.
+APPEAL_WORDS = r"复议|诉讼"
+REQUESTS_ALL_NATURAL_PERSONS = r"全部(?:属|为|是)自然人申请"
+CARRIED_FORWARD_PROSE = r"结转(?:下年度|至下年度|到下年度)(?:继续)?办理\s*" + PROSE_NUMBER + r"\s*件"
+
+# 行政复议 / 行政诉讼 stated in prose.
+NEGATION = r"(?:未|没有|无)"
+REVIEW_COUNT = r"行政复议(?:案件|申请)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"
+LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"

@@ -1,0 +1,91 @@
+"""The report's metadata: the organ, the year covered and the date published."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from functools import lru_cache
+
+from . import labels
+
+# The page header (breadcrumbs, 索引号 / 发布日期 tables) sits in the first lines.
+_HEADER_CHARS = 1500
+_STANDALONE_DATE = re.compile(r"(?m)^[ \t|]*" + labels.DATE + r"\s*日[ \t|]*$")
+_ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年")
+_NOT_AN_AGENCY_START = ("我", "本", "各", "全", "关于", "以下", "对", "在", "为", "将", "由", "根据", "现", "年度")
+_NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求")
+FIRST_REPORT_YEAR = 2007  # the 条例 took effect on 2008-05-01; the first reports cover 2007/2008
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def agency_name(text: str) -> tuple[str | None, str | None]:
+    """The organ as it names itself, and which phrase said so."""
+    suffix = re.compile(labels.AGENCY_SUFFIX + r"$")
+    for source, pattern in labels.AGENCY_YEAR_PHRASES:
+        for match in _compiled(pattern).finditer(text):
+            name = re.sub(r"\s+", "", match["agency"])
+            name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
+            # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
+            name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
+            if (
+                len(name) < 2
+                or name.startswith(_NOT_AN_AGENCY_START)
+                or any(word in name for word in _NOT_IN_AN_AGENCY)
+                or not suffix.search(name)
+            ):
+                continue
+            return name, source
+    return None, None
+
+
+def report_year(text: str, max_year: int) -> tuple[int | None, str | None]:
+    """The year the report covers: the title's year first, then a stated period,
+    then the year the text mentions most."""
+    for source, pattern in labels.YEAR_PHRASES:
+        for match in _compiled(pattern).finditer(text):
+            year = int(match["year"])
+            if FIRST_REPORT_YEAR <= year <= max_year:
+                return year, source
+    counts = Counter(int(y) for y in _ANY_YEAR.findall(text) if FIRST_REPORT_YEAR <= int(y) <= max_year)
+    if counts:
+        year, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
+        return year, "most_mentioned"
+    return None, None
+
+
+def published_date(text: str, year: int | None) -> tuple[str | None, str | None]:
+    """The publication date: a labelled header date, a bare date in the header,
+    or the date under the signature."""
+    header = text[:_HEADER_CHARS]
+    for label in labels.DATE_LABELS:
+        for match in _compiled(label + r"\s*[:]?\s*\|?\s*" + labels.DATE).finditer(header):
+            found = _valid_date(match, year)
+            if found:
+                return found, label
+    for match in _ISO_DATE.finditer(header[:600]):
+        found = _valid_date(match, year)
+        if found:
+            return found, "header_date"
+    for match in _STANDALONE_DATE.finditer(text):
+        found = _valid_date(match, year)
+        if found:
+            return found, "signature"
+    return None, None
+
+
+def _valid_date(match: re.Match[str], year: int | None) -> str | None:
+    try:
+        found = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    # A report is published after the year it covers; pages are sometimes
+    # re-posted years later, but never before.
+    if year is not None and not (year <= found.year <= year + 6):
+        return None
+    return found.isoformat()

@@ -1,0 +1,59 @@
+"""What parsing one report yields: its metadata, its figures and its issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Dimensions a figure may carry, in the order of the ``values`` Parquet columns.
+DIMENSIONS: tuple[str, ...] = ("applicant_type", "channel", "proceeding", "outcome", "category", "measure")
+
+
+@dataclass(slots=True)
+class Value:
+    """One figure found in a report, with where it was found."""
+
+    section: str
+    item: str
+    dims: dict[str, str]
+    value: Decimal | None  # None: the cell is blank or says "not reported"
+    unit: str | None
+    source: str  # "table" | "prose"
+    layout: str  # "stat_table" | "t2019" | "t2021" | "prose"
+    label: str  # the row label as printed
+    raw_text: str  # the cell or phrase as printed
+    char_start: int  # offsets of raw_text in the decoded report text
+    char_end: int
+    snippet: str  # the row or sentence around the figure, for checking by eye
+    approximate: bool = False  # "30余条", "20余万条"
+
+
+@dataclass(slots=True)
+class Issue:
+    """A problem found in a file, with a stable code (see orchestration.issue_codes)."""
+
+    code: str
+    message: str
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+@dataclass(slots=True)
+class ReportMetadata:
+    agency_name: str | None = None
+    report_year: int | None = None
+    published_date: str | None = None  # ISO date
+    template: str | None = None
+    table_layouts: dict[str, str] = field(default_factory=dict)  # table name -> layout
+    year_source: str | None = None
+    agency_source: str | None = None
+    date_source: str | None = None
+
+
+@dataclass(slots=True)
+class ParseResult:
+    metadata: ReportMetadata
+    values: list[Value]
+    issues: list[Issue]
+    text_length: int
+    is_report: bool

@@ -1,0 +1,181 @@
+"""Figures stated in sentences: proactive disclosures, applications received,
+reviews and lawsuits. A stated "none" ("未收到…申请") is a reported 0.
+
+Prose is read only outside the tables (the caller masks them), and a prose
+figure never replaces a table figure: the marts prefer the table (REPORTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from . import labels
+from .model import Value
+from .numbers import parse_prose_number
+
+_CLAUSE = re.compile(r"[^。;!?\n]+")
+_SUB_FIGURE = re.compile(r"其中[^。;]{0,12}$")
+
+
+@lru_cache(maxsize=None)
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _number(match: re.Match[str]) -> tuple[Decimal | None, bool]:
+    value = parse_prose_number(match["number"])
+    if value is None:
+        return None, False
+    if match["wan"]:
+        value *= 10000
+    return value, bool(match["approx"] or match["approx2"])
+
+
+def _clause_of(text: str, position: int) -> tuple[int, int]:
+    start = max(text.rfind(mark, 0, position) for mark in "。;\n") + 1
+    ends = [i for i in (text.find(mark, position) for mark in "。;\n") if i != -1]
+    return start, min(ends) if ends else len(text)
+
+
+def _prose_value(text, section, item, dims, value, number_span, approximate=False, raw=None) -> Value:
+    clause_start, clause_end = _clause_of(text, number_span[0])
+    snippet = " ".join(text[clause_start:clause_end].split())
+    if len(snippet) > 200:
+        snippet = " ".join(text[max(clause_start, number_span[0] - 80) : number_span[1] + 40].split())
+    return Value(
+        section=section,
+        item=item,
+        dims=dict(dims),
+        value=value,
+        unit={"proactive": "条", "requests": "件", "appeals": "件"}[section],
+        source="prose",
+        layout="prose",
+        label=snippet[:80],
+        raw_text=raw if raw is not None else text[number_span[0] : number_span[1]],
+        char_start=number_span[0],
+        char_end=number_span[1],
+        snippet=snippet,
+        approximate=approximate,
+    )
+
+
+def extract(text: str) -> list[Value]:
+    """All prose figures of ``text`` (tables already blanked out)."""
+    return [*_proactive(text), *_requests(text), *_appeals(text)]
+
+
+# ---------------------------------------------------------------- 主动公开
+
+
+def _proactive(text: str) -> list[Value]:
+    candidates: list[tuple[int, int, re.Match[str]]] = []  # (rank, position, match)
+    cumulative: list[re.Match[str]] = []
+    for match in _re(labels.YEARLY_BESIDE_CUMULATIVE).finditer(text):
+        candidates.append((0, match.start(), match))
+    for strength, pattern in labels.PROACTIVE_PHRASES:
+        for match in _re(pattern).finditer(text):
+            before = text[max(0, match.start() - 40) : match.start() + 12]
+            clause_start, _ = _clause_of(text, match.start())
+            lead = text[clause_start : match.start()]
+            if _re(labels.CUMULATIVE_STRONG).search(before) or "历年" in before:
+                cumulative.append(match)
+                continue
+            if _SUB_FIGURE.search(lead):
+                continue  # "其中, 区本级公开政府信息的2070条": part of a total
+            is_cumulative = bool(_re(labels.CUMULATIVE_WEAK).search(before))
+            rank = (1 if strength == "strong" else 2) + (2 if is_cumulative else 0)
+            candidates.append((rank, match.start(), match))
+    values = []
+    if candidates:
+        _, _, best = min(candidates, key=lambda c: (c[0], c[1]))
+        value, approximate = _number(best)
+        if value is not None:
+            values.append(
+                _prose_value(
+                    text, "proactive", "disclosure",
+                    {"category": "proactive_information", "measure": "items"},
+                    value, best.span("number"), approximate,
+                )
+            )
+    if cumulative:
+        first = cumulative[0]
+        value, approximate = _number(first)
+        if value is not None:
+            values.append(
+                _prose_value(
+                    text, "proactive", "disclosure",
+                    {"category": "proactive_information", "measure": "cumulative_items"},
+                    value, first.span("number"), approximate,
+                )
+            )
+    return values
+
+
+# ---------------------------------------------------------------- 依申请公开
+
+_TOTAL = {"applicant_type": "total", "channel": "all"}
+
+
+def _requests(text: str) -> list[Value]:
+    received: Value | None = None
+    for pattern in labels.REQUESTS_COUNT:
+        for match in _re(pattern).finditer(text):
+            value, approximate = _number(match)
+            if value is None:
+                continue
+            candidate = _prose_value(text, "requests", "new_received", _TOTAL, value, match.span("number"), approximate)
+            if received is None or candidate.char_start < received.char_start:
+                received = candidate
+            break
+    if received is None:
+        for clause in _CLAUSE.finditer(text):
+            if _re(labels.APPEAL_WORDS).search(clause.group()):
+                continue
+            match = _re(labels.REQUESTS_NONE).search(clause.group())
+            if match:
+                span = (clause.start() + match.start(), clause.start() + match.end())
+                received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), span, raw=match.group())
+                break
+    if received is None:
+        return []
+    values = [received]
+    if received.value and _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text):
+        match = _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text)
+        person = _prose_value(
+            text, "requests", "new_received", {"applicant_type": "natural_person", "channel": "all"},
+            received.value, match.span(), raw=match.group(),
+        )
+        values.append(person)
+    match = _re(labels.CARRIED_FORWARD_PROSE).search(text)
+    if match:
+        value, approximate = _number(match)
+        if value is not None:
+            values.append(_prose_value(text, "requests", "carried_forward", _TOTAL, value, match.span("number"), approximate))
+    return values
+
+
+# ---------------------------------------------------------------- 行政复议 / 诉讼
+
+_REVIEW_NONE = labels.NEGATION + r"[^。;,]{0,40}?行政复议"
+_LITIGATION_NONE = labels.NEGATION + r"[^。;,]{0,50}?(?:行政诉讼|[、和或及与]诉讼|提起诉讼)"
+
+
+def _appeals(text: str) -> list[Value]:
+    values = []
+    for proceeding, count_pattern, none_pattern in (
+        ("administrative_review", labels.REVIEW_COUNT, _REVIEW_NONE),
+        ("litigation", labels.LITIGATION_COUNT, _LITIGATION_NONE),
+    ):
+        dims = {"proceeding": proceeding, "outcome": "total"}
+        match = _re(count_pattern).search(text)
+        if match:
+            value, approximate = _number(match)
+            if value is not None:
+                values.append(_prose_value(text, "appeals", "cases", dims, value, match.span("number"), approximate))
+                continue
+        match = _re(none_pattern).search(text)
+        if match:
+            values.append(_prose_value(text, "appeals", "cases", dims, Decimal(0), match.span(), raw=match.group()))
+    return values

@@ -1,0 +1,109 @@
+"""Parse one report's text: tables, prose figures, metadata, issues."""
+
+from __future__ import annotations
+
+from . import identities, metadata, prose, tables
+from .model import Issue, ParseResult, ReportMetadata, Value
+from .text import normalize, tokenize
+
+# Tables a report in the national formats has; a missing one is worth saying.
+_NATIONAL_TABLES = ("table2", "table3", "table4")
+_REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+
+
+def parse_text(text: str, max_year: int) -> ParseResult:
+    """Parse a decoded report. Never raises on odd text: what cannot be read is an issue."""
+    normal = normalize(text)
+    tokens = tokenize(normal)
+    issues: list[Issue] = []
+
+    meta = ReportMetadata()
+    meta.report_year, meta.year_source = metadata.report_year(normal, max_year)
+    meta.agency_name, meta.agency_source = metadata.agency_name(normal)
+    meta.published_date, meta.date_source = metadata.published_date(normal, meta.report_year)
+
+    table3 = tables.parse_table3(normal, tokens)
+    table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
+    table4 = tables.parse_table4(normal, tokens, after=table3.span[1] if table3 else 0)
+    stat = tables.parse_stat_table(normal, tokens)
+    found = [t for t in (table2, table3, table4, stat) if t is not None]
+
+    # Table 四 is the same in both formats, and a cut-off table 三 may not show
+    # its (六) rows: those take the layout the rest of the report shows.
+    year_layout = "t2021" if (meta.report_year or 0) >= 2021 else "t2019"
+    national_layout = (table3 and table3.layout) or (table2 and table2.layout) or year_layout
+    for table in (table3, table4):
+        if table is not None and not table.layout:
+            table.layout = national_layout
+            for value in table.values:
+                value.layout = national_layout
+    meta.template = _template(table2, table3, table4, stat)
+    meta.table_layouts = {t.name: t.layout for t in found}
+
+    values: list[Value] = []
+    for table in found:
+        values.extend(table.values)
+        issues.extend(table.issues)
+    values.extend(prose.extract(_mask(normal, [t.span for t in found])))
+
+    issues.extend(_completeness(meta.template, found, normal))
+    issues.extend(_identity_issues(values))
+    if meta.report_year is None:
+        issues.append(Issue("no_report_year", "no year covered could be read from the text"))
+    if meta.agency_name is None:
+        issues.append(Issue("no_agency_name", "the reporting organ's name could not be read from the text"))
+
+    is_report = bool(values) or (
+        any(word in normal for word in _REPORT_WORDS) and (meta.report_year is not None or meta.agency_name is not None)
+    )
+    values.sort(key=lambda v: (v.char_start, v.char_end, v.section, v.item, sorted(v.dims.items())))
+    return ParseResult(meta, values, issues, len(text), is_report)
+
+
+def _template(table2, table3, table4, stat) -> str:
+    if table3 is not None:
+        return table3.layout
+    if table2 is not None:
+        return table2.layout
+    if table4 is not None:
+        return table4.layout
+    if stat is not None:
+        return "stat_table"
+    return "prose"
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out the tables (keeping offsets) so prose rules read only sentences."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _completeness(template: str, found: list[tables.TableResult], text: str) -> list[Issue]:
+    """Say what a cut-off or partial report is missing (code ``incomplete``)."""
+    missing: list[str] = []
+    names = {t.name for t in found}
+    if template in ("t2019", "t2021"):
+        missing += [f"{name} (whole table)" for name in _NATIONAL_TABLES if name not in names]
+    for table in found:
+        missing += [f"{table.name}: {what}" for what in table.missing]
+    if not missing:
+        return []
+    shown = "; ".join(missing[:12]) + (f"; and {len(missing) - 12} more" if len(missing) > 12 else "")
+    return [Issue("incomplete", f"report ends or lacks parts of its tables: {shown}")]
+
+
+def _identity_issues(values: list[Value]) -> list[Issue]:
+    issues = []
+    for result in identities.evaluate(values):
+        if not result.holds:
+            group = f" [{result.group}]" if result.group else ""
+            issues.append(
+                Issue(
+                    "identity_failed",
+                    f"{result.identity.name}{group}: {result.identity.description}; "
+                    f"signed sum is {result.lhs}, should be {'>= 0' if result.identity.comparison == '>=' else '0'}",
+                )
+            )
+    return issues

@@ -1,0 +1,135 @@
+"""Finding labelled rows in a stream of cells.
+
+A table is read as labels in a known order, each followed by its figures. The
+figures of a row are the figure cells between its label and the next text cell:
+this survives every text shape (one cell per line, " |" endings, markdown rows,
+tabs, PDF lines) because it never counts line positions or blank cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .labels import RowLabel
+from .text import Token, is_figure, label_key
+
+# Cells of the stat table's 单位 column, skipped between a label and its figure.
+UNIT_CELLS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "份", "期", "户", "家", "天", "日"})
+
+# A cell is only taken for a label when it is not much longer than the label:
+# the rest can be a note ("(不同方式回应同一热点或舆情计1次)"), not a paragraph.
+MAX_LABEL_OVERHANG = 45
+# A label cut short by the page must still be this long to be recognised.
+MIN_CUT_LABEL = 4
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    key: str
+    exact: bool
+
+
+@lru_cache(maxsize=None)
+def _patterns(spec: RowLabel) -> tuple[_Pattern, ...]:
+    return tuple(
+        _Pattern(label_key(p[1:]), True) if p.startswith("=") else _Pattern(label_key(p), False)
+        for p in spec.patterns
+    )
+
+
+def label_matches(key: str, spec: RowLabel) -> bool:
+    for pattern in _patterns(spec):
+        if pattern.exact:
+            if key == pattern.key:
+                return True
+            continue
+        if key.startswith(pattern.key) and len(key) <= len(pattern.key) + MAX_LABEL_OVERHANG:
+            return True
+        # A label cut short by the page ("危及国家安全、公共安全、经济安全和社会").
+        if len(key) >= max(MIN_CUT_LABEL, int(len(pattern.key) * 0.6)) and pattern.key.startswith(key):
+            return True
+    return False
+
+
+def find_spec(key: str, specs: tuple[RowLabel, ...], start: int) -> int | None:
+    """Index of the first spec at or after ``start`` that ``key`` matches."""
+    if len(key) < 2:
+        return None
+    for index in range(start, len(specs)):
+        if label_matches(key, specs[index]):
+            return index
+    return None
+
+
+@dataclass
+class Row:
+    """A label and the figure cells that follow it."""
+
+    spec: RowLabel | None  # None: a text cell no spec matches (a local row, or noise)
+    label: Token
+    figures: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class ScanResult:
+    rows: list[Row]
+    end_index: int  # index of the first token after the table
+    reached_end_of_text: bool
+
+    @property
+    def recognised(self) -> list[Row]:
+        return [row for row in self.rows if row.spec is not None]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        recognised = self.recognised
+        first = recognised[0].label.start
+        last = recognised[-1]
+        return first, (last.figures[-1].end if last.figures else last.label.end)
+
+
+def scan_rows(
+    tokens: list[Token],
+    start: int,
+    specs: tuple[RowLabel, ...],
+    *,
+    stop=lambda token: False,
+    max_unknown_run: int = 6,
+) -> ScanResult:
+    """Read rows from ``tokens[start:]`` in the order of ``specs``.
+
+    Ends at a cell for which ``stop`` is true, or after ``max_unknown_run``
+    text cells in a row that neither match a label nor carry figures.
+    """
+    rows: list[Row] = []
+    pointer = 0
+    unknown_run = 0
+    index = start
+    while index < len(tokens):
+        token = tokens[index]
+        if is_figure(token.text):
+            if rows:
+                rows[-1].figures.append(token)
+            unknown_run = 0
+        elif token.text in UNIT_CELLS:
+            pass
+        else:
+            if rows and stop(token):
+                break
+            spec_index = find_spec(token.key, specs, pointer)
+            if spec_index is not None:
+                rows.append(Row(specs[spec_index], token))
+                pointer = spec_index + 1
+                unknown_run = 0
+            else:
+                if rows and rows[-1].spec is None and not rows[-1].figures:
+                    unknown_run += 1
+                    if unknown_run >= max_unknown_run:
+                        break
+                rows.append(Row(None, token))
+        index += 1
+    # Text cells after the last recognised row belong to what follows the table.
+    while rows and rows[-1].spec is None:
+        rows.pop()
+    return ScanResult(rows, index, index >= len(tokens))

@@ -1,0 +1,397 @@
+"""The tables of a report: the stat table (2008-2018) and tables 二, 三, 四 of the
+2019 and 2021 national formats. Each table's layout is recognised on its own."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import labels
+from .labels import RowLabel
+from .model import Issue, Value
+from .numbers import parse_cell, to_wan_yuan
+from .rows import UNIT_CELLS, Row, find_spec, scan_rows
+from .text import Token, is_figure
+
+# How many places a stat table may be tried from before the report is taken to have none.
+_STAT_TABLE_ATTEMPTS = 8
+# Text after a table that is shorter than this means the page stops inside it.
+_TRAILING_TEXT_OF_A_CUT_PAGE = 12
+
+
+@dataclass
+class TableResult:
+    name: str  # "stat_table" | "table2" | "table3" | "table4"
+    layout: str
+    values: list[Value] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    span: tuple[int, int] = (0, 0)
+    missing: list[str] = field(default_factory=list)  # rows expected but not found
+
+
+def _snippet(text: str, label: Token, figure: Token) -> str:
+    if figure.end - label.start <= 160:
+        return " ".join(text[label.start : figure.end].split())
+    return f"{label.text} … {figure.text}"
+
+
+def _value(text, section, item, dims, figure_token, label_token, unit, layout) -> Value | None:
+    figure = parse_cell(figure_token.text)
+    if figure is None:
+        return None
+    value = figure.value
+    if unit == "万元" and value is not None:
+        value = to_wan_yuan(value, figure.unit)
+    return Value(
+        section=section,
+        item=item,
+        dims=dict(dims),
+        value=value,
+        unit=unit,
+        source="table",
+        layout=layout,
+        label=label_token.text,
+        raw_text=figure_token.text,
+        char_start=figure_token.start,
+        char_end=figure_token.end,
+        snippet=_snippet(text, label_token, figure_token),
+    )
+
+
+def _blank(section, item, dims, label_token, unit, layout) -> Value:
+    """A row whose cell is blank: reported as NULL, never 0."""
+    return Value(
+        section=section,
+        item=item,
+        dims=dict(dims),
+        value=None,
+        unit=unit,
+        source="table",
+        layout=layout,
+        label=label_token.text,
+        raw_text="",
+        char_start=label_token.end,
+        char_end=label_token.end,
+        snippet=label_token.text,
+    )
+
+
+def _page_ends_after(text: str, position: int) -> bool:
+    return len("".join(text[position:].split())) < _TRAILING_TEXT_OF_A_CUT_PAGE
+
+
+def _place_figures(
+    text: str,
+    row: Row,
+    columns: list[tuple[dict, str]],  # (dims, unit) per column
+    section: str,
+    item: str,
+    layout: str,
+    table: TableResult,
+    cut_off: bool,
+) -> None:
+    """Give a row's figures to its columns, or say why they cannot be placed."""
+    figures = row.figures
+    if len(figures) == len(columns) or (len(figures) > len(columns)):
+        if len(figures) > len(columns) and not cut_off:
+            table.issues.append(
+                Issue(
+                    "row_extra_cells",
+                    f"{table.name} row {row.label.text!r}: {len(figures)} figures for {len(columns)} columns; "
+                    f"the first {len(columns)} were taken, the rest ({' '.join(f.text for f in figures[len(columns):])}) dropped",
+                    figures[len(columns)].start,
+                    figures[-1].end,
+                )
+            )
+        for (dims, unit), token in zip(columns, figures):
+            value = _value(text, section, item, dims, token, row.label, unit, layout)
+            if value is not None:
+                table.values.append(value)
+        return
+    if not figures:
+        for dims, unit in columns:
+            table.values.append(_blank(section, item, dims, row.label, unit, layout))
+        return
+    if cut_off:
+        # The page stops inside this row: the visible cells are its first columns.
+        for (dims, unit), token in zip(columns, figures):
+            value = _value(text, section, item, dims, token, row.label, unit, layout)
+            if value is not None:
+                table.values.append(value)
+        return
+    table.issues.append(
+        Issue(
+            "row_cell_count_mismatch",
+            f"{table.name} row {row.label.text!r}: {len(figures)} figures for {len(columns)} columns "
+            f"({' '.join(f.text for f in figures)}); not placed, since which cells are missing cannot be told",
+            row.label.start,
+            figures[-1].end,
+        )
+    )
+
+
+# ------------------------------------------------------------------ stat table
+
+
+def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
+    specs = labels.STAT_TABLE_ROWS
+    value_specs = [index for index, spec in enumerate(specs) if not spec.is_heading]
+    scan = None
+    candidates = (
+        index
+        for index, token in enumerate(tokens)
+        if not is_figure(token.text)
+        and len(token.key) >= 4
+        and (spec_index := find_spec(token.key, specs, 0)) is not None
+        and spec_index in value_specs
+        and _figure_follows(tokens, index)
+    )
+    resume_at = 0
+    for attempt, start in enumerate(candidates):
+        if start < resume_at:
+            continue
+        if attempt >= _STAT_TABLE_ATTEMPTS:
+            break
+        candidate = scan_rows(tokens, start, specs, stop=_starts_national_table)
+        if sum(1 for row in candidate.recognised if not row.spec.is_heading) >= labels.STAT_TABLE_MIN_ROWS:
+            scan = candidate
+            break
+        resume_at = candidate.end_index
+    if scan is None:
+        return None
+    table = TableResult("stat_table", "stat_table", span=scan.span)
+    cut_off = _page_ends_after(text, table.span[1])
+    seen: set[RowLabel] = set()
+    for position, row in enumerate(scan.rows):
+        if row.spec is None:
+            if row.figures and position + 1 < len(scan.rows):
+                _local_row(text, row, table)
+            continue
+        if row.spec.is_heading:
+            continue
+        seen.add(row.spec)
+        is_last = position == len(scan.rows) - 1
+        _place_figures(
+            text, row, [(row.spec.dims, row.spec.unit)], row.spec.section, row.spec.item,
+            "stat_table", table, cut_off and is_last,
+        )
+    last_seen = max(specs.index(spec) for spec in seen)
+    if cut_off and last_seen < len(specs) - 1:
+        table.missing = [spec.chinese for spec in specs[last_seen + 1 :] if not spec.is_heading]
+    return table
+
+
+def _figure_follows(tokens: list[Token], index: int) -> bool:
+    for token in tokens[index + 1 : index + 4]:
+        if is_figure(token.text):
+            return True
+        if token.text not in UNIT_CELLS:
+            return False
+    return False
+
+
+def _local_row(text: str, row: Row, table: TableResult) -> None:
+    """A row a local form adds: kept under section 'local' with its label."""
+    token = row.figures[0]
+    value = _value(text, "local", "local_row", {"category": row.label.key[:60]}, token, row.label, None, "stat_table")
+    if value is not None:
+        table.values.append(value)
+
+
+def _starts_national_table(token: Token) -> bool:
+    return bool(_TABLE2_BLOCK.search(token.text)) or token.key.startswith("本年新收")
+
+
+# ------------------------------------------------------------------ table 二
+
+_TABLE2_BLOCK = re.compile(r"第二十条第\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*项")
+
+
+def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResult | None:
+    starts = [(index, m.group(1)) for index, token in enumerate(tokens) if (m := _TABLE2_BLOCK.search(token.text))]
+    if not starts:
+        return None
+    blocks = {block.article_item: block for block in labels.TABLE2_BLOCKS}
+    table = TableResult("table2", "")
+    layouts: list[str] = []
+    spans = []
+    last_end = tokens[starts[-1][0]].end
+    for number, (index, article_item) in enumerate(starts):
+        block = blocks.get(article_item)
+        if block is None:
+            continue
+        end_index = starts[number + 1][0] if number + 1 < len(starts) else len(tokens)
+        block_values, block_layout, block_end, block_rows_found = _parse_table2_block(
+            text, tokens, index, end_index, block, hint or (layouts[-1] if layouts else None), table
+        )
+        table.values.extend(block_values)
+        spans.append((tokens[index].start, block_end))
+        last_end = max(last_end, block_end)
+        if block_layout:
+            layouts.append(block_layout)
+        for category, _ in block.rows:
+            if category not in block_rows_found and not (
+                block_layout == "t2021" and category in labels.TABLE2_ROWS_2019_ONLY
+            ):
+                table.missing.append(f"第二十条第({article_item})项 {category}")
+    if not spans:
+        return None
+    table.span = (spans[0][0], last_end)
+    table.layout = _majority(layouts) or hint or "t2019"
+    return table
+
+
+def _parse_table2_block(text, tokens, start, end, block, hint, table):
+    """One block: header cells, then rows of figures."""
+    row_specs = tuple(RowLabel(patterns, "proactive", "disclosure", (("category", category),)) for category, patterns in block.rows)
+    header_cells: list[Token] = []
+    rows: list[Row] = []
+    index = start + 1
+    while index < end:
+        token = tokens[index]
+        if is_figure(token.text):
+            if rows:
+                rows[-1].figures.append(token)
+        else:
+            spec_index = find_spec(token.key, row_specs, 0)
+            exact_row = spec_index is not None and (
+                token.key in {p for _, ps in block.rows for p in ps} or len(token.key) <= 12
+            )
+            if exact_row:
+                rows.append(Row(row_specs[spec_index], token))
+            elif rows:
+                break  # the text after the block (the next section)
+            else:
+                header_cells.append(token)
+        index += 1
+    layout = _table2_layout(block, "".join(cell.key for cell in header_cells), rows, hint)
+    columns = block.layouts.get(layout) or next(iter(block.layouts.values()))
+    values: list[Value] = []
+    found: set[str] = set()
+    block_end = tokens[index - 1].end if index > start + 1 else tokens[start].end
+    sub = TableResult("table2", layout)
+    cut_off = _page_ends_after(text, block_end)
+    for position, row in enumerate(rows):
+        category = dict(row.spec.dims)["category"]
+        found.add(category)
+        column_dims = [({"category": category, "measure": measure}, unit) for _, measure, unit in columns]
+        _place_figures(
+            text, row, column_dims, "proactive", "disclosure", layout, sub, cut_off and position == len(rows) - 1
+        )
+    values.extend(sub.values)
+    table.issues.extend(sub.issues)
+    return values, layout, block_end, found
+
+
+def _table2_layout(block, header: str, rows: list[Row], hint: str | None) -> str:
+    if len(block.layouts) == 1:
+        return next(iter(block.layouts))
+    scores = {}
+    for layout, columns in block.layouts.items():
+        stems = [labels.TABLE2_HEADER_STEMS[measure] for _, measure, _ in columns]
+        hits = sum(1 for stem in stems if stem in header)
+        # "本年处理决定数量" (2021) also contains the 2019 stem "处理决定": weigh by share.
+        scores[layout] = hits / len(stems)
+    best = max(scores.values())
+    leaders = [layout for layout, score in scores.items() if score == best]
+    if best > 0 and len(leaders) == 1:
+        return leaders[0]
+    if rows:
+        counts = {layout: len(columns) for layout, columns in block.layouts.items()}
+        by_count = [layout for layout, count in counts.items() if count == len(rows[0].figures)]
+        if len(by_count) == 1:
+            return by_count[0]
+        if any(row.label.key.startswith("行政规范性文件") for row in rows):
+            return "t2021"
+    return hint if hint in block.layouts else "t2019"
+
+
+def _majority(layouts: list[str]) -> str | None:
+    if not layouts:
+        return None
+    if "t2021" in layouts and "t2019" in layouts:
+        return max(set(layouts), key=layouts.count)
+    return layouts[0]
+
+
+# ------------------------------------------------------------------ table 三
+
+
+def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
+    specs = labels.TABLE3_ROWS
+    start = None
+    for index, token in enumerate(tokens):
+        if not is_figure(token.text) and find_spec(token.key, specs[:1], 0) is not None:
+            start = index
+            break
+    if start is None:
+        return None
+    scan = scan_rows(tokens, start, specs, stop=_starts_table4, max_unknown_run=3)
+    rows = [row for row in scan.recognised if not row.spec.is_heading]
+    if len(rows) < labels.TABLE3_MIN_ROWS:
+        return None
+    items = {row.spec.item for row in rows}
+    has_2021_rows = bool(items & labels.TABLE3_ROWS_2021_ONLY)
+    has_2019_row = any(row.spec.item in labels.TABLE3_ROWS_2019_ONLY and row.figures for row in rows)
+    # Only the (六) rows tell the layouts apart; a table cut off before them is
+    # left undetermined here and takes table 二's layout (or the year's).
+    layout = "t2021" if has_2021_rows else "t2019" if has_2019_row else ""
+    table = TableResult("table3", layout, span=scan.span)
+    cut_off = _page_ends_after(text, table.span[1])
+    columns = [({"applicant_type": code, "channel": "all"}, "件") for code, _ in labels.TABLE3_COLUMNS]
+    last = rows[-1]
+    for row in rows:
+        if has_2021_rows and row.spec.item in labels.TABLE3_ROWS_2019_ONLY and not row.figures:
+            continue  # (六)其他处理 is a heading in the 2021 layout
+        _place_figures(text, row, columns, "requests", row.spec.item, layout, table, cut_off and row is last)
+    expected = [
+        spec.item
+        for spec in specs
+        if not spec.is_heading
+        and spec.item not in (labels.TABLE3_ROWS_2019_ONLY if has_2021_rows else labels.TABLE3_ROWS_2021_ONLY)
+    ]
+    table.missing = [item for item in expected if item not in items]
+    return table
+
+
+def _starts_table4(token: Token) -> bool:
+    key = token.key
+    return key.startswith("行政复议") or "行政复议、行政诉讼" in token.text or key.startswith("政府信息公开行政复议")
+
+
+# ------------------------------------------------------------------ table 四
+
+# Header cells of table 四, however the page splits them ("结果 纠正", "总 / 计").
+_TABLE4_HEADER_WORDS = re.compile(r"[行政复议诉讼未经直接起后结果维持纠正其他尚未审总计()]+")
+
+
+def parse_table4(text: str, tokens: list[Token], after: int = 0) -> TableResult | None:
+    start = None
+    for index, token in enumerate(tokens):
+        if token.start < after or not token.key.startswith("行政复议"):
+            continue
+        window = "".join(t.key for t in tokens[index : index + 20])
+        if "维持" in window and ("尚未" in window or "审结" in window):
+            start = index
+            break
+    if start is None:
+        return None
+    figures: list[Token] = []
+    index = start + 1
+    while index < len(tokens) and len(figures) < len(labels.TABLE4_COLUMNS):
+        token = tokens[index]
+        if is_figure(token.text):
+            figures.append(token)
+        elif figures or not _TABLE4_HEADER_WORDS.fullmatch(token.key):
+            break
+        index += 1
+    header = tokens[start]
+    end = figures[-1].end if figures else tokens[index - 1].end
+    table = TableResult("table4", "", span=(header.start, end))
+    cut_off = _page_ends_after(text, end)
+    row = Row(None, header, figures)
+    columns = [({"proceeding": p, "outcome": o}, "件") for p, o in labels.TABLE4_COLUMNS]
+    _place_figures(text, row, columns, "appeals", "cases", "", table, cut_off)
+    if len(figures) < len(columns):
+        table.missing = [f"{p}/{o}" for p, o in labels.TABLE4_COLUMNS[len(figures) :]]
+    return table

@@ -1,0 +1,152 @@
+"""Text normalisation and tokenisation that keep character offsets.
+
+Every value the parser emits points back into the decoded report text with
+``char_start`` / ``char_end``. To make that possible the normalised text has
+exactly the same length as the original: each character maps to one character.
+Tables are then cut into *cells* (tokens) carrying their own offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Separators between table cells in the text shapes seen in the wild: one cell
+# per line, cells ending in " |", markdown rows, tab-separated rows and HTML
+# fragments (<td>, <br> ...) left in the text.
+_CELL_SEPARATOR = re.compile(r"\n|\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
+
+_NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?")
+_NULL_MARKERS = frozenset({"—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
+
+
+@lru_cache(maxsize=1)
+def _translation_table() -> dict[int, str]:
+    """Map each BMP character whose NFKC form is one different character.
+
+    Full-width digits and punctuation ("１２３", "（一）", "：") become ASCII, so
+    labels and numbers match whatever glyphs the page used. Characters whose NFKC
+    form is longer (㈠ -> "(一)") are left as they are: changing the length would
+    break the offsets. Label matching handles those glyphs itself.
+    """
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        normal = unicodedata.normalize("NFKC", char)
+        if len(normal) == 1 and normal != char:
+            table[code] = normal
+    # Ideographic space and non-breaking spaces are plain spaces for our purpose.
+    table[0x3000] = " "
+    table[0xA0] = " "
+    # Curly quotes differ between pages of the same template.
+    for quote in "“”‘’「」『』":
+        table[ord(quote)] = '"'
+    return table
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` with full-width forms folded, keeping its length."""
+    normal = text.translate(_translation_table())
+    assert len(normal) == len(text)
+    return normal
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One table cell (or one line of prose) with its offsets in the text."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return label_key(self.text)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Cut ``text[start:end]`` into cells.
+
+    Empty cells are dropped: whether a blank between two labels is one empty cell
+    or a layout artefact cannot be told in most shapes, so the table parsers
+    count the figures between labels instead of counting cells.
+    """
+    end = len(text) if end is None else end
+    tokens: list[Token] = []
+    position = start
+    for match in _CELL_SEPARATOR.finditer(text, start, end):
+        _append_cell(text, position, match.start(), tokens)
+        position = match.end()
+    _append_cell(text, position, end, tokens)
+    return tokens
+
+
+def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:
+    raw = text[start:end]
+    stripped = raw.strip()
+    if not stripped:
+        return
+    offset = start + raw.index(stripped[0])
+    parts = stripped.split()
+    if len(parts) > 1 and is_figure(parts[-1]):
+        # A label followed by its figures on one line ("一、本年新收… 1 0 0"), or a
+        # row of figures ("0 0 0 0"), as PDF text layers and some pages render them.
+        first_figure = len(parts)
+        while first_figure > 0 and is_figure(parts[first_figure - 1]):
+            first_figure -= 1
+        cursor = offset
+        if first_figure > 0:
+            label_end = _find_after(text, parts[first_figure - 1], cursor, first_figure)
+            tokens.append(Token(text[offset:label_end], offset, label_end))
+            cursor = label_end
+        for part in parts[first_figure:]:
+            part_start = text.index(part, cursor, end)
+            tokens.append(Token(part, part_start, part_start + len(part)))
+            cursor = part_start + len(part)
+        return
+    tokens.append(Token(stripped, offset, offset + len(stripped)))
+
+
+def _find_after(text: str, last_word: str, cursor: int, count: int) -> int:
+    """End offset of the ``count``-th whitespace-separated word starting at cursor."""
+    position = cursor
+    for _ in range(count):
+        while text[position].isspace():
+            position += 1
+        while position < len(text) and not text[position].isspace():
+            position += 1
+    return position
+
+
+def is_null_marker(cell: str) -> bool:
+    return cell.strip() in _NULL_MARKERS
+
+
+def is_figure(cell: str) -> bool:
+    """True for a cell holding one figure ("12", "1,272", "92.8050万元", "+2") or a
+    "not reported" marker ("—", "/", "无")."""
+    cell = cell.strip()
+    return bool(_NUMERIC_PART.fullmatch(cell)) or cell in _NULL_MARKERS
+
+
+# Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:".
+_NUMBERING = re.compile(
+    r"^(?:"
+    r"[(\[]?[一二三四五六七八九十]{1,3}[)\]、.]"
+    r"|[(\[]?\d{1,2}[)\]、.](?!\d)"
+    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u3280-\u3289]"
+    r"|其中[:]?"
+    r"|第[一二三四五六七八九十]+[,、]?"
+    r"|\s+"
+    r")+"
+)
+_KEY_DROP = re.compile(r"[\s\"'|:;,。、·•*#]")
+
+
+def label_key(label: str) -> str:
+    """Canonical form of a row label for matching: no numbering, no spaces,
+    no quotes or punctuation that pages render differently."""
+    label = _NUMBERING.sub("", label.strip())
+    return _KEY_DROP.sub("", label)

@@ -1,0 +1,122 @@
+"""The metadata registry of the Parquet tables the parsing assets write.
+
+One place declares each table's columns, types, descriptions and rules; the
+pyarrow schemas, the Dagster column schemas and the generated Parquet asset
+checks all come from here (as PUDL does with its resource metadata).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from .issue_codes import BY_CODE, SEVERITIES
+
+VALUE_TYPE = pa.decimal128(20, 4)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+    accepted: tuple[str, ...] | None = None  # the only values allowed (NULL aside)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    unique_key: tuple[str, ...]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in self.columns])
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+TEMPLATES = ("stat_table", "t2019", "t2021", "prose")
+LAYOUTS = TEMPLATES
+SOURCES = ("table", "prose")
+STATUSES = ("parsed", "quarantined")
+
+REPORTS = Table(
+    "reports",
+    "One row per raw file: its identity, metadata, and whether it was parsed or quarantined (and why).",
+    (
+        Column("source_path", pa.string(), "Path of the raw file relative to the raw directory (POSIX separators).", False),
+        Column("report_id", pa.string(), "Stable id: the first 16 hex digits of the SHA-256 of the file's bytes.", False),
+        Column("content_sha256", pa.string(), "SHA-256 of the file's bytes.", False),
+        Column("file_size", pa.int64(), "Size of the raw file in bytes.", False),
+        Column("status", pa.string(), "parsed, or quarantined (see quarantine_code).", False, STATUSES),
+        Column("quarantine_code", pa.string(), "Issue code that quarantined the file (NULL when parsed).",
+               accepted=tuple(c for c, i in BY_CODE.items() if i.quarantines)),
+        Column("quarantine_reason", pa.string(), "Why the file was quarantined, in words."),
+        Column("encoding", pa.string(), "Encoding the text was decoded from (utf-8, gb18030, big5, utf-16 ...)."),
+        Column("agency_name", pa.string(), "The reporting organ as it names itself, spaces removed (发布机构 / title)."),
+        Column("agency_source", pa.string(), "Which phrase gave agency_name (title, publish_sentence, ...)."),
+        Column("report_year", pa.int32(), "The calendar year the report covers (the title's year wins)."),
+        Column("year_source", pa.string(), "Which phrase gave report_year (title, period, most_mentioned, ...)."),
+        Column("published_date", pa.date32(), "Publication date (发布日期 / 成文日期 / signature); NULL when the text gives none."),
+        Column("date_source", pa.string(), "Which label gave published_date."),
+        Column("template", pa.string(), "Content era: stat_table, t2019, t2021 or prose.", accepted=TEMPLATES),
+        Column("table_layouts", pa.string(), "Layout recognised for each table, e.g. 'table2=t2021;table3=t2019'."),
+        Column("is_mixed_layout", pa.bool_(), "True when the report's tables follow different eras."),
+        Column("text_length", pa.int64(), "Characters in the decoded text (offsets in values point into it)."),
+        Column("value_count", pa.int32(), "Figures found (rows in values).", False),
+        Column("issue_count", pa.int32(), "Issues found in the file itself (cross-file ones such as duplicate_report come on top; dim_report counts all).", False),
+        Column("parser_version", pa.string(), "Version of the parser that produced the row.", False),
+    ),
+    ("source_path",),
+)
+
+VALUES = Table(
+    "values",
+    "Long format: one row per figure found in a report, with its provenance.",
+    (
+        Column("report_id", pa.string(), "The report (reports.report_id).", False),
+        Column("value_index", pa.int32(), "Order of the figure in the report (by position in the text).", False),
+        Column("section", pa.string(), "Part of the report: proactive, requests, appeals, responses, ...", False),
+        Column("item", pa.string(), "What is counted (contract vocabulary, e.g. new_received, granted, cases).", False),
+        Column("applicant_type", pa.string(), "Applicant column of table 三 (total for stat-table and prose figures)."),
+        Column("channel", pa.string(), "Channel of applications: all, in_person, fax, online, mail."),
+        Column("proceeding", pa.string(), "administrative_review, litigation_direct, litigation_after_review or litigation."),
+        Column("outcome", pa.string(), "upheld, corrected, other, pending or total."),
+        Column("category", pa.string(), "Kind of information disclosed (regulation, normative_document, ...) or topic."),
+        Column("measure", pa.string(), "What is measured about the category (issued, in_force, items, ...)."),
+        Column("value", VALUE_TYPE, "The figure; NULL when the cell is blank or says 'not reported' (never 0)."),
+        Column("unit", pa.string(), "Unit as printed or implied (件, 条, 万元 ...); amounts are in 万元."),
+        Column("source", pa.string(), "table or prose.", False, SOURCES),
+        Column("layout", pa.string(), "Layout of the table the figure comes from, or prose.", False, LAYOUTS),
+        Column("approximate", pa.bool_(), "True for figures stated as approximate ('30余条').", False),
+        Column("label", pa.string(), "Row label as printed (or the start of the sentence for prose).", False),
+        Column("raw_text", pa.string(), "The cell or phrase as printed.", False),
+        Column("char_start", pa.int64(), "Offset of raw_text in the decoded report text.", False),
+        Column("char_end", pa.int64(), "End offset of raw_text in the decoded report text.", False),
+        Column("snippet", pa.string(), "The row or sentence around the figure, for checking by eye.", False),
+    ),
+    ("report_id", "value_index"),
+)
+
+ISSUES = Table(
+    "issues",
+    "One row per problem found in a file, with a stable code (see the README's issue codes).",
+    (
+        Column("source_path", pa.string(), "Raw file the issue is about.", False),
+        Column("report_id", pa.string(), "The report (content hash of the file).", False),
+        Column("issue_index", pa.int32(), "Order of the issue within the file.", False),
+        Column("severity", pa.string(), "error (file quarantined), warning or info.", False, SEVERITIES),
+        Column("code", pa.string(), "Stable issue code.", False, tuple(BY_CODE)),
+        Column("message", pa.string(), "What is wrong, with the figures involved.", False),
+        Column("char_start", pa.int64(), "Where in the text, when the issue points at a place."),
+        Column("char_end", pa.int64(), "End of that place."),
+    ),
+    ("source_path", "issue_index"),
+)
+
+TABLES: dict[str, Table] = {table.name: table for table in (REPORTS, VALUES, ISSUES)}

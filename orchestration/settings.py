@@ -1,0 +1,41 @@
+"""Where the pipeline reads and writes, from the environment.
+
+``OGI_RAW_DIR`` (default ``raw/``) and ``OGI_DATA_DIR`` (default ``data/``) are
+resolved against the working directory, as a data engineer running ``ogi run``
+or ``dagster dev`` from the repository root expects.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path
+    data_dir: Path
+    max_file_bytes: int
+
+    @property
+    def parquet_dir(self) -> Path:
+        """The published Parquet: a symlink swapped atomically at the end of a parse."""
+        return self.data_dir / "parquet"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    def parquet_file(self, table: str) -> Path:
+        return self.parquet_dir / f"{table}.parquet"
+
+
+def load_settings() -> Settings:
+    raw = Path(os.environ.get("OGI_RAW_DIR", "raw")).expanduser()
+    data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
+    max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
+    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024))
