@@ -1,0 +1,50 @@
+with reports as (
+    select * from {{ ref('stg_parquet__reports') }}
+    where status = 'parsed'
+),
+
+issue_counts as (
+    select
+        report_id,
+        count(*) as issue_count,
+        count(*) filter (where code = 'identity_failed') as identity_failure_count,
+        bool_or(code = 'incomplete') as is_incomplete,
+        bool_or(code = 'duplicate_report') as has_duplicate_report
+    from {{ ref('stg_parquet__issues') }}
+    group by report_id
+),
+
+figure_sources as (
+    select
+        report_id,
+        count(*) filter (where source = 'table') as table_value_count,
+        count(*) filter (where source = 'prose') as prose_value_count
+    from {{ ref('stg_parquet__values') }}
+    group by report_id
+)
+
+select
+    r.report_id,
+    r.source_path,
+    r.agency_name,
+    r.report_year,
+    r.template,
+    r.published_date,
+    r.table_layouts,
+    coalesce(r.is_mixed_layout, false) as is_mixed_layout,
+    r.encoding,
+    r.value_count,
+    coalesce(f.table_value_count, 0) as table_value_count,
+    coalesce(f.prose_value_count, 0) as prose_value_count,
+    coalesce(i.issue_count, 0) as issue_count,
+    coalesce(i.identity_failure_count, 0) as identity_failure_count,
+    coalesce(i.is_incomplete, false) as is_incomplete,
+    coalesce(i.has_duplicate_report, false) as has_duplicate_report,
+    r.agency_source,
+    r.year_source,
+    r.date_source,
+    r.content_sha256,
+    r.parser_version
+from reports as r
+left join issue_counts as i using (report_id)
+left join figure_sources as f using (report_id)

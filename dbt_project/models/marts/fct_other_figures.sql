@@ -1,0 +1,22 @@
+-- Every figure that is not an application, an appeal or a proactive disclosure:
+-- the stat table's 回应解读, 申请类型数, 举报投诉, 收费, 机构建设, 会议培训 rows and
+-- the rows a local form adds (section 'local', label kept as printed).
+select
+    report_id,
+    section,
+    item,
+    category,
+    value,
+    unit,
+    source,
+    layout,
+    approximate,
+    value_id,
+    label,
+    raw_text,
+    snippet,
+    char_start,
+    char_end
+from {{ ref('int_values_ranked') }}
+where section not in ('requests', 'appeals', 'proactive')
+    and is_selected

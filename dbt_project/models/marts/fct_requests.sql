@@ -1,0 +1,18 @@
+select
+    report_id,
+    applicant_type,
+    channel,
+    item,
+    cast(value as bigint) as count,
+    source,
+    layout,
+    approximate,
+    value_id,
+    label,
+    raw_text,
+    snippet,
+    char_start,
+    char_end
+from {{ ref('int_values_ranked') }}
+where section = 'requests'
+    and is_selected

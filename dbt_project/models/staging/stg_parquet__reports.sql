@@ -1,0 +1,22 @@
+select
+    source_path,
+    report_id,
+    content_sha256,
+    file_size,
+    status,
+    quarantine_code,
+    quarantine_reason,
+    encoding,
+    agency_name,
+    agency_source,
+    cast(report_year as integer) as report_year,
+    year_source,
+    cast(published_date as date) as published_date,
+    date_source,
+    template,
+    table_layouts,
+    is_mixed_layout,
+    text_length,
+    value_count,
+    parser_version
+from {{ source('parquet', 'reports') }}

@@ -1,0 +1,23 @@
+select
+    report_id,
+    value_index,
+    report_id || ':' || value_index as value_id,
+    section,
+    item,
+    applicant_type,
+    channel,
+    proceeding,
+    outcome,
+    category,
+    measure,
+    cast(value as decimal(20, 4)) as value,
+    unit,
+    source,
+    layout,
+    approximate,
+    label,
+    raw_text,
+    char_start,
+    char_end,
+    snippet
+from {{ source('parquet', 'values') }}
