@@ -48,3 +48,4 @@ select
 from reports as r
 left join issue_counts as i using (report_id)
 left join figure_sources as f using (report_id)
+order by report_id

@@ -10,3 +10,4 @@ select
     encoding,
     content_sha256
 from {{ ref('stg_parquet__reports') }}
+order by source_path

@@ -15,3 +15,4 @@ select
 from {{ ref('int_values_ranked') }}
 where section = 'appeals'
     and is_selected
+order by report_id, char_start, value_id

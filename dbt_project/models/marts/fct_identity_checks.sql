@@ -10,3 +10,4 @@ select
     c.holds
 from {{ ref('int_identity_checks') }} as c
 inner join {{ ref('dim_report') }} as r using (report_id)
+order by report_id, identity, group_value

@@ -14,3 +14,4 @@ select
 from {{ ref('stg_parquet__issues') }} as i
 inner join {{ ref('stg_parquet__reports') }} as f using (source_path)
 left join {{ ref('issue_codes') }} as c using (code)
+order by source_path, issue_index

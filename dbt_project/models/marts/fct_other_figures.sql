@@ -20,3 +20,4 @@ select
 from {{ ref('int_values_ranked') }}
 where section not in ('requests', 'appeals', 'proactive')
     and is_selected
+order by report_id, char_start, value_id

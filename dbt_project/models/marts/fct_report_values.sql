@@ -8,3 +8,4 @@ select
     r.template
 from {{ ref('int_values_ranked') }} as v
 inner join {{ ref('dim_report') }} as r using (report_id)
+order by v.report_id, v.value_index

@@ -16,3 +16,4 @@ select
 from {{ ref('int_values_ranked') }}
 where section = 'requests'
     and is_selected
+order by report_id, char_start, value_id

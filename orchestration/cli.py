@@ -1,0 +1,135 @@
+"""``ogi``: the command line of the pipeline.
+
+- ``ogi run``: materialize every asset and check, headless and in-process;
+- ``ogi parse FILE``: one report's parse as JSON, for looking at a single file;
+- ``ogi seeds``: regenerate the dbt seeds from the Python registries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ogi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run",
+        help="parse $OGI_RAW_DIR (raw/), build $OGI_DATA_DIR (data/): Parquet, warehouse and every check",
+    )
+    parse = commands.add_parser("parse", help="print one report's parse as JSON")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--text", action="store_true", help="include the decoded text (offsets point into it)")
+    commands.add_parser("seeds", help="regenerate dbt_project/seeds from the Python registries")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run()
+    if args.command == "parse":
+        return parse_one(args.file, args.text)
+    if args.command == "seeds":
+        from .seeds import write_seeds
+
+        for path in write_seeds():
+            print(path)
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def run() -> int:
+    from .settings import load_settings
+
+    settings = load_settings()
+    if not settings.raw_dir.is_dir():
+        print(f"ogi: raw directory {settings.raw_dir} does not exist (set OGI_RAW_DIR)", file=sys.stderr)
+        return 2
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    import dagster as dg
+
+    from .definitions import defs
+    from .defs.jobs import ALL_ASSETS_JOB
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    job = defs().resolve_job_def(ALL_ASSETS_JOB)
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    print(_summary(result, settings))
+    return 0 if result.success else 1
+
+
+def _summary(result, settings) -> str:
+    reports_meta: dict = {}
+    values_count = issues_count = 0
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        key = materialization.asset_key.to_user_string()
+        metadata = {name: value.value for name, value in materialization.metadata.items()}
+        if key == "parquet/reports":
+            reports_meta = metadata
+        elif key == "parquet/values":
+            values_count = metadata.get("dagster/row_count", 0)
+        elif key == "parquet/issues":
+            issues_count = metadata.get("dagster/row_count", 0)
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    failed_errors = [e for e in failed if e.severity.value == "ERROR"]
+    lines = [
+        f"files: {reports_meta.get('files', 0)}",
+        f"parsed: {reports_meta.get('parsed', 0)}",
+        f"quarantined: {reports_meta.get('quarantined', 0)}",
+        f"values: {values_count}",
+        f"issues: {issues_count}",
+        f"checks: {len(evaluations)} run, {len(failed)} failed ({len(failed_errors)} errors, {len(failed) - len(failed_errors)} warnings)",
+    ]
+    for evaluation in failed:
+        lines.append(f"  failed {evaluation.severity.value.lower()}: {evaluation.asset_key.to_user_string()} {evaluation.check_name}")
+    lines.append(f"warehouse: {settings.warehouse_path}")
+    lines.append(f"run: {'succeeded' if result.success else 'FAILED'}")
+    return "\n".join(lines)
+
+
+def parse_one(path: Path, with_text: bool) -> int:
+    from .parsing import parse_bytes
+
+    if not path.is_file():
+        print(f"ogi: {path} is not a file", file=sys.stderr)
+        return 2
+    parse = parse_bytes(path.read_bytes(), path.name)
+    result = parse.result
+    document = {
+        "source_path": str(path),
+        "report_id": parse.report_id,
+        "status": parse.status,
+        "quarantine_code": parse.quarantine_code,
+        "quarantine_reason": parse.quarantine_reason,
+        "encoding": parse.encoding,
+        "metadata": _plain(result.metadata) if result else None,
+        "values": [_plain(value) for value in result.values] if result else [],
+        "issues": [_plain(issue) for issue in parse.all_issues],
+    }
+    if with_text:
+        document["text"] = parse.text
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=1, default=_json_default)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _plain(obj) -> dict:
+    return {name: getattr(obj, name) for name in obj.__slots__} if hasattr(obj, "__slots__") else dict(vars(obj))
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

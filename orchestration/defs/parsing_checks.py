@@ -1,0 +1,126 @@
+"""Asset checks on the Parquet written by the parse assets.
+
+- ``every_raw_file_accounted_for`` (blocking): each raw file is one row of
+  ``reports``, parsed or quarantined with a code. If it fails, dbt does not run.
+- ``identities_hold``: identity failures (勾稽关系) counted and listed.
+- For each table, checks generated from ``orchestration.schema``: the unique
+  key, the non-null columns and the accepted values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+
+import dagster as dg
+
+from ..corpus import list_raw_files
+from ..schema import TABLES, Table
+from ..settings import load_settings
+from .parsing import parquet_key
+
+_LISTED = 20  # failures shown in a check's metadata
+
+
+def _query(sql: str, *params) -> list[tuple]:
+    with duckdb.connect() as connection:
+        return connection.execute(sql, list(params)).fetchall()
+
+
+def _parquet(table: str) -> str:
+    return str(load_settings().parquet_file(table))
+
+
+@dg.asset_check(
+    asset=parquet_key("reports"),
+    blocking=True,
+    description="Every raw file appears once in reports, parsed or quarantined with a code; nothing is dropped.",
+)
+def every_raw_file_accounted_for() -> dg.AssetCheckResult:
+    settings = load_settings()
+    on_disk = {path.relative_to(settings.raw_dir).as_posix() for path in list_raw_files(settings.raw_dir)}
+    rows = _query(
+        "select source_path, status, quarantine_code from read_parquet(?)", _parquet("reports")
+    )
+    in_reports = [row[0] for row in rows]
+    missing = sorted(on_disk - set(in_reports))
+    unknown = sorted(set(in_reports) - on_disk)
+    repeated = sorted(path for path, count in Counter(in_reports).items() if count > 1)
+    unexplained = sorted(
+        path for path, status, code in rows if status not in ("parsed", "quarantined") or (status == "quarantined" and not code)
+    )
+    passed = not (missing or unknown or repeated or unexplained)
+    return dg.AssetCheckResult(
+        passed=passed,
+        metadata={
+            "raw_files": len(on_disk),
+            "report_rows": len(rows),
+            "parsed": sum(1 for row in rows if row[1] == "parsed"),
+            "quarantined": sum(1 for row in rows if row[1] == "quarantined"),
+            "missing_from_reports": dg.MetadataValue.json(missing[:_LISTED]),
+            "not_on_disk": dg.MetadataValue.json(unknown[:_LISTED]),
+            "listed_twice": dg.MetadataValue.json(repeated[:_LISTED]),
+            "without_status_or_code": dg.MetadataValue.json(unexplained[:_LISTED]),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=parquet_key("issues"),
+    description="The identities (勾稽关系) of REPORTS.md hold in every report; failures are findings, listed here.",
+)
+def identities_hold() -> dg.AssetCheckResult:
+    rows = _query(
+        "select source_path, message from read_parquet(?) where code = 'identity_failed' order by source_path, issue_index",
+        _parquet("issues"),
+    )
+    reports = sorted({row[0] for row in rows})
+    return dg.AssetCheckResult(
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "failures": len(rows),
+            "reports_with_failures": len(reports),
+            "first_failures": dg.MetadataValue.md(
+                "\n".join(f"- `{path}`: {message}" for path, message in rows[:_LISTED]) or "none"
+            ),
+        },
+    )
+
+
+def _schema_check(table: Table) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=parquet_key(table.name),
+        name=f"{table.name}_matches_schema",
+        description=(
+            f"{table.name}: key {', '.join(table.unique_key)} unique; required columns filled; "
+            "coded columns hold only registered codes (orchestration/schema.py)."
+        ),
+    )
+    def _check() -> dg.AssetCheckResult:
+        path = _parquet(table.name)
+        key = ", ".join(table.unique_key)
+        problems: dict[str, int] = {}
+        problems["duplicate_keys"] = _query(
+            f"select count(*) from (select {key} from read_parquet(?) group by all having count(*) > 1)", path
+        )[0][0]
+        for column in table.columns:
+            if not column.nullable:
+                problems[f"{column.name}_null"] = _query(
+                    f'select count(*) from read_parquet(?) where "{column.name}" is null', path
+                )[0][0]
+            if column.accepted:
+                problems[f"{column.name}_not_accepted"] = _query(
+                    f'select count(*) from read_parquet(?) where "{column.name}" is not null '
+                    f'and "{column.name}" not in (select unnest(?))',
+                    path,
+                    list(column.accepted),
+                )[0][0]
+        failing = {name: count for name, count in problems.items() if count}
+        return dg.AssetCheckResult(passed=not failing, metadata={"violations": dg.MetadataValue.json(failing)})
+
+    return _check
+
+
+schema_checks = [_schema_check(table) for table in TABLES.values()]

@@ -1,0 +1,62 @@
+"""The dbt project as Dagster assets; its tests surface as asset checks."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+import dagster as dg
+
+from ..settings import DBT_PROJECT_DIR, load_settings
+from ..warehouse import (
+    abandon_build,
+    dbt_environment,
+    ensure_manifest,
+    publish_build,
+    start_build,
+)
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Groups follow the dbt folders (staging, intermediate, marts, seeds)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "warehouse"
+
+
+translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator)
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` into a copy of the warehouse, published only if every model built.
+
+    A failing data test is reported as a failed asset check and does not stop the
+    publication: the models are right, the data has a finding. A model that fails
+    to build keeps the previous warehouse in place and fails the run.
+    """
+    settings = load_settings()
+    building = start_build(settings)
+    with dbt_environment(settings, building):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+    results = invocation.get_artifact("run_results.json")["results"]
+    broken = [
+        r["unique_id"]
+        for r in results
+        if r["status"] == "error" and not r["unique_id"].startswith(("test.", "unit_test."))
+    ]
+    if broken or (invocation.process.returncode not in (0, 1)):
+        abandon_build(settings)
+        raise dg.Failure(
+            description="dbt could not build the warehouse; the previous warehouse is kept.",
+            metadata={"failed_nodes": dg.MetadataValue.json(broken)},
+        )
+    publish_build(settings)
+    context.log.info(f"warehouse published at {settings.warehouse_path}")
+

@@ -1,0 +1,87 @@
+"""The DuckDB warehouse: built by dbt into a file aside, swapped in whole.
+
+DuckDB allows one writer per file. dbt writes ``warehouse.building.duckdb``
+(a copy of the current warehouse, so a partial selection keeps the other
+tables); only when the build succeeds is it renamed over ``warehouse.duckdb``.
+An analyst's read-only session on the old file is never blocked and never
+sees a half-built warehouse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from .settings import DBT_PROJECT_DIR, Settings
+
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+_DBT_SOURCES = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+
+
+def building_path(settings: Settings) -> Path:
+    return settings.data_dir / "warehouse.building.duckdb"
+
+
+@contextlib.contextmanager
+def dbt_environment(settings: Settings, warehouse: Path) -> Iterator[None]:
+    """Point dbt at this run's Parquet and at the warehouse file it may write."""
+    wanted = {"OGI_DATA_DIR": str(settings.data_dir), "OGI_WAREHOUSE_PATH": str(warehouse)}
+    previous = {key: os.environ.get(key) for key in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def start_build(settings: Settings) -> Path:
+    """Prepare the file dbt builds into: a copy of the published warehouse, if any."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    building = building_path(settings)
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    if settings.warehouse_path.exists():
+        shutil.copyfile(settings.warehouse_path, building)
+    return building
+
+
+def publish_build(settings: Settings) -> None:
+    os.replace(building_path(settings), settings.warehouse_path)
+
+
+def abandon_build(settings: Settings) -> None:
+    building_path(settings).unlink(missing_ok=True)
+
+
+def manifest_is_stale() -> bool:
+    if not MANIFEST.exists():
+        return True
+    built = MANIFEST.stat().st_mtime
+    for name in _DBT_SOURCES:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*") if path.exists() else []
+        if any(f.is_file() and f.stat().st_mtime > built for f in files):
+            return True
+    return False
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than its files,
+    so `dagster dev`, `ogi run` and the tests need no separate `dbt parse`."""
+    if manifest_is_stale():
+        subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"],
+            check=True,
+            cwd=DBT_PROJECT_DIR,
+        )
+    return MANIFEST
