@@ -11,7 +11,7 @@ from .labels import RowLabel
 from .model import Issue, Value
 from .numbers import parse_cell, to_wan_yuan
 from .rows import UNIT_CELLS, Row, find_spec, scan_rows
-from .text import Token, is_figure
+from .text import Token, is_empty_cell, is_figure
 
 # How many places a stat table may be tried from before the report is taken to have none.
 _STAT_TABLE_ATTEMPTS = 8
@@ -80,6 +80,28 @@ def _page_ends_after(text: str, position: int) -> bool:
     return len("".join(text[position:].split())) < _TRAILING_TEXT_OF_A_CUT_PAGE
 
 
+def _fit(figures: list[Token], columns: int) -> list[Token] | None:
+    """The figures of a row, one per column, or None when they cannot be placed.
+
+    Empty-cell tokens ("| |", a markdown blank) are real cells inside a row but
+    often layout padding at its edges: they are trimmed from the edges, then
+    dropped altogether, until the count fits.
+    """
+    if len(figures) == columns:
+        return figures
+    trimmed = list(figures)
+    while len(trimmed) > columns and trimmed and is_empty_cell(trimmed[-1]):
+        trimmed.pop()
+    while len(trimmed) > columns and trimmed and is_empty_cell(trimmed[0]):
+        trimmed.pop(0)
+    if len(trimmed) == columns:
+        return trimmed
+    filled = [token for token in figures if not is_empty_cell(token)]
+    if len(filled) == columns:
+        return filled
+    return None
+
+
 def _place_figures(
     text: str,
     row: Row,
@@ -92,42 +114,47 @@ def _place_figures(
 ) -> None:
     """Give a row's figures to its columns, or say why they cannot be placed."""
     figures = row.figures
-    if len(figures) == len(columns) or (len(figures) > len(columns)):
-        if len(figures) > len(columns) and not cut_off:
-            table.issues.append(
-                Issue(
-                    "row_extra_cells",
-                    f"{table.name} row {row.label.text!r}: {len(figures)} figures for {len(columns)} columns; "
-                    f"the first {len(columns)} were taken, the rest ({' '.join(f.text for f in figures[len(columns):])}) dropped",
-                    figures[len(columns)].start,
-                    figures[-1].end,
-                )
-            )
-        for (dims, unit), token in zip(columns, figures):
-            value = _value(text, section, item, dims, token, row.label, unit, layout)
-            if value is not None:
-                table.values.append(value)
-        return
-    if not figures:
+    if not any(not is_empty_cell(token) for token in figures):
         for dims, unit in columns:
             table.values.append(_blank(section, item, dims, row.label, unit, layout))
         return
-    if cut_off:
+    placed = _fit(figures, len(columns))
+    if placed is None and len(figures) > len(columns):
+        filled = [token for token in figures if not is_empty_cell(token)]
+        placed = (filled if len(filled) >= len(columns) else figures)[: len(columns)]
+        if not cut_off:
+            rest = figures[figures.index(placed[-1]) + 1 :]
+            table.issues.append(
+                Issue(
+                    "row_extra_cells",
+                    f"{table.name} row {row.label.text!r}: {len(figures)} cells for {len(columns)} columns; "
+                    f"the first {len(columns)} figures were taken, the rest "
+                    f"({' '.join(t.text or '∅' for t in rest)}) left out",
+                    rest[0].start if rest else row.label.start,
+                    figures[-1].end,
+                )
+            )
+    if placed is None and cut_off:
         # The page stops inside this row: the visible cells are its first columns.
-        for (dims, unit), token in zip(columns, figures):
-            value = _value(text, section, item, dims, token, row.label, unit, layout)
-            if value is not None:
-                table.values.append(value)
-        return
-    table.issues.append(
-        Issue(
-            "row_cell_count_mismatch",
-            f"{table.name} row {row.label.text!r}: {len(figures)} figures for {len(columns)} columns "
-            f"({' '.join(f.text for f in figures)}); not placed, since which cells are missing cannot be told",
-            row.label.start,
-            figures[-1].end,
+        placed = figures
+    if placed is None:
+        table.issues.append(
+            Issue(
+                "row_cell_count_mismatch",
+                f"{table.name} row {row.label.text!r}: {len(figures)} cells for {len(columns)} columns "
+                f"({' '.join(t.text or '∅' for t in figures)}); not placed, since which cells are missing cannot be told",
+                row.label.start,
+                figures[-1].end,
+            )
         )
-    )
+        return
+    for (dims, unit), token in zip(columns, placed):
+        if is_empty_cell(token):
+            table.values.append(_blank(section, item, dims, row.label, unit, layout))
+            continue
+        value = _value(text, section, item, dims, token, row.label, unit, layout)
+        if value is not None:
+            table.values.append(value)
 
 
 # ------------------------------------------------------------------ stat table
@@ -378,15 +405,17 @@ def parse_table4(text: str, tokens: list[Token], after: int = 0) -> TableResult 
         return None
     figures: list[Token] = []
     index = start + 1
-    while index < len(tokens) and len(figures) < len(labels.TABLE4_COLUMNS):
+    while index < len(tokens):
         token = tokens[index]
         if is_figure(token.text):
-            figures.append(token)
+            if figures or not is_empty_cell(token):  # blanks inside the header are layout
+                figures.append(token)
         elif figures or not _TABLE4_HEADER_WORDS.fullmatch(token.key):
             break
         index += 1
     header = tokens[start]
-    end = figures[-1].end if figures else tokens[index - 1].end
+    filled = [token for token in figures if not is_empty_cell(token)]
+    end = filled[-1].end if filled else tokens[index - 1].end
     table = TableResult("table4", "", span=(header.start, end))
     cut_off = _page_ends_after(text, end)
     row = Row(None, header, figures)

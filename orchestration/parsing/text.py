@@ -16,10 +16,10 @@ from functools import lru_cache
 # Separators between table cells in the text shapes seen in the wild: one cell
 # per line, cells ending in " |", markdown rows, tab-separated rows and HTML
 # fragments (<td>, <br> ...) left in the text.
-_CELL_SEPARATOR = re.compile(r"\n|\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
+_CELL_SEPARATOR = re.compile(r"\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
 
 _NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?")
-_NULL_MARKERS = frozenset({"—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
+_NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +33,8 @@ def _translation_table() -> dict[int, str]:
     """
     table: dict[int, str] = {}
     for code in range(0x80, 0x10000):
+        if 0x2460 <= code <= 0x24FF or 0x3251 <= code <= 0x32BF:
+            continue  # circled numbers (①) are numbering: "1" would glue onto the label
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
         if len(normal) == 1 and normal != char:
@@ -69,18 +71,54 @@ class Token:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Cut ``text[start:end]`` into cells.
 
-    Empty cells are dropped: whether a blank between two labels is one empty cell
-    or a layout artefact cannot be told in most shapes, so the table parsers
-    count the figures between labels instead of counting cells.
+    Blank cells are mostly dropped: whether a blank between two labels is one
+    empty cell or a layout artefact cannot be told in most shapes, so the table
+    parsers count the figures between labels instead of counting cells. Where a
+    shape does mark an empty cell (an interior cell of a markdown row, a line
+    that is only "|" or "| |", an empty <td></td>) it becomes an *empty cell*
+    token (text ""), which row placement may trim at a row's edges.
     """
     end = len(text) if end is None else end
     tokens: list[Token] = []
-    position = start
-    for match in _CELL_SEPARATOR.finditer(text, start, end):
-        _append_cell(text, position, match.start(), tokens)
-        position = match.end()
-    _append_cell(text, position, end, tokens)
+    line_start = start
+    while line_start < end:
+        line_end = text.find("\n", line_start, end)
+        line_end = end if line_end == -1 else line_end
+        _tokenize_line(text, line_start, line_end, tokens)
+        line_start = line_end + 1
     return tokens
+
+
+def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None:
+    line = text[start:end]
+    stripped = line.strip()
+    if not stripped:
+        return
+    if "|" in stripped and not stripped.strip("| \t\r"):
+        # "|" or "| |": the end of an empty cell in the one-cell-per-line shape.
+        position = start + line.index("|")
+        tokens.append(Token("", position, position))
+        return
+    is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
+    position = start
+    previous_separator = ""
+    for match in _CELL_SEPARATOR.finditer(text, start, end):
+        separator = match.group()
+        empty_cell = not text[position : match.start()].strip() and (
+            (is_markdown_row and previous_separator == "|" and separator == "|")
+            or (previous_separator.lower().startswith("<td") and separator.lower().startswith("</td"))
+        )
+        if empty_cell:
+            tokens.append(Token("", position, position))
+        else:
+            _append_cell(text, position, match.start(), tokens)
+        position = match.end()
+        previous_separator = separator
+    _append_cell(text, position, end, tokens)
+
+
+def is_empty_cell(token: Token) -> bool:
+    return token.text == ""
 
 
 def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.parsing import parse_text
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLES_RAW = REPO / "raw"
+EXPECTED = SHARED / "samples" / "expected.json"
+REAL = SHARED / "samples" / "real"
+
+
+def parse(text: str):
+    return parse_text(text, max_year=2030)
+
+
+def found(values, section: str, item: str | None = None, *, source: str | None = None, **dims):
+    """Figures matching section, item, dims (and source), as Decimal or None."""
+    out = []
+    for value in values:
+        if value.section != section or (item is not None and value.item != item):
+            continue
+        if source is not None and value.source != source:
+            continue
+        if all(value.dims.get(k) == v for k, v in dims.items()):
+            out.append(value)
+    return out
+
+
+def as_map(values, section: str | None = None) -> dict:
+    """{(section, item, sorted dims): value} of table figures; fails on a repeated key."""
+    result = {}
+    for value in values:
+        if value.source != "table" or (section and value.section != section):
+            continue
+        key = (value.section, value.item, tuple(sorted(value.dims.items())))
+        assert key not in result, f"figure {key} found twice"
+        result[key] = value.value
+    return result
+
+
+def figures_map(figures) -> dict:
+    return {f.key: f.value for f in figures}
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict:
+    return json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+def dec(x) -> Decimal:
+    return Decimal(str(x))

@@ -1,0 +1,193 @@
+"""Every text shape of REPORTS.md, with figures that all differ, so a column shift
+or a row swap fails a test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from orchestration import synthetic
+from orchestration.synthetic import SHAPES, figure
+
+from .conftest import as_map, figures_map, parse
+
+
+def distinct_table3(layout: str) -> dict[str, list]:
+    """Each cell a different number: 100 * row + column + 1."""
+    items = [item for _, item in synthetic.T3_ROWS[layout] if item]
+    return {item: [100 * (row + 1) + column + 1 for column in range(7)] for row, item in enumerate(items)}
+
+
+DISTINCT_T2 = {
+    "t2019": {
+        ("regulation", "newly_made"): 11, ("regulation", "newly_published"): 12, ("regulation", "total_published"): 13,
+        ("normative_document", "newly_made"): 21, ("normative_document", "newly_published"): 22,
+        ("normative_document", "total_published"): 23,
+        ("administrative_license", "prior_year_items"): 31, ("administrative_license", "change"): -3,
+        ("administrative_license", "decisions"): 33,
+        ("other_management_service", "prior_year_items"): 41, ("other_management_service", "change"): 4,
+        ("other_management_service", "decisions"): 43,
+        ("administrative_penalty", "prior_year_items"): 51, ("administrative_penalty", "change"): 5,
+        ("administrative_penalty", "decisions"): 53,
+        ("administrative_coercion", "prior_year_items"): 61, ("administrative_coercion", "change"): 6,
+        ("administrative_coercion", "decisions"): 63,
+        ("administrative_fee", "prior_year_items"): 71, ("administrative_fee", "change"): 7,
+        ("centralized_procurement", "procurement_projects"): 81, ("centralized_procurement", "procurement_amount"): "92.8050万元",
+    },
+    "t2021": {
+        ("regulation", "issued"): 11, ("regulation", "repealed"): 12, ("regulation", "in_force"): 13,
+        ("normative_document", "issued"): 21, ("normative_document", "repealed"): 22, ("normative_document", "in_force"): 23,
+        ("administrative_license", "decisions"): 1234, ("administrative_penalty", "decisions"): 52,
+        ("administrative_coercion", "decisions"): 62, ("administrative_fee", "fee_amount"): "3.5",
+    },
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+def test_national_report_in_every_shape(shape, layout):
+    t3 = distinct_table3(layout)
+    t4 = [k * 3 + 1 for k in range(15)]
+    report = synthetic.national_report("某县人民政府办公室", 2021 if layout == "t2021" else 2020, layout, layout,
+                                       DISTINCT_T2[layout], t3, t4, shape)
+    result = parse(report.text)
+    assert result.metadata.template == layout
+    assert result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
+    assert as_map(result.values) == figures_map(report.figures)
+    assert not [i for i in result.issues if i.code in ("incomplete", "row_cell_count_mismatch", "row_extra_cells")]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_stat_table_in_every_shape(shape):
+    labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
+    values = {label: 10 * (index + 1) + 7 for index, label in enumerate(labels)}
+    values["七、依申请公开信息收取的费用"] = Decimal("1.25")
+    rendered = synthetic.stat_table(values, shape, 2016)
+    text = "某局2016年政府信息公开工作年度报告\n一、概述\n工作正常开展。\n附表\n" + rendered.text
+    result = parse(text)
+    assert result.metadata.template == "stat_table"
+    assert as_map(result.values) == figures_map(rendered.figures)
+    assert len(rendered.figures) == 58
+
+
+def test_stat_table_blank_cells_are_null_not_zero():
+    labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
+    values = {labels[0]: 67, labels[4]: 67, "(三)从事政府信息公开工作人员数": 2, "2.兼职人员数": 2}
+    rendered = synthetic.stat_table(values, "pipe_lines", 2017)
+    result = parse("某局2017年政府信息公开工作年度报告\n" + rendered.text + "\n某局\n2018年2月27日\n")
+    table = as_map(result.values)
+    assert table == figures_map(rendered.figures)
+    nulls = [k for k, v in table.items() if v is None]
+    assert len(nulls) == 58 - 4
+    assert table[("requests", "granted", (("applicant_type", "total"), ("channel", "all")))] is None
+
+
+NUMBERING_VARIANTS = {
+    "(一)予以公开": ["（一）予以公开", "㈠予以公开", "一、予以公开", "1.予以公开", "1、予以公开", "①予以公开", "予以公开"],
+}
+
+
+@pytest.mark.parametrize("variant", NUMBERING_VARIANTS["(一)予以公开"])
+def test_numbering_glyphs(variant):
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "lines")
+    text = report.text.replace("(一)予以公开", variant)
+    result = parse(text)
+    granted = [v for v in result.values if v.item == "granted" and v.source == "table"]
+    assert [v.value for v in granted] == [Decimal(301 + c) for c in range(7)]
+
+
+def test_full_width_digits_thousands_separators_and_glued_units():
+    text = (
+        "某县2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第(一)项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n"
+        "规章\n１２\n3件\n1,234\n行政规范性文件\n4\n５\n6\n"
+        "第二十条第(五)项\n信息内容\n本年处理决定数量\n行政许可\n12,345件\n"
+    )
+    result = parse(text)
+    table = as_map(result.values)
+    key = lambda c, m: ("proactive", "disclosure", (("category", c), ("measure", m)))  # noqa: E731
+    assert table[key("regulation", "issued")] == 12
+    assert table[key("regulation", "repealed")] == 3
+    assert table[key("regulation", "in_force")] == 1234
+    assert table[key("normative_document", "repealed")] == 5
+    assert table[key("administrative_license", "decisions")] == 12345
+
+
+@pytest.mark.parametrize("marker", ["—", "/", "无", "-", ""])
+def test_not_reported_markers_are_null(marker):
+    t3 = distinct_table3("t2019")
+    t3["granted"] = [1, 2, None, 4, 5, 6, 7]
+    report = synthetic.national_report("某局", 2020, "t2019", "t2019", DISTINCT_T2["t2019"], t3, list(range(1, 16)), "markdown")
+    text = report.text.replace("| (一)予以公开 | 1 | 2 |  |", f"| (一)予以公开 | 1 | 2 | {marker} |")
+    result = parse(text)
+    granted = {v.dims["applicant_type"]: v.value for v in result.values if v.item == "granted" and v.source == "table"}
+    assert granted["research_institution"] is None
+    assert granted["commercial_enterprise"] == 2 and granted["social_welfare_org"] == 4
+
+
+def test_header_words_split_by_spaces_and_labels_cut_short():
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "pipe_lines")
+    text = (
+        report.text.replace("商业企业", "商业 企业").replace("结果纠正", "结果 纠正")
+        .replace("5.要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认或重新出具")
+    )
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+
+
+def test_mixed_layouts_are_recognised_table_by_table():
+    """Table 二 in the 2021 way, table 三 with the 2019 single (六)其他处理 row."""
+    t3 = distinct_table3("t2019")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2019", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "lines")
+    result = parse(report.text)
+    assert result.metadata.table_layouts == {"table2": "t2021", "table3": "t2019", "table4": "t2019"}
+    assert result.metadata.template == "t2019"
+    assert as_map(result.values) == figures_map(report.figures)
+
+
+def test_page_chrome_around_the_report_is_ignored():
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "lines")
+    chrome = "首页 > 政务公开 > 年报\n索引号: | 123/2022-01 | 成文日期: | 2022-01-20 |\n发布机构: | 某局 |\n"
+    text = chrome + report.text + "\n打印本页 关闭窗口\n"
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+    assert result.metadata.published_date == "2022-01-20"
+
+
+def test_table4_in_a_pdf_text_layer():
+    """The header of table 四 broken over lines and all 15 figures on one line (r025)."""
+    text = (
+        "某局2022年政府信息公开工作年度报告\n四、因政府信息公开工作被申请行政复议提起行政诉讼情况\n"
+        "行政复议 行政诉讼\n未经复议直接起诉 复议后起诉\n结果 结果 其他 尚未 总\n"
+        "维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总\n"
+        "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计\n"
+        "1 2 3 4 10 5 6 7 8 26 9 11 12 13 45\n五、存在的主要问题及改进情况\n"
+    )
+    result = parse(text)
+    table = {(v.dims["proceeding"], v.dims["outcome"]): v.value for v in result.values if v.section == "appeals"}
+    assert table[("administrative_review", "total")] == 10
+    assert table[("litigation_direct", "pending")] == 8
+    assert table[("litigation_after_review", "upheld")] == 9
+    assert table[("litigation_after_review", "total")] == 45
+    assert len(table) == 15
+    assert not [i for i in result.issues if i.code == "identity_failed"]
+
+
+def test_each_figure_points_back_into_the_text():
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "markdown")
+    result = parse(report.text)
+    for value in result.values:
+        assert report.text[value.char_start : value.char_end] == value.raw_text
+        if value.value is not None and value.source == "table":
+            assert value.raw_text.replace(",", "").startswith(str(abs(int(value.value))) if value.value == int(value.value) else value.raw_text[:1])
+        assert value.raw_text in value.snippet or value.raw_text == ""
+
+
+def test_figure_helper_sorts_dimensions():
+    assert figure("requests", "granted", 3, channel="all", applicant_type="total").dims == (
+        ("applicant_type", "total"), ("channel", "all"))
