@@ -49,8 +49,12 @@ def decode(data: bytes) -> Decoded:
 
 
 def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 text without a BOM has NUL bytes at every other position of ASCII
+    characters, on one parity only; binary data has them anywhere."""
     sample = data[:4096]
-    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    half = max(1, len(sample) // 2)
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    return (even > 0.25 and odd < 0.02) or (odd > 0.25 and even < 0.02)
 
 
 def _checked(text: str, encoding: str) -> Decoded:

@@ -335,7 +335,8 @@ AGENCY_SUFFIX = (
     r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|委员会"
     r"|街道办事处|办事处|街道|分局|局|厅|委|办|中心|署|院|所|站|队|海关|镇|乡|苏木|集团|馆|处|会|部|社|旗|县|区|市|州|盟)"
 )
-_AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>]{2,40}?)"
+# An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇").
+_AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>](?:[^\s\d,.;:。、()《》\"|<>]| (?=[^\s\d])){1,40}?)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _REPORT = r"\s*年?度?\s*(?:海关)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"
 
@@ -385,9 +386,11 @@ PROACTIVE_PHRASES: tuple[tuple[str, str], ...] = (
     ),
     ("weak", r"公开各类信息(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)"),
 )
-# Markers that a proactive figure is cumulative over years, not the year's own.
-CUMULATIVE_STRONG = r"(?:历年累计|累计至今|截至目前累计|截止目前累计|截至\d{4}年[^,。]{0,10}累计|截止\d{4}年[^,。]{0,10}累计|自\d{4}年[^,。]{0,10}累计)"
+# A proactive figure is cumulative over years, not the year's own, when "累计"
+# stands just before it and the sentence dates it from the past ("截至…", "历年").
+# "累计" alone ("全年…累计公开政府信息5条") is taken only when nothing better is said.
 CUMULATIVE_WEAK = r"累计"
+CUMULATIVE_CONTEXT = r"截至|截止|历年|以来|至今|目前"
 # A yearly figure stated beside a cumulative one: "(其中2017年1-12月主动公开政府信息67条)".
 YEARLY_BESIDE_CUMULATIVE = r"其中\s*\d{4}\s*年[^,。()]{0,12}?(?:新增)?(?:主动)?公开(?:政府)?信息\s*" + PROSE_NUMBER + r"\s*条"
 

@@ -76,15 +76,15 @@ def _proactive(text: str) -> list[Value]:
         candidates.append((0, match.start(), match))
     for strength, pattern in labels.PROACTIVE_PHRASES:
         for match in _re(pattern).finditer(text):
-            before = text[max(0, match.start() - 40) : match.start() + 12]
             clause_start, _ = _clause_of(text, match.start())
             lead = text[clause_start : match.start()]
-            if _re(labels.CUMULATIVE_STRONG).search(before) or "历年" in before:
-                cumulative.append(match)
+            near = text[max(clause_start, match.start() - 20) : match.start() + 12]
+            is_cumulative = bool(_re(labels.CUMULATIVE_WEAK).search(near))
+            if is_cumulative and _re(labels.CUMULATIVE_CONTEXT).search(lead + near):
+                cumulative.append(match)  # "截至2017年12月底…累计主动公开…1276条"
                 continue
             if _SUB_FIGURE.search(lead):
                 continue  # "其中, 区本级公开政府信息的2070条": part of a total
-            is_cumulative = bool(_re(labels.CUMULATIVE_WEAK).search(before))
             rank = (1 if strength == "strong" else 2) + (2 if is_cumulative else 0)
             candidates.append((rank, match.start(), match))
     values = []

@@ -115,6 +115,9 @@ def _place_figures(
     """Give a row's figures to its columns, or say why they cannot be placed."""
     figures = row.figures
     if not any(not is_empty_cell(token) for token in figures):
+        if cut_off:  # the page stops before this row's cells: not blank, unseen
+            table.missing.append(f"{item} (cells cut off)")
+            return
         for dims, unit in columns:
             table.values.append(_blank(section, item, dims, row.label, unit, layout))
         return

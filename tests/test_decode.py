@@ -1,0 +1,48 @@
+"""Bytes to text: encodings, and files that are not text."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestration.parsing import parse_bytes
+from orchestration.parsing.decode import decode
+
+TRADITIONAL = "精河縣行政服務中心2016年度政府信息公開工作年度報告。2016年,未收到依申請公開政府信息申請。" * 3
+TEXT = "精河县行政服务中心2016年度政府信息公开工作年度报告。2016年,未收到依申请公开政府信息申请。" * 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "big5"])
+def test_encodings_decode_to_the_same_text(encoding):
+    source = TEXT if encoding != "big5" else TRADITIONAL
+    decoded = decode(source.encode(encoding))
+    assert decoded.problem is None
+    assert decoded.text == source
+
+
+@pytest.mark.parametrize(
+    "data,code",
+    [(b"", "empty_file"), (b"  \n\t ", "empty_file"), (bytes(range(256)) * 40, "binary_file"),
+     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 300, "binary_file")],
+)
+def test_bad_bytes_are_quarantined_with_a_code(data, code):
+    parse = parse_bytes(data, "bad.txt")
+    assert parse.status == "quarantined"
+    assert parse.quarantine_code == code
+    assert [i.code for i in parse.all_issues] == [code]
+
+
+def test_a_page_that_is_no_report():
+    parse = parse_bytes("欢迎访问本网站。今日天气晴。".encode(), "x.txt")
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "not_a_report")
+
+
+def test_too_large():
+    parse = parse_bytes(TEXT.encode(), "big.txt", max_bytes=100)
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "too_large")
+
+
+def test_report_id_is_the_content_hash():
+    first = parse_bytes(TEXT.encode(), "a.txt")
+    second = parse_bytes(TEXT.encode(), "b/c.txt")
+    assert first.report_id == second.report_id and len(first.report_id) == 16
+    assert first.status == "parsed" and first.result.metadata.report_year == 2016

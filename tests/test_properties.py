@@ -1,0 +1,46 @@
+"""Whatever text or bytes come in, the parser returns figures or coded issues; it never raises."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orchestration.issue_codes import BY_CODE
+from orchestration.parsing import parse_bytes
+
+FRAGMENTS = st.sampled_from([
+    "一、本年新收政府信息公开申请数量", "(七)总计", "第二十条第(一)项", "规章", "行政复议", "结果维持", "尚未审结",
+    "收到申请数", "统计指标", "|", "| |", "\n", "\n\n", " ", "\t", "0", "12", "—", "/", "92.8050万元", "2021年",
+    "政府信息公开工作年度报告", "未收到依申请公开政府信息申请", "主动公开政府信息", "条", "<td>", "</td>", "①", "㈠", "１２",
+])
+
+
+def _check(parse):
+    assert parse.status in ("parsed", "quarantined")
+    for issue in parse.all_issues:
+        assert issue.code in BY_CODE
+    if parse.status == "quarantined":
+        assert parse.quarantine_code in BY_CODE and BY_CODE[parse.quarantine_code].quarantines
+    else:
+        for value in parse.result.values:
+            assert value.section and value.item
+            assert 0 <= value.char_start <= value.char_end <= len(parse.text)
+            assert parse.text[value.char_start:value.char_end] == value.raw_text or value.source == "prose"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(FRAGMENTS, max_size=80).map("".join))
+def test_report_like_text_never_raises(text):
+    _check(parse_bytes(text.encode("utf-8"), "x.txt"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_never_raises(text):
+    _check(parse_bytes(text.encode("utf-8", errors="surrogatepass"), "x.txt"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_never_raise(data):
+    _check(parse_bytes(data, "x.bin"))
