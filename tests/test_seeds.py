@@ -22,3 +22,13 @@ def test_vocabulary_covers_the_contract():
                  "items", "published", "via_gazette", "via_website", "via_weibo", "via_wechat", "via_other"):
         assert ("measure", code) in codes
     assert ("proceeding", "litigation") in codes and ("outcome", "pending") in codes
+
+
+def test_readme_lists_every_issue_code():
+    from orchestration.issue_codes import ISSUE_CODES
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for code in ISSUE_CODES:
+        assert f"| `{code.code}` | {code.severity} |" in readme, code.code

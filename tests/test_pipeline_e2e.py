@@ -1,0 +1,214 @@
+"""The whole pipeline (parse, Parquet, dbt build, every check) on the samples,
+run headless with `ogi run` into temporary directories."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+
+from .conftest import SAMPLES_RAW
+
+pytestmark = pytest.mark.e2e
+
+BAD_FILES = {
+    "bad/empty.txt": b"",
+    "bad/binary.txt": bytes(range(256)) * 20,
+    "bad/not_a_report.txt": "欢迎访问本网站。今日天气晴。".encode(),
+    "copy/000_again.txt": (SAMPLES_RAW / "000_e0a35a2ab27e6366.txt").read_bytes(),
+}
+
+
+def make_raw(root: Path) -> Path:
+    raw = root / "raw"
+    shutil.copytree(SAMPLES_RAW, raw)
+    for name, data in BAD_FILES.items():
+        (raw / name).parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).write_bytes(data)
+    return raw
+
+
+def run_pipeline(monkeypatch, raw: Path, data: Path, capsys) -> tuple[int, str]:
+    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    code = main(["run"])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    raw = make_raw(root)
+    monkeypatch = pytest.MonkeyPatch()
+    outputs = {}
+    try:
+        for run in ("first", "second"):
+            monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+            monkeypatch.setenv("OGI_DATA_DIR", str(root / run))
+            monkeypatch.delenv("DAGSTER_HOME", raising=False)
+            import contextlib
+            import io
+
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                code = main(["run"])
+            outputs[run] = (code, buffer.getvalue())
+    finally:
+        monkeypatch.undo()
+    return root, outputs
+
+
+@pytest.fixture(scope="module")
+def warehouse(pipeline):
+    root, _ = pipeline
+    connection = duckdb.connect(str(root / "first" / "warehouse.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def report_ids(warehouse) -> dict[str, str]:
+    return dict(warehouse.execute("select source_path, report_id from dim_report").fetchall())
+
+
+def test_run_succeeds_and_prints_a_summary(pipeline):
+    _, outputs = pipeline
+    code, out = outputs["first"]
+    assert code == 0, out
+    summary = out[out.index("files:"):]
+    assert "files: 9\n" in summary
+    assert "parsed: 5\n" in summary
+    assert "quarantined: 4\n" in summary
+    assert "checks: 77 run, 0 failed" in summary
+    assert "run: succeeded" in summary
+
+
+def test_every_raw_file_is_parsed_or_quarantined(warehouse):
+    rows = warehouse.execute("select source_path, status, quarantine_code from dim_source_file order by 1").fetchall()
+    assert rows == [
+        ("000_e0a35a2ab27e6366.txt", "parsed", None),
+        ("001_52ee1c9a66fdb884.txt", "parsed", None),
+        ("002_a14c2c8461655229.txt", "parsed", None),
+        ("003_da13f4a091621947.txt", "parsed", None),
+        ("004_4aa281a40ca079eb.txt", "parsed", None),
+        ("bad/binary.txt", "quarantined", "binary_file"),
+        ("bad/empty.txt", "quarantined", "empty_file"),
+        ("bad/not_a_report.txt", "quarantined", "not_a_report"),
+        ("copy/000_again.txt", "quarantined", "duplicate_content"),
+    ]
+    codes = warehouse.execute("select source_path, code, severity from fct_issues where file_status = 'quarantined' order by 1").fetchall()
+    assert [c[1] for c in codes] == ["binary_file", "empty_file", "not_a_report", "duplicate_content"]
+    assert {c[2] for c in codes} == {"error"}
+
+
+def test_metadata_in_dim_report(warehouse, expected):
+    rows = {
+        row[0]: row[1:]
+        for row in warehouse.execute(
+            "select source_path, agency_name, report_year, template, cast(published_date as varchar) from dim_report"
+        ).fetchall()
+    }
+    assert set(rows) == set(expected)
+    for name, want in expected.items():
+        assert rows[name] == (want["agency_name"], want["report_year"], want["template"], want["published_date"]), name
+    assert warehouse.execute("select typeof(report_year), typeof(published_date) from dim_report limit 1").fetchone() == (
+        "INTEGER", "DATE")
+
+
+def test_every_expected_figure_is_in_the_marts(warehouse, expected):
+    ids = report_ids(warehouse)
+    checked = 0
+    for name, want in expected.items():
+        report_id = ids[name]
+        for row in want.get("requests", []):
+            got = warehouse.execute(
+                "select count, source from fct_requests where report_id = ? and applicant_type = ? and channel = ? and item = ?",
+                [report_id, row["applicant_type"], row["channel"], row["item"]],
+            ).fetchall()
+            assert len(got) == 1 and got[0][0] == row["count"], (name, row, got)
+            assert "source" not in row or got[0][1] == row["source"]
+            checked += 1
+        for row in want.get("appeals", []):
+            got = warehouse.execute(
+                "select count, source from fct_appeals where report_id = ? and proceeding = ? and outcome = ?",
+                [report_id, row["proceeding"], row["outcome"]],
+            ).fetchall()
+            assert len(got) == 1 and got[0][0] == row["count"], (name, row, got)
+            assert "source" not in row or got[0][1] == row["source"]
+            checked += 1
+        for row in want.get("disclosures", []):
+            got = warehouse.execute(
+                "select value, unit from fct_disclosures where report_id = ? and category = ? and measure = ?",
+                [report_id, row["category"], row["measure"]],
+            ).fetchall()
+            assert len(got) == 1 and got[0][0] == Decimal(str(row["value"])), (name, row, got)
+            assert "unit" not in row or got[0][1] == row["unit"]
+            checked += 1
+    assert checked == 473 - 4 * 5 - 6 - 1  # every figure of expected.json (metadata, blanks, counts checked apart)
+
+
+def test_blank_cells_are_null_in_the_marts(warehouse, expected):
+    report_id = report_ids(warehouse)["001_52ee1c9a66fdb884.txt"]
+    for row in expected["001_52ee1c9a66fdb884.txt"]["blank_is_not_zero"]:
+        if row["table"] == "fct_requests":
+            got = warehouse.execute(
+                "select count from fct_requests where report_id = ? and item = ? and applicant_type = 'total' and channel = 'all'",
+                [report_id, row["item"]],
+            ).fetchall()
+        else:
+            got = warehouse.execute(
+                "select value from fct_disclosures where report_id = ? and category = ? and measure = ?",
+                [report_id, row["category"], row["measure"]],
+            ).fetchall()
+        assert got == [(None,)], row
+
+
+def test_every_stat_table_number_is_kept(warehouse):
+    report_id = report_ids(warehouse)["000_e0a35a2ab27e6366.txt"]
+    assert warehouse.execute(
+        "select count(*) from fct_report_values where report_id = ? and layout = 'stat_table'", [report_id]
+    ).fetchone() == (58,)
+    other = dict(warehouse.execute(
+        "select item, value from fct_other_figures where report_id = ?", [report_id]).fetchall())
+    assert other["policy_interpretations"] == 3 and other["social_media_responses"] == 3117
+    assert (other["staff"], other["staff_full_time"], other["staff_part_time"]) == (2, 0, 2)
+
+
+def test_figures_trace_back_to_the_text(warehouse):
+    rows = warehouse.execute(
+        "select r.source_path, v.char_start, v.char_end, v.raw_text from fct_requests v join dim_report r using (report_id) "
+        "where v.count is not null and v.source = 'table'"
+    ).fetchall()
+    assert rows
+    for path, start, end, raw in rows:
+        text = (SAMPLES_RAW / path).read_text(encoding="utf-8")
+        assert text[start:end] == raw
+
+
+def test_identity_checks_agree_with_the_parser(warehouse):
+    evaluated, failed = warehouse.execute(
+        "select count(*), count(*) filter (where not holds) from fct_identity_checks").fetchone()
+    assert evaluated == 88 and failed == 0
+    assert warehouse.execute("select count(*) from fct_issues where code = 'identity_failed'").fetchone() == (failed,)
+
+
+def test_two_runs_give_identical_parquet_and_rows(pipeline):
+    root, outputs = pipeline
+    assert outputs["second"][0] == 0
+    for table in ("reports", "values", "issues"):
+        first = (root / "first" / "parquet" / f"{table}.parquet").read_bytes()
+        second = (root / "second" / "parquet" / f"{table}.parquet").read_bytes()
+        assert first == second, table
+    with duckdb.connect(str(root / "first" / "warehouse.duckdb"), read_only=True) as a, duckdb.connect(
+        str(root / "second" / "warehouse.duckdb"), read_only=True
+    ) as b:
+        tables = [t[0] for t in a.execute("select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        assert "fct_requests" in tables and "dim_report" in tables
+        for table in tables:
+            query = f"select * from {table} order by all"
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
