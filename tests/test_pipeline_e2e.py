@@ -212,3 +212,23 @@ def test_two_runs_give_identical_parquet_and_rows(pipeline):
         for table in tables:
             query = f"select * from {table} order by all"
             assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
+
+
+def test_every_model_and_column_is_described(warehouse):
+    import json
+
+    from orchestration.warehouse import MANIFEST
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    undocumented = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        if not node.get("description", "").strip():
+            undocumented.append(node["name"])
+        described = {name for name, column in node["columns"].items() if column.get("description", "").strip()}
+        columns = [row[0] for row in warehouse.execute(
+            "select column_name from information_schema.columns where table_name = ?", [node["name"]]).fetchall()]
+        assert columns, node["name"]
+        undocumented += [f"{node['name']}.{column}" for column in columns if column not in described]
+    assert undocumented == []
