@@ -25,7 +25,7 @@ def _check(parse):
         for value in parse.result.values:
             assert value.section and value.item
             assert 0 <= value.char_start <= value.char_end <= len(parse.text)
-            assert parse.text[value.char_start:value.char_end] == value.raw_text or value.source == "prose"
+            assert parse.text[value.char_start:value.char_end] == value.raw_text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -56,6 +56,9 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     is_report = bool(values) or (
         any(word in normal for word in _REPORT_WORDS) and (meta.report_year is not None or meta.agency_name is not None)
     )
+    for value in values:
+        # Normalising kept every offset, so the cell as printed ("１２") is at the same place.
+        value.raw_text = text[value.char_start : value.char_end]
     values.sort(key=lambda v: (v.char_start, v.char_end, v.section, v.item, sorted(v.dims.items())))
     return ParseResult(meta, values, issues, len(text), is_report)
 

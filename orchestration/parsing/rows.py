@@ -52,12 +52,32 @@ def label_matches(key: str, spec: RowLabel) -> bool:
     return False
 
 
+_INDEXES: dict[int, tuple[tuple[RowLabel, ...], dict[str, list[int]]]] = {}
+
+
+def _prefix_index(specs: tuple[RowLabel, ...]) -> dict[str, list[int]]:
+    """Spec indices by the first two characters of their patterns.
+
+    Every way a label can match a pattern (equal, longer, or cut short but at
+    least MIN_CUT_LABEL long) shares those two characters, so the index finds
+    every candidate and skips the rest of a long label table.
+    """
+    cached = _INDEXES.get(id(specs))
+    if cached is None or cached[0] is not specs:
+        index: dict[str, list[int]] = {}
+        for position, spec in enumerate(specs):
+            for prefix in sorted({pattern.key[:2] for pattern in _patterns(spec)}):
+                index.setdefault(prefix, []).append(position)
+        cached = _INDEXES[id(specs)] = (specs, index)
+    return cached[1]
+
+
 def find_spec(key: str, specs: tuple[RowLabel, ...], start: int) -> int | None:
     """Index of the first spec at or after ``start`` that ``key`` matches."""
     if len(key) < 2:
         return None
-    for index in range(start, len(specs)):
-        if label_matches(key, specs[index]):
+    for index in _prefix_index(specs).get(key[:2], ()):
+        if index >= start and label_matches(key, specs[index]):
             return index
     return None
 

@@ -273,7 +273,7 @@ def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResul
 
 def _parse_table2_block(text, tokens, start, end, block, hint, table):
     """One block: header cells, then rows of figures."""
-    row_specs = tuple(RowLabel(patterns, "proactive", "disclosure", (("category", category),)) for category, patterns in block.rows)
+    row_specs = _TABLE2_ROW_SPECS[block.article_item]
     header_cells: list[Token] = []
     rows: list[Row] = []
     index = start + 1
@@ -311,6 +311,16 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
     values.extend(sub.values)
     table.issues.extend(sub.issues)
     return values, layout, block_end, found
+
+
+# Row labels of each block of table 二, built once (find_spec indexes them by identity).
+_TABLE2_ROW_SPECS: dict[str, tuple[RowLabel, ...]] = {
+    block.article_item: tuple(
+        RowLabel(patterns, "proactive", "disclosure", (("category", category),)) for category, patterns in block.rows
+    )
+    for block in labels.TABLE2_BLOCKS
+}
+_TABLE3_FIRST_ROW = labels.TABLE3_ROWS[:1]
 
 
 def _table2_layout(block, header: str, rows: list[Row], hint: str | None) -> str:
@@ -351,7 +361,7 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     specs = labels.TABLE3_ROWS
     start = None
     for index, token in enumerate(tokens):
-        if not is_figure(token.text) and find_spec(token.key, specs[:1], 0) is not None:
+        if not is_figure(token.text) and find_spec(token.key, _TABLE3_FIRST_ROW, 0) is not None:
             start = index
             break
     if start is None:
