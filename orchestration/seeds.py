@@ -76,8 +76,8 @@ def vocabulary_rows() -> list[dict[str, str]]:
         for category, patterns in block.rows:
             add("category", category, _CATEGORY_LABELS.get(category, patterns[0]))
         for columns in block.layouts.values():
-            for header, measure, _unit in columns:
-                add("measure", measure, header)
+            for _stem, measure, _unit in columns:
+                add("measure", measure, labels.TABLE2_MEASURE_LABELS[measure])
     for measure, label in _PROSE_MEASURES.items():
         add("measure", measure, label)
     add("proactive_item", "disclosure", "主动公开 figure (see category, measure)")

@@ -335,3 +335,103 @@ def consistent_table4(seed: int = 1) -> list[int]:
         outcomes = [seed + block * 4 + k + 1 for k in range(4)]
         figures += [*outcomes, sum(outcomes)]
     return figures
+
+
+# ------------------------------------------------------------ HTML pages
+
+
+def _td(text: str, rowspan: int = 1, colspan: int = 1) -> str:
+    spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+    return f"<td{spans}>{html.escape(text)}</td>"
+
+
+def table3_html(layout: str, values: dict[str, list]) -> str:
+    """Table 三 as the template's HTML: merged header cells, and the outcome groups
+    ((三)不予公开, (四)无法提供 ...) as cells spanning their rows."""
+    out = [
+        "<table border='1'>",
+        "<tr>" + _td("申请人情况", 2, 3) + _td("自然人", 2) + _td("法人或其他组织", 1, 5) + _td("总计", 2) + "</tr>",
+        "<tr>" + "".join(_td(h) for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")) + "</tr>",
+    ]
+    rows = T3_ROWS[layout]
+    cells = lambda item: "".join(_td(cell_text(_dec(v))) for v in values[item])  # noqa: E731
+    outcome_rows = [i for i, (label, _) in enumerate(rows) if label.startswith("三、")]
+    start = outcome_rows[0]
+    end = next(i for i, (label, _) in enumerate(rows) if label.startswith("(七)"))
+    # <tr> under 三、本年度办理结果, (七)总计 included: group headings have no row of their own.
+    group_rows = sum(1 for _, item in rows[start + 1 : end + 1] if item is not None)
+    index = 0
+    while index < len(rows):
+        label, item = rows[index]
+        if label.startswith(("一、", "二、", "四、")):
+            out.append("<tr>" + _td(label, 1, 3) + cells(item) + "</tr>")
+            index += 1
+        elif label.startswith("三、"):
+            first = True
+            index += 1
+            while index < len(rows) and not rows[index][0].startswith("四、"):
+                group_label, group_item = rows[index]
+                lead = _td(label, group_rows) if first else ""
+                first = False
+                if group_item is not None:  # (一)予以公开, (二)部分公开, 2019 (六)其他处理, (七)总计
+                    out.append("<tr>" + lead + _td(group_label, 1, 2) + cells(group_item) + "</tr>")
+                    index += 1
+                    continue
+                members = []
+                index += 1
+                while index < len(rows) and rows[index][0][:1].isdigit():
+                    members.append(rows[index])
+                    index += 1
+                for position, (member_label, member_item) in enumerate(members):
+                    group_cell = _td(group_label, len(members)) if position == 0 else ""
+                    out.append("<tr>" + (lead if position == 0 else "") + group_cell + _td(member_label) + cells(member_item) + "</tr>")
+        else:  # pragma: no cover - every row of T3_ROWS is handled above
+            index += 1
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def table4_html(values: list) -> str:
+    header = (
+        "<tr>" + _td("行政复议", 1, 5) + _td("行政诉讼", 1, 10) + "</tr>"
+        "<tr>" + _td("结果维持", 2) + _td("结果纠正", 2) + _td("其他结果", 2) + _td("尚未审结", 2) + _td("总计", 2)
+        + _td("未经复议直接起诉", 1, 5) + _td("复议后起诉", 1, 5) + "</tr>"
+        "<tr>" + "".join(_td(h) for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2) + "</tr>"
+    )
+    return "<table>" + header + "<tr>" + "".join(_td(cell_text(_dec(v))) for v in values) + "</tr></table>"
+
+
+def table2_html(layout: str, values: dict) -> str:
+    out = ["<table>"]
+    for title, header, block_rows, measures in T2_BLOCKS[layout]:
+        out.append("<tr>" + _td(title, 1, len(header)) + "</tr>")
+        out.append("<tr>" + "".join(_td(h) for h in header) + "</tr>")
+        for label, category in block_rows:
+            cells = [values[(category, m)] for m in measures]
+            out.append("<tr>" + _td(label) + "".join(_td(v if isinstance(v, str) else cell_text(_dec(v))) for v in cells) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def national_report_html(agency: str, year: int, layout: str, t2: dict, t3: dict, t4: list, charset: str = "utf-8") -> str:
+    """A whole report page: chrome around, metadata table, the three tables."""
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>{agency}{year}年政府信息公开工作年度报告</title>
+<script>var tracker = "主动公开政府信息999条";</script><style>td {{ border: 1px }}</style></head>
+<body><div class="nav">首页 &gt; 政务公开 &gt; 年报</div>
+<table class="meta"><tr><td>索引号</td><td>000-{year}-01</td><td>发布日期</td><td>{year + 1}-01-28</td></tr></table>
+<h1>{agency}{year}年政府信息公开工作年度报告</h1>
+<p>本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。</p>
+<h2>一、总体情况</h2><p>本年度按照条例要求推进政务公开工作。</p>
+<h2>二、主动公开政府信息情况</h2>
+{table2_html(layout, t2)}
+<h2>三、收到和处理政府信息公开申请情况</h2>
+{table3_html(layout, t3)}
+<h2>四、政府信息公开行政复议、行政诉讼情况</h2>
+{table4_html(t4)}
+<h2>五、存在的主要问题及改进情况</h2><p>工作仍有不足。</p>
+<h2>六、其他需要报告的事项</h2><p>无。</p>
+<div class="footer">打印本页 关闭窗口</div>
+</body></html>
+"""

@@ -11,9 +11,10 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import date
 
-from .decode import decode
+from .formats import extract
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .report import parse_text
+from .variants import simplify
 
 PARSER_VERSION = "1.0.0"
 
@@ -28,6 +29,8 @@ class FileParse:
     file_size: int
     encoding: str | None
     status: str  # "parsed" | "quarantined"
+    source_format: str = "text"  # "text" | "html" | "pdf"
+    transforms: list[str] = field(default_factory=list)  # "pinyin_removed", "traditional_to_simplified"
     quarantine_code: str | None = None
     quarantine_reason: str | None = None
     result: ParseResult | None = None
@@ -50,13 +53,18 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
     parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
     if max_bytes is not None and len(data) > max_bytes:
         return _quarantine(parse, "too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
-    decoded = decode(data)
-    parse.encoding = decoded.encoding
-    if decoded.problem:
-        return _quarantine(parse, decoded.problem, decoded.detail)
-    parse.text = decoded.text
+    extracted = extract(data, source_path)
+    parse.encoding = extracted.encoding
+    parse.source_format = extracted.source_format
+    if extracted.problem:
+        return _quarantine(parse, extracted.problem, extracted.detail)
+    parse.text = extracted.text
     try:
-        parse.result = parse_text(decoded.text, max_year or date.today().year)
+        simplified = simplify(extracted.text)
+        parse.transforms = simplified.transforms
+        parse.result = parse_text(simplified.text, max_year or date.today().year)
+        if simplified.index is not None:
+            _to_original_offsets(parse.result, simplified, extracted.text)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a run
         detail = "".join(traceback.format_exception_only(error)).strip()
         return _quarantine(parse, "parse_error", detail)
@@ -64,6 +72,16 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
         parse.result = None
         return _quarantine(parse, "not_a_report", "no figure, year or organ of an OGI annual report found")
     return parse
+
+
+def _to_original_offsets(result: ParseResult, simplified, original: str) -> None:
+    """Point every figure and issue at the original text (with its pinyin)."""
+    for value in result.values:
+        value.char_start, value.char_end = simplified.original_span(value.char_start, value.char_end)
+        value.raw_text = original[value.char_start : value.char_end]
+    for issue in result.issues:
+        if issue.char_start is not None and issue.char_end is not None:
+            issue.char_start, issue.char_end = simplified.original_span(issue.char_start, issue.char_end)
 
 
 def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:

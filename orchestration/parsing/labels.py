@@ -225,23 +225,28 @@ TABLE3_MIN_ROWS = 2
 @dataclass(frozen=True)
 class Table2Block:
     """One block of table 二 (an item of 第二十条): its rows and, per layout, its
-    columns as (header keyword, measure, unit)."""
+    columns as (header stem, measure, unit).
+
+    A stem is the shortest header fragment that tells the layouts apart even
+    when the page cuts the header into pieces ("本年新" / "制作数量"): the 2021
+    "本年处理决定数量" must not pass for the 2019 "处理决定数量".
+    """
 
     article_item: str  # 一 / 五 / 六 / 八 / 九
     rows: tuple[tuple[str, tuple[str, ...]], ...]  # (category, label patterns)
     layouts: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
 
 
-_DECISION_COLUMNS_2019 = (("上一年项目数量", "prior_year_items", "项"), ("本年增/减", "change", "项"), ("处理决定数量", "decisions", "件"))
-_DECISION_COLUMNS_2021 = (("本年处理决定数量", "decisions", "件"),)
+_DECISION_COLUMNS_2019 = (("上一年", "prior_year_items", "项"), ("增/减", "change", "项"), ("处理决定", "decisions", "件"))
+_DECISION_COLUMNS_2021 = (("本年处理决定", "decisions", "件"),)
 
 TABLE2_BLOCKS: tuple[Table2Block, ...] = (
     Table2Block(
         "一",
         (("regulation", ("规章",)), ("normative_document", ("规范性文件", "行政规范性文件"))),
         {
-            "t2019": (("本年新制作数量", "newly_made", "件"), ("本年新公开数量", "newly_published", "件"), ("对外公开总数量", "total_published", "件")),
-            "t2021": (("本年制发件数", "issued", "件"), ("本年废止件数", "repealed", "件"), ("现行有效件数", "in_force", "件")),
+            "t2019": (("新制作", "newly_made", "件"), ("新公开", "newly_published", "件"), ("公开总数", "total_published", "件")),
+            "t2021": (("制发", "issued", "件"), ("废止", "repealed", "件"), ("现行有效", "in_force", "件")),
         },
     ),
     Table2Block(
@@ -258,35 +263,34 @@ TABLE2_BLOCKS: tuple[Table2Block, ...] = (
         "八",
         (("administrative_fee", ("行政事业性收费",)),),
         {
-            "t2019": (("上一年项目数量", "prior_year_items", "项"), ("本年增/减", "change", "项")),
-            "t2021": (("本年收费金额", "fee_amount", "万元"),),
+            "t2019": (("上一年", "prior_year_items", "项"), ("增/减", "change", "项")),
+            "t2021": (("收费金额", "fee_amount", "万元"),),
         },
     ),
     Table2Block(
         "九",
         (("centralized_procurement", ("政府集中采购",)),),
-        {"t2019": (("采购项目数量", "procurement_projects", "项"), ("采购总金额", "procurement_amount", "万元"))},
+        {"t2019": (("采购项目", "procurement_projects", "项"), ("采购总金额", "procurement_amount", "万元"))},
     ),
 )
 
 # Rows the 2021 table 二 dropped.
 TABLE2_ROWS_2019_ONLY = frozenset({"other_management_service"})
 
-# Header fragments that tell the layouts of table 二 apart when the header is cut
-# into pieces ("本年新" / "制作数量"): the shortest distinctive stem of each column.
-TABLE2_HEADER_STEMS: dict[str, str] = {
-    "newly_made": "新制作",
-    "newly_published": "新公开",
-    "total_published": "公开总数",
-    "issued": "制发",
-    "repealed": "废止",
-    "in_force": "现行有效",
-    "prior_year_items": "上一年",
-    "change": "增/减",
-    "decisions": "处理决定",
-    "fee_amount": "收费金额",
-    "procurement_projects": "采购项目",
-    "procurement_amount": "采购总金额",
+# Printed header of each table 二 measure, for the vocabulary.
+TABLE2_MEASURE_LABELS: dict[str, str] = {
+    "newly_made": "本年新制作数量",
+    "newly_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "prior_year_items": "上一年项目数量",
+    "change": "本年增/减",
+    "decisions": "(本年)处理决定数量",
+    "fee_amount": "本年收费金额(万元)",
+    "procurement_projects": "采购项目数量",
+    "procurement_amount": "采购总金额(万元)",
 }
 
 # ------------------------------------------------------------ 2019 / 2021 table 四

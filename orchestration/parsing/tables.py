@@ -328,10 +328,9 @@ def _table2_layout(block, header: str, rows: list[Row], hint: str | None) -> str
         return next(iter(block.layouts))
     scores = {}
     for layout, columns in block.layouts.items():
-        stems = [labels.TABLE2_HEADER_STEMS[measure] for _, measure, _ in columns]
-        hits = sum(1 for stem in stems if stem in header)
+        hits = sum(1 for stem, _, _ in columns if stem in header)
         # "本年处理决定数量" (2021) also contains the 2019 stem "处理决定": weigh by share.
-        scores[layout] = hits / len(stems)
+        scores[layout] = hits / len(columns)
     best = max(scores.values())
     leaders = [layout for layout, score in scores.items() if score == best]
     if best > 0 and len(leaders) == 1:

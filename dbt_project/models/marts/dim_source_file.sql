@@ -7,7 +7,9 @@ select
     quarantine_code,
     quarantine_reason,
     file_size,
+    source_format,
     encoding,
+    text_transforms,
     content_sha256
 from {{ ref('stg_parquet__reports') }}
 order by source_path

@@ -1,0 +1,204 @@
+"""From a raw file of any kind (text, HTML page, PDF) to the report's text.
+
+HTML pages lose their chrome (scripts, styles) and keep their tables as rows
+of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
+word by word with their positions, so the digits of neighbouring cells never
+run together. The result is text the table parsers read like any other.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from .decode import Decoded, decode
+
+_PDF_MAGIC = b"%PDF-"
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
+# A PDF page whose text layer holds fewer characters than this is a scan.
+_MIN_TEXT_LAYER_CHARS = 20
+# Horizontal gap (PDF points) between two words that makes them two table cells.
+_CELL_GAP = 6.0
+_LINE_TOLERANCE = 2.5
+
+_DROPPED_TAGS = ("script", "style", "noscript", "head", "iframe", "svg", "template", "object", "select", "button")
+_BLOCK_TAGS = frozenset(
+    "p div section article header footer main aside nav h1 h2 h3 h4 h5 h6 li ul ol dl dt dd br hr tr "
+    "center blockquote pre form table tbody thead tfoot caption figure figcaption address".split()
+)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str | None
+    source_format: str  # "text" | "html" | "pdf"
+    encoding: str | None
+    problem: str | None = None
+    detail: str = ""
+
+
+def sniff_format(data: bytes, source_path: str) -> str:
+    name = source_path.lower()
+    if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
+        return "pdf"
+    if name.endswith((".html", ".htm", ".shtml", ".xhtml")) or _HTML_SNIFF.search(data[:4096].lower()):
+        return "html"
+    return "text"
+
+
+def extract(data: bytes, source_path: str) -> Extracted:
+    kind = sniff_format(data, source_path)
+    if kind == "pdf":
+        return _pdf(data)
+    if kind == "html":
+        return _html(data)
+    decoded = decode(data)
+    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _html(data: bytes) -> Extracted:
+    decoded = _decode_html(data)
+    if decoded.problem:
+        return Extracted(None, "html", decoded.encoding, decoded.problem, decoded.detail)
+    text = html_to_text(decoded.text)
+    if not text.strip():
+        return Extracted(None, "html", decoded.encoding, "empty_file", "the page has no text once its markup is removed")
+    return Extracted(text, "html", decoded.encoding)
+
+
+def _decode_html(data: bytes) -> Decoded:
+    """The charset the page declares, when it decodes; otherwise detection."""
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        encoding = declared.group(1).decode("ascii").lower()
+        encoding = "gb18030" if encoding in ("gb2312", "gbk", "gb_2312-80") else encoding
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data)
+
+
+def html_to_text(markup: str) -> str:
+    """The page's text: one line per block, one markdown row per table row."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        document = lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in list(document.iter(*_DROPPED_TAGS)):
+        element.drop_tree()
+    etree.strip_elements(document, etree.Comment, with_tail=False)
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "table" and not element.xpath(".//table"):
+            flush()
+            lines.extend(_table_rows(element))
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if element.text:
+                current.append(element.text)
+            for child in element:
+                walk(child)
+                if child.tail:
+                    current.append(child.tail)
+            if tag in _BLOCK_TAGS:
+                flush()
+
+    walk(document)
+    flush()
+    return "\n".join(lines) + "\n"
+
+
+def _table_rows(table) -> list[str]:
+    """A table as markdown rows; a cell spanning rows or columns fills its first
+    position and leaves the others empty, so the figures keep their columns."""
+    grid: dict[tuple[int, int], str] = {}
+    rows = [row for row in table.iter("tr") if row.getparent() is not None]
+    width = 0
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while (r, column) in grid:
+                column += 1
+            text = " ".join(cell.text_content().split())
+            rowspan = _span(cell.get("rowspan"))
+            colspan = _span(cell.get("colspan"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, column + dc)] = text if (dr, dc) == (0, 0) else ""
+            column += colspan
+            width = max(width, column)
+    out = []
+    for r in range(len(rows)):
+        cells = [grid.get((r, c), "") for c in range(width)]
+        while cells and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _pdf(data: bytes) -> Extracted:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [_page_text(page) for page in pdf.pages]
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
+        return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
+    text = "\n".join(pages)
+    if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
+        return Extracted(None, "pdf", None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
+    return Extracted(text, "pdf", "pdf")
+
+
+def _page_text(page) -> str:
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= _LINE_TOLERANCE:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        parts = [line[0]["text"]]
+        for previous, word in zip(line, line[1:]):
+            gap = word["x0"] - previous["x1"]
+            parts.append((" | " if gap > _CELL_GAP else " ") + word["text"])
+        out.append("".join(parts))
+    return "\n".join(out)

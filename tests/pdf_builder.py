@@ -1,0 +1,40 @@
+"""Write PDFs with a real Chinese text layer (reportlab's built-in CID font, no
+font file needed), laid out like a report's tables: label, then figures in columns."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26) -> bytes:
+    """Each row: a label (or a line of text) at the left, figures in fixed columns."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    y = 800
+    for row in rows:
+        if y < 60:
+            page.showPage()
+            y = 800
+        page.setFont(FONT, font_size)
+        page.drawString(36, y, row[0])
+        for index, cell in enumerate(row[1:]):
+            page.drawString(first_column + index * column_width, y, cell)
+        y -= font_size + 5
+    page.save()
+    return buffer.getvalue()
+
+
+def blank_pdf() -> bytes:
+    """A 'scan': a page with a drawing and no text layer."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.rect(50, 50, 400, 600, fill=1)
+    page.save()
+    return buffer.getvalue()

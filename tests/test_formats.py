@@ -1,0 +1,146 @@
+"""Inputs as they come from the web: HTML pages, PDFs, mirror copies in
+traditional characters with pinyin, any encoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestration import synthetic
+from orchestration.parsing import parse_bytes
+from orchestration.parsing.formats import html_to_text
+
+from .conftest import SAMPLES_RAW, as_map, figures_map
+from .pdf_builder import blank_pdf, pdf_from_rows
+
+T2 = {
+    "t2021": {("regulation", "issued"): 1, ("regulation", "repealed"): 2, ("regulation", "in_force"): 3,
+              ("normative_document", "issued"): 4, ("normative_document", "repealed"): 5,
+              ("normative_document", "in_force"): 6, ("administrative_license", "decisions"): 7,
+              ("administrative_penalty", "decisions"): 8, ("administrative_coercion", "decisions"): 9,
+              ("administrative_fee", "fee_amount"): "1.5"},
+    "t2019": {key: index + 10 for index, key in enumerate(
+        [(c, m) for c in ("regulation", "normative_document") for m in ("newly_made", "newly_published", "total_published")]
+        + [(c, m) for c in ("administrative_license", "other_management_service", "administrative_penalty",
+                             "administrative_coercion") for m in ("prior_year_items", "change", "decisions")]
+        + [("administrative_fee", "prior_year_items"), ("administrative_fee", "change"),
+           ("centralized_procurement", "procurement_projects")])} | {("centralized_procurement", "procurement_amount"): "92.805"},
+}
+
+
+def reference(layout: str, seed: int = 2):
+    t3 = synthetic.consistent_table3(layout, seed)
+    t4 = synthetic.consistent_table4(seed)
+    lines = synthetic.national_report("某县人民政府办公室", 2021, layout, layout, T2[layout], t3, t4, "lines")
+    return t3, t4, figures_map(lines.figures)
+
+
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+@pytest.mark.parametrize("charset,encoding", [("utf-8", "utf-8"), ("gb2312", "gb18030")])
+def test_html_page_with_merged_cells(layout, charset, encoding):
+    t3, t4, want = reference(layout)
+    page = synthetic.national_report_html("某县人民政府办公室", 2021, layout, T2[layout], t3, t4, charset=charset)
+    parse = parse_bytes(page.encode(encoding), "pages/report.html")
+    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "html", encoding)
+    assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
+    assert as_map(parse.result.values) == want
+    assert parse.result.metadata.published_date == "2022-01-28"
+    assert not [i for i in parse.result.issues if i.code != "no_agency_name"]
+
+
+def test_html_drops_scripts_and_styles():
+    text = html_to_text("<html><head><style>p{}</style></head><body><script>x='收到申请99件'</script>"
+                        "<p>2021年,收到政府信息公开申请3件。</p><!-- 主动公开政府信息88条 --></body></html>")
+    assert text == "2021年,收到政府信息公开申请3件。\n"
+
+
+def test_html_colspan_keeps_columns():
+    text = html_to_text("<table><tr><td colspan='2'>合并</td><td>3</td></tr><tr><td>a</td><td rowspan='2'>b</td><td>4</td></tr>"
+                        "<tr><td>c</td><td>5</td></tr></table>")
+    assert text.splitlines() == ["| 合并 |  | 3 |", "| a | b | 4 |", "| c |  | 5 |"]
+
+
+def _pdf_rows(layout, t3, t4):
+    rows = [["某县人民政府办公室2021年政府信息公开工作年度报告"], ["本报告中所列数据的统计期限自2021年1月1日起至2021年12月31日止。"],
+            ["二、主动公开政府信息情况"]]
+    for title, header, block_rows, measures in synthetic.T2_BLOCKS[layout]:
+        rows += [[title], header]
+        for label, category in block_rows:
+            rows.append([label, *(str(T2[layout][(category, m)]) for m in measures)])
+    rows += [["三、收到和处理政府信息公开申请情况"], ["申请人情况", "自然人", "商业", "科研", "公益", "法律", "其他", "总计"]]
+    for label, item in synthetic.T3_ROWS[layout]:
+        rows.append([label, *(str(v) for v in t3[item])] if item else [label])
+    rows += [["四、政府信息公开行政复议、行政诉讼情况"], ["行政复议 行政诉讼"], ["结果维持 结果纠正 其他结果 尚未审结 总计"],
+             ["", *(str(v) for v in t4)], ["五、存在的主要问题及改进情况"], ["工作仍有不足。"]]
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+def test_pdf_with_a_text_layer(layout):
+    t3, t4, want = reference(layout)
+    rows = _pdf_rows(layout, t3, t4)
+    table4 = rows.index(["", *(str(v) for v in t4)])
+    rows[table4] = [" ".join(str(v) for v in t4)]  # table 四's 15 figures as one line of text
+    data = pdf_from_rows(rows)
+    parse = parse_bytes(data, "attachments/report.pdf")
+    assert (parse.status, parse.source_format) == ("parsed", "pdf")
+    got = as_map(parse.result.values)
+    assert got == want
+    assert parse.result.metadata.report_year == 2021
+
+
+def test_pdf_digits_of_neighbouring_cells_do_not_run_together():
+    data = pdf_from_rows([["某局2021年政府信息公开工作年度报告"], ["第二十条第(五)项"], ["信息内容", "本年处理决定数量"],
+                          ["行政许可", "12"], ["第二十条第(六)项"], ["信息内容", "本年处理决定数量"], ["行政处罚", "3"], ["行政强制", "45"]],
+                         column_width=9)
+    parse = parse_bytes(data, "x.pdf")
+    decisions = {v.dims["category"]: v.value for v in parse.result.values if v.dims.get("measure") == "decisions"}
+    assert decisions == {"administrative_license": 12, "administrative_penalty": 3, "administrative_coercion": 45}
+
+
+def test_scanned_pdf_is_quarantined():
+    parse = parse_bytes(blank_pdf(), "scan.pdf")
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "no_text_layer")
+
+
+def test_broken_pdf_is_quarantined():
+    parse = parse_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "broken.pdf")
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "unreadable_pdf")
+
+
+def _mirror(text: str) -> str:
+    """A mirror site's copy: traditional characters, pinyin after some of them."""
+    import opencc
+
+    traditional = opencc.OpenCC("s2t").convert(text)
+    for char, pinyin in (("報", "bào"), ("請", "qǐng"), ("開", "kāi"), ("規", "guī")):
+        traditional = traditional.replace(char, f"{char}({pinyin})")
+    return traditional
+
+
+@pytest.mark.parametrize("sample", ["002_a14c2c8461655229.txt", "004_4aa281a40ca079eb.txt", "000_e0a35a2ab27e6366.txt"])
+def test_traditional_mirror_with_pinyin_parses_like_the_original(sample):
+    original = (SAMPLES_RAW / sample).read_text(encoding="utf-8")
+    mirror = _mirror(original)
+    assert "報(bào)告" in mirror or "開(kāi)" in mirror
+    simple = parse_bytes(original.encode(), sample)
+    copy = parse_bytes(mirror.encode("big5", errors="ignore") if False else mirror.encode(), "mirror/" + sample)
+    assert copy.status == "parsed"
+    assert copy.transforms == ["pinyin_removed", "traditional_to_simplified"]
+    assert as_map(copy.result.values) == as_map(simple.result.values)
+    meta, want = copy.result.metadata, simple.result.metadata
+    assert (meta.report_year, meta.template, meta.published_date) == (want.report_year, want.template, want.published_date)
+    for value in copy.result.values:
+        assert mirror[value.char_start : value.char_end] == value.raw_text
+
+
+def test_traditional_big5_page():
+    import opencc
+
+    original = (SAMPLES_RAW / "004_4aa281a40ca079eb.txt").read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(original)
+    data = traditional.encode("big5", errors="replace")
+    parse = parse_bytes(data, "big5.txt")
+    assert parse.encoding == "big5" and parse.status == "parsed"
+    assert "traditional_to_simplified" in parse.transforms
+    simple = parse_bytes(original.encode(), "x.txt")
+    assert as_map(parse.result.values) == as_map(simple.result.values)
