@@ -1,0 +1,284 @@
+"""A crawl as it comes: every input kind, every bad case, runs that fail or are
+killed half-way, and analysts reading the warehouse during a run."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import opencc
+import pytest
+
+from orchestration import synthetic
+from orchestration.cli import main
+
+from .conftest import SAMPLES_RAW
+from .pdf_builder import blank_pdf, pdf_from_rows
+from .test_formats import T2, _mirror, _pdf_rows
+
+pytestmark = pytest.mark.e2e
+
+
+def sample(name: str) -> str:
+    return (SAMPLES_RAW / name).read_text(encoding="utf-8")
+
+
+def national(agency: str, year: int, layout: str = "t2021", seed: int = 1, shape: str = "lines", **changes) -> str:
+    t3 = synthetic.consistent_table3(layout, seed)
+    for item, cells in changes.items():
+        t3[item] = cells
+    return synthetic.national_report(agency, year, layout, layout, T2[layout], t3, synthetic.consistent_table4(seed), shape).text
+
+
+def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
+    """Write a crawl; returns {path: (status, quarantine code or the issue code that must be there)}."""
+    files: dict[str, bytes] = {}
+    expect: dict[str, tuple[str, str | None]] = {}
+
+    def add(path: str, data: bytes, status: str, code: str | None = None) -> None:
+        files[path] = data
+        expect[path] = (status, code)
+
+    add("good/utf8.txt", sample("000_e0a35a2ab27e6366.txt").encode(), "parsed")
+    add("good/utf8_bom.txt", b"\xef\xbb\xbf" + sample("001_52ee1c9a66fdb884.txt").encode(), "parsed")
+    add("good/gb18030.txt", sample("002_a14c2c8461655229.txt").encode("gb18030"), "parsed")
+    add("good/utf16.txt", sample("003_da13f4a091621947.txt").encode("utf-16"), "parsed")
+    add("good/big5.txt", opencc.OpenCC("s2t").convert(sample("004_4aa281a40ca079eb.txt")).encode("big5", errors="replace"), "parsed")
+    t3 = synthetic.consistent_table3("t2021", 3)
+    t4 = synthetic.consistent_table4(3)
+    add("good/page.html", synthetic.national_report_html("甲县人民政府办公室", 2022, "t2021", T2["t2021"], t3, t4,
+                                                          charset="gb2312").encode("gb18030"), "parsed")
+    pdf_rows = _pdf_rows("t2021", t3, t4)
+    pdf_rows[0] = ["乙县人民政府办公室2021年政府信息公开工作年度报告"]
+    add("good/attachment.pdf", pdf_from_rows(pdf_rows), "parsed")
+    add("good/mirror.txt", _mirror(national("丙县人民政府办公室", 2021, seed=4)).encode(), "parsed")
+    add("bad/empty.txt", b"", "quarantined", "empty_file")
+    add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
+    add("bad/undecodable.txt", b"\xff\xfe" + b"\x00\xd8" * 400, "quarantined", "undecodable")
+    add("bad/portal.html", "<html><body><p>欢迎访问本网站</p><p>今日天气晴</p></body></html>".encode(), "quarantined", "not_a_report")
+    add("bad/huge.txt", (national("丁局", 2021) * 40).encode(), "quarantined", "too_large")
+    add("bad/scan.pdf", blank_pdf(), "quarantined", "no_text_layer")
+    add("bad/broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "quarantined", "unreadable_pdf")
+    add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
+    whole = national("戊县人民政府办公室", 2021, seed=5)
+    add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
+    add("warn/revision_a.txt", national("己县人民政府办公室", 2021, seed=6).encode(), "parsed", "duplicate_report")
+    add("warn/revision_b.txt", national("己县人民政府办公室", 2021, seed=7).encode(), "parsed", "duplicate_report")
+    broken = synthetic.consistent_table3("t2021", 8)
+    broken["granted"] = [cell + 1 if column == 0 else cell for column, cell in enumerate(broken["granted"])]
+    add("warn/typo.txt", national("庚县人民政府办公室", 2021, seed=8, granted=broken["granted"]).encode(), "parsed", "identity_failed")
+    for path, data in files.items():
+        (raw / path).parent.mkdir(parents=True, exist_ok=True)
+        (raw / path).write_bytes(data)
+    return expect
+
+
+def ogi_run(raw: Path, data: Path, monkeypatch, **env) -> tuple[int, str]:
+    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["run"])
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    root = tmp_path_factory.mktemp("crawl")
+    raw = root / "raw"
+    expect = build_crawl(raw)
+    patch = pytest.MonkeyPatch()
+    try:
+        code, out = ogi_run(raw, root / "data", patch, OGI_MAX_FILE_MB="0.1")
+    finally:
+        patch.undo()
+    connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
+    yield expect, code, out, connection
+    connection.close()
+
+
+def test_crawl_run_succeeds_and_counts_add_up(crawl):
+    expect, code, out, warehouse = crawl
+    assert code == 0, out
+    parsed = sum(1 for status, _ in expect.values() if status == "parsed")
+    quarantined = len(expect) - parsed
+    assert f"files: {len(expect)}\nparsed: {parsed}\nquarantined: {quarantined}\n" in out
+    assert warehouse.execute("select count(*) from dim_source_file").fetchone() == (len(expect),)
+    assert warehouse.execute("select count(*) from dim_report").fetchone() == (parsed,)
+
+
+def test_each_file_has_its_status_and_code(crawl):
+    expect, _, _, warehouse = crawl
+    rows = {path: (status, code) for path, status, code in warehouse.execute(
+        "select source_path, status, quarantine_code from dim_source_file").fetchall()}
+    issues = {}
+    for path, code in warehouse.execute("select source_path, code from fct_issues").fetchall():
+        issues.setdefault(path, set()).add(code)
+    for path, (status, code) in expect.items():
+        assert rows[path][0] == status, path
+        if status == "quarantined":
+            assert rows[path][1] == code, path
+        elif code:
+            assert code in issues.get(path, set()), (path, issues.get(path))
+    clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/mirror.txt"]
+    for path in clean:
+        assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
+
+
+def test_good_files_land_with_their_figures(crawl):
+    _, _, _, warehouse = crawl
+    meta = {row[0]: row[1:] for row in warehouse.execute(
+        "select source_path, source_format, encoding, text_transforms, agency_name, report_year, template from dim_report").fetchall()}
+    assert meta["good/gb18030.txt"] == ("text", "gb18030", None, "阿合奇县人民政府办公室", 2020, "t2019")
+    assert meta["good/utf16.txt"][:2] == ("text", "utf-16")
+    assert meta["good/big5.txt"][0:3] == ("text", "big5", "traditional_to_simplified")
+    assert meta["good/page.html"] == ("html", "gb18030", None, "甲县人民政府办公室", 2022, "t2021")
+    assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "乙县人民政府办公室", 2021, "t2021")
+    assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "丙县人民政府办公室", 2021, "t2021")
+    t3 = synthetic.consistent_table3("t2021", 3)
+    for path in ("good/page.html", "good/attachment.pdf"):
+        got = dict(warehouse.execute(
+            "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+            "where r.source_path = ? and q.applicant_type = 'natural_person'", [path]).fetchall())
+        assert got == {item: cells[0] for item, cells in t3.items()}, path
+    mirror_t3 = synthetic.consistent_table3("t2021", 4)
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/mirror.txt' and q.applicant_type = 'total'").fetchall())
+    assert got == {item: cells[6] for item, cells in mirror_t3.items()}
+
+
+def test_identity_failure_and_cut_off_report_keep_their_figures(crawl):
+    _, _, _, warehouse = crawl
+    failed = warehouse.execute(
+        "select c.identity, c.group_value, c.signed_sum from fct_identity_checks c join dim_report r using (report_id) "
+        "where r.source_path = 'warn/typo.txt' and not c.holds order by 1, 2").fetchall()
+    # 予以公开 / 自然人 printed one too high: its column and its row no longer add up.
+    assert failed == [("t3_outcomes_total_2021", "natural_person", 1), ("t3_row_total", "granted", 1)]
+    cut = warehouse.execute(
+        "select count(*) filter (where item = 'denied_administrative_query'), count(*) filter (where item = 'unavailable_not_held') "
+        "from fct_requests q join dim_report r using (report_id) where r.source_path = 'warn/cut_off.txt'").fetchone()
+    assert cut == (7, 0)
+    flags = warehouse.execute("select is_incomplete from dim_report where source_path = 'warn/cut_off.txt'").fetchone()
+    assert flags == (True,)
+
+
+# ---------------------------------------------------------------- safety of what analysts read
+
+
+@pytest.fixture()
+def published(tmp_path, monkeypatch):
+    """A data directory with a published run of the five samples."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES_RAW, raw)
+    data = tmp_path / "data"
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0, out
+    return raw, data
+
+
+def snapshot(data: Path) -> dict[str, bytes]:
+    files = {f"parquet/{p.name}": p.read_bytes() for p in sorted((data / "parquet").iterdir())}
+    files["parquet ->"] = os.readlink(data / "parquet").encode()
+    files["warehouse.duckdb"] = (data / "warehouse.duckdb").read_bytes()
+    return files
+
+
+def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, monkeypatch):
+    raw, data = published
+    before = snapshot(data)
+    import orchestration.corpus as corpus
+
+    real = corpus.parse_files
+
+    def failing(raw_dir, files, settings):
+        for count, parse in enumerate(real(raw_dir, files, settings)):
+            if count == 2:
+                raise RuntimeError("disk gone")
+            yield parse
+
+    monkeypatch.setattr(corpus, "parse_files", failing)
+    (raw / "new.txt").write_text("新的报告2021年政府信息公开工作年度报告,未收到申请。", encoding="utf-8")
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 1 and "run: FAILED" in out
+    assert snapshot(data) == before
+    assert [p.name for p in (data / "parquet.d").iterdir()] == [os.readlink(data / "parquet").split("/")[-1]]
+
+
+def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
+    raw, data = published
+    before = (data / "warehouse.duckdb").read_bytes()
+    import pyarrow.parquet as pq
+
+    from orchestration.corpus import publish
+    from orchestration.defs.warehouse import dbt_project, warehouse_models
+    from orchestration.warehouse import DBT_EXECUTABLE
+
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+
+    # Publish Parquet that lacks a column the staging models read: dbt cannot build.
+    staging = data / "parquet.d" / "staging-broken"
+    staging.mkdir()
+    for table in ("values", "issues"):
+        shutil.copyfile(data / "parquet" / f"{table}.parquet", staging / f"{table}.parquet")
+    pq.write_table(pq.read_table(data / "parquet" / "reports.parquet").drop_columns(["template"]), staging / "reports.parquet")
+    publish(staging, data / "parquet")
+    result = dg.materialize(
+        [warehouse_models],
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+        raise_on_error=False,
+    )
+    assert not result.success
+    assert (data / "warehouse.duckdb").read_bytes() == before
+    assert not (data / "warehouse.building.duckdb").exists()
+
+
+def test_a_reader_holding_the_warehouse_open_does_not_block_a_run(published, monkeypatch):
+    raw, data = published
+    reader = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        assert reader.execute("select count(*) from dim_report").fetchone() == (5,)
+        (raw / "more.txt").write_bytes(national("辛县人民政府办公室", 2021, seed=9).encode())
+        code, out = ogi_run(raw, data, monkeypatch)
+        assert code == 0, out
+        # The reader keeps its consistent, complete view of the old warehouse...
+        assert reader.execute("select count(*) from dim_report").fetchone() == (5,)
+        assert reader.execute("select count(*) from fct_requests").fetchone()[0] > 0
+    finally:
+        reader.close()
+    # ...and a new session sees the new one.
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from dim_report").fetchone() == (6,)
+
+
+def test_a_killed_run_leaves_the_published_outputs(published):
+    raw, data = published
+    before = snapshot(data)
+    text = national("壬县人民政府办公室", 2021, seed=10)
+    for index in range(4000):
+        (raw / "bulk" / f"{index:05d}.txt").parent.mkdir(exist_ok=True)
+        (raw / "bulk" / f"{index:05d}.txt").write_text(text.replace("壬县", f"壬{index}县"), encoding="utf-8")
+    env = {**os.environ, "OGI_RAW_DIR": str(raw), "OGI_DATA_DIR": str(data)}
+    env.pop("DAGSTER_HOME", None)
+    process = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    # Kill it once it is writing the new Parquet aside.
+    while time.monotonic() < deadline and not any(p.name.startswith("staging-") for p in (data / "parquet.d").iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert snapshot(data) == before
