@@ -84,7 +84,10 @@ def test_run_succeeds_and_prints_a_summary(pipeline):
     assert "files: 9\n" in summary
     assert "parsed: 5\n" in summary
     assert "quarantined: 4\n" in summary
-    assert "checks: 77 run, 0 failed" in summary
+    from orchestration.definitions import defs
+
+    defined = len(list(defs().get_repository_def().asset_graph.asset_check_keys))
+    assert f"checks: {defined} run, 0 failed" in summary  # every check ran, none failed
     assert "run: succeeded" in summary
 
 
