@@ -2,7 +2,8 @@
 
 - ``ogi run``: materialize every asset and check, headless and in-process;
 - ``ogi parse FILE``: one report's parse as JSON, for looking at a single file;
-- ``ogi seeds``: regenerate the dbt seeds from the Python registries.
+- ``ogi seeds``: regenerate the dbt seeds from the Python registries;
+- ``ogi synth``: write a synthetic corpus with known answers.
 """
 
 from __future__ import annotations
@@ -27,11 +28,22 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("file", type=Path)
     parse.add_argument("--text", action="store_true", help="include the decoded text (offsets point into it)")
     commands.add_parser("seeds", help="regenerate dbt_project/seeds from the Python registries")
+    synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
+    synth.add_argument("--reports", type=int, required=True)
+    synth.add_argument("--out", type=Path, required=True)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--fault-rate", type=float, default=0.05, help="rate of each fault kind (default 0.05)")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run()
     if args.command == "parse":
         return parse_one(args.file, args.text)
+    if args.command == "synth":
+        from .synth import generate
+
+        raw = generate(args.reports, args.out, args.seed, args.fault_rate)
+        print(f"{args.reports} reports in {raw}; truth in {args.out / 'truth.jsonl'}")
+        return 0
     if args.command == "seeds":
         from .seeds import write_seeds
 

@@ -198,9 +198,15 @@ def figure(section: str, item: str, value, **dims: str) -> Figure:
 
 
 def render_rows(rows: list[list[str]], shape: str) -> str:
-    """Lay table rows out as text in one of SHAPES."""
+    """Lay table rows out as text in one of SHAPES.
+
+    In the one-cell-per-line and PDF shapes a blank cell cannot be told from a
+    missing one, so those pages print "—" for "not reported", as real ones do.
+    """
+    if shape in ("lines", "pdf"):
+        rows = [[cell or "—" for cell in row] for row in rows]
     if shape == "lines":  # one cell per line, blank lines between (samples 002)
-        return "\n\n".join(cell if cell else " " for row in rows for cell in row) + "\n"
+        return "\n\n".join(cell for row in rows for cell in row) + "\n"
     if shape == "pipe_lines":  # cells ending in " |", "| |" for an empty cell (samples 001, 004)
         return "\n".join(f"{cell} |" if cell else "| |" for row in rows for cell in row) + "\n"
     if shape == "markdown":

@@ -150,11 +150,11 @@ def _table_rows(table) -> list[str]:
             width = max(width, column)
     out = []
     for r in range(len(rows)):
-        cells = [grid.get((r, c), "") for c in range(width)]
-        while cells and not cells[-1]:
+        cells = [grid.get((r, c)) for c in range(width)]
+        while cells and cells[-1] is None:  # past the row's last cell: padding, not a blank cell
             cells.pop()
         if any(cells):
-            out.append("| " + " | ".join(cells) + " |")
+            out.append("| " + " | ".join(cell or "" for cell in cells) + " |")
     return out
 
 

@@ -371,7 +371,9 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
         return None
     items = {row.spec.item for row in rows}
     has_2021_rows = bool(items & labels.TABLE3_ROWS_2021_ONLY)
-    has_2019_row = any(row.spec.item in labels.TABLE3_ROWS_2019_ONLY and row.figures for row in rows)
+    has_2019_row = any(
+        row.spec.item in labels.TABLE3_ROWS_2019_ONLY and any(not is_empty_cell(t) for t in row.figures) for row in rows
+    )
     # Only the (六) rows tell the layouts apart; a table cut off before them is
     # left undetermined here and takes table 二's layout (or the year's).
     layout = "t2021" if has_2021_rows else "t2019" if has_2019_row else ""
@@ -380,8 +382,8 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     columns = [({"applicant_type": code, "channel": "all"}, "件") for code, _ in labels.TABLE3_COLUMNS]
     last = rows[-1]
     for row in rows:
-        if has_2021_rows and row.spec.item in labels.TABLE3_ROWS_2019_ONLY and not row.figures:
-            continue  # (六)其他处理 is a heading in the 2021 layout
+        if row.spec.item in labels.TABLE3_ROWS_2019_ONLY and not has_2019_row:
+            continue  # (六)其他处理 is a heading in the 2021 layout (or the page stops there)
         _place_figures(text, row, columns, "requests", row.spec.item, layout, table, cut_off and row is last)
     expected = [
         spec.item

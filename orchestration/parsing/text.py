@@ -100,12 +100,14 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
         tokens.append(Token("", position, position))
         return
     is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
+    is_tab_row = line.count("\t") >= 2 and "|" not in line
     position = start
     previous_separator = ""
     for match in _CELL_SEPARATOR.finditer(text, start, end):
         separator = match.group()
         empty_cell = not text[position : match.start()].strip() and (
             (is_markdown_row and previous_separator == "|" and separator == "|")
+            or (is_tab_row and separator == "\t" and position > start)
             or (previous_separator.lower().startswith("<td") and separator.lower().startswith("</td"))
         )
         if empty_cell:
@@ -114,7 +116,10 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
             _append_cell(text, position, match.start(), tokens)
         position = match.end()
         previous_separator = separator
-    _append_cell(text, position, end, tokens)
+    if is_tab_row and previous_separator == "\t" and not text[position:end].strip():
+        tokens.append(Token("", position, position))  # a blank last cell: "label\t1\t"
+    else:
+        _append_cell(text, position, end, tokens)
 
 
 def is_empty_cell(token: Token) -> bool:
