@@ -294,11 +294,14 @@ _UNEXPECTED = ("row_cell_count_mismatch", "row_extra_cells", "incomplete", "iden
                "no_agency_name", "parse_error")
 
 
-def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20) -> Score:
-    """Compare the parse stage's Parquet with the truth, figure by figure."""
+def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | None = None):
+    """Compare the parse stage's Parquet with the truth, figure by figure.
+
+    With ``by`` ("era", "shape" or "fault"), a Score per value of that field.
+    """
     import duckdb
 
-    result = Score()
+    groups: dict = {}
     with duckdb.connect() as db:
         reports = {row[0]: row[1:] for row in db.execute(
             "select source_path, status, quarantine_code, report_id, agency_name, report_year, template, "
@@ -316,6 +319,7 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20) -> Score:
             values.setdefault(row[0], {})[key] = row[9]
     for line in truth_file.read_text(encoding="utf-8").splitlines():
         truth = json.loads(line)
+        result = groups.setdefault(truth[by] if by else None, Score())
         result.files += 1
         path = truth["path"]
         status, code, report_id, *meta = reports.get(path, (None, None, None, None, None, None, None))
@@ -352,4 +356,4 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20) -> Score:
             result.unexpected_warnings += 1
             if len(result.misses) < max_misses:
                 result.misses.append(f"{path}: unexpected {sorted(unexpected)} ({truth['era']}, {truth['shape']}, {truth['fault']})")
-    return result
+    return groups if by else groups.get(None, Score())

@@ -55,10 +55,9 @@ def test_recovery_per_era_shape_and_fault(corpus):
     out, _, parquet = corpus
     records = truths(out)
     for key in ("era", "shape", "fault"):
-        for group in {r[key] for r in records}:
-            subset = out / f"truth_{key}_{group}.jsonl"
-            subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records if r[key] == group), encoding="utf-8")
-            result = score(subset, parquet)
+        groups = score(out / "truth.jsonl", parquet, by=key)
+        assert set(groups) == {r[key] for r in records}
+        for group, result in groups.items():
             assert result.perfect, (key, group, result.misses)
 
 
