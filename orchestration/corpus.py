@@ -1,19 +1,28 @@
 """Parse a folder of raw files into the ``reports``, ``values`` and ``issues`` Parquet.
 
-Files are parsed in sorted path order and written in row groups as they come,
-so the output is byte-identical for the same input and memory does not grow
-with the number of reports. The new Parquet is written aside and published by
-swapping one symlink, so a run that fails half-way leaves the last published
-files as they were.
+- **Parallel**: new files are parsed by a process pool (all cores); each worker
+  returns its files' figures as an Arrow batch.
+- **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
+  they come, so memory does not grow with the number of files.
+- **Incremental**: a file whose path, size and mtime match the last run (and
+  the parser is the same) is not parsed again: its rows are copied from the
+  published Parquet, read in step with the new output. A changed file is parsed
+  again and its old rows are gone.
+- **Deterministic**: files are written in sorted path order with the same row
+  groups whether parsed or copied, so the same raw files give byte-identical
+  Parquet, full run or incremental.
+- **Atomic**: the new Parquet is written aside and published by swapping one
+  symlink; a run that fails half-way leaves the last published files as they were.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,10 +33,24 @@ import pyarrow.parquet as pq
 from . import issue_codes
 from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
 from .parsing.model import DIMENSIONS
-from .schema import ISSUES, REPORTS, TABLES, VALUES
+from .schema import TABLES
 from .settings import Settings
 
-ROW_GROUP_REPORTS = 2000  # reports per row group written
+ROW_GROUP_FILES = 2000  # files per row group
+STATE_FILE = "file_state.parquet"  # what the next run needs to skip unchanged files
+_CHUNK = 64  # files a worker parses per task
+_WINDOW = 4096  # files in flight at once (bounds memory)
+_POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
+
+STATE_SCHEMA = pa.schema(
+    [
+        pa.field("source_path", pa.string(), nullable=False),
+        pa.field("size", pa.int64(), nullable=False),
+        pa.field("mtime_ns", pa.int64(), nullable=False),
+        pa.field("content_sha256", pa.string(), nullable=False),
+        pa.field("parser_version", pa.string(), nullable=False),
+    ]
+)
 
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
@@ -40,13 +63,6 @@ def list_raw_files(raw_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
 
 
-def parse_files(raw_dir: Path, files: Iterable[Path], settings: Settings) -> Iterator[FileParse]:
-    max_year = date.today().year
-    for path in files:
-        relative = path.relative_to(raw_dir).as_posix()
-        yield parse_bytes(path.read_bytes(), relative, max_year=max_year, max_bytes=settings.max_file_bytes)
-
-
 @dataclass
 class RunSummary:
     files: int = 0
@@ -54,50 +70,372 @@ class RunSummary:
     quarantined: int = 0
     values: int = 0
     issues: int = 0
+    reparsed: int = 0  # files parsed this run (the others were copied from the last run)
+    unchanged: bool = False  # nothing changed: the published Parquet was kept as it was
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    identity_failures: list[dict] = field(default_factory=list)
 
 
-def build_parquet(settings: Settings) -> RunSummary:
-    """Parse every raw file and publish the three Parquet tables."""
-    files = list_raw_files(settings.raw_dir)
+# ---------------------------------------------------------------- one file's rows
+
+
+@dataclass
+class FileRows:
+    """One file's rows, as the writer needs them."""
+
+    source_path: str
+    report_id: str
+    status: str
+    report: dict
+    values: pa.Table
+    issues: list[dict]
+    claim: tuple[str, int] | None  # (agency, year) of a parsed report
+
+
+def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
+    result = parse.result
+    meta = result.metadata if result else None
+    layouts = meta.table_layouts if meta else {}
+    return {
+        "source_path": parse.source_path,
+        "report_id": parse.report_id,
+        "content_sha256": parse.content_sha256,
+        "file_size": parse.file_size,
+        "status": parse.status,
+        "quarantine_code": parse.quarantine_code,
+        "quarantine_reason": parse.quarantine_reason,
+        "source_format": parse.source_format,
+        "encoding": parse.encoding,
+        "text_transforms": "+".join(parse.transforms) or None,
+        "agency_name": meta.agency_name if meta else None,
+        "agency_source": meta.agency_source if meta else None,
+        "report_year": meta.report_year if meta else None,
+        "year_source": meta.year_source if meta else None,
+        "published_date": date.fromisoformat(meta.published_date) if meta and meta.published_date else None,
+        "date_source": meta.date_source if meta else None,
+        "template": meta.template if meta else None,
+        "table_layouts": ";".join(f"{k}={v}" for k, v in sorted(layouts.items())) or None,
+        "is_mixed_layout": len({v for v in layouts.values() if v in ("t2019", "t2021")}) > 1 if meta else None,
+        "text_length": result.text_length if result else None,
+        "value_count": n_values,
+        "issue_count": n_issues,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _values_table(report_id: str, values) -> pa.Table:
+    columns: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
+    for index, value in enumerate(values):
+        columns["report_id"].append(report_id)
+        columns["value_index"].append(index)
+        columns["section"].append(value.section)
+        columns["item"].append(value.item)
+        for dimension in DIMENSIONS:
+            columns[dimension].append(value.dims.get(dimension))
+        columns["value"].append(value.value)
+        columns["unit"].append(value.unit)
+        columns["source"].append(value.source)
+        columns["layout"].append(value.layout)
+        columns["approximate"].append(value.approximate)
+        columns["label"].append(value.label)
+        columns["raw_text"].append(value.raw_text)
+        columns["char_start"].append(value.char_start)
+        columns["char_end"].append(value.char_end)
+        columns["snippet"].append(value.snippet)
+    return pa.table(columns, schema=TABLES["values"].arrow_schema)
+
+
+def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> dict:
+    return {
+        "source_path": source_path,
+        "report_id": report_id,
+        "issue_index": index,
+        "severity": issue_codes.severity(issue.code),
+        "code": issue.code,
+        "message": issue.message,
+        "char_start": issue.char_start,
+        "char_end": issue.char_end,
+    }
+
+
+def file_rows(parse: FileParse) -> FileRows:
+    values = parse.result.values if parse.result else []
+    issues = parse.all_issues
+    meta = parse.result.metadata if parse.result else None
+    claim = (meta.agency_name, meta.report_year) if meta and meta.agency_name and meta.report_year else None
+    return FileRows(
+        parse.source_path,
+        parse.report_id,
+        parse.status,
+        _report_row(parse, len(values), len(issues)),
+        _values_table(parse.report_id, values),
+        [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
+        claim,
+    )
+
+
+def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
+    """Worker: parse files given as (relative path, absolute path, size limit)."""
+    max_year = date.today().year
+    out = []
+    for relative, absolute, max_bytes in chunk:
+        data = Path(absolute).read_bytes()
+        out.append(file_rows(parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes)))
+    return out
+
+
+def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
+    """Parse files in order, on ``workers`` processes when there are enough of them."""
+    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    if workers <= 1 or len(work) < _POOL_THRESHOLD:
+        for chunk in chunks:
+            yield from _parse_chunk(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        window = max(1, _WINDOW // _CHUNK)
+        for start in range(0, len(chunks), window):
+            for rows in pool.imap(_parse_chunk, chunks[start : start + window]):
+                yield from rows
+
+
+# ---------------------------------------------------------------- the last run
+
+
+class _Previous:
+    """The published Parquet of the last run, read in step with the new output."""
+
+    def __init__(self, directory: Path) -> None:
+        self.state: dict[str, tuple[int, int, str]] = {}
+        self._readers = None
+        state_file = directory / STATE_FILE
+        if not state_file.exists() or not all((directory / f"{t}.parquet").exists() for t in TABLES):
+            return
+        state = pq.read_table(state_file).to_pydict()
+        for path, size, mtime, digest, version in zip(
+            state["source_path"], state["size"], state["mtime_ns"], state["content_sha256"], state["parser_version"]
+        ):
+            if version == PARSER_VERSION:
+                self.state[path] = (size, mtime, digest)
+        self._reports = pq.ParquetFile(directory / "reports.parquet").iter_batches(batch_size=ROW_GROUP_FILES)
+        self._values = _Stream(pq.ParquetFile(directory / "values.parquet"))
+        self._issues = _Stream(pq.ParquetFile(directory / "issues.parquet"))
+        self._pending: list[dict] = []
+
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The content hash recorded for the file, when it has not changed."""
+        known = self.state.get(path)
+        return known[2] if known and known[0] == size and known[1] == mtime_ns else None
+
+    def take(self, path: str) -> FileRows | None:
+        """The file's rows from the last run (skipping files no longer wanted)."""
+        while True:
+            if not self._pending:
+                batch = next(self._reports, None)
+                if batch is None:
+                    return None
+                self._pending = batch.to_pylist()[::-1]
+            report = self._pending.pop()
+            values = self._values.take(report["value_count"])
+            issues = self._issues.take(report["issue_count"])
+            if report["source_path"] == path:
+                claim = (report["agency_name"], report["report_year"]) if report["status"] == "parsed" and report[
+                    "agency_name"] and report["report_year"] else None
+                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), claim)
+            if report["source_path"] > path:
+                raise RuntimeError(f"the last run's files are out of order at {path}")
+
+
+class _Stream:
+    """Consecutive rows of a Parquet file, taken n at a time."""
+
+    def __init__(self, parquet: pq.ParquetFile) -> None:
+        self._batches = parquet.iter_batches(batch_size=65536)
+        self._schema = parquet.schema_arrow
+        self._buffer = pa.Table.from_batches([], schema=self._schema)
+
+    def take(self, n: int) -> pa.Table:
+        while self._buffer.num_rows < n:
+            batch = next(self._batches, None)
+            if batch is None:
+                break
+            self._buffer = pa.concat_tables([self._buffer, pa.Table.from_batches([batch])])
+        taken, self._buffer = self._buffer.slice(0, n), self._buffer.slice(n)
+        return taken
+
+
+# ---------------------------------------------------------------- the run
+
+
+def build_parquet(settings: Settings, workers: int | None = None) -> RunSummary:
+    """Parse the raw folder and publish the three Parquet tables (and the state)."""
     staging = settings.data_dir / "parquet.d" / f"staging-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     try:
-        summary = write_tables(parse_files(settings.raw_dir, files, settings), staging)
+        summary = write_corpus(settings, staging, settings.parquet_dir, workers)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    publish(staging, settings.parquet_dir)
+    if summary.unchanged:
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        publish(staging, settings.parquet_dir)
     return summary
 
 
-def write_tables(parses: Iterable[FileParse], out_dir: Path) -> RunSummary:
+def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None) -> RunSummary:
+    """Write the tables for ``settings.raw_dir`` into ``out_dir``, reusing ``previous_dir``."""
+    workers = workers or os.cpu_count() or 1
+    previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
+    raw = settings.raw_dir
+    plan: list[tuple[str, int, int, str | None]] = []  # (path, size, mtime_ns, known hash)
+    for path in list_raw_files(raw):
+        stat = path.stat()
+        relative = path.relative_to(raw).as_posix()
+        known = previous.unchanged(relative, stat.st_size, stat.st_mtime_ns) if previous else None
+        plan.append((relative, stat.st_size, stat.st_mtime_ns, known))
+    if previous and plan and all(known for *_, known in plan) and len(plan) == len(previous.state):
+        summary = _summary_of(previous_dir)
+        summary.unchanged = True
+        return summary
+    work = [(relative, str(raw / relative), settings.max_file_bytes) for relative, _, _, known in plan if not known]
+
+    def parse_now(relative: str) -> FileRows:
+        return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
+
+    return _write(plan, parse_chunks(work, workers), previous, out_dir, parse_now)
+
+
+def _write(plan, parsed: Iterator[FileRows], previous: _Previous | None, out_dir: Path, parse_now) -> RunSummary:
     summary = RunSummary()
-    writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", table.arrow_schema) for name, table in TABLES.items()}
-    buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
-    first_path_of_content: dict[str, str] = {}
-    # (agency, year) -> [(path, report_id, issues already recorded for the file)]
+    writer = _Writer(out_dir)
+    first_path_of: dict[str, str] = {}
     claims: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
+    state: dict[str, list] = {name: [] for name in STATE_SCHEMA.names}
     try:
-        for count, parse in enumerate(parses, start=1):
-            if parse.status == "parsed" and parse.report_id in first_path_of_content:
-                _mark_duplicate_content(parse, first_path_of_content[parse.report_id])
-            elif parse.status == "parsed":
-                first_path_of_content[parse.report_id] = parse.source_path
-                meta = parse.result.metadata
-                if meta.agency_name and meta.report_year:
-                    claims[(meta.agency_name, meta.report_year)].append(
-                        (parse.source_path, parse.report_id, len(parse.all_issues))
-                    )
-            _add_rows(parse, buffers, summary)
-            if count % ROW_GROUP_REPORTS == 0:
-                _flush(writers, buffers)
-        _add_duplicate_report_issues(claims, buffers, summary)
-        _flush(writers, buffers)
-    finally:
-        for writer in writers.values():
+        for relative, size, mtime_ns, known in plan:
+            rows = previous.take(relative) if known else None
+            if rows is None:
+                rows = next(parsed)
+                assert rows.source_path == relative, (rows.source_path, relative)
+                summary.reparsed += 1
+            digest = rows.report["content_sha256"]
+            if rows.report["quarantine_code"] == "duplicate_content" and rows.report_id not in first_path_of:
+                # A copy in the last run whose original is gone: it is the report now.
+                rows = parse_now(relative)
+                summary.reparsed += 1
+            if rows.report_id in first_path_of and (rows.status == "parsed" or rows.report["quarantine_code"] == "duplicate_content"):
+                rows = _duplicate(rows, first_path_of[rows.report_id])
+            if rows.status == "parsed":
+                first_path_of[rows.report_id] = relative
+                if rows.claim:
+                    claims[rows.claim].append((relative, rows.report_id, len(rows.issues)))
+            writer.add(rows, summary)
+            for name, value in zip(STATE_SCHEMA.names, (relative, size, mtime_ns, digest, PARSER_VERSION)):
+                state[name].append(value)
+        writer.add_issues(_duplicate_report_issues(claims), summary)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    pq.write_table(pa.table(state, schema=STATE_SCHEMA), out_dir / STATE_FILE)
+    return summary
+
+
+def _duplicate(rows: FileRows, first_path: str) -> FileRows:
+    message = f"same bytes as {first_path}; parsed there"
+    report = dict(rows.report)
+    report.update(
+        status="quarantined", quarantine_code="duplicate_content", quarantine_reason=f"same bytes as {first_path}",
+        agency_name=None, agency_source=None, report_year=None, year_source=None, published_date=None,
+        date_source=None, template=None, table_layouts=None, is_mixed_layout=None, text_length=None,
+        value_count=0, issue_count=1,
+    )
+    issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))
+    empty = pa.Table.from_batches([], schema=TABLES["values"].arrow_schema)
+    return FileRows(rows.source_path, rows.report_id, "quarantined", report, empty, [issue], None)
+
+
+def _duplicate_report_issues(claims) -> list[dict]:
+    """Two different files for the same organ and year: both kept, both flagged."""
+    rows = []
+    for (agency, year), files in sorted(claims.items()):
+        if len(files) < 2:
+            continue
+        for path, report_id, issue_index in files:
+            others = ", ".join(p for p, _, _ in files if p != path)
+            issue = Issue("duplicate_report", f"{agency} {year} is also reported by {others}")
+            rows.append(_issue_row(path, report_id, issue_index, issue))
+    return rows
+
+
+class _Writer:
+    """Row groups of ROW_GROUP_FILES files, for the three tables."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", t.arrow_schema) for name, t in TABLES.items()}
+        self._reports: list[dict] = []
+        self._values: list[pa.Table] = []
+        self._issues: list[dict] = []
+        self._files = 0
+
+    def add(self, rows: FileRows, summary: RunSummary) -> None:
+        self._reports.append(rows.report)
+        if rows.values.num_rows:
+            self._values.append(rows.values)
+        self._issues.extend(rows.issues)
+        summary.files += 1
+        summary.parsed += rows.status == "parsed"
+        summary.quarantined += rows.status != "parsed"
+        summary.values += rows.values.num_rows
+        summary.issues += len(rows.issues)
+        for issue in rows.issues:
+            summary.by_code[issue["code"]] += 1
+        self._files += 1
+        if self._files % ROW_GROUP_FILES == 0:
+            self.flush()
+
+    def add_issues(self, issues: list[dict], summary: RunSummary) -> None:
+        self.flush()
+        self._issues.extend(issues)
+        summary.issues += len(issues)
+        for issue in issues:
+            summary.by_code[issue["code"]] += 1
+
+    def flush(self) -> None:
+        if self._reports:
+            self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
+        if self._values:
+            values = pa.concat_tables(self._values).combine_chunks()
+            self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
+        if self._issues:
+            self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
+        self._reports, self._values, self._issues = [], [], []
+
+    def close(self) -> None:
+        self.flush()
+        for writer in self._writers.values():
             writer.close()
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+
+
+def _summary_of(directory: Path) -> RunSummary:
+    """The counts of a published run, for a run that changed nothing."""
+    import duckdb
+
+    summary = RunSummary()
+    with duckdb.connect() as db:
+        summary.files, summary.parsed = db.execute(
+            "select count(*), count(*) filter (where status = 'parsed') from read_parquet(?)",
+            [str(directory / "reports.parquet")]).fetchone()
+        summary.quarantined = summary.files - summary.parsed
+        summary.values = pq.ParquetFile(directory / "values.parquet").metadata.num_rows
+        for code, count in db.execute("select code, count(*) from read_parquet(?) group by code order by code",
+                                      [str(directory / "issues.parquet")]).fetchall():
+            summary.by_code[code] = count
+            summary.issues += count
     return summary
 
 
@@ -118,112 +456,4 @@ def publish(staging: Path, link: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _mark_duplicate_content(parse: FileParse, first_path: str) -> None:
-    parse.status = "quarantined"
-    parse.quarantine_code = "duplicate_content"
-    parse.quarantine_reason = f"same bytes as {first_path}"
-    parse.result = None
-    parse.issues.append(Issue("duplicate_content", f"same bytes as {first_path}; parsed there"))
-
-
-def _add_rows(parse: FileParse, buffers: dict[str, list[dict]], summary: RunSummary) -> None:
-    summary.files += 1
-    result = parse.result
-    issues = parse.all_issues
-    values = result.values if result else []
-    if parse.status == "parsed":
-        summary.parsed += 1
-    else:
-        summary.quarantined += 1
-    meta = result.metadata if result else None
-    layouts = meta.table_layouts if meta else {}
-    buffers["reports"].append(
-        {
-            "source_path": parse.source_path,
-            "report_id": parse.report_id,
-            "content_sha256": parse.content_sha256,
-            "file_size": parse.file_size,
-            "status": parse.status,
-            "quarantine_code": parse.quarantine_code,
-            "quarantine_reason": parse.quarantine_reason,
-            "source_format": parse.source_format,
-            "encoding": parse.encoding,
-            "text_transforms": "+".join(parse.transforms) or None,
-            "agency_name": meta.agency_name if meta else None,
-            "agency_source": meta.agency_source if meta else None,
-            "report_year": meta.report_year if meta else None,
-            "year_source": meta.year_source if meta else None,
-            "published_date": date.fromisoformat(meta.published_date) if meta and meta.published_date else None,
-            "date_source": meta.date_source if meta else None,
-            "template": meta.template if meta else None,
-            "table_layouts": ";".join(f"{k}={v}" for k, v in sorted(layouts.items())) or None,
-            "is_mixed_layout": len({v for v in layouts.values() if v in ("t2019", "t2021")}) > 1 if meta else None,
-            "text_length": result.text_length if result else None,
-            "value_count": len(values),
-            "issue_count": len(issues),
-            "parser_version": PARSER_VERSION,
-        }
-    )
-    for index, value in enumerate(values):
-        row = {
-            "report_id": parse.report_id,
-            "value_index": index,
-            "section": value.section,
-            "item": value.item,
-            "value": value.value,
-            "unit": value.unit,
-            "source": value.source,
-            "layout": value.layout,
-            "approximate": value.approximate,
-            "label": value.label,
-            "raw_text": value.raw_text,
-            "char_start": value.char_start,
-            "char_end": value.char_end,
-            "snippet": value.snippet,
-        }
-        for dimension in DIMENSIONS:
-            row[dimension] = value.dims.get(dimension)
-        buffers["values"].append(row)
-    summary.values += len(values)
-    for index, issue in enumerate(issues):
-        _add_issue(buffers, summary, parse.source_path, parse.report_id, index, issue)
-        if issue.code == "identity_failed":
-            summary.identity_failures.append({"source_path": parse.source_path, "message": issue.message})
-
-
-def _add_issue(buffers, summary: RunSummary, source_path: str, report_id: str, index: int, issue: Issue) -> None:
-    buffers["issues"].append(
-        {
-            "source_path": source_path,
-            "report_id": report_id,
-            "issue_index": index,
-            "severity": issue_codes.severity(issue.code),
-            "code": issue.code,
-            "message": issue.message,
-            "char_start": issue.char_start,
-            "char_end": issue.char_end,
-        }
-    )
-    summary.issues += 1
-    summary.by_code[issue.code] += 1
-
-
-def _add_duplicate_report_issues(claims, buffers, summary: RunSummary) -> None:
-    """Two different files for the same organ and year: both kept, both flagged."""
-    for (agency, year), files in sorted(claims.items()):
-        if len(files) < 2:
-            continue
-        for path, report_id, issue_index in files:
-            others = ", ".join(p for p, _, _ in files if p != path)
-            issue = Issue("duplicate_report", f"{agency} {year} is also reported by {others}")
-            _add_issue(buffers, summary, path, report_id, issue_index, issue)
-
-
-def _flush(writers: dict[str, pq.ParquetWriter], buffers: dict[str, list[dict]]) -> None:
-    for name, rows in buffers.items():
-        if rows:
-            writers[name].write_table(pa.Table.from_pylist(rows, schema=TABLES[name].arrow_schema))
-            rows.clear()
-
-
-__all__ = ["REPORTS", "VALUES", "ISSUES", "RunSummary", "build_parquet", "list_raw_files", "publish", "write_tables"]
+__all__ = ["RunSummary", "build_parquet", "file_rows", "list_raw_files", "parse_chunks", "publish", "write_corpus"]

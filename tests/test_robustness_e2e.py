@@ -200,15 +200,17 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
     before = snapshot(data)
     import orchestration.corpus as corpus
 
-    real = corpus.parse_files
+    real = corpus.parse_chunks
 
-    def failing(raw_dir, files, settings):
-        for count, parse in enumerate(real(raw_dir, files, settings)):
+    def failing(work, workers):
+        for count, rows in enumerate(real(work, workers)):
             if count == 2:
                 raise RuntimeError("disk gone")
-            yield parse
+            yield rows
 
-    monkeypatch.setattr(corpus, "parse_files", failing)
+    monkeypatch.setattr(corpus, "parse_chunks", failing)
+    for path in raw.iterdir():  # make every file new to this run
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
     (raw / "new.txt").write_text("新的报告2021年政府信息公开工作年度报告,未收到申请。", encoding="utf-8")
     code, out = ogi_run(raw, data, monkeypatch)
     assert code == 1 and "run: FAILED" in out
@@ -282,3 +284,22 @@ def test_a_killed_run_leaves_the_published_outputs(published):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert snapshot(data) == before
+
+
+def test_a_changed_file_replaces_its_rows_in_the_warehouse(published, monkeypatch):
+    raw, data = published
+    sample_file = raw / "002_a14c2c8461655229.txt"
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
+        (old_id,) = db.execute("select report_id from dim_report where source_path = ?", [sample_file.name]).fetchone()
+    # The page is corrected: 180 procurement projects become 181.
+    sample_file.write_text(sample_file.read_text(encoding="utf-8").replace("\n180\n", "\n181\n"), encoding="utf-8")
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0, out
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
+        (new_id,) = db.execute("select report_id from dim_report where source_path = ?", [sample_file.name]).fetchone()
+        assert new_id != old_id
+        for table in ("fct_requests", "fct_appeals", "fct_disclosures", "fct_report_values", "dim_report"):
+            assert db.execute(f"select count(*) from {table} where report_id = ?", [old_id]).fetchone() == (0,), table
+        assert db.execute(
+            "select value from fct_disclosures where report_id = ? and measure = 'procurement_projects'", [new_id]
+        ).fetchone() == (181,)

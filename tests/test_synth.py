@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.corpus import list_raw_files, parse_files, write_tables
+from orchestration.corpus import list_raw_files, write_corpus
 from orchestration.settings import Settings
 from orchestration.synth import ERAS, FAULTS, generate, score
 from orchestration.synthetic import SHAPES
@@ -21,8 +21,7 @@ def corpus(tmp_path_factory):
     raw = generate(900, out, seed=3, fault_rate=0.04)
     parquet = out / "parquet"
     parquet.mkdir()
-    settings = Settings(raw, out, 50 * 2**20)
-    write_tables(parse_files(raw, list_raw_files(raw), settings), parquet)
+    write_corpus(Settings(raw, out, 50 * 2**20), parquet)
     return out, raw, parquet
 
 

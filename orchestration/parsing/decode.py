@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -14,6 +15,7 @@ _BOMS = (
 # Share of characters that may be control or replacement characters before the
 # decoded text is taken to be garbage.
 _MAX_GARBAGE_SHARE = 0.02
+_GARBAGE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def _looks_like_utf16(data: bytes) -> bool:
 def _checked(text: str, encoding: str) -> Decoded:
     if not text.strip():
         return Decoded(None, encoding, "empty_file", "only white space once decoded")
-    garbage = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f\v"))
+    garbage = len(_GARBAGE.findall(text))
     if garbage > _MAX_GARBAGE_SHARE * len(text):
         return Decoded(None, encoding, "binary_file" if "\x00" in text else "undecodable",
                        f"{garbage} of {len(text)} characters are control or replacement characters as {encoding}")

@@ -138,35 +138,41 @@ class IdentityResult:
         return self.lhs >= 0 if self.identity.comparison == ">=" else self.lhs == 0
 
 
+def _match_dimensions(identity: Identity) -> tuple[str, ...]:
+    dimensions = {tuple(d for d, _ in term.match) for term in identity.terms}
+    assert len(dimensions) == 1, f"{identity.name}: terms must match on the same dimensions"
+    return next(iter(dimensions))
+
+
+_MATCH_DIMENSIONS = {identity.name: _match_dimensions(identity) for identity in IDENTITIES}
+
+
 def evaluate(values: list[Value]) -> list[IdentityResult]:
     """Evaluate every identity on a report's table figures."""
+    buckets: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    for value in values:
+        if value.source == "table":
+            buckets[(value.section, value.layout)].append(value)
     results = []
     for identity in IDENTITIES:
-        relevant = [
-            v for v in values
-            if v.source == "table" and v.section == identity.section and v.layout in identity.layouts
-        ]
-        groups: dict[str | None, list[Value]] = defaultdict(list)
-        for value in relevant:
-            group = value.dims.get(identity.group_by) if identity.group_by else None
-            if identity.group_by == "item":
-                group = value.item
-            groups[group].append(value)
-        for group, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        members = [v for layout in identity.layouts for v in buckets.get((identity.section, layout), ())]
+        if not members:
+            continue
+        dimensions = _MATCH_DIMENSIONS[identity.name]
+        group_by = identity.group_by
+        cells: dict[tuple, list[Value]] = defaultdict(list)  # (group, match key) -> figures
+        for value in members:
+            dims = value.dims
+            group = (value.item if group_by == "item" else dims.get(group_by)) if group_by else None
+            key = tuple(value.item if d == "item" else dims.get(d) for d in dimensions)
+            cells[(group, key)].append(value)
+        for group in sorted({group for group, _ in cells}, key=str):
             total = Decimal(0)
             for term in identity.terms:
-                found = [m for m in members if _matches(m, term)]
+                found = cells.get((group, tuple(v for _, v in term.match)), ())
                 if len(found) != 1 or found[0].value is None:
                     break
                 total += term.coefficient * found[0].value
             else:
                 results.append(IdentityResult(identity, group, total))
     return results
-
-
-def _matches(value: Value, term: Term) -> bool:
-    for dimension, expected in term.match:
-        actual = value.item if dimension == "item" else value.dims.get(dimension)
-        if actual != expected:
-            return False
-    return True

@@ -128,7 +128,7 @@ def scan_rows(
     index = start
     while index < len(tokens):
         token = tokens[index]
-        if is_figure(token.text):
+        if token.is_figure:
             if rows:
                 rows[-1].figures.append(token)
             unknown_run = 0

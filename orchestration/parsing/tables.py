@@ -170,7 +170,7 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
     candidates = (
         index
         for index, token in enumerate(tokens)
-        if not is_figure(token.text)
+        if not token.is_figure
         and len(token.key) >= 4
         and (spec_index := find_spec(token.key, specs, 0)) is not None
         and spec_index in value_specs
@@ -191,7 +191,8 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
         return None
     table = TableResult("stat_table", "stat_table", span=scan.span)
     cut_off = _page_ends_after(text, table.span[1])
-    seen: set[RowLabel] = set()
+    position_of = {id(spec): index for index, spec in enumerate(specs)}
+    last_seen = 0
     for position, row in enumerate(scan.rows):
         if row.spec is None:
             if row.figures and position + 1 < len(scan.rows):
@@ -199,13 +200,12 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
             continue
         if row.spec.is_heading:
             continue
-        seen.add(row.spec)
+        last_seen = max(last_seen, position_of[id(row.spec)])
         is_last = position == len(scan.rows) - 1
         _place_figures(
             text, row, [(row.spec.dims, row.spec.unit)], row.spec.section, row.spec.item,
             "stat_table", table, cut_off and is_last,
         )
-    last_seen = max(specs.index(spec) for spec in seen)
     if cut_off and last_seen < len(specs) - 1:
         table.missing = [spec.chinese for spec in specs[last_seen + 1 :] if not spec.is_heading]
     return table
@@ -213,7 +213,7 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
 
 def _figure_follows(tokens: list[Token], index: int) -> bool:
     for token in tokens[index + 1 : index + 4]:
-        if is_figure(token.text):
+        if token.is_figure:
             return True
         if token.text not in UNIT_CELLS:
             return False
@@ -279,7 +279,7 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
     index = start + 1
     while index < end:
         token = tokens[index]
-        if is_figure(token.text):
+        if token.is_figure:
             if rows:
                 rows[-1].figures.append(token)
         else:
@@ -360,7 +360,7 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     specs = labels.TABLE3_ROWS
     start = None
     for index, token in enumerate(tokens):
-        if not is_figure(token.text) and find_spec(token.key, _TABLE3_FIRST_ROW, 0) is not None:
+        if not token.is_figure and find_spec(token.key, _TABLE3_FIRST_ROW, 0) is not None:
             start = index
             break
     if start is None:
@@ -421,7 +421,7 @@ def parse_table4(text: str, tokens: list[Token], after: int = 0) -> TableResult 
     index = start + 1
     while index < len(tokens):
         token = tokens[index]
-        if is_figure(token.text):
+        if token.is_figure:
             if figures or not is_empty_cell(token):  # blanks inside the header are layout
                 figures.append(token)
         elif figures or not _TABLE4_HEADER_WORDS.fullmatch(token.key):

@@ -55,17 +55,30 @@ def normalize(text: str) -> str:
     return normal
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    """One table cell (or one line of prose) with its offsets in the text."""
+    """One table cell with its offsets in the text.
 
-    text: str
-    start: int
-    end: int
+    ``is_figure`` and ``key`` are computed once: every table parser asks them
+    of every cell.
+    """
+
+    __slots__ = ("text", "start", "end", "is_figure", "_key")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.is_figure = is_figure(text)
+        self._key: str | None = None
 
     @property
     def key(self) -> str:
-        return label_key(self.text)
+        if self._key is None:
+            self._key = label_key(self.text)
+        return self._key
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -167,6 +180,7 @@ def is_null_marker(cell: str) -> bool:
     return cell.strip() in _NULL_MARKERS
 
 
+@lru_cache(maxsize=65536)
 def is_figure(cell: str) -> bool:
     """True for a cell holding one figure ("12", "1,272", "92.8050万元", "+2") or a
     "not reported" marker ("—", "/", "无")."""
@@ -188,6 +202,7 @@ _NUMBERING = re.compile(
 _KEY_DROP = re.compile(r"[\s\"'|:;,。、·•*#]")
 
 
+@lru_cache(maxsize=65536)
 def label_key(label: str) -> str:
     """Canonical form of a row label for matching: no numbering, no spaces,
     no quotes or punctuation that pages render differently."""
