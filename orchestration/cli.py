@@ -3,7 +3,8 @@
 - ``ogi run``: materialize every asset and check, headless and in-process;
 - ``ogi parse FILE``: one report's parse as JSON, for looking at a single file;
 - ``ogi seeds``: regenerate the dbt seeds from the Python registries;
-- ``ogi synth``: write a synthetic corpus with known answers.
+- ``ogi synth``: write a synthetic corpus with known answers;
+- ``ogi bench``: speed and memory of the pipeline on a synthetic corpus.
 """
 
 from __future__ import annotations
@@ -33,11 +34,21 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--out", type=Path, required=True)
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--fault-rate", type=float, default=0.05, help="rate of each fault kind (default 0.05)")
+    bench = commands.add_parser("bench", help="measure speed and memory on a synthetic corpus")
+    bench.add_argument("--reports", type=int, required=True)
+    bench.add_argument("--seed", type=int, default=1)
+    bench.add_argument("--workdir", type=Path, default=None, help="default $OGI_DATA_DIR/bench")
+    bench.add_argument("--no-full-run", action="store_true", help="skip the full `ogi run` (parse + dbt + checks)")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run()
     if args.command == "parse":
         return parse_one(args.file, args.text)
+    if args.command == "bench":
+        from . import bench as benchmark
+
+        print(benchmark.report(benchmark.run(args.reports, args.seed, args.workdir, full=not args.no_full_run)))
+        return 0
     if args.command == "synth":
         from .synth import generate
 

@@ -123,24 +123,23 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
 
 
 def _values_table(report_id: str, values) -> pa.Table:
-    columns: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
-    for index, value in enumerate(values):
-        columns["report_id"].append(report_id)
-        columns["value_index"].append(index)
-        columns["section"].append(value.section)
-        columns["item"].append(value.item)
-        for dimension in DIMENSIONS:
-            columns[dimension].append(value.dims.get(dimension))
-        columns["value"].append(value.value)
-        columns["unit"].append(value.unit)
-        columns["source"].append(value.source)
-        columns["layout"].append(value.layout)
-        columns["approximate"].append(value.approximate)
-        columns["label"].append(value.label)
-        columns["raw_text"].append(value.raw_text)
-        columns["char_start"].append(value.char_start)
-        columns["char_end"].append(value.char_end)
-        columns["snippet"].append(value.snippet)
+    columns = {
+        "report_id": [report_id] * len(values),
+        "value_index": list(range(len(values))),
+        "section": [v.section for v in values],
+        "item": [v.item for v in values],
+        **{dimension: [v.dims.get(dimension) for v in values] for dimension in DIMENSIONS},
+        "value": [v.value for v in values],
+        "unit": [v.unit for v in values],
+        "source": [v.source for v in values],
+        "layout": [v.layout for v in values],
+        "approximate": [v.approximate for v in values],
+        "label": [v.label for v in values],
+        "raw_text": [v.raw_text for v in values],
+        "char_start": [v.char_start for v in values],
+        "char_end": [v.char_end for v in values],
+        "snippet": [v.snippet for v in values],
+    }
     return pa.table(columns, schema=TABLES["values"].arrow_schema)
 
 

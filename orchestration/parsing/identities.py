@@ -13,6 +13,7 @@ An identity with a blank or missing term is not evaluated: a blank cell is
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -147,32 +148,50 @@ def _match_dimensions(identity: Identity) -> tuple[str, ...]:
 _MATCH_DIMENSIONS = {identity.name: _match_dimensions(identity) for identity in IDENTITIES}
 
 
+_FIELDS = ("item", "applicant_type", "channel", "proceeding", "outcome")
+
+
 def evaluate(values: list[Value]) -> list[IdentityResult]:
     """Evaluate every identity on a report's table figures."""
-    buckets: dict[tuple[str, str], list[Value]] = defaultdict(list)
-    for value in values:
-        if value.source == "table":
-            buckets[(value.section, value.layout)].append(value)
+    buckets: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for v in values:
+        if v.source == "table":
+            dims = v.dims
+            buckets[(v.section, v.layout)].append(
+                (v.item, dims.get("applicant_type"), dims.get("channel"), dims.get("proceeding"), dims.get("outcome"), v.value)
+            )
     results = []
     for identity in IDENTITIES:
-        members = [v for layout in identity.layouts for v in buckets.get((identity.section, layout), ())]
+        members = [row for layout in identity.layouts for row in buckets.get((identity.section, layout), ())]
         if not members:
             continue
-        dimensions = _MATCH_DIMENSIONS[identity.name]
-        group_by = identity.group_by
-        cells: dict[tuple, list[Value]] = defaultdict(list)  # (group, match key) -> figures
-        for value in members:
-            dims = value.dims
-            group = (value.item if group_by == "item" else dims.get(group_by)) if group_by else None
-            key = tuple(value.item if d == "item" else dims.get(d) for d in dimensions)
-            cells[(group, key)].append(value)
+        key_of = _KEY_GETTERS[identity.name]
+        group_of = _GROUP_GETTERS[identity.name]
+        cells: dict[tuple, list] = defaultdict(list)  # (group, match key) -> values
+        for row in members:
+            cells[(group_of(row), key_of(row))].append(row[5])
         for group in sorted({group for group, _ in cells}, key=str):
             total = Decimal(0)
-            for term in identity.terms:
-                found = cells.get((group, tuple(v for _, v in term.match)), ())
-                if len(found) != 1 or found[0].value is None:
+            for term, match in zip(identity.terms, _TERM_KEYS[identity.name]):
+                found = cells.get((group, match), ())
+                if len(found) != 1 or found[0] is None:
                     break
-                total += term.coefficient * found[0].value
+                total += term.coefficient * found[0]
             else:
                 results.append(IdentityResult(identity, group, total))
     return results
+
+
+def _getter(fields: tuple[str, ...]):
+    positions = [_FIELDS.index(f) for f in fields]
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda row: (row[position],)
+    return itemgetter(*positions)
+
+
+_KEY_GETTERS = {i.name: _getter(_MATCH_DIMENSIONS[i.name]) for i in IDENTITIES}
+_GROUP_GETTERS = {
+    i.name: (itemgetter(_FIELDS.index(i.group_by)) if i.group_by else (lambda row: None)) for i in IDENTITIES
+}
+_TERM_KEYS = {i.name: [tuple(v for _, v in term.match) for term in i.terms] for i in IDENTITIES}

@@ -25,7 +25,8 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     table3 = tables.parse_table3(normal, tokens)
     table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
     table4 = tables.parse_table4(normal, tokens, after=table3.span[1] if table3 else 0)
-    stat = tables.parse_stat_table(normal, tokens)
+    # A report has the stat table (2008-2018) or the national tables (2019-), never both.
+    stat = None if (table2 or table3 or table4) else tables.parse_stat_table(normal, tokens)
     found = [t for t in (table2, table3, table4, stat) if t is not None]
 
     # Table 四 is the same in both formats, and a cut-off table 三 may not show

@@ -18,6 +18,8 @@ from functools import lru_cache
 # fragments (<td>, <br> ...) left in the text.
 _CELL_SEPARATOR = re.compile(r"\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
 
+# A line that is a single cell: no separator, no white space inside.
+_PLAIN_CELL = re.compile(r"[^|\t<\s\u3000]+")
 _NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?")
 _NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
@@ -106,6 +108,10 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
     line = text[start:end]
     stripped = line.strip()
     if not stripped:
+        return
+    if _PLAIN_CELL.fullmatch(stripped):  # the common case: one cell, nothing to split
+        offset = start + line.index(stripped[0])
+        tokens.append(Token(stripped, offset, offset + len(stripped)))
         return
     if "|" in stripped and not stripped.strip("| \t\r"):
         # "|" or "| |": the end of an empty cell in the one-cell-per-line shape.

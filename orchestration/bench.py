@@ -1,0 +1,121 @@
+"""`ogi bench`: the pipeline's speed and memory on a synthetic corpus, one
+``name: value`` line per figure.
+
+- ``parse_reports_per_s``: the parse stage (all cores) over N reports, Parquet written;
+- ``floor_reports_per_s``: one process reading, decoding and running one regex for
+  digits over the same files — what no parser can beat per core;
+- ``floor_ratio``: parse time / floor time;
+- ``incremental_rerun_s``: the parse stage again, nothing changed;
+- ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
+- ``peak_rss_mb``: the largest resident set of this process or any child (workers, dbt).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import time
+from pathlib import Path
+
+from .corpus import build_parquet, list_raw_files
+from .settings import Settings, load_settings
+from .synth import generate, score
+
+_DIGITS = re.compile(r"\d+")
+
+
+def corpus(reports: int, seed: int, workdir: Path) -> Path:
+    """A synthetic corpus of ``reports`` files, generated once and reused."""
+    out = workdir / f"synth-{reports}-{seed}"
+    done = out / ".complete"
+    if not done.exists():
+        shutil.rmtree(out, ignore_errors=True)
+        generate(reports, out, seed)
+        done.touch()
+    return out
+
+
+def floor(raw: Path) -> tuple[float, int]:
+    """Seconds for one process to read, decode and scan every file for digits."""
+    files = list_raw_files(raw)
+    start = time.perf_counter()
+    for path in files:
+        _DIGITS.findall(path.read_bytes().decode("utf-8", errors="replace"))
+    return time.perf_counter() - start, len(files)
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = True) -> dict[str, float]:
+    workdir = workdir or load_settings().data_dir / "bench"
+    out = corpus(reports, seed, workdir)
+    raw = out / "raw"
+    figures: dict[str, float] = {"reports": reports}
+
+    floor_s, files = floor(raw)
+    data = workdir / f"run-{reports}-{seed}"
+    shutil.rmtree(data, ignore_errors=True)
+    settings = Settings(raw, data, 50 * 2**20)
+    start = time.perf_counter()
+    summary = build_parquet(settings)
+    parse_s = time.perf_counter() - start
+    figures["files"] = files
+    figures["parse_s"] = parse_s
+    figures["parse_reports_per_s"] = files / parse_s
+    figures["floor_reports_per_s"] = files / floor_s
+    figures["floor_ratio"] = parse_s / floor_s
+
+    start = time.perf_counter()
+    again = build_parquet(settings)
+    figures["incremental_rerun_s"] = time.perf_counter() - start
+    figures["incremental_reparsed"] = again.reparsed
+    figures["incremental_share_of_parse"] = figures["incremental_rerun_s"] / parse_s
+    figures["values"] = summary.values
+
+    if full:
+        figures["full_run_s"] = _full_run(raw, workdir / f"full-{reports}-{seed}")
+    figures["peak_rss_mb"] = _peak_rss_mb()  # before scoring, which holds every figure in memory
+    recovered = score(out / "truth.jsonl", settings.parquet_dir)
+    figures["figures_recovered_pct"] = 100 * recovered.figures_recovered / max(1, recovered.figures)
+    return figures
+
+
+def _full_run(raw: Path, data: Path) -> float:
+    """`ogi run` from an empty data directory, in this process."""
+    import contextlib
+    import io
+
+    from .cli import main
+
+    shutil.rmtree(data, ignore_errors=True)
+    saved = {key: os.environ.get(key) for key in ("OGI_RAW_DIR", "OGI_DATA_DIR", "DAGSTER_HOME")}
+    os.environ.update(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(data))
+    os.environ.pop("DAGSTER_HOME", None)
+    try:
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()) as output:
+            code = main(["run"])
+        elapsed = time.perf_counter() - start
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if code != 0:
+        raise RuntimeError(f"ogi run failed:\n{output.getvalue()[-2000:]}")
+    return elapsed
+
+
+def report(figures: dict[str, float]) -> str:
+    lines = []
+    for name, value in figures.items():
+        text = f"{value:.0f}" if name.endswith(("_per_s", "_mb")) or float(value).is_integer() else f"{value:.3f}"
+        lines.append(f"{name}: {text}")
+    return "\n".join(lines)
