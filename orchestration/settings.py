@@ -7,7 +7,9 @@ or ``dagster dev`` from the repository root expects.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,3 +41,22 @@ def load_settings() -> Settings:
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
     max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
     return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024))
+
+
+@contextlib.contextmanager
+def environment(**variables: str | None) -> Iterator[None]:
+    """Set (or, with None, unset) environment variables for a block, then restore them."""
+    previous = {key: os.environ.get(key) for key in variables}
+    for key, value in variables.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -336,11 +336,12 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | N
             elif len(result.misses) < max_misses:
                 result.misses.append(f"{path}: {name} {got!r}, expected {truth[name]!r}")
         found = values.get(report_id, {})
-        for figure in truth["figures"]:
+        for expected_figure in truth["figures"]:
             result.figures += 1
-            key = (figure["section"], figure["item"], tuple(sorted(figure["dims"].items())), figure["source"])
+            key = (expected_figure["section"], expected_figure["item"], tuple(sorted(expected_figure["dims"].items())),
+                   expected_figure["source"])
             got = found.get(key, "missing")
-            want = figure["value"]
+            want = expected_figure["value"]
             if got == "missing" or (got is None) != (want is None) or (
                     got is not None and float(got) != float(want)):
                 if len(result.misses) < max_misses:

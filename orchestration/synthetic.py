@@ -265,7 +265,7 @@ def table4(values: list, shape: str) -> Rendered:
 
 def stat_table(values: dict[str, object], shape: str, year: int) -> Rendered:
     """The stat table; ``values`` by printed label (missing label: blank cell)."""
-    rows = [[f"政府信息公开情况统计表"], [f"({year}年度)"], ["统计指标", "单位", "统计数"]]
+    rows = [["政府信息公开情况统计表"], [f"({year}年度)"], ["统计指标", "单位", "统计数"]]
     figures = []
     for label, unit, section, item, dims in STAT_ROWS:
         if section is None:

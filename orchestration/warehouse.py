@@ -9,15 +9,13 @@ sees a half-built warehouse.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-from .settings import DBT_PROJECT_DIR, Settings
+from .settings import DBT_PROJECT_DIR, Settings, environment
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -28,20 +26,9 @@ def building_path(settings: Settings) -> Path:
     return settings.data_dir / "warehouse.building.duckdb"
 
 
-@contextlib.contextmanager
-def dbt_environment(settings: Settings, warehouse: Path) -> Iterator[None]:
+def dbt_environment(settings: Settings, warehouse: Path):
     """Point dbt at this run's Parquet and at the warehouse file it may write."""
-    wanted = {"OGI_DATA_DIR": str(settings.data_dir), "OGI_WAREHOUSE_PATH": str(warehouse)}
-    previous = {key: os.environ.get(key) for key in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(warehouse))
 
 
 def start_build(settings: Settings) -> Path:

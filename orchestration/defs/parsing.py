@@ -51,7 +51,8 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
     summary = build_parquet(settings)
     context.log.info(
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
-        f"{summary.values} figures, {summary.issues} issues"
+        f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run"
+        + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
     counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues}
     for name in TABLES:
@@ -64,6 +65,8 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 files=summary.files,
                 parsed=summary.parsed,
                 quarantined=summary.quarantined,
+                reparsed=summary.reparsed,
+                unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),
             )
         if name == "issues":

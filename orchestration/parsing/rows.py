@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .labels import RowLabel
-from .text import Token, is_figure, label_key
+from .text import Token, label_key
 
 # Cells of the stat table's 单位 column, skipped between a label and its figure.
 UNIT_CELLS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "份", "期", "户", "家", "天", "日"})
@@ -95,7 +95,6 @@ class Row:
 class ScanResult:
     rows: list[Row]
     end_index: int  # index of the first token after the table
-    reached_end_of_text: bool
 
     @property
     def recognised(self) -> list[Row]:
@@ -152,4 +151,4 @@ def scan_rows(
     # Text cells after the last recognised row belong to what follows the table.
     while rows and rows[-1].spec is None:
         rows.pop()
-    return ScanResult(rows, index, index >= len(tokens))
+    return ScanResult(rows, index)

@@ -11,7 +11,7 @@ from .labels import RowLabel
 from .model import Issue, Value
 from .numbers import parse_cell, to_wan_yuan
 from .rows import UNIT_CELLS, Row, find_spec, scan_rows
-from .text import Token, is_empty_cell, is_figure
+from .text import Token, is_empty_cell
 
 # How many places a stat table may be tried from before the report is taken to have none.
 _STAT_TABLE_ATTEMPTS = 8

@@ -3,15 +3,7 @@ select
     proceeding,
     outcome,
     cast(value as bigint) as count,
-    source,
-    layout,
-    approximate,
-    value_id,
-    label,
-    raw_text,
-    snippet,
-    char_start,
-    char_end
+    {{ provenance_columns() }}
 from {{ ref('int_values_ranked') }}
 where section = 'appeals'
     and is_selected

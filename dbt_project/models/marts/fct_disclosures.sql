@@ -4,15 +4,7 @@ select
     measure,
     value,
     unit,
-    source,
-    layout,
-    approximate,
-    value_id,
-    label,
-    raw_text,
-    snippet,
-    char_start,
-    char_end
+    {{ provenance_columns() }}
 from {{ ref('int_values_ranked') }}
 where section = 'proactive'
     and is_selected

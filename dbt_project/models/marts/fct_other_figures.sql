@@ -8,15 +8,7 @@ select
     category,
     value,
     unit,
-    source,
-    layout,
-    approximate,
-    value_id,
-    label,
-    raw_text,
-    snippet,
-    char_start,
-    char_end
+    {{ provenance_columns() }}
 from {{ ref('int_values_ranked') }}
 where section not in ('requests', 'appeals', 'proactive')
     and is_selected

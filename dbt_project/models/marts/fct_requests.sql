@@ -4,15 +4,7 @@ select
     channel,
     item,
     cast(value as bigint) as count,
-    source,
-    layout,
-    approximate,
-    value_id,
-    label,
-    raw_text,
-    snippet,
-    char_start,
-    char_end
+    {{ provenance_columns() }}
 from {{ ref('int_values_ranked') }}
 where section = 'requests'
     and is_selected

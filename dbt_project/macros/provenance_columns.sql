@@ -1,0 +1,12 @@
+{% macro provenance_columns() %}
+    {#- Where each fact's figure comes from, the same columns in every fact mart. -#}
+    source,
+    layout,
+    approximate,
+    value_id,
+    label,
+    raw_text,
+    snippet,
+    char_start,
+    char_end
+{%- endmacro %}
