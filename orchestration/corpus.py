@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 import shutil
 import uuid
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -183,18 +184,28 @@ def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
 
 
 def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
-    """Parse files in order, on ``workers`` processes when there are enough of them."""
+    """Parse files in order, on ``workers`` processes when there are enough of them.
+
+    Workers come from a forkserver, not a fork of this process: the run may hold
+    threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
+    worker that dies fails the run (BrokenProcessPool) instead of hanging it.
+    """
     chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     if workers <= 1 or len(work) < _POOL_THRESHOLD:
         for chunk in chunks:
             yield from _parse_chunk(chunk)
         return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        window = max(1, _WINDOW // _CHUNK)
-        for start in range(0, len(chunks), window):
-            for rows in pool.imap(_parse_chunk, chunks[start : start + window]):
-                yield from rows
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["orchestration.corpus"])
+    window = max(workers, _WINDOW // _CHUNK)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque = deque()
+        next_chunk = 0
+        while next_chunk < len(chunks) or pending:
+            while next_chunk < len(chunks) and len(pending) < window:
+                pending.append(pool.submit(_parse_chunk, chunks[next_chunk]))
+                next_chunk += 1
+            yield from pending.popleft().result()
 
 
 # ---------------------------------------------------------------- the last run
