@@ -123,8 +123,8 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
     }
 
 
-def _values_table(report_id: str, values) -> pa.Table:
-    columns = {
+def _values_columns(report_id: str, values) -> dict[str, list]:
+    return {
         "report_id": [report_id] * len(values),
         "value_index": list(range(len(values))),
         "section": [v.section for v in values],
@@ -141,6 +141,9 @@ def _values_table(report_id: str, values) -> pa.Table:
         "char_end": [v.char_end for v in values],
         "snippet": [v.snippet for v in values],
     }
+
+
+def _values_table(columns: dict[str, list]) -> pa.Table:
     return pa.table(columns, schema=TABLES["values"].arrow_schema)
 
 
@@ -157,7 +160,7 @@ def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> di
     }
 
 
-def file_rows(parse: FileParse) -> FileRows:
+def file_rows(parse: FileParse, values_table: pa.Table | None = None) -> FileRows:
     values = parse.result.values if parse.result else []
     issues = parse.all_issues
     meta = parse.result.metadata if parse.result else None
@@ -167,20 +170,46 @@ def file_rows(parse: FileParse) -> FileRows:
         parse.report_id,
         parse.status,
         _report_row(parse, len(values), len(issues)),
-        _values_table(parse.report_id, values),
+        values_table if values_table is not None else _values_table(_values_columns(parse.report_id, values)),
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
     )
 
 
 def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
-    """Worker: parse files given as (relative path, absolute path, size limit)."""
+    """Parse files given as (relative path, absolute path, size limit), in order."""
+    return _unpack(_parse_chunk_packed(chunk))
+
+
+def _unpack(packed: tuple[pa.Table, list[FileRows], list[int]]) -> list[FileRows]:
+    """Give each file its slice of the chunk's figures (zero-copy)."""
+    table, rows, counts = packed
+    offset = 0
+    for file, count in zip(rows, counts):
+        file.values = table.slice(offset, count)
+        offset += count
+    return rows
+
+
+def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> tuple[pa.Table, list[FileRows], list[int]]:
+    """Worker: parse a chunk; its figures travel as one Arrow table.
+
+    Slicing happens in the parent: a pickled slice would carry the whole table.
+    """
     max_year = date.today().year
-    out = []
-    for relative, absolute, max_bytes in chunk:
-        data = Path(absolute).read_bytes()
-        out.append(file_rows(parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes)))
-    return out
+    parses = [
+        parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes)
+        for relative, absolute, max_bytes in chunk
+    ]
+    columns: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
+    counts = []
+    for parse in parses:
+        values = parse.result.values if parse.result else []
+        counts.append(len(values))
+        for name, column in _values_columns(parse.report_id, values).items():
+            columns[name].extend(column)
+    empty = _values_table({name: [] for name in columns})
+    return _values_table(columns), [file_rows(parse, empty) for parse in parses], counts
 
 
 def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
@@ -203,9 +232,9 @@ def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[Fil
         next_chunk = 0
         while next_chunk < len(chunks) or pending:
             while next_chunk < len(chunks) and len(pending) < window:
-                pending.append(pool.submit(_parse_chunk, chunks[next_chunk]))
+                pending.append(pool.submit(_parse_chunk_packed, chunks[next_chunk]))
                 next_chunk += 1
-            yield from pending.popleft().result()
+            yield from _unpack(pending.popleft().result())
 
 
 # ---------------------------------------------------------------- the last run
