@@ -4,7 +4,8 @@
 - ``ogi parse FILE``: one report's parse as JSON, for looking at a single file;
 - ``ogi seeds``: regenerate the dbt seeds from the Python registries;
 - ``ogi synth``: write a synthetic corpus with known answers;
-- ``ogi bench``: speed and memory of the pipeline on a synthetic corpus.
+- ``ogi bench``: speed and memory of the pipeline on a synthetic corpus;
+- ``ogi docs``: the dbt documentation site of the warehouse.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("file", type=Path)
     parse.add_argument("--text", action="store_true", help="include the decoded text (offsets point into it)")
     commands.add_parser("seeds", help="regenerate dbt_project/seeds from the Python registries")
+    commands.add_parser("docs", help="build the dbt documentation site (data dictionary, lineage) of the warehouse")
     synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
     synth.add_argument("--reports", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = generate(args.reports, args.out, args.seed, args.fault_rate)
         print(f"{args.reports} reports in {raw}; truth in {args.out / 'truth.jsonl'}")
         return 0
+    if args.command == "docs":
+        return docs()
     if args.command == "seeds":
         from .seeds import write_seeds
 
@@ -116,6 +120,30 @@ def _summary(result, settings) -> str:
     lines.append(f"warehouse: {settings.warehouse_path}")
     lines.append(f"run: {'succeeded' if result.success else 'FAILED'}")
     return "\n".join(lines)
+
+
+def docs() -> int:
+    """`dbt docs generate` against the published warehouse; says where the site is."""
+    import subprocess
+
+    from .settings import DBT_PROJECT_DIR, environment, load_settings
+    from .warehouse import DBT_EXECUTABLE
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        print(f"ogi: no warehouse at {settings.warehouse_path}: run `ogi run` first", file=sys.stderr)
+        return 2
+    with environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(settings.warehouse_path)):
+        done = subprocess.run(
+            [DBT_EXECUTABLE, "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+             str(DBT_PROJECT_DIR), "--quiet"],
+            cwd=DBT_PROJECT_DIR,
+        )
+    if done.returncode != 0:
+        return done.returncode
+    site = DBT_PROJECT_DIR / "target" / "index.html"
+    print(f"documentation: {site}\nserve it with: dbt docs serve --project-dir {DBT_PROJECT_DIR} --profiles-dir {DBT_PROJECT_DIR}")
+    return 0
 
 
 def parse_one(path: Path, with_text: bool) -> int:

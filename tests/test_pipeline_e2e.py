@@ -235,3 +235,30 @@ def test_every_model_and_column_is_described(warehouse):
         assert columns, node["name"]
         undocumented += [f"{node['name']}.{column}" for column in columns if column not in described]
     assert undocumented == []
+
+
+def test_report_summary_harmonises_the_eras(warehouse):
+    rows = {row[0]: row[1:] for row in warehouse.execute(
+        "select r.source_path, s.template, s.applications_received, s.applications_carried_over, s.granted, "
+        "s.reviews, s.lawsuits, s.proactive_disclosures, s.grant_rate, s.identities_hold, s.figures_from_prose_only "
+        "from report_summary s join dim_report r using (report_id)").fetchall()}
+    # stat table: received 0 from the table, no carried-over row in that era (NULL, not 0)
+    assert rows["000_e0a35a2ab27e6366.txt"] == ("stat_table", 0, None, 0, 0, 0, 1272, None, True, False)
+    # blank stat table: the prose's 0 fills in, granted stays NULL
+    assert rows["001_52ee1c9a66fdb884.txt"] == ("stat_table", 0, None, None, 0, 0, 67, None, True, False)
+    assert rows["002_a14c2c8461655229.txt"] == ("t2019", 0, 0, 0, 0, 0, None, None, True, False)
+    assert rows["003_da13f4a091621947.txt"] == ("prose", 2, None, None, 0, 0, 2680, None, True, True)
+
+
+def test_docs_site_is_built(pipeline, monkeypatch, capsys):
+    import json
+
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    root, _ = pipeline
+    monkeypatch.setenv("OGI_DATA_DIR", str(root / "first"))
+    assert main(["docs"]) == 0
+    assert f"documentation: {DBT_PROJECT_DIR / 'target' / 'index.html'}" in capsys.readouterr().out
+    catalog = json.loads((DBT_PROJECT_DIR / "target" / "catalog.json").read_text(encoding="utf-8"))
+    assert "model.ogi_reports.report_summary" in catalog["nodes"]
+    assert "count" in {c.lower() for c in catalog["nodes"]["model.ogi_reports.fct_requests"]["columns"]}

@@ -303,3 +303,24 @@ def test_a_changed_file_replaces_its_rows_in_the_warehouse(published, monkeypatc
         assert db.execute(
             "select value from fct_disclosures where report_id = ? and measure = 'procurement_projects'", [new_id]
         ).fetchone() == (181,)
+
+
+def test_report_summary_of_a_2021_page(crawl):
+    _, _, _, warehouse = crawl
+    t3 = synthetic.consistent_table3("t2021", 3)
+    t4 = synthetic.consistent_table4(3)
+    row = warehouse.execute(
+        "select applications_received, applications_carried_over, applications_processed, granted, partially_granted, "
+        "denied, unable_to_provide, not_processed, applications_carried_forward, reviews, reviews_corrected, lawsuits, "
+        "lawsuits_corrected, grant_rate from report_summary s join dim_report r using (report_id) "
+        "where r.source_path = 'good/page.html'").fetchone()
+    total = lambda *items: sum(t3[i][6] for i in items)  # noqa: E731
+    denied = [i for i in t3 if i.startswith("denied_")]
+    unavailable = [i for i in t3 if i.startswith("unavailable_")]
+    not_processed = [i for i in t3 if i.startswith("not_processed_")]
+    assert row == (
+        total("new_received"), total("carried_over"), total("total_processed"), total("granted"),
+        total("partially_granted"), total(*denied), total(*unavailable), total(*not_processed),
+        total("carried_forward"), t4[4], t4[1], t4[9] + t4[14], t4[6] + t4[11],
+        round(total("granted") / total("total_processed"), 4),
+    )
