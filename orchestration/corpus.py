@@ -245,7 +245,6 @@ class _Previous:
 
     def __init__(self, directory: Path) -> None:
         self.state: dict[str, tuple[int, int, str]] = {}
-        self._readers = None
         state_file = directory / STATE_FILE
         if not state_file.exists() or not all((directory / f"{t}.parquet").exists() for t in TABLES):
             return
