@@ -124,6 +124,7 @@ def _summary(result, settings) -> str:
 
 def docs() -> int:
     """`dbt docs generate` against the published warehouse; says where the site is."""
+    import shutil
     import subprocess
 
     from .settings import DBT_PROJECT_DIR, environment, load_settings
@@ -133,12 +134,19 @@ def docs() -> int:
     if not settings.warehouse_path.exists():
         print(f"ogi: no warehouse at {settings.warehouse_path}: run `ogi run` first", file=sys.stderr)
         return 2
-    with environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(settings.warehouse_path)):
-        done = subprocess.run(
-            [DBT_EXECUTABLE, "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-             str(DBT_PROJECT_DIR), "--quiet"],
-            cwd=DBT_PROJECT_DIR,
-        )
+    # dbt opens its warehouse for writing; analysts may hold read-only sessions on
+    # the published one, so the catalog is read from a copy.
+    copy = settings.data_dir / "warehouse.docs.duckdb"
+    shutil.copyfile(settings.warehouse_path, copy)
+    try:
+        with environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(copy)):
+            done = subprocess.run(
+                [DBT_EXECUTABLE, "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+                 str(DBT_PROJECT_DIR), "--quiet"],
+                cwd=DBT_PROJECT_DIR,
+            )
+    finally:
+        copy.unlink(missing_ok=True)
     if done.returncode != 0:
         return done.returncode
     site = DBT_PROJECT_DIR / "target" / "index.html"

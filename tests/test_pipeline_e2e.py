@@ -250,7 +250,8 @@ def test_report_summary_harmonises_the_eras(warehouse):
     assert rows["003_da13f4a091621947.txt"] == ("prose", 2, None, None, 0, 0, 2680, None, True, True)
 
 
-def test_docs_site_is_built(pipeline, monkeypatch, capsys):
+def test_docs_site_is_built(pipeline, warehouse, monkeypatch, capsys):
+    """Also while an analyst (the `warehouse` fixture) holds a read-only session."""
     import json
 
     from orchestration.settings import DBT_PROJECT_DIR
