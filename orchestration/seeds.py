@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .issue_codes import ISSUE_CODES
 from .parsing import identities, labels
-from .schema import SOURCES, TEMPLATES
 from .settings import DBT_PROJECT_DIR
 
 SEED_DIR = DBT_PROJECT_DIR / "seeds"
@@ -147,4 +146,4 @@ def write_seeds(directory: Path = SEED_DIR) -> list[Path]:
     return written
 
 
-__all__ = ["SEEDS", "SEED_DIR", "SOURCES", "TEMPLATES", "render", "write_seeds"]
+__all__ = ["SEEDS", "SEED_DIR", "render", "write_seeds"]

@@ -170,13 +170,10 @@ def _span(value: str | None) -> int:
 
 def _pdf(data: bytes) -> Extracted:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_text(page) for page in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as error:
-        return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
         return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
     text = "\n".join(pages)

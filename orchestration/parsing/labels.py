@@ -326,12 +326,6 @@ SECTIONS: dict[str, str] = {
     "local": "rows a local form adds that no national form has (label kept verbatim)",
 }
 
-MARTS_BY_SECTION: dict[str, str] = {
-    "requests": "fct_requests",
-    "appeals": "fct_appeals",
-    "proactive": "fct_disclosures",
-}
-
 # ---------------------------------------------------------------- metadata phrases
 
 # What an organ's name ends with; a candidate name that does not is not taken.

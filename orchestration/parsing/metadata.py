@@ -15,6 +15,7 @@ _STANDALONE_DATE = re.compile(r"(?m)^[ \t|]*" + labels.DATE + r"\s*日[ \t|]*$")
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年")
 _NOT_AN_AGENCY_START = ("我", "本", "各", "全", "关于", "以下", "对", "在", "为", "将", "由", "根据", "现", "年度")
+_AGENCY_ENDING = re.compile(labels.AGENCY_SUFFIX + r"$")
 _NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求")
 FIRST_REPORT_YEAR = 2007  # the 条例 took effect on 2008-05-01; the first reports cover 2007/2008
 
@@ -26,7 +27,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def agency_name(text: str) -> tuple[str | None, str | None]:
     """The organ as it names itself, and which phrase said so."""
-    suffix = re.compile(labels.AGENCY_SUFFIX + r"$")
     for source, pattern in labels.AGENCY_YEAR_PHRASES:
         for match in _compiled(pattern).finditer(text):
             name = re.sub(r"\s+", "", match["agency"])
@@ -37,7 +37,7 @@ def agency_name(text: str) -> tuple[str | None, str | None]:
                 len(name) < 2
                 or name.startswith(_NOT_AN_AGENCY_START)
                 or any(word in name for word in _NOT_IN_AN_AGENCY)
-                or not suffix.search(name)
+                or not _AGENCY_ENDING.search(name)
             ):
                 continue
             return name, source

@@ -141,8 +141,8 @@ def _requests(text: str) -> list[Value]:
     if received is None:
         return []
     values = [received]
-    if received.value and _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text):
-        match = _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text)
+    match = _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text) if received.value else None
+    if match:
         person = _prose_value(
             text, "requests", "new_received", {"applicant_type": "natural_person", "channel": "all"},
             received.value, match.span(), raw=match.group(),

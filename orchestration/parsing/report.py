@@ -47,7 +47,7 @@ def parse_text(text: str, max_year: int) -> ParseResult:
         issues.extend(table.issues)
     values.extend(prose.extract(_mask(normal, [t.span for t in found])))
 
-    issues.extend(_completeness(meta.template, found, normal))
+    issues.extend(_completeness(meta.template, found))
     issues.extend(_identity_issues(values))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
@@ -84,7 +84,7 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _completeness(template: str, found: list[tables.TableResult], text: str) -> list[Issue]:
+def _completeness(template: str, found: list[tables.TableResult]) -> list[Issue]:
     """Say what a cut-off or partial report is missing (code ``incomplete``)."""
     missing: list[str] = []
     names = {t.name for t in found}

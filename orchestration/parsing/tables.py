@@ -165,7 +165,6 @@ def _place_figures(
 
 def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
     specs = labels.STAT_TABLE_ROWS
-    value_specs = [index for index, spec in enumerate(specs) if not spec.is_heading]
     scan = None
     candidates = (
         index
@@ -173,7 +172,7 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
         if not token.is_figure
         and len(token.key) >= 4
         and (spec_index := find_spec(token.key, specs, 0)) is not None
-        and spec_index in value_specs
+        and not specs[spec_index].is_heading
         and _figure_follows(tokens, index)
     )
     resume_at = 0
@@ -251,10 +250,9 @@ def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResul
         if block is None:
             continue
         end_index = starts[number + 1][0] if number + 1 < len(starts) else len(tokens)
-        block_values, block_layout, block_end, block_rows_found = _parse_table2_block(
+        block_layout, block_end, block_rows_found = _parse_table2_block(
             text, tokens, index, end_index, block, hint or (layouts[-1] if layouts else None), table
         )
-        table.values.extend(block_values)
         spans.append((tokens[index].start, block_end))
         last_end = max(last_end, block_end)
         if block_layout:
@@ -272,8 +270,9 @@ def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResul
 
 
 def _parse_table2_block(text, tokens, start, end, block, hint, table):
-    """One block: header cells, then rows of figures."""
+    """One block: header cells, then rows of figures (added to ``table``)."""
     row_specs = _TABLE2_ROW_SPECS[block.article_item]
+    row_labels = _TABLE2_ROW_LABELS[block.article_item]
     header_cells: list[Token] = []
     rows: list[Row] = []
     index = start + 1
@@ -284,9 +283,7 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
                 rows[-1].figures.append(token)
         else:
             spec_index = find_spec(token.key, row_specs, 0)
-            exact_row = spec_index is not None and (
-                token.key in {p for _, ps in block.rows for p in ps} or len(token.key) <= 12
-            )
+            exact_row = spec_index is not None and (token.key in row_labels or len(token.key) <= 12)
             if exact_row:
                 rows.append(Row(row_specs[spec_index], token))
             elif rows:
@@ -296,21 +293,17 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
         index += 1
     layout = _table2_layout(block, "".join(cell.key for cell in header_cells), rows, hint)
     columns = block.layouts.get(layout) or next(iter(block.layouts.values()))
-    values: list[Value] = []
     found: set[str] = set()
     block_end = tokens[index - 1].end if index > start + 1 else tokens[start].end
-    sub = TableResult("table2", layout)
     cut_off = _page_ends_after(text, block_end)
     for position, row in enumerate(rows):
         category = dict(row.spec.dims)["category"]
         found.add(category)
         column_dims = [({"category": category, "measure": measure}, unit) for _, measure, unit in columns]
         _place_figures(
-            text, row, column_dims, "proactive", "disclosure", layout, sub, cut_off and position == len(rows) - 1
+            text, row, column_dims, "proactive", "disclosure", layout, table, cut_off and position == len(rows) - 1
         )
-    values.extend(sub.values)
-    table.issues.extend(sub.issues)
-    return values, layout, block_end, found
+    return layout, block_end, found
 
 
 # Row labels of each block of table 二, built once (find_spec indexes them by identity).
@@ -319,6 +312,9 @@ _TABLE2_ROW_SPECS: dict[str, tuple[RowLabel, ...]] = {
         RowLabel(patterns, "proactive", "disclosure", (("category", category),)) for category, patterns in block.rows
     )
     for block in labels.TABLE2_BLOCKS
+}
+_TABLE2_ROW_LABELS: dict[str, frozenset[str]] = {
+    block.article_item: frozenset(p for _, patterns in block.rows for p in patterns) for block in labels.TABLE2_BLOCKS
 }
 _TABLE3_FIRST_ROW = labels.TABLE3_ROWS[:1]
 

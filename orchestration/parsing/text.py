@@ -159,7 +159,7 @@ def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:
             first_figure -= 1
         cursor = offset
         if first_figure > 0:
-            label_end = _find_after(text, parts[first_figure - 1], cursor, first_figure)
+            label_end = _find_after(text, cursor, first_figure)
             tokens.append(Token(text[offset:label_end], offset, label_end))
             cursor = label_end
         for part in parts[first_figure:]:
@@ -170,7 +170,7 @@ def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:
     tokens.append(Token(stripped, offset, offset + len(stripped)))
 
 
-def _find_after(text: str, last_word: str, cursor: int, count: int) -> int:
+def _find_after(text: str, cursor: int, count: int) -> int:
     """End offset of the ``count``-th whitespace-separated word starting at cursor."""
     position = cursor
     for _ in range(count):
