@@ -342,11 +342,9 @@ def _table2_layout(block, header: str, rows: list[Row], hint: str | None) -> str
 
 
 def _majority(layouts: list[str]) -> str | None:
-    if not layouts:
-        return None
-    if "t2021" in layouts and "t2019" in layouts:
-        return max(set(layouts), key=layouts.count)
-    return layouts[0]
+    """The layout most blocks show; a tie goes to the first in sorted order, so
+    the result never depends on set iteration (string hashing differs per process)."""
+    return max(sorted(set(layouts)), key=layouts.count) if layouts else None
 
 
 # ------------------------------------------------------------------ table 三
