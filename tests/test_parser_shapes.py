@@ -191,3 +191,16 @@ def test_each_figure_points_back_into_the_text():
 def test_figure_helper_sorts_dimensions():
     assert figure("requests", "granted", 3, channel="all", applicant_type="total").dims == (
         ("applicant_type", "total"), ("channel", "all"))
+
+
+def test_table2_layout_tie_is_decided_the_same_way_in_every_process():
+    import subprocess
+    import sys
+
+    code = "from orchestration.parsing.tables import _majority; print(_majority(['t2021', 't2019', 't2019', 't2021']))"
+    answers = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout.strip()
+        for seed in range(6)
+    }
+    assert answers == {"t2019"}
