@@ -109,6 +109,7 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
         "text_transforms": "+".join(parse.transforms) or None,
         "agency_name": meta.agency_name if meta else None,
         "agency_source": meta.agency_source if meta else None,
+        **_region_columns(meta.region if meta else None),
         "report_year": meta.report_year if meta else None,
         "year_source": meta.year_source if meta else None,
         "published_date": date.fromisoformat(meta.published_date) if meta and meta.published_date else None,
@@ -120,6 +121,25 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
         "value_count": n_values,
         "issue_count": n_issues,
         "parser_version": PARSER_VERSION,
+    }
+
+
+def _region_columns(region) -> dict[str, str | None]:
+    def place(rank: str) -> dict[str, str | None]:
+        found = getattr(region, rank) if region else None
+        return {rank: found.name if found else None, f"{rank}_code": found.code if found else None}
+
+    deepest = region.deepest if region else None
+    return {
+        **place("province"),
+        **place("prefecture"),
+        **place("county"),
+        "township": region.township if region else None,
+        "region_code": deepest.code if deepest else None,
+        "region_source": region.source if region else None,
+        "admin_tier": region.admin_tier if region else None,
+        "agency_level": region.agency_level if region else None,
+        "agency_core": region.agency_core if region else None,
     }
 
 
@@ -379,13 +399,19 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Previous | None, out_dir
     return summary
 
 
+_IDENTITY_COLUMNS = ("source_path", "report_id", "content_sha256", "file_size", "source_format", "encoding",
+                     "text_transforms", "parser_version")
+_READ_FROM_TEXT = tuple(c.name for c in TABLES["reports"].columns
+                        if c.name not in _IDENTITY_COLUMNS and c.name not in ("status", "value_count", "issue_count"))
+
+
 def _duplicate(rows: FileRows, first_path: str) -> FileRows:
     message = f"same bytes as {first_path}; parsed there"
     report = dict(rows.report)
+    # The copy says nothing of its own: what was read from it belongs to the first path.
+    report.update({name: None for name in _READ_FROM_TEXT})
     report.update(
         status="quarantined", quarantine_code="duplicate_content", quarantine_reason=f"same bytes as {first_path}",
-        agency_name=None, agency_source=None, report_year=None, year_source=None, published_date=None,
-        date_source=None, template=None, table_layouts=None, is_mixed_layout=None, text_length=None,
         value_count=0, issue_count=1,
     )
     issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))

@@ -61,6 +61,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Record the year as a correction."),
     IssueCode("no_agency_name", "warning", False, "The reporting organ could not be read from the text.",
               "Record the organ as a correction; the crawl's metadata may know it."),
+    IssueCode("region_unknown", "info", False,
+              "The organ's province / prefecture / county could not be placed from its name and the text "
+              "(no place named, or a name several places share); the region columns stay NULL.",
+              "Check the report's page on its site; the crawl's URL usually tells the place."),
 )
 
 BY_CODE: dict[str, IssueCode] = {code.code: code for code in ISSUE_CODES}

@@ -9,6 +9,7 @@ parser must find in each file. The same seed gives the same files.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from dataclasses import dataclass, field
@@ -23,8 +24,15 @@ FAULTS = ("broken_identity", "blank_cells", "cut_off", "duplicate", "junk")
 BATCH_SIZE = 1000  # files per raw sub-folder
 
 _CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东南西北安平和宁康泰"
-_PROVINCES = ("江苏省", "浙江省", "四川省", "甘肃省", "河北省", "广东省", "山东省", "湖北省")
-_KINDS = ("县人民政府办公室", "市教育局", "县水利局", "区人民政府", "镇人民政府", "市机关事务管理局", "县信访局", "市自然资源局")
+# Organs: a real place from the gazetteer, a made-up unique part, and a kind;
+# (template, level, rank of the place the region columns must show).
+_KINDS = (
+    ("{county}{unique}镇人民政府", "township", 2),
+    ("{county}{unique}街道办事处", "township", 2),
+    ("{county}{unique}中心", "department", 2),
+    ("{prefecture}{unique}局", "department", 1),
+    ("{province}{unique}厅", "department", 0),
+)
 
 
 @dataclass
@@ -33,6 +41,8 @@ class Truth:
     status: str = "parsed"
     quarantine_code: str | None = None
     agency_name: str | None = None
+    region_code: str | None = None
+    agency_level: str | None = None
     report_year: int | None = None
     template: str | None = None
     published_date: str | None = None
@@ -46,15 +56,34 @@ class Truth:
         return json.dumps(self.__dict__, ensure_ascii=False, sort_keys=True)
 
 
-def _agency(index: int, rng: random.Random) -> str:
-    name = ""
+@functools.lru_cache(maxsize=1)
+def _places_by_rank() -> tuple[tuple, ...]:
+    """Gazetteer places whose name alone says which place they are."""
+    from .parsing.regions import gazetteer
+
+    places = gazetteer().places.values()
+    counts: dict[str, int] = {}
+    for place in places:
+        counts[place.name] = counts.get(place.name, 0) + 1
+    return tuple(
+        tuple(sorted((p for p in places if p.rank == rank and counts[p.name] == 1), key=lambda p: p.code))
+        for rank in range(3)
+    )
+
+
+def _agency(index: int, rng: random.Random, places: tuple[tuple, ...]) -> tuple[str, str, str]:
+    """A unique organ name, its region code and its level."""
+    unique = ""
     value = index
     while True:
-        name = _CHARS[value % len(_CHARS)] + name
+        unique = _CHARS[value % len(_CHARS)] + unique
         value //= len(_CHARS)
         if value == 0:
             break
-    return f"{rng.choice(_PROVINCES)}{name}{rng.choice(_KINDS)}"
+    template, level, rank = rng.choice(_KINDS)
+    place = rng.choice(places[rank])
+    name = template.format(**{("province", "prefecture", "county")[rank]: place.name, "unique": unique})
+    return name, place.code, level
 
 
 def _figure_dicts(figures: list[Figure], source: str = "table") -> list[dict]:
@@ -144,7 +173,7 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
         return "网站首页 新闻中心 联系我们。欢迎访问。今日天气晴。".encode(), truth, None
     era = rng.choices(ERAS, _ERA_WEIGHTS)[0]
     shape = rng.choice(SHAPES)
-    agency = _agency(index, rng)
+    agency, truth.region_code, truth.agency_level = _agency(index, rng, _places_by_rank())
     truth.era, truth.shape, truth.agency_name = era, shape, agency
     if era == "prose":
         return _prose_report(rng, truth, agency), truth, None
@@ -291,7 +320,7 @@ class Score:
 # Issues a clean synthetic report must not raise (no_agency_name may, for names the
 # generator makes up without an organ suffix; it makes none).
 _UNEXPECTED = ("row_cell_count_mismatch", "row_extra_cells", "incomplete", "identity_failed", "no_report_year",
-               "no_agency_name", "parse_error")
+               "no_agency_name", "region_unknown", "parse_error")
 
 
 def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | None = None):
@@ -305,7 +334,7 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | N
     with duckdb.connect() as db:
         reports = {row[0]: row[1:] for row in db.execute(
             "select source_path, status, quarantine_code, report_id, agency_name, report_year, template, "
-            "cast(published_date as varchar) from read_parquet(?)", [str(parquet_dir / "reports.parquet")]).fetchall()}
+            "cast(published_date as varchar), region_code, agency_level from read_parquet(?)", [str(parquet_dir / "reports.parquet")]).fetchall()}
         issues: dict[str, set[str]] = {}
         for path, code in db.execute("select source_path, code from read_parquet(?)",
                                      [str(parquet_dir / "issues.parquet")]).fetchall():
@@ -322,14 +351,15 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | N
         result = groups.setdefault(truth[by] if by else None, Score())
         result.files += 1
         path = truth["path"]
-        status, code, report_id, *meta = reports.get(path, (None, None, None, None, None, None, None))
+        status, code, report_id, *meta = reports.get(path, (None,) * 9)
         if (status, code) == (truth["status"], truth["quarantine_code"]):
             result.statuses_right += 1
         elif len(result.misses) < max_misses:
             result.misses.append(f"{path}: {status}/{code}, expected {truth['status']}/{truth['quarantine_code']}")
         if truth["status"] != "parsed":
             continue
-        for name, got in zip(("agency_name", "report_year", "template", "published_date"), meta):
+        for name, got in zip(("agency_name", "report_year", "template", "published_date", "region_code",
+                              "agency_level"), meta):
             result.metadata_fields += 1
             if got == truth[name]:
                 result.metadata_recovered += 1

