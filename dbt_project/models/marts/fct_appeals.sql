@@ -4,7 +4,6 @@ select
     outcome,
     cast(value as bigint) as count,
     {{ provenance_columns() }}
-from {{ ref('int_values_ranked') }}
+from {{ ref('int_values_corrected') }}
 where section = 'appeals'
-    and is_selected
 order by report_id, char_start, value_id

@@ -5,7 +5,6 @@ select
     value,
     unit,
     {{ provenance_columns() }}
-from {{ ref('int_values_ranked') }}
+from {{ ref('int_values_corrected') }}
 where section = 'proactive'
-    and is_selected
 order by report_id, char_start, value_id

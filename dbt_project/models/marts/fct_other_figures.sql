@@ -9,7 +9,6 @@ select
     value,
     unit,
     {{ provenance_columns() }}
-from {{ ref('int_values_ranked') }}
+from {{ ref('int_values_corrected') }}
 where section not in ('requests', 'appeals', 'proactive')
-    and is_selected
 order by report_id, char_start, value_id

@@ -5,7 +5,6 @@ select
     item,
     cast(value as bigint) as count,
     {{ provenance_columns() }}
-from {{ ref('int_values_ranked') }}
+from {{ ref('int_values_corrected') }}
 where section = 'requests'
-    and is_selected
 order by report_id, char_start, value_id
