@@ -162,6 +162,6 @@ def test_correction_flows_to_the_marts_with_its_audit_row(warehouse):
         select item, parsed_value, parsed_source, corrected_value, difference, corrected_by, is_applied, raw_text
         from audit_corrections order by item""")
     assert audit == [
-        ("carried_ovr", None, None, Decimal(1), None, "analyst@example.org", False, None),
         ("carried_over", Decimal(39), "table", Decimal(33), Decimal(-6), "analyst@example.org", True, "39"),
+        ("carried_ovr", None, None, Decimal(1), None, "analyst@example.org", False, None),
     ]
