@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("--text", action="store_true", help="include the decoded text (offsets point into it)")
     commands.add_parser("seeds", help="regenerate dbt_project/seeds from the Python registries")
     commands.add_parser("docs", help="build the dbt documentation site (data dictionary, lineage) of the warehouse")
+    commands.add_parser("report", help="rebuild the data report (HTML charts) from the published warehouse")
     synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
     synth.add_argument("--reports", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "docs":
         return docs()
+    if args.command == "report":
+        return report()
     if args.command == "seeds":
         from .seeds import write_seeds
 
@@ -92,6 +95,7 @@ def run() -> int:
 def _summary(result, settings) -> str:
     reports_meta: dict = {}
     values_count = issues_count = 0
+    data_report = None
     for event in result.get_asset_materialization_events():
         materialization = event.materialization
         key = materialization.asset_key.to_user_string()
@@ -102,6 +106,8 @@ def _summary(result, settings) -> str:
             values_count = metadata.get("dagster/row_count", 0)
         elif key == "parquet/issues":
             issues_count = metadata.get("dagster/row_count", 0)
+        elif key == "reports/data_report":
+            data_report = metadata.get("path")
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
     failed_errors = [e for e in failed if e.severity.value == "ERROR"]
@@ -118,8 +124,23 @@ def _summary(result, settings) -> str:
     for evaluation in failed:
         lines.append(f"  failed {evaluation.severity.value.lower()}: {evaluation.asset_key.to_user_string()} {evaluation.check_name}")
     lines.append(f"warehouse: {settings.warehouse_path}")
+    if data_report:
+        lines.append(f"data report: {data_report}")
     lines.append(f"run: {'succeeded' if result.success else 'FAILED'}")
     return "\n".join(lines)
+
+
+def report() -> int:
+    """The data report from the published warehouse, as the asset writes it."""
+    from .data_report import build
+    from .settings import load_settings
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        print(f"ogi: no warehouse at {settings.warehouse_path}; run `ogi run` first", file=sys.stderr)
+        return 2
+    print(f"data report: {build(settings.warehouse_path, settings.data_dir / 'report')}")
+    return 0
 
 
 def docs() -> int:

@@ -4,5 +4,6 @@
 - ``parsing``: the parse assets writing Parquet ``reports`` / ``values`` / ``issues``;
 - ``parsing_checks``: asset checks on that Parquet, generated from ``orchestration.schema``;
 - ``warehouse``: the dbt project as assets (dbt tests surface as asset checks);
+- ``data_report``: the HTML page of charts over the marts;
 - ``jobs``: the job ``ogi run`` executes.
 """
