@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seeds", help="regenerate dbt_project/seeds from the Python registries")
     commands.add_parser("docs", help="build the dbt documentation site (data dictionary, lineage) of the warehouse")
     commands.add_parser("report", help="rebuild the data report (HTML charts) from the published warehouse")
+    analyse_parser = commands.add_parser("analyse", help="run a saved analysis (dbt_project/analyses) on the warehouse, print CSV")
+    analyse_parser.add_argument("name", nargs="?", help="analysis name; omit to list them")
+    analyse_parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a dbt var, e.g. province=浙江省")
     synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
     synth.add_argument("--reports", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return docs()
     if args.command == "report":
         return report()
+    if args.command == "analyse":
+        return analyse(args.name, args.var)
     if args.command == "seeds":
         from .seeds import write_seeds
 
@@ -140,6 +145,27 @@ def report() -> int:
         print(f"ogi: no warehouse at {settings.warehouse_path}; run `ogi run` first", file=sys.stderr)
         return 2
     print(f"data report: {build(settings.warehouse_path, settings.data_dir / 'report')}")
+    return 0
+
+
+def analyse(name: str | None, assignments: list[str]) -> int:
+    import csv
+
+    from .analyses import names, run_analysis
+    from .settings import load_settings
+
+    if not name:
+        print("\n".join(names()))
+        return 0
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        print(f"ogi: no warehouse at {settings.warehouse_path}; run `ogi run` first", file=sys.stderr)
+        return 2
+    variables = dict(assignment.split("=", 1) for assignment in assignments)
+    columns, rows = run_analysis(name, settings.warehouse_path, variables)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
     return 0
 
 

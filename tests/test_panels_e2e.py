@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from orchestration import synthetic
+from orchestration.analyses import run_analysis
 from orchestration.corpus import build_parquet
 from orchestration.parsing import content_id
 from orchestration.settings import DBT_PROJECT_DIR, Settings, environment
@@ -40,10 +41,29 @@ T2_2022 = T2["t2021"] | {
 T2_STEADY = T2["t2021"] | {("regulation", "repealed"): 1, ("normative_document", "repealed"): 4}
 
 
-def report(agency: str, year: int, t2: dict, seed: int, chrome: str = "") -> bytes:
+def backlog_table3() -> dict[str, list]:
+    """A consistent table 三 whose organ carries forward more than it received:
+    500 carried over and 600 carried forward per column."""
+    t3 = synthetic.consistent_table3("t2021", 4)
+    for item, per_column in (("carried_over", 500), ("carried_forward", 600)):
+        t3[item] = [per_column] * 6 + [per_column * 6]
+    received = [p + 600 - 500 for p in t3["total_processed"][:6]]
+    t3["new_received"] = [*received, sum(received)]
+    return t3
+
+
+def broken_table3() -> dict[str, list]:
+    """Table 三 with 5 too many granted to natural persons: the row total and the
+    column total both break (by +5)."""
+    t3 = synthetic.consistent_table3("t2021", 5)
+    t3["granted"] = [t3["granted"][0] + 5, *t3["granted"][1:]]
+    return t3
+
+
+def report(agency: str, year: int, t2: dict, seed: int, chrome: str = "", t3: dict | None = None) -> bytes:
     # consistent_table3(seed=s) carries over (c + 1 + s) per column and carries forward
     # (c + 2 + s): seed s+1's 上年结转 equals seed s's 结转下年度 (total 33 for s = 1).
-    t3 = synthetic.consistent_table3("t2021", seed)
+    t3 = t3 or synthetic.consistent_table3("t2021", seed)
     t4 = synthetic.consistent_table4(seed)
     rendered = synthetic.national_report(agency, year, "t2021", "t2021", t2, t3, t4, "lines",
                                          published=f"{year + 1}-01-20")
@@ -60,6 +80,9 @@ FILES = {
     # Organ C: the same break, left as printed.
     "aheqi/2021.txt": report("阿合奇县人民政府办公室", 2021, T2["t2021"], 1),
     "aheqi/2022.txt": report("阿合奇县人民政府办公室", 2022, T2_STEADY, 3),
+    # Organ D carries forward more than it received; organ E's table 三 breaks two identities.
+    "backlog/2022.txt": report("衢江区人民政府", 2022, T2_STEADY, 4, t3=backlog_table3()),
+    "broken/2022.txt": report("柯城区人民政府", 2022, T2_STEADY, 5, t3=broken_table3()),
 }
 JINGHE_2022 = content_id(FILES["jinghe/2022.txt"])[0]
 CORRECTIONS = [
@@ -98,7 +121,7 @@ def warehouse(tmp_path_factory):
         )
     assert build.returncode == 0, build.stdout[-3000:]
     connection = duckdb.connect(str(path), read_only=True)
-    yield connection, build.stdout
+    yield connection, build.stdout, path
     connection.close()
 
 
@@ -107,7 +130,7 @@ def rows(connection, sql: str) -> list[tuple]:
 
 
 def test_renamed_organ_has_one_key(warehouse):
-    connection, _ = warehouse
+    connection, *_ = warehouse
     reports = dict(rows(connection, "select source_path, agency_key from dim_report"))
     assert reports["quzhou/2021.txt"] == reports["quzhou/2022.txt"]
     assert reports["jinghe/2021.txt"] == reports["jinghe/2022.txt"] != reports["quzhou/2021.txt"]
@@ -117,11 +140,11 @@ def test_renamed_organ_has_one_key(warehouse):
         from dim_agency where agency_key = '{reports["quzhou/2021.txt"]}'""")
     assert quzhou == [("市机关事务局 / 衢州市机关事务管理局", 2, "市机关事务局", "浙江省", "衢州市", "330800", None,
                        "330800", "department", "prefecture", 2021, 2022, 2, 2)]
-    assert rows(connection, "select count(*) from dim_agency") == [(3,)]
+    assert rows(connection, "select count(*) from dim_agency") == [(5,)]
 
 
 def test_cross_year_checks_pass_and_fail(warehouse):
-    connection, build_log = warehouse
+    connection, build_log, _ = warehouse
     checks = rows(connection, """
         select d.source_path, c.check_name, c.category, c.expected, c.actual, c.difference, c.holds
         from fct_cross_year_checks as c inner join dim_report as d using (report_id)
@@ -146,7 +169,7 @@ def test_cross_year_checks_pass_and_fail(warehouse):
 
 
 def test_correction_flows_to_the_marts_with_its_audit_row(warehouse):
-    connection, _ = warehouse
+    connection, *_ = warehouse
     fact = rows(connection, f"""
         select count, source, parsed_value, correction_reason from fct_requests
         where report_id = '{JINGHE_2022}' and item = 'carried_over' and applicant_type = 'total'""")
@@ -165,3 +188,56 @@ def test_correction_flows_to_the_marts_with_its_audit_row(warehouse):
         ("carried_over", Decimal(39), "table", Decimal(33), Decimal(-6), "analyst@example.org", True, "39"),
         ("carried_ovr", None, None, Decimal(1), None, "analyst@example.org", False, None),
     ]
+
+
+# The saved analyses (dbt_project/analyses), compiled by dbt and run on this warehouse.
+
+
+def test_analysis_carried_forward_exceeds_received(warehouse):
+    *_, path = warehouse
+    backlog = backlog_table3()
+    columns, found = run_analysis("carried_forward_exceeds_received", path)
+    assert columns[:3] == ["agency_key", "agency_name", "report_year"]
+    assert [row[1:9] for row in found] == [
+        ("衢江区人民政府", 2022, "浙江省", "衢州市", "衢江区", backlog["new_received"][-1], 3600,
+         3600 - backlog["new_received"][-1]),
+    ]
+
+
+def test_analysis_identity_failures(warehouse):
+    *_, path = warehouse
+    columns, found = run_analysis("identity_failures", path)
+    assert [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in found] == [
+        ("柯城区人民政府", 2022, "broken/2022.txt", "t3_outcomes_total_2021", "natural_person", Decimal(5)),
+        ("柯城区人民政府", 2022, "broken/2022.txt", "t3_row_total", "granted", Decimal(5)),
+    ]
+
+
+def test_analysis_cross_year_breaks(warehouse):
+    *_, path = warehouse
+    _, found = run_analysis("cross_year_breaks", path)
+    assert [(r[0], r[1], r[2], r[3], r[6]) for r in found] == [
+        ("市机关事务局", 2022, "in_force_stock", "normative_document", Decimal(8)),
+        ("阿合奇县人民政府办公室", 2022, "carried_over", "applications", Decimal(6)),
+    ]
+
+
+def test_analysis_grant_rate_by_year(warehouse):
+    *_, path = warehouse
+    # county governments in 新疆: 精河县 and 阿合奇县 offices, 2021 and 2022 (精河县's 2022 corrected)
+    granted = {year: sum(synthetic.consistent_table3("t2021", seed)["granted"][-1] for _ in range(2))
+               for year, seed in ((2021, 1), (2022, 3))}
+    processed = {year: 2 * synthetic.consistent_table3("t2021", seed)["total_processed"][-1]
+                 for year, seed in ((2021, 1), (2022, 3))}
+    _, found = run_analysis("grant_rate_by_year", path, {"from_year": 2016, "to_year": 2023})
+    assert found == [
+        (year, 2, 2, granted[year], processed[year], round(granted[year] / processed[year], 4))
+        for year in (2021, 2022)
+    ]
+    # the same analysis for Zhejiang's county governments (衢江区, 柯城区 in 2022)
+    _, found = run_analysis("grant_rate_by_year", path, {"province": "浙江省"})
+    backlog, broken = backlog_table3(), broken_table3()
+    assert found == [(2022, 2, 2, backlog["granted"][-1] + broken["granted"][-1],
+                      backlog["total_processed"][-1] + broken["total_processed"][-1],
+                      round((backlog["granted"][-1] + broken["granted"][-1])
+                            / (backlog["total_processed"][-1] + broken["total_processed"][-1]), 4))]
