@@ -303,6 +303,27 @@ class _Previous:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
 
 
+class _Sources:
+    """Earlier outputs (folder parts, the last published run), asked in path order:
+    each file's rows come from the first one that has it unchanged."""
+
+    def __init__(self, sources: list[_Previous]) -> None:
+        self._sources = sources
+        self._owner: dict[str, _Previous] = {}
+
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> str | None:
+        for source in self._sources:
+            known = source.unchanged(path, size, mtime_ns)
+            if known:
+                self._owner[path] = source
+                return known
+        return None
+
+    def take(self, path: str) -> FileRows | None:
+        source = self._owner.pop(path, None)
+        return source.take(path) if source else None
+
+
 class _Stream:
     """Consecutive rows of a Parquet file, taken n at a time."""
 
@@ -325,33 +346,67 @@ class _Stream:
 
 
 def build_parquet(settings: Settings, workers: int | None = None) -> RunSummary:
-    """Parse the raw folder and publish the three Parquet tables (and the state)."""
-    staging = settings.data_dir / "parquet.d" / f"staging-{uuid.uuid4().hex[:12]}"
+    """Parse the raw folder and publish the three Parquet tables (and the state).
+
+    Files a folder partition already parsed (``build_folder_part``) are taken from
+    its part, so after a backfill of every folder this step parses nothing and
+    only settles what crosses folders (duplicates) while composing the tables.
+    """
+    parts = [part_dir(settings, folder) for folder in raw_folders(settings.raw_dir)]
+    return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
+                  parts=[p for p in parts if p.exists()])
+
+
+def build_folder_part(settings: Settings, folder: str, workers: int | None = None) -> RunSummary:
+    """Parse one top-level raw sub-folder into its own part (a partition of the parse)."""
+    if folder not in raw_folders(settings.raw_dir):
+        raise ValueError(f"{folder!r} is not a sub-folder of {settings.raw_dir}")
+    return _build(settings, settings.data_dir / "parts.d" / folder, part_dir(settings, folder), workers, folder=folder)
+
+
+def part_dir(settings: Settings, folder: str) -> Path:
+    return settings.data_dir / "parts" / folder
+
+
+def raw_folders(raw_dir: Path) -> list[str]:
+    """Top-level sub-folders of the raw directory: the parse's partitions."""
+    if not raw_dir.is_dir():
+        return []
+    return sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
+           parts: list[Path] | None = None) -> RunSummary:
+    staging = versions / f"staging-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     try:
-        summary = write_corpus(settings, staging, settings.parquet_dir, workers)
+        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [])
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if summary.unchanged:
         shutil.rmtree(staging, ignore_errors=True)
     else:
-        publish(staging, settings.parquet_dir)
+        publish(staging, link)
     return summary
 
 
-def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None) -> RunSummary:
-    """Write the tables for ``settings.raw_dir`` into ``out_dir``, reusing ``previous_dir``."""
+def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
+                 folder: str | None = None, parts: list[Path] | None = None) -> RunSummary:
+    """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
+    ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``."""
     workers = workers or os.cpu_count() or 1
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
+    sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
     plan: list[tuple[str, int, int, str | None]] = []  # (path, size, mtime_ns, known hash)
-    for path in list_raw_files(raw):
+    for path in list_raw_files(raw / folder if folder else raw):
         stat = path.stat()
         relative = path.relative_to(raw).as_posix()
-        known = previous.unchanged(relative, stat.st_size, stat.st_mtime_ns) if previous else None
+        known = sources.unchanged(relative, stat.st_size, stat.st_mtime_ns)
         plan.append((relative, stat.st_size, stat.st_mtime_ns, known))
-    if previous and plan and all(known for *_, known in plan) and len(plan) == len(previous.state):
+    if (previous and plan and len(plan) == len(previous.state)
+            and all(previous.unchanged(relative, size, mtime) for relative, size, mtime, _ in plan)):
         summary = _summary_of(previous_dir)
         summary.unchanged = True
         return summary
@@ -360,10 +415,10 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     def parse_now(relative: str) -> FileRows:
         return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
 
-    return _write(plan, parse_chunks(work, workers), previous, out_dir, parse_now)
+    return _write(plan, parse_chunks(work, workers), sources, out_dir, parse_now)
 
 
-def _write(plan, parsed: Iterator[FileRows], previous: _Previous | None, out_dir: Path, parse_now) -> RunSummary:
+def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, parse_now) -> RunSummary:
     summary = RunSummary()
     writer = _Writer(out_dir)
     first_path_of: dict[str, str] = {}
@@ -513,7 +568,8 @@ def publish(staging: Path, link: Path) -> None:
     temporary = link.with_name(link.name + ".new")
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    temporary.symlink_to(final.relative_to(link.parent))
+    link.parent.mkdir(parents=True, exist_ok=True)
+    temporary.symlink_to(os.path.relpath(final, link.parent))
     os.replace(temporary, link)
     for old in versions.iterdir():
         if old != final:

@@ -2,10 +2,20 @@
 
 import dagster as dg
 
+from .parsing import FOLDER_PARTS, RAW_FOLDERS
+
 ALL_ASSETS_JOB = "ogi_all_assets"
 
 all_assets_job = dg.define_asset_job(
     ALL_ASSETS_JOB,
-    selection=dg.AssetSelection.all(),
+    # The folder partitions are for backfills; the composed parse parses what they have not.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.keys(FOLDER_PARTS),
     description="Parse every raw file, publish the Parquet, build the warehouse, run every check.",
+)
+
+folder_parts_job = dg.define_asset_job(
+    "parse_raw_folders",
+    selection=dg.AssetSelection.keys(FOLDER_PARTS),
+    partitions_def=RAW_FOLDERS,
+    description="Parse raw sub-folders, one partition each (backfill it to fan out).",
 )

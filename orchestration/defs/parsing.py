@@ -3,11 +3,18 @@
 One multi-asset writes the three tables together: they come from one pass over
 the files and are published together (one symlink swap), so they always agree.
 Their asset keys ``parquet/<table>`` are the dbt sources of the same names.
+
+For fan-out, ``parquet/folder_parts`` is the same parse partitioned by top-level
+raw sub-folder (dynamic partitions, one per folder, added by ``raw_folders_sensor``):
+a backfill parses folders in parallel runs (on k8s or celery, one pod or worker
+each); the multi-asset then takes every file from the parts and only composes the
+tables and settles what crosses folders (duplicate files, two reports for one organ
+and year).
 """
 
 import dagster as dg
 
-from ..corpus import build_parquet
+from ..corpus import build_folder_part, build_parquet, raw_folders
 from ..schema import TABLES, Table
 from ..settings import load_settings
 from .raw_reports import RAW_REPORT_FILES
@@ -31,13 +38,48 @@ def column_schema(table: Table) -> dg.TableSchema:
     )
 
 
+RAW_FOLDERS = dg.DynamicPartitionsDefinition(name="raw_folders")
+FOLDER_PARTS = dg.AssetKey(["parquet", "folder_parts"])
+
+
+@dg.asset(
+    key=FOLDER_PARTS,
+    partitions_def=RAW_FOLDERS,
+    deps=[RAW_REPORT_FILES],
+    group_name="parsed",
+    kinds={"python", "parquet"},
+    description="One top-level raw sub-folder parsed into $OGI_DATA_DIR/parts/<folder>/ "
+    "(the parse, partitioned for backfills; parse_raw_reports composes the parts).",
+)
+def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = load_settings()
+    folder = context.partition_key
+    summary = build_folder_part(settings, folder)
+    context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run")
+    return dg.MaterializeResult(metadata={
+        "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
+        "values": summary.values, "reparsed": summary.reparsed, "unchanged": summary.unchanged,
+    })
+
+
+@dg.sensor(minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
+           description="Adds a raw_folders partition for each new top-level raw sub-folder and parses it.")
+def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    known = set(context.instance.get_dynamic_partitions(RAW_FOLDERS.name))
+    new = [folder for folder in raw_folders(load_settings().raw_dir) if folder not in known]
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(partition_key=folder, asset_selection=[FOLDER_PARTS]) for folder in new],
+        dynamic_partitions_requests=[RAW_FOLDERS.build_add_request(new)] if new else [],
+    )
+
+
 @dg.multi_asset(
     name="parse_raw_reports",
     specs=[
         dg.AssetSpec(
             parquet_key(name),
             description=table.description,
-            deps=[RAW_REPORT_FILES],
+            deps=[RAW_REPORT_FILES, FOLDER_PARTS],
             group_name="parsed",
             kinds={"python", "parquet"},
             metadata={"dagster/column_schema": column_schema(table)},

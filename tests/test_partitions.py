@@ -1,0 +1,93 @@
+"""The parse partitioned by raw sub-folder: a backfill of the folder partitions,
+then the composed parse parses nothing more and gives the bytes of a full run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import dagster as dg
+from orchestration.corpus import build_folder_part, build_parquet, part_dir
+from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
+from orchestration.settings import Settings, environment
+
+from .conftest import SAMPLES_RAW
+
+
+def settings(raw: Path, data: Path) -> Settings:
+    return Settings(raw, data, 50 * 2**20)
+
+
+def published(data: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((data / "parquet").iterdir())}
+
+
+@pytest.fixture()
+def raw(tmp_path) -> Path:
+    raw = tmp_path / "raw"
+    samples = sorted(SAMPLES_RAW.iterdir())
+    (raw / "crawl-a").mkdir(parents=True)
+    (raw / "crawl-b").mkdir()
+    for sample in samples[:3]:
+        shutil.copy(sample, raw / "crawl-a" / sample.name)
+    for sample in samples[3:]:
+        shutil.copy(sample, raw / "crawl-b" / sample.name)
+    # the same bytes in two folders: only the composed parse sees both
+    shutil.copy(samples[0], raw / "crawl-b" / "copy_of_a.txt")
+    (raw / "at_the_root.txt").write_bytes(samples[1].read_bytes() + "\n重新发布。".encode())
+    return raw
+
+
+def test_backfilled_folders_are_composed_without_parsing_again(raw, tmp_path):
+    data, full = tmp_path / "data", tmp_path / "full"
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
+    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(data)):
+        for folder in ("crawl-a", "crawl-b"):
+            result = dg.materialize([folder_parts], partition_key=folder, instance=instance)
+            assert result.success
+            files = result.asset_materializations_for_node("parquet__folder_parts")[0].metadata["files"].value
+            assert files == {"crawl-a": 3, "crawl-b": 3}[folder]
+    assert sorted(p.name for p in (data / "parts").iterdir()) == ["crawl-a", "crawl-b"]
+
+    composed = build_parquet(settings(raw, data), workers=1)
+    # only the file outside every folder was parsed; the rest came from the parts
+    assert (composed.files, composed.reparsed) == (7, 1)
+    reference = build_parquet(settings(raw, full), workers=1)
+    assert reference.reparsed == 7
+    assert published(data) == published(full)
+
+    with duckdb.connect() as db:
+        status = dict(db.execute("select source_path, coalesce(quarantine_code, status) from read_parquet(?)",
+                                 [str(data / "parquet" / "reports.parquet")]).fetchall())
+    assert status["crawl-b/copy_of_a.txt"] == "duplicate_content"
+    assert status["crawl-a/" + sorted(SAMPLES_RAW.iterdir())[0].name] == "parsed"
+
+
+def test_a_file_changed_after_its_part_is_parsed_again(raw, tmp_path):
+    data = tmp_path / "data"
+    build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    again = build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    assert again.unchanged and again.reparsed == 0
+    changed = sorted((raw / "crawl-a").iterdir())[1]
+    changed.write_bytes(changed.read_bytes() + "\n更正。".encode())
+    os.utime(changed, ns=(1, 1))
+    composed = build_parquet(settings(raw, data), workers=1)
+    # crawl-b (3), the root file and the changed file
+    assert composed.reparsed == 5
+    assert part_dir(settings(raw, data), "crawl-a").is_symlink()
+    with pytest.raises(ValueError):
+        build_folder_part(settings(raw, data), "no-such-folder")
+
+
+def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a"])
+    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(tmp_path / "data")):
+        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
+    assert [request.partition_key for request in result.run_requests] == ["crawl-b"]
+    assert [list(request.partition_keys) for request in result.dynamic_partitions_requests] == [["crawl-b"]]
