@@ -54,12 +54,12 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("good/big5.txt", opencc.OpenCC("s2t").convert(sample("004_4aa281a40ca079eb.txt")).encode("big5", errors="replace"), "parsed")
     t3 = synthetic.consistent_table3("t2021", 3)
     t4 = synthetic.consistent_table4(3)
-    add("good/page.html", synthetic.national_report_html("甲县人民政府办公室", 2022, "t2021", T2["t2021"], t3, t4,
+    add("good/page.html", synthetic.national_report_html("精河县人民政府办公室", 2022, "t2021", T2["t2021"], t3, t4,
                                                           charset="gb2312").encode("gb18030"), "parsed")
     pdf_rows = _pdf_rows("t2021", t3, t4)
-    pdf_rows[0] = ["乙县人民政府办公室2021年政府信息公开工作年度报告"]
+    pdf_rows[0] = ["富县人民政府办公室2021年政府信息公开工作年度报告"]
     add("good/attachment.pdf", pdf_from_rows(pdf_rows), "parsed")
-    add("good/mirror.txt", _mirror(national("丙县人民政府办公室", 2021, seed=4)).encode(), "parsed")
+    add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
     add("bad/undecodable.txt", b"\xff\xfe" + b"\x00\xd8" * 400, "quarantined", "undecodable")
@@ -143,9 +143,9 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/gb18030.txt"] == ("text", "gb18030", None, "阿合奇县人民政府办公室", 2020, "t2019")
     assert meta["good/utf16.txt"][:2] == ("text", "utf-16")
     assert meta["good/big5.txt"][0:3] == ("text", "big5", "traditional_to_simplified")
-    assert meta["good/page.html"] == ("html", "gb18030", None, "甲县人民政府办公室", 2022, "t2021")
-    assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "乙县人民政府办公室", 2021, "t2021")
-    assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "丙县人民政府办公室", 2021, "t2021")
+    assert meta["good/page.html"] == ("html", "gb18030", None, "精河县人民政府办公室", 2022, "t2021")
+    assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "富县人民政府办公室", 2021, "t2021")
+    assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):
         got = dict(warehouse.execute(
@@ -324,3 +324,16 @@ def test_report_summary_of_a_2021_page(crawl):
         total("carried_forward"), t4[4], t4[1], t4[9] + t4[14], t4[6] + t4[11],
         round(total("granted") / total("total_processed"), 4),
     )
+
+
+def test_organs_of_every_input_kind_are_placed(crawl):
+    _, _, _, warehouse = crawl
+    placed = dict((path, rest) for path, *rest in warehouse.execute(
+        "select source_path, province, prefecture_code, county_code, agency_level, region_source from dim_report "
+        "where source_path in ('good/page.html', 'good/attachment.pdf', 'good/mirror.txt')").fetchall())
+    assert placed == {
+        "good/page.html": ["新疆维吾尔自治区", "652700", "652722", "county", "agency_name"],
+        "good/attachment.pdf": ["陕西省", "610600", "610628", "county", "agency_name"],
+        # a traditional-character mirror: 合水縣 is placed after conversion
+        "good/mirror.txt": ["甘肃省", "621000", "621024", "county", "agency_name"],
+    }
