@@ -1,3 +1,4 @@
+{{ config(materialized="view") }}
 -- The figure each mart shows (int_values_ranked's selected one), with an analyst's
 -- correction (seed corrections) applied: the corrected value, source 'correction',
 -- and the parsed value kept beside it (audit_corrections lists every correction).

@@ -1,3 +1,4 @@
+{{ config(materialized="view") }}
 -- Every figure the parser found, including the ones the marts do not show
 -- (a prose figure beside a filled table cell, a repeated row): for tracing a
 -- mart figure back, or comparing what the prose and the table say.
