@@ -124,3 +124,12 @@ def test_real_excerpts_are_placed(name):
     agency, code, level = REAL_PLACES[name]
     assert meta.agency_name == agency
     assert (meta.region.deepest.code, meta.region.agency_level) == (code, level)
+
+
+def test_without_an_agency_name_the_text_places_the_report():
+    # the place the text names most often; the organ (tier, level) stays unknown
+    region = resolve(None, "丽水市2015年政府信息公开工作……丽水市人民政府……浙江省……丽水市")
+    assert placed(region) == (("浙江省", "330000"), ("丽水市", "331100"), None)
+    assert (region.source, region.admin_tier, region.agency_level, region.problem) == ("text", None, None, None)
+    region = resolve(None, "本机关全年主动公开政府信息12条。")
+    assert placed(region) == (None, None, None) and "no place" in region.problem

@@ -180,7 +180,14 @@ def resolve(agency_name: str | None, text: str) -> Region:
     """The organ's place, tier and level."""
     region = Region()
     if not agency_name:
-        region.problem = "no agency name to place"
+        # The organ is unknown, its place often is not: the place the text names most.
+        found = _from_text(text, None, None, ())
+        if found is None:
+            region.problem = "no agency name, and no place named in the text"
+        else:
+            for place in _lineage(found):
+                _set(region, place)
+            region.source = "text"
         return region
     chain, chain_start, chain_end, ambiguous = _chain(_mentions(agency_name, in_name=True))
     prefix, rest = agency_name[:chain_start], agency_name[chain_end:]

@@ -51,12 +51,12 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     issues.extend(_identity_issues(values))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
+    meta.region = regions.resolve(meta.agency_name, normal)
     if meta.agency_name is None:
         issues.append(Issue("no_agency_name", "the reporting organ's name could not be read from the text"))
-    else:
-        meta.region = regions.resolve(meta.agency_name, normal)
-        if meta.region.problem:
-            issues.append(Issue("region_unknown", f"{meta.agency_name}: {meta.region.problem}"))
+    elif meta.region.problem:
+        # (without a name, no_agency_name says enough)
+        issues.append(Issue("region_unknown", f"{meta.agency_name}: {meta.region.problem}"))
 
     is_report = bool(values) or (
         any(word in normal for word in _REPORT_WORDS) and (meta.report_year is not None or meta.agency_name is not None)
