@@ -2,49 +2,80 @@
 -- orchestration/parsing/identities.py) evaluated on each report's table figures.
 -- An identity is evaluated only where each of its terms is one filled cell:
 -- a blank cell is "not reported", and a sum over it says nothing.
+--
+-- All terms of an identity match on the same dimensions (identities.py asserts it),
+-- so a figure and a term meet on one key built from those dimensions: an equi-join
+-- that stays fast on millions of figures.
 with terms as (
     select * from {{ ref('identity_terms') }}
 ),
 
-table_values as (
-    select * from {{ ref('stg_parquet__values') }}
-    where source = 'table'
+shapes as (
+    select
+        identity,
+        section,
+        any_value(layouts) as layouts,
+        any_value(group_by) as group_by,
+        bool_or(match_item is not null) as on_item,
+        bool_or(match_applicant_type is not null) as on_applicant_type,
+        bool_or(match_channel is not null) as on_channel,
+        bool_or(match_proceeding is not null) as on_proceeding,
+        bool_or(match_outcome is not null) as on_outcome
+    from terms
+    group by identity, section
 ),
 
-matched as (
+identities as (
+    select * exclude (layouts), unnest(string_split(layouts, '|')) as layout
+    from shapes
+),
+
+term_keys as (
+    select
+        identity,
+        term_index,
+        coefficient,
+        concat_ws('|', match_item, match_applicant_type, match_channel, match_proceeding, match_outcome) as match_key
+    from terms
+),
+
+figures as (
     select
         v.report_id,
-        t.identity,
-        t.term_index,
-        t.coefficient,
-        case t.group_by
+        i.identity,
+        case i.group_by
             when 'applicant_type' then v.applicant_type
             when 'item' then v.item
             when 'proceeding' then v.proceeding
             else ''
         end as group_value,
+        concat_ws(
+            '|',
+            case when i.on_item then v.item end,
+            case when i.on_applicant_type then v.applicant_type end,
+            case when i.on_channel then v.channel end,
+            case when i.on_proceeding then v.proceeding end,
+            case when i.on_outcome then v.outcome end
+        ) as match_key,
         v.value
-    from table_values as v
-    inner join terms as t
-        on v.section = t.section
-        and list_contains(string_split(t.layouts, '|'), v.layout)
-        and (t.match_item is null or v.item = t.match_item)
-        and (t.match_applicant_type is null or v.applicant_type = t.match_applicant_type)
-        and (t.match_channel is null or v.channel = t.match_channel)
-        and (t.match_proceeding is null or v.proceeding = t.match_proceeding)
-        and (t.match_outcome is null or v.outcome = t.match_outcome)
+    from {{ ref('stg_parquet__values') }} as v
+    inner join identities as i
+        on v.section = i.section and v.layout = i.layout
+    where v.source = 'table'
 ),
 
 per_term as (
     select
-        report_id,
-        identity,
-        group_value,
-        term_index,
-        any_value(coefficient) as coefficient,
+        f.report_id,
+        f.identity,
+        f.group_value,
+        t.term_index,
+        any_value(t.coefficient) as coefficient,
         count(*) as cells,
-        max(value) as value
-    from matched
+        max(f.value) as value
+    from figures as f
+    inner join term_keys as t
+        on f.identity = t.identity and f.match_key = t.match_key
     group by all
 ),
 
