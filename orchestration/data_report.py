@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import plotly.graph_objects as go
@@ -141,8 +141,8 @@ def _page(figures, summary: dict, issues: list[tuple]) -> str:
         if not any(any(y is not None for y in (trace.y or ())) for trace in figure.data):
             figure.add_annotation(text="no figures for this chart in the warehouse yet", showarrow=False,
                                   xref="paper", yref="paper", x=0.5, y=0.5)
-        figure.update_layout(template="plotly_white", height=380, margin=dict(l=50, r=20, t=30, b=40),
-                             legend=dict(orientation="h", y=-0.15))
+        figure.update_layout(template="plotly_white", height=380, margin={"l": 50, "r": 20, "t": 30, "b": 40},
+                             legend={"orientation": "h", "y": -0.15})
         div = pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.slug}",
                           config={"displaylogo": False, "responsive": True})
         sections.append(

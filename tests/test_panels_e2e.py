@@ -12,7 +12,6 @@ import csv
 import shutil
 import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -206,7 +205,7 @@ def test_analysis_carried_forward_exceeds_received(warehouse):
 
 def test_analysis_identity_failures(warehouse):
     *_, path = warehouse
-    columns, found = run_analysis("identity_failures", path)
+    _, found = run_analysis("identity_failures", path)
     assert [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in found] == [
         ("柯城区人民政府", 2022, "broken/2022.txt", "t3_outcomes_total_2021", "natural_person", Decimal(5)),
         ("柯城区人民政府", 2022, "broken/2022.txt", "t3_row_total", "granted", Decimal(5)),

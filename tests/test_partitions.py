@@ -7,10 +7,10 @@ import os
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
-import dagster as dg
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import Settings, environment

@@ -1,8 +1,7 @@
 """The data report: an HTML page of charts over the marts, linked from the asset."""
 
-from dagster_dbt import get_asset_key_for_model
-
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
 from ..data_report import CHARTS, build
 from ..settings import load_settings

@@ -52,7 +52,7 @@ class ReportMetadata:
     year_source: str | None = None
     agency_source: str | None = None
     date_source: str | None = None
-    region: "Region | None" = None  # place and level of the organ (regions.resolve)
+    region: Region | None = None  # place and level of the organ (regions.resolve)
 
 
 @dataclass(slots=True)
