@@ -1,10 +1,11 @@
 """Dagster entry point: ``dagster dev -w workspace.yaml`` loads this module."""
 
-import dagster as dg
+from pathlib import Path
 
-from orchestration import defs as defs_package
+import dagster as dg
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.load_defs(defs_root=defs_package)
+    # Every module under orchestration/defs/ (the [tool.dg.project] section of pyproject.toml).
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
