@@ -185,8 +185,7 @@ def resolve(agency_name: str | None, text: str) -> Region:
         if found is None:
             region.problem = "no agency name, and no place named in the text"
         else:
-            for place in _lineage(found):
-                _set(region, place)
+            _place(region, found)
             region.source = "text"
         return region
     chain, chain_start, chain_end, ambiguous = _chain(_mentions(agency_name, in_name=True))
@@ -241,14 +240,11 @@ def resolve(agency_name: str | None, text: str) -> Region:
     if unknown_place and (deepest is None or deepest.rank < wanted):
         region.problem = f"{unknown_place} is not in the gazetteer (renamed, abolished or not a division)"
     if deepest is not None:
-        for place in _lineage(deepest):
-            _set(region, place)
+        _place(region, deepest)
         region.source = "agency_name" if deepest is named else ("agency_name+text" if named else "text")
-    elif region.problem:
-        pass
-    elif ambiguous:
+    elif ambiguous and not region.problem:
         region.problem = "the name fits several places: " + ", ".join(f"{p.name} {p.code}" for p in ambiguous)
-    else:
+    elif not region.problem:
         region.problem = "no place in the agency name, and none named in the text at the organ's tier"
 
     if region.township:
@@ -278,16 +274,18 @@ def _fold(name: str) -> str:
     return name
 
 
-def _set(region: Region, place: Place | None) -> None:
-    if place is None:
-        return
+def _set(region: Region, place: Place) -> None:
     setattr(region, RANKS[place.rank], place)
 
 
-def _lineage(place: Place) -> list[Place]:
+def _place(region: Region, place: Place) -> None:
+    """Set the place and the divisions above it (the code's prefixes)."""
     places = gazetteer().places
-    found = [places.get(place.code[:2] + "0000"), places.get(place.code[:4] + "00"), place]
-    return [p for p in found if p is not None and p.rank <= place.rank]
+    for code in (place.code[:2] + "0000", place.code[:4] + "00"):
+        parent = places.get(code)
+        if parent is not None and parent.rank < place.rank:
+            _set(region, parent)
+    _set(region, place)
 
 
 def _from_text(text: str, anchor: Place | None, wanted: int | None, ambiguous: tuple[Place, ...]) -> Place | None:
