@@ -219,6 +219,7 @@ def parse_one(path: Path, with_text: bool) -> int:
         "metadata": _plain(result.metadata) if result else None,
         "values": [_plain(value) for value in result.values] if result else [],
         "issues": [_plain(issue) for issue in parse.all_issues],
+        "identity_checks": [_plain(check) for check in result.checks] if result else [],
     }
     if with_text:
         document["text"] = parse.text

@@ -1,4 +1,4 @@
-"""Parse a folder of raw files into the ``reports``, ``values`` and ``issues`` Parquet.
+"""Parse a folder of raw files into the ``reports``, ``values``, ``issues`` and ``identity_checks`` Parquet.
 
 - **Parallel**: new files are parsed by a process pool (all cores); each worker
   returns its files' figures as an Arrow batch.
@@ -71,6 +71,7 @@ class RunSummary:
     quarantined: int = 0
     values: int = 0
     issues: int = 0
+    checks: int = 0
     reparsed: int = 0  # files parsed this run (the others were copied from the last run)
     unchanged: bool = False  # nothing changed: the published Parquet was kept as it was
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -90,9 +91,10 @@ class FileRows:
     values: pa.Table
     issues: list[dict]
     claim: tuple[str, int] | None  # (agency, year) of a parsed report
+    checks: list[dict] = field(default_factory=list)
 
 
-def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
+def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -> dict:
     result = parse.result
     meta = result.metadata if result else None
     layouts = meta.table_layouts if meta else {}
@@ -120,6 +122,7 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int) -> dict:
         "text_length": result.text_length if result else None,
         "value_count": n_values,
         "issue_count": n_issues,
+        "check_count": n_checks,
         "parser_version": PARSER_VERSION,
     }
 
@@ -160,6 +163,7 @@ def _values_columns(report_id: str, values) -> dict[str, list]:
         "char_start": [v.char_start for v in values],
         "char_end": [v.char_end for v in values],
         "snippet": [v.snippet for v in values],
+        "is_selected": [v.is_selected for v in values],
     }
 
 
@@ -180,8 +184,14 @@ def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> di
     }
 
 
+def _check_row(report_id: str, index: int, check) -> dict:
+    return {"report_id": report_id, "check_index": index, "identity": check.identity,
+            "group_value": check.group_value, "signed_sum": check.signed_sum, "holds": check.holds}
+
+
 def file_rows(parse: FileParse, values_table: pa.Table | None = None) -> FileRows:
     values = parse.result.values if parse.result else []
+    checks = parse.result.checks if parse.result else []
     issues = parse.all_issues
     meta = parse.result.metadata if parse.result else None
     claim = (meta.agency_name, meta.report_year) if meta and meta.agency_name and meta.report_year else None
@@ -189,10 +199,11 @@ def file_rows(parse: FileParse, values_table: pa.Table | None = None) -> FileRow
         parse.source_path,
         parse.report_id,
         parse.status,
-        _report_row(parse, len(values), len(issues)),
+        _report_row(parse, len(values), len(issues), len(checks)),
         values_table if values_table is not None else _values_table(_values_columns(parse.report_id, values)),
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
+        [_check_row(parse.report_id, i, check) for i, check in enumerate(checks)],
     )
 
 
@@ -266,8 +277,9 @@ class _Previous:
     def __init__(self, directory: Path) -> None:
         self.state: dict[str, tuple[int, int, str]] = {}
         state_file = directory / STATE_FILE
-        if not state_file.exists() or not all((directory / f"{t}.parquet").exists() for t in TABLES):
-            return
+        if not state_file.exists() or not all(_has_schema(directory / f"{name}.parquet", table.arrow_schema)
+                                              for name, table in TABLES.items()):
+            return  # nothing to reuse (or tables of an older schema: every file is parsed again)
         state = pq.read_table(state_file).to_pydict()
         for path, size, mtime, digest, version in zip(
             state["source_path"], state["size"], state["mtime_ns"], state["content_sha256"], state["parser_version"]
@@ -277,6 +289,7 @@ class _Previous:
         self._reports = pq.ParquetFile(directory / "reports.parquet").iter_batches(batch_size=ROW_GROUP_FILES)
         self._values = _Stream(pq.ParquetFile(directory / "values.parquet"))
         self._issues = _Stream(pq.ParquetFile(directory / "issues.parquet"))
+        self._checks = _Stream(pq.ParquetFile(directory / "identity_checks.parquet"))
         self._pending: list[dict] = []
 
     def unchanged(self, path: str, size: int, mtime_ns: int) -> str | None:
@@ -295,12 +308,18 @@ class _Previous:
             report = self._pending.pop()
             values = self._values.take(report["value_count"])
             issues = self._issues.take(report["issue_count"])
+            checks = self._checks.take(report["check_count"])
             if report["source_path"] == path:
                 claim = (report["agency_name"], report["report_year"]) if report["status"] == "parsed" and report[
                     "agency_name"] and report["report_year"] else None
-                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), claim)
+                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), claim,
+                                checks.to_pylist())
             if report["source_path"] > path:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
+
+
+def _has_schema(path: Path, schema: pa.Schema) -> bool:
+    return path.exists() and pq.read_schema(path).remove_metadata().equals(schema)
 
 
 class _Sources:
@@ -467,7 +486,7 @@ def _duplicate(rows: FileRows, first_path: str) -> FileRows:
     report.update({name: None for name in _READ_FROM_TEXT})
     report.update(
         status="quarantined", quarantine_code="duplicate_content", quarantine_reason=f"same bytes as {first_path}",
-        value_count=0, issue_count=1,
+        value_count=0, issue_count=1, check_count=0,
     )
     issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))
     empty = pa.Table.from_batches([], schema=TABLES["values"].arrow_schema)
@@ -495,6 +514,7 @@ class _Writer:
         self._reports: list[dict] = []
         self._values: list[pa.Table] = []
         self._issues: list[dict] = []
+        self._checks: list[dict] = []
         self._files = 0
 
     def add(self, rows: FileRows, summary: RunSummary) -> None:
@@ -502,11 +522,13 @@ class _Writer:
         if rows.values.num_rows:
             self._values.append(rows.values)
         self._issues.extend(rows.issues)
+        self._checks.extend(rows.checks)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
         summary.values += rows.values.num_rows
         summary.issues += len(rows.issues)
+        summary.checks += len(rows.checks)
         for issue in rows.issues:
             summary.by_code[issue["code"]] += 1
         self._files += 1
@@ -528,7 +550,10 @@ class _Writer:
             self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
         if self._issues:
             self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
-        self._reports, self._values, self._issues = [], [], []
+        if self._checks:
+            checks = pa.Table.from_pylist(self._checks, schema=TABLES["identity_checks"].arrow_schema)
+            self._writers["identity_checks"].write_table(checks)
+        self._reports, self._values, self._issues, self._checks = [], [], [], []
 
     def close(self) -> None:
         self.flush()
@@ -551,6 +576,7 @@ def _summary_of(directory: Path) -> RunSummary:
             [str(directory / "reports.parquet")]).fetchone()
         summary.quarantined = summary.files - summary.parsed
         summary.values = pq.ParquetFile(directory / "values.parquet").metadata.num_rows
+        summary.checks = pq.ParquetFile(directory / "identity_checks.parquet").metadata.num_rows
         for code, count in db.execute("select code, count(*) from read_parquet(?) group by code order by code",
                                       [str(directory / "issues.parquet")]).fetchall():
             summary.by_code[code] = count

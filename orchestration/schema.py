@@ -87,6 +87,7 @@ REPORTS = Table(
         Column("text_length", pa.int64(), "Characters in the decoded text (offsets in values point into it)."),
         Column("value_count", pa.int32(), "Figures found (rows in values).", False),
         Column("issue_count", pa.int32(), "Issues found in the file itself (cross-file ones such as duplicate_report come on top; dim_report counts all).", False),
+        Column("check_count", pa.int32(), "Identities evaluated on the report's figures (rows in identity_checks).", False),
         Column("parser_version", pa.string(), "Version of the parser that produced the row.", False),
     ),
     ("source_path",),
@@ -116,6 +117,8 @@ VALUES = Table(
         Column("char_start", pa.int64(), "Offset of raw_text in the decoded report text.", False),
         Column("char_end", pa.int64(), "End offset of raw_text in the decoded report text.", False),
         Column("snippet", pa.string(), "The row or sentence around the figure, for checking by eye.", False),
+        Column("is_selected", pa.bool_(), "True for the figure the marts show for its key (section, item, dimensions): "
+               "a filled table cell, else a prose statement, else a blank table cell; the first such in the text.", False),
     ),
     ("report_id", "value_index"),
 )
@@ -136,4 +139,19 @@ ISSUES = Table(
     ("source_path", "issue_index"),
 )
 
-TABLES: dict[str, Table] = {table.name: table for table in (REPORTS, VALUES, ISSUES)}
+IDENTITY_CHECKS = Table(
+    "identity_checks",
+    "One row per identity (勾稽关系) evaluated on a report's table figures: wherever each of its terms is "
+    "one filled cell (orchestration/parsing/identities.py; the dbt seed identity_terms holds the same rules).",
+    (
+        Column("report_id", pa.string(), "The report.", False),
+        Column("check_index", pa.int32(), "Order of the check within the report.", False),
+        Column("identity", pa.string(), "Name of the identity (seed identity_terms).", False),
+        Column("group_value", pa.string(), "The column, row or block it was evaluated for (e.g. natural_person)."),
+        Column("signed_sum", VALUE_TYPE, "Sum of the terms with their signs; 0 when the identity holds exactly.", False),
+        Column("holds", pa.bool_(), "True when the identity holds (signed sum 0, or >= 0 for a '>=' identity).", False),
+    ),
+    ("report_id", "check_index"),
+)
+
+TABLES: dict[str, Table] = {table.name: table for table in (REPORTS, VALUES, ISSUES, IDENTITY_CHECKS)}

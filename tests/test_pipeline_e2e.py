@@ -3,11 +3,13 @@ run headless with `ogi run` into temporary directories."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from orchestration.cli import main
@@ -200,10 +202,55 @@ def test_identity_checks_agree_with_the_parser(warehouse):
     assert warehouse.execute("select count(*) from fct_issues where code = 'identity_failed'").fetchone() == (failed,)
 
 
+def test_sql_recheck_of_the_identities_catches_a_parser_that_disagrees(pipeline, tmp_path):
+    """The dbt test identity_checks_agree_with_sql evaluates the identities again in SQL:
+    a check the parser got wrong, and one it left out, both fail it."""
+    import subprocess
+
+    import pyarrow.parquet as pq
+
+    from orchestration.settings import DBT_PROJECT_DIR
+    from orchestration.warehouse import DBT_EXECUTABLE
+
+    root, _ = pipeline
+    data = tmp_path / "data"
+    shutil.copytree((root / "first" / "parquet").resolve(), data / "parquet")
+    shutil.copyfile(root / "first" / "warehouse.duckdb", data / "warehouse.duckdb")
+    checks = pq.read_table(data / "parquet" / "identity_checks.parquet").to_pylist()
+    assert len(checks) == 88
+    checks[0]["signed_sum"] += 5
+    checks[0]["holds"] = False
+    del checks[1]
+    schema = pq.read_schema(data / "parquet" / "identity_checks.parquet")
+    pq.write_table(pa.Table.from_pylist(checks, schema=schema), data / "parquet" / "identity_checks.parquet")
+
+    def dbt(*command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [DBT_EXECUTABLE, *command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+            cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
+            env={**os.environ, "OGI_DATA_DIR": str(data), "OGI_WAREHOUSE_PATH": str(data / "warehouse.duckdb")},
+        )
+
+    # The staging views name the Parquet they read: point the copy's at the copied files.
+    assert dbt("run", "--select", "staging").returncode == 0
+
+    def recheck() -> subprocess.CompletedProcess:
+        return dbt("test", "--select", "identity_checks_agree_with_sql")
+
+    tampered = recheck()
+    assert tampered.returncode == 1, tampered.stdout
+    assert "Got 2 results" in tampered.stdout
+    shutil.copyfile((root / "first" / "parquet" / "identity_checks.parquet").resolve(),
+                    data / "parquet" / "identity_checks.parquet")
+    untouched = recheck()
+    assert untouched.returncode == 0, untouched.stdout
+
+
 def test_two_runs_give_identical_parquet_and_rows(pipeline):
     root, outputs = pipeline
     assert outputs["second"][0] == 0
-    for table in ("reports", "values", "issues"):
+    for table in ("reports", "values", "issues", "identity_checks"):
         first = (root / "first" / "parquet" / f"{table}.parquet").read_bytes()
         second = (root / "second" / "parquet" / f"{table}.parquet").read_bytes()
         assert first == second, table

@@ -1,6 +1,7 @@
-"""Parse every raw file into the Parquet tables ``reports``, ``values`` and ``issues``.
+"""Parse every raw file into the Parquet tables ``reports``, ``values``, ``issues``
+and ``identity_checks``.
 
-One multi-asset writes the three tables together: they come from one pass over
+One multi-asset writes the four tables together: they come from one pass over
 the files and are published together (one symlink swap), so they always agree.
 Their asset keys ``parquet/<table>`` are the dbt sources of the same names.
 
@@ -88,7 +89,7 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     ],
 )
 def parse_raw_reports(context: dg.AssetExecutionContext):
-    """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues}.parquet."""
+    """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}.parquet."""
     settings = load_settings()
     summary = build_parquet(settings)
     context.log.info(
@@ -96,7 +97,8 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run"
         + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
-    counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues}
+    counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues,
+              "identity_checks": summary.checks}
     for name in TABLES:
         metadata = {
             "dagster/row_count": counts[name],

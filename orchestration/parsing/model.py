@@ -30,6 +30,7 @@ class Value:
     char_end: int
     snippet: str  # the row or sentence around the figure, for checking by eye
     approximate: bool = False  # "30余条", "20余万条"
+    is_selected: bool = False  # the figure the marts show for its key (report.select_figures)
 
 
 @dataclass(slots=True)
@@ -56,9 +57,20 @@ class ReportMetadata:
 
 
 @dataclass(slots=True)
+class Check:
+    """One identity (勾稽关系) evaluated on a report's table figures."""
+
+    identity: str
+    group_value: str | None  # the column, row or block it was evaluated for
+    signed_sum: Decimal  # 0 (or >= 0) when it holds
+    holds: bool
+
+
+@dataclass(slots=True)
 class ParseResult:
     metadata: ReportMetadata
     values: list[Value]
     issues: list[Issue]
     text_length: int
     is_report: bool
+    checks: list[Check] = field(default_factory=list)

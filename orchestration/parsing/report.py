@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import identities, metadata, prose, regions, tables
-from .model import Issue, ParseResult, ReportMetadata, Value
+from .model import Check, Issue, ParseResult, ReportMetadata, Value
 from .text import normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -48,7 +48,8 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     values.extend(prose.extract(_mask(normal, [t.span for t in found])))
 
     issues.extend(_completeness(meta.template, found))
-    issues.extend(_identity_issues(values))
+    evaluated = identities.evaluate(values)
+    issues.extend(_identity_issues(evaluated))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
     meta.region = regions.resolve(meta.agency_name, normal)
@@ -65,7 +66,29 @@ def parse_text(text: str, max_year: int) -> ParseResult:
         # Normalising kept every offset, so the cell as printed ("１２") is at the same place.
         value.raw_text = text[value.char_start : value.char_end]
     values.sort(key=lambda v: (v.char_start, v.char_end, v.section, v.item, sorted(v.dims.items())))
-    return ParseResult(meta, values, issues, len(text), is_report)
+    select_figures(values)
+    checks = [Check(r.identity.name, r.group, r.lhs, r.holds) for r in evaluated]
+    return ParseResult(meta, values, issues, len(text), is_report, checks)
+
+
+# Which figure the marts show when a report gives several for one key: a filled
+# table cell, then a prose statement, then a blank table cell (NULL: not reported).
+# Prose never overrides a table figure (REPORTS.md) but fills in what the table
+# leaves blank; the others stay visible in fct_report_values.
+_PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("prose", False): 4}
+
+
+def select_figures(values: list[Value]) -> None:
+    """Mark one figure per (section, item, dimensions): the first of the best kind."""
+    best: dict[tuple, tuple[int, Value]] = {}
+    for value in values:
+        key = (value.section, value.item, *sorted(value.dims.items()))
+        rank = _PREFERENCE[(value.source, value.value is not None)]
+        held = best.get(key)
+        if held is None or rank < held[0]:
+            best[key] = (rank, value)
+    for _, value in best.values():
+        value.is_selected = True
 
 
 def _template(table2, table3, table4, stat) -> str:
@@ -102,9 +125,9 @@ def _completeness(template: str, found: list[tables.TableResult]) -> list[Issue]
     return [Issue("incomplete", f"report ends or lacks parts of its tables: {shown}")]
 
 
-def _identity_issues(values: list[Value]) -> list[Issue]:
+def _identity_issues(evaluated: list[identities.IdentityResult]) -> list[Issue]:
     issues = []
-    for result in identities.evaluate(values):
+    for result in evaluated:
         if not result.holds:
             group = f" [{result.group}]" if result.group else ""
             issues.append(

@@ -1,9 +1,9 @@
 {{ config(materialized="view") }}
--- The figure each mart shows (int_values_ranked's selected one), with an analyst's
+-- The figure each mart shows (the parser's is_selected one), with an analyst's
 -- correction (seed corrections) applied: the corrected value, source 'correction',
 -- and the parsed value kept beside it (audit_corrections lists every correction).
 with selected as (
-    select * from {{ ref('int_values_ranked') }}
+    select * from {{ ref('stg_parquet__values') }}
     where is_selected
 ),
 

@@ -5,7 +5,7 @@ with corrections as (
 ),
 
 selected as (
-    select * from {{ ref('int_values_ranked') }}
+    select * from {{ ref('stg_parquet__values') }}
     where is_selected
 )
 

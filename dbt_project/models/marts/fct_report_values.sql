@@ -7,6 +7,6 @@ select
     r.agency_name,
     r.report_year,
     r.template
-from {{ ref('int_values_ranked') }} as v
+from {{ ref('stg_parquet__values') }} as v
 inner join {{ ref('dim_report') }} as r using (report_id)
 order by v.report_id, v.value_index

@@ -41,5 +41,6 @@ select
     is_mixed_layout,
     text_length,
     value_count,
+    check_count,
     parser_version
 from {{ source('parquet', 'reports') }}

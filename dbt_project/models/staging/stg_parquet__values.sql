@@ -19,5 +19,6 @@ select
     raw_text,
     char_start,
     char_end,
-    snippet
+    snippet,
+    is_selected
 from {{ source('parquet', 'values') }}

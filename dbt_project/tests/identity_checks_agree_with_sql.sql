@@ -1,12 +1,19 @@
--- Every identity of REPORTS.md (seed identity_terms, generated from
--- orchestration/parsing/identities.py) evaluated on each report's table figures.
--- An identity is evaluated only where each of its terms is one filled cell:
--- a blank cell is "not reported", and a sum over it says nothing.
---
--- All terms of an identity match on the same dimensions (identities.py asserts it),
--- so a figure and a term meet on one key built from those dimensions: an equi-join
--- that stays fast on millions of figures.
-with terms as (
+{{ config(meta={'dagster': {'ref': {'name': 'stg_parquet__identity_checks'}}}) }}
+-- The parser evaluates the identities (orchestration/parsing/identities.py); this test
+-- evaluates them again in SQL from the seed identity_terms on a deterministic sample of
+-- reports (var identity_recheck_reports, every report of a small corpus) and returns
+-- every check on which the two disagree: one side missing, or a different signed sum.
+-- All terms of an identity match on the same dimensions, so a figure and a term meet
+-- on one key built from those dimensions (an equi-join).
+with sample as (
+    select report_id
+    from {{ ref('stg_parquet__reports') }}
+    where status = 'parsed'
+    order by report_id
+    limit {{ var('identity_recheck_reports', 2000) }}
+),
+
+terms as (
     select * from {{ ref('identity_terms') }}
 ),
 
@@ -62,6 +69,7 @@ figures as (
     inner join identities as i
         on v.section = i.section and v.layout = i.layout
     where v.source = 'table'
+        and v.report_id in (select report_id from sample)
 ),
 
 per_term as (
@@ -92,18 +100,40 @@ evaluated as (
 ),
 
 rules as (
-    select distinct identity, description, comparison, term_count from terms
+    select distinct identity, comparison, term_count from terms
+),
+
+sql_checks as (
+    select
+        e.report_id,
+        e.identity,
+        nullif(e.group_value, '') as group_value,
+        e.signed_sum,
+        case r.comparison when '>=' then e.signed_sum >= 0 else e.signed_sum = 0 end as holds
+    from evaluated as e
+    inner join rules as r using (identity)
+    where e.terms_found = r.term_count
+        and e.every_term_one_filled_cell
+),
+
+parser_checks as (
+    select report_id, identity, group_value, signed_sum, holds
+    from {{ ref('stg_parquet__identity_checks') }}
+    where report_id in (select report_id from sample)
 )
 
 select
-    e.report_id,
-    e.identity,
-    nullif(e.group_value, '') as group_value,
-    r.description,
-    r.comparison,
-    e.signed_sum,
-    case r.comparison when '>=' then e.signed_sum >= 0 else e.signed_sum = 0 end as holds
-from evaluated as e
-inner join rules as r using (identity)
-where e.terms_found = r.term_count
-    and e.every_term_one_filled_cell
+    coalesce(s.report_id, p.report_id) as report_id,
+    coalesce(s.identity, p.identity) as identity,
+    coalesce(s.group_value, p.group_value) as group_value,
+    s.signed_sum as sql_signed_sum,
+    p.signed_sum as parser_signed_sum
+from sql_checks as s
+full outer join parser_checks as p
+    on s.report_id = p.report_id
+    and s.identity = p.identity
+    and s.group_value is not distinct from p.group_value
+where s.report_id is null
+    or p.report_id is null
+    or s.signed_sum <> p.signed_sum
+    or s.holds <> p.holds
