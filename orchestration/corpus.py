@@ -91,7 +91,7 @@ class FileRows:
     values: pa.Table
     issues: list[dict]
     claim: tuple[str, int] | None  # (agency, year) of a parsed report
-    checks: list[dict] = field(default_factory=list)
+    checks: pa.Table = field(default_factory=lambda: _empty("identity_checks"))
 
 
 def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -> dict:
@@ -146,25 +146,18 @@ def _region_columns(region) -> dict[str, str | None]:
     }
 
 
+_VALUES_COLUMNS = TABLES["values"].arrow_schema.names
+
+
 def _values_columns(report_id: str, values) -> dict[str, list]:
-    return {
-        "report_id": [report_id] * len(values),
-        "value_index": list(range(len(values))),
-        "section": [v.section for v in values],
-        "item": [v.item for v in values],
-        **{dimension: [v.dims.get(dimension) for v in values] for dimension in DIMENSIONS},
-        "value": [v.value for v in values],
-        "unit": [v.unit for v in values],
-        "source": [v.source for v in values],
-        "layout": [v.layout for v in values],
-        "approximate": [v.approximate for v in values],
-        "label": [v.label for v in values],
-        "raw_text": [v.raw_text for v in values],
-        "char_start": [v.char_start for v in values],
-        "char_end": [v.char_end for v in values],
-        "snippet": [v.snippet for v in values],
-        "is_selected": [v.is_selected for v in values],
-    }
+    """The figures as columns, in the order of the values schema."""
+    rows = [
+        (report_id, index, v.section, v.item, *map(v.dims.get, DIMENSIONS), v.value, v.unit, v.source, v.layout,
+         v.approximate, v.label, v.raw_text, v.char_start, v.char_end, v.snippet, v.is_selected)
+        for index, v in enumerate(values)
+    ]
+    columns = list(zip(*rows)) if rows else [()] * len(_VALUES_COLUMNS)
+    return dict(zip(_VALUES_COLUMNS, map(list, columns), strict=True))
 
 
 def _values_table(columns: dict[str, list]) -> pa.Table:
@@ -184,12 +177,23 @@ def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> di
     }
 
 
-def _check_row(report_id: str, index: int, check) -> dict:
-    return {"report_id": report_id, "check_index": index, "identity": check.identity,
-            "group_value": check.group_value, "signed_sum": check.signed_sum, "holds": check.holds}
+def _checks_columns(report_id: str, checks) -> dict[str, list]:
+    return {
+        "report_id": [report_id] * len(checks),
+        "check_index": list(range(len(checks))),
+        "identity": [c.identity for c in checks],
+        "group_value": [c.group_value for c in checks],
+        "signed_sum": [c.signed_sum for c in checks],
+        "holds": [c.holds for c in checks],
+    }
 
 
-def file_rows(parse: FileParse, values_table: pa.Table | None = None) -> FileRows:
+def _empty(table: str) -> pa.Table:
+    return TABLES[table].arrow_schema.empty_table()
+
+
+def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
+    """One file's rows; without its figure and check tables when a chunk packs them."""
     values = parse.result.values if parse.result else []
     checks = parse.result.checks if parse.result else []
     issues = parse.all_issues
@@ -200,10 +204,11 @@ def file_rows(parse: FileParse, values_table: pa.Table | None = None) -> FileRow
         parse.report_id,
         parse.status,
         _report_row(parse, len(values), len(issues), len(checks)),
-        values_table if values_table is not None else _values_table(_values_columns(parse.report_id, values)),
+        _values_table(_values_columns(parse.report_id, values)) if with_tables else None,
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
-        [_check_row(parse.report_id, i, check) for i, check in enumerate(checks)],
+        pa.table(_checks_columns(parse.report_id, checks), schema=TABLES["identity_checks"].arrow_schema)
+        if with_tables else None,
     )
 
 
@@ -212,18 +217,23 @@ def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
     return _unpack(_parse_chunk_packed(chunk))
 
 
-def _unpack(packed: tuple[pa.Table, list[FileRows], list[int]]) -> list[FileRows]:
-    """Give each file its slice of the chunk's figures (zero-copy)."""
-    table, rows, counts = packed
-    offset = 0
-    for file, count in zip(rows, counts):
-        file.values = table.slice(offset, count)
-        offset += count
+_Packed = tuple[pa.Table, pa.Table, list[FileRows], list[tuple[int, int]]]
+
+
+def _unpack(packed: _Packed) -> list[FileRows]:
+    """Give each file its slices of the chunk's figures and checks (zero-copy)."""
+    values, checks, rows, counts = packed
+    value_offset = check_offset = 0
+    for file, (value_count, check_count) in zip(rows, counts):
+        file.values = values.slice(value_offset, value_count)
+        file.checks = checks.slice(check_offset, check_count)
+        value_offset += value_count
+        check_offset += check_count
     return rows
 
 
-def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> tuple[pa.Table, list[FileRows], list[int]]:
-    """Worker: parse a chunk; its figures travel as one Arrow table.
+def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
+    """Worker: parse a chunk; its figures and checks travel as two Arrow tables.
 
     Slicing happens in the parent: a pickled slice would carry the whole table.
     """
@@ -232,15 +242,21 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> tuple[pa.Table, li
         parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes)
         for relative, absolute, max_bytes in chunk
     ]
-    columns: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
+    values: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
+    checks: dict[str, list] = {name: [] for name in TABLES["identity_checks"].arrow_schema.names}
     counts = []
     for parse in parses:
-        values = parse.result.values if parse.result else []
-        counts.append(len(values))
-        for name, column in _values_columns(parse.report_id, values).items():
-            columns[name].extend(column)
-    empty = _values_table({name: [] for name in columns})
-    return _values_table(columns), [file_rows(parse, empty) for parse in parses], counts
+        result = parse.result
+        counts.append((len(result.values), len(result.checks)) if result else (0, 0))
+        if result:
+            for name, column in _values_columns(parse.report_id, result.values).items():
+                values[name].extend(column)
+            for name, column in _checks_columns(parse.report_id, result.checks).items():
+                checks[name].extend(column)
+    # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
+    # even an empty one, would cost more to pickle than the file's rows.
+    rows = [file_rows(parse, with_tables=False) for parse in parses]
+    return (_values_table(values), pa.table(checks, schema=TABLES["identity_checks"].arrow_schema), rows, counts)
 
 
 def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
@@ -313,7 +329,7 @@ class _Previous:
                 claim = (report["agency_name"], report["report_year"]) if report["status"] == "parsed" and report[
                     "agency_name"] and report["report_year"] else None
                 return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), claim,
-                                checks.to_pylist())
+                                checks)
             if report["source_path"] > path:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
 
@@ -489,8 +505,7 @@ def _duplicate(rows: FileRows, first_path: str) -> FileRows:
         value_count=0, issue_count=1, check_count=0,
     )
     issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))
-    empty = pa.Table.from_batches([], schema=TABLES["values"].arrow_schema)
-    return FileRows(rows.source_path, rows.report_id, "quarantined", report, empty, [issue], None)
+    return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), [issue], None)
 
 
 def _duplicate_report_issues(claims) -> list[dict]:
@@ -514,7 +529,7 @@ class _Writer:
         self._reports: list[dict] = []
         self._values: list[pa.Table] = []
         self._issues: list[dict] = []
-        self._checks: list[dict] = []
+        self._checks: list[pa.Table] = []
         self._files = 0
 
     def add(self, rows: FileRows, summary: RunSummary) -> None:
@@ -522,13 +537,14 @@ class _Writer:
         if rows.values.num_rows:
             self._values.append(rows.values)
         self._issues.extend(rows.issues)
-        self._checks.extend(rows.checks)
+        if rows.checks.num_rows:
+            self._checks.append(rows.checks)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
         summary.values += rows.values.num_rows
         summary.issues += len(rows.issues)
-        summary.checks += len(rows.checks)
+        summary.checks += rows.checks.num_rows
         for issue in rows.issues:
             summary.by_code[issue["code"]] += 1
         self._files += 1
@@ -551,8 +567,8 @@ class _Writer:
         if self._issues:
             self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
         if self._checks:
-            checks = pa.Table.from_pylist(self._checks, schema=TABLES["identity_checks"].arrow_schema)
-            self._writers["identity_checks"].write_table(checks)
+            checks = pa.concat_tables(self._checks).combine_chunks()
+            self._writers["identity_checks"].write_table(checks, row_group_size=max(1, checks.num_rows))
         self._reports, self._values, self._issues, self._checks = [], [], [], []
 
     def close(self) -> None:

@@ -165,33 +165,46 @@ def evaluate(values: list[Value]) -> list[IdentityResult]:
         members = [row for layout in identity.layouts for row in buckets.get((identity.section, layout), ())]
         if not members:
             continue
-        key_of = _KEY_GETTERS[identity.name]
-        group_of = _GROUP_GETTERS[identity.name]
-        cells: dict[tuple, list] = defaultdict(list)  # (group, match key) -> values
-        for row in members:
-            cells[(group_of(row), key_of(row))].append(row[5])
-        for group in sorted({group for group, _ in cells}, key=str):
+        cell_keys = list(zip(map(_GROUP_GETTERS[identity.name], members), map(_KEY_GETTERS[identity.name], members)))
+        cells = dict(zip(cell_keys, map(_VALUE, members)))
+        if len(cells) < len(members):  # a key given twice is no single cell: the identity is not evaluated there
+            seen: set = set()
+            for key in cell_keys:
+                if key in seen:
+                    cells[key] = None
+                seen.add(key)
+        terms = _TERM_KEYS[identity.name]
+        for group in sorted({group for group, _ in cell_keys}, key=str):
             total = Decimal(0)
-            for term, match in zip(identity.terms, _TERM_KEYS[identity.name]):
-                found = cells.get((group, match), ())
-                if len(found) != 1 or found[0] is None:
+            for match, positive in terms:
+                found = cells.get((group, match))
+                if found is None:
                     break
-                total += term.coefficient * found[0]
+                total = total + found if positive else total - found
             else:
                 results.append(IdentityResult(identity, group, total))
     return results
 
 
+_VALUE = itemgetter(5)
+
+
 def _getter(fields: tuple[str, ...]):
-    positions = [_FIELDS.index(f) for f in fields]
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda row: (row[position],)
-    return itemgetter(*positions)
+    """The row's match key: one value, or a tuple of several (as _TERM_KEYS has them)."""
+    return itemgetter(*(_FIELDS.index(f) for f in fields))
+
+
+def _NO_GROUP(row: tuple) -> None:
+    return None
 
 
 _KEY_GETTERS = {i.name: _getter(_MATCH_DIMENSIONS[i.name]) for i in IDENTITIES}
 _GROUP_GETTERS = {
-    i.name: (itemgetter(_FIELDS.index(i.group_by)) if i.group_by else (lambda row: None)) for i in IDENTITIES
+    i.name: (itemgetter(_FIELDS.index(i.group_by)) if i.group_by else _NO_GROUP) for i in IDENTITIES
 }
-_TERM_KEYS = {i.name: [tuple(v for _, v in term.match) for term in i.terms] for i in IDENTITIES}
+_TERM_KEYS = {
+    i.name: [(term.match[0][1] if len(term.match) == 1 else tuple(v for _, v in term.match), term.coefficient > 0)
+             for term in i.terms]
+    for i in IDENTITIES
+}
+assert all(abs(term.coefficient) == 1 for i in IDENTITIES for term in i.terms), "terms are added or subtracted"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 import cn2an
@@ -23,6 +24,7 @@ class Figure:
     unit: str | None
 
 
+@lru_cache(maxsize=65536)  # cells repeat ("0", "12", "—"): a Figure is immutable, so it is shared
 def parse_cell(cell: str) -> Figure | None:
     """The figure in a table cell, or None when the cell holds no figure.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import identities, metadata, prose, regions, tables
-from .model import Check, Issue, ParseResult, ReportMetadata, Value
+from .model import DIMENSIONS, Check, Issue, ParseResult, ReportMetadata, Value
 from .text import normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -65,7 +65,7 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     for value in values:
         # Normalising kept every offset, so the cell as printed ("１２") is at the same place.
         value.raw_text = text[value.char_start : value.char_end]
-    values.sort(key=lambda v: (v.char_start, v.char_end, v.section, v.item, sorted(v.dims.items())))
+    values.sort(key=_position)
     select_figures(values)
     checks = [Check(r.identity.name, r.group, r.lhs, r.holds) for r in evaluated]
     return ParseResult(meta, values, issues, len(text), is_report, checks)
@@ -78,11 +78,22 @@ def parse_text(text: str, max_year: int) -> ParseResult:
 _PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("prose", False): 4}
 
 
+_DIMENSIONS_BY_NAME = tuple(sorted(DIMENSIONS))
+
+
+def _position(value: Value) -> tuple:
+    """Order of the figures: by place in the text, then (a row's blank cells share
+    one place) by section, item and dimensions."""
+    dims = value.dims
+    return (value.char_start, value.char_end, value.section, value.item,
+            *[dims.get(name, "") for name in _DIMENSIONS_BY_NAME])
+
+
 def select_figures(values: list[Value]) -> None:
     """Mark one figure per (section, item, dimensions): the first of the best kind."""
     best: dict[tuple, tuple[int, Value]] = {}
     for value in values:
-        key = (value.section, value.item, *sorted(value.dims.items()))
+        key = (value.section, value.item, *map(value.dims.get, DIMENSIONS))
         rank = _PREFERENCE[(value.source, value.value is not None)]
         held = best.get(key)
         if held is None or rank < held[0]:

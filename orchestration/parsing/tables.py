@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels
 from .labels import RowLabel
@@ -35,6 +36,17 @@ def _snippet(text: str, label: Token, figure: Token) -> str:
     return f"{label.text} … {figure.text}"
 
 
+@lru_cache(maxsize=4096)
+def _pairs_as_dict(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return dict(pairs)
+
+
+def _as_dict(dims) -> dict[str, str]:
+    """A row's dimensions as a dict. Figures share it (one per label or column, built
+    once): nothing changes a figure's dims once it is made."""
+    return dims if isinstance(dims, dict) else _pairs_as_dict(dims)
+
+
 def _value(text, section, item, dims, figure_token, label_token, unit, layout) -> Value | None:
     figure = parse_cell(figure_token.text)
     if figure is None:
@@ -45,7 +57,7 @@ def _value(text, section, item, dims, figure_token, label_token, unit, layout) -
     return Value(
         section=section,
         item=item,
-        dims=dict(dims),
+        dims=_as_dict(dims),
         value=value,
         unit=unit,
         source="table",
@@ -63,7 +75,7 @@ def _blank(section, item, dims, label_token, unit, layout) -> Value:
     return Value(
         section=section,
         item=item,
-        dims=dict(dims),
+        dims=_as_dict(dims),
         value=None,
         unit=unit,
         source="table",

@@ -94,24 +94,28 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """
     end = len(text) if end is None else end
     tokens: list[Token] = []
+    plain_cell = _PLAIN_CELL.fullmatch
     line_start = start
-    while line_start < end:
-        line_end = text.find("\n", line_start, end)
-        line_end = end if line_end == -1 else line_end
-        _tokenize_line(text, line_start, line_end, tokens)
-        line_start = line_end + 1
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        if stripped:
+            if plain_cell(stripped):  # the common case: one cell, nothing to split
+                offset = line_start + len(line) - len(line.lstrip())
+                tokens.append(Token(stripped, offset, offset + len(stripped)))
+            elif stripped[-1] == "|" and stripped.count("|") == 1 and plain_cell(cell := stripped[:-1].rstrip()):
+                # "cell |": one cell per line, ending in a pipe
+                offset = line_start + len(line) - len(line.lstrip())
+                tokens.append(Token(cell, offset, offset + len(cell)))
+            else:
+                _tokenize_line(text, line_start, line_start + len(line), tokens)
+        line_start += len(line) + 1
     return tokens
 
 
 def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None:
+    """Cut a line of several cells (or of an empty cell's "|") into tokens."""
     line = text[start:end]
     stripped = line.strip()
-    if not stripped:
-        return
-    if _PLAIN_CELL.fullmatch(stripped):  # the common case: one cell, nothing to split
-        offset = start + line.index(stripped[0])
-        tokens.append(Token(stripped, offset, offset + len(stripped)))
-        return
     if "|" in stripped and not stripped.strip("| \t\r"):
         # "|" or "| |": the end of an empty cell in the one-cell-per-line shape.
         position = start + line.index("|")
