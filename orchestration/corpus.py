@@ -35,7 +35,7 @@ from . import issue_codes
 from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
 from .parsing.model import DIMENSIONS
 from .schema import TABLES
-from .settings import Settings
+from .settings import Settings, duckdb_config
 
 ROW_GROUP_FILES = 2000  # files per row group
 STATE_FILE = "file_state.parquet"  # what the next run needs to skip unchanged files
@@ -586,7 +586,7 @@ def _summary_of(directory: Path) -> RunSummary:
     import duckdb
 
     summary = RunSummary()
-    with duckdb.connect() as db:
+    with duckdb.connect(config=duckdb_config()) as db:
         summary.files, summary.parsed = db.execute(
             "select count(*), count(*) filter (where status = 'parsed') from read_parquet(?)",
             [str(directory / "reports.parquet")]).fetchone()

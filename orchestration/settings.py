@@ -2,7 +2,8 @@
 
 ``OGI_RAW_DIR`` (default ``raw/``) and ``OGI_DATA_DIR`` (default ``data/``) are
 resolved against the working directory, as a data engineer running ``ogi run``
-or ``dagster dev`` from the repository root expects.
+or ``dagster dev`` from the repository root expects. ``OGI_DUCKDB_MEMORY`` (default
+512MB) caps DuckDB's memory in dbt and in the pipeline's own queries.
 """
 
 from __future__ import annotations
@@ -60,3 +61,13 @@ def environment(**variables: str | None) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+# DuckDB's memory cap, for dbt (profiles.yml reads the same variable) and for the
+# Python side's own queries on the Parquet: past it DuckDB spills to disk, so the
+# pipeline's memory does not grow with the corpus.
+DUCKDB_MEMORY_DEFAULT = "512MB"
+
+
+def duckdb_config() -> dict[str, str]:
+    return {"memory_limit": os.environ.get("OGI_DUCKDB_MEMORY", DUCKDB_MEMORY_DEFAULT)}

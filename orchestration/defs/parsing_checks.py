@@ -17,14 +17,14 @@ import dagster as dg
 
 from ..corpus import list_raw_files
 from ..schema import TABLES, Table
-from ..settings import load_settings
+from ..settings import duckdb_config, load_settings
 from .parsing import parquet_key
 
 _LISTED = 20  # failures shown in a check's metadata
 
 
 def _query(sql: str, *params) -> list[tuple]:
-    with duckdb.connect() as connection:
+    with duckdb.connect(config=duckdb_config()) as connection:
         return connection.execute(sql, list(params)).fetchall()
 
 

@@ -6,4 +6,4 @@ select
     {{ provenance_columns() }}
 from {{ ref('int_values_corrected') }}
 where section = 'appeals'
-order by report_id, char_start, value_id
+-- No order by: sorting millions of wide rows would cost more than the whole build (order by report_id, value_index).

@@ -17,4 +17,4 @@ select
 from {{ ref('stg_parquet__identity_checks') }} as c
 inner join rules using (identity)
 inner join {{ ref('dim_report') }} as r using (report_id)
-order by c.report_id, c.check_index
+-- No order by (millions of rows): order by report_id, check_index when reading.

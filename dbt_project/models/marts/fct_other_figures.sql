@@ -11,4 +11,4 @@ select
     {{ provenance_columns() }}
 from {{ ref('int_values_corrected') }}
 where section not in ('requests', 'appeals', 'proactive')
-order by report_id, char_start, value_id
+-- No order by: sorting millions of wide rows would cost more than the whole build (order by report_id, value_index).

@@ -9,4 +9,4 @@ select
     r.template
 from {{ ref('stg_parquet__values') }} as v
 inner join {{ ref('dim_report') }} as r using (report_id)
-order by v.report_id, v.value_index
+-- No order by: a view sorting every figure would make each query on it sort them.
