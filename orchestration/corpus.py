@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import defaultdict, deque
-from concurrent.futures import ProcessPoolExecutor
 import shutil
 import uuid
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-import duckdb
-
 import dagster as dg
+import duckdb
 
 from ..corpus import list_raw_files
 from ..schema import TABLES, Table

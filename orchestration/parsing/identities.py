@@ -13,9 +13,9 @@ An identity with a blank or missing term is not evaluated: a blank cell is
 from __future__ import annotations
 
 from collections import defaultdict
-from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from .model import Value
 

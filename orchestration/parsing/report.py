@@ -71,13 +71,6 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     return ParseResult(meta, values, issues, len(text), is_report, checks)
 
 
-# Which figure the marts show when a report gives several for one key: a filled
-# table cell, then a prose statement, then a blank table cell (NULL: not reported).
-# Prose never overrides a table figure (REPORTS.md) but fills in what the table
-# leaves blank; the others stay visible in fct_report_values.
-_PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("prose", False): 4}
-
-
 _DIMENSIONS_BY_NAME = tuple(sorted(DIMENSIONS))
 
 
@@ -87,6 +80,13 @@ def _position(value: Value) -> tuple:
     dims = value.dims
     return (value.char_start, value.char_end, value.section, value.item,
             *[dims.get(name, "") for name in _DIMENSIONS_BY_NAME])
+
+
+# Which figure the marts show when a report gives several for one key: a filled
+# table cell, then a prose statement, then a blank table cell (NULL: not reported).
+# Prose never overrides a table figure (REPORTS.md) but fills in what the table
+# leaves blank; the others stay visible in fct_report_values.
+_PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("prose", False): 4}
 
 
 def select_figures(values: list[Value]) -> None:
