@@ -40,7 +40,7 @@ from .settings import Settings, duckdb_config
 ROW_GROUP_FILES = 2000  # files per row group
 STATE_FILE = "file_state.parquet"  # what the next run needs to skip unchanged files
 _CHUNK = 64  # files a worker parses per task
-_WINDOW = 4096  # files in flight at once (bounds memory)
+_WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
 _POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
 
 STATE_SCHEMA = pa.schema(

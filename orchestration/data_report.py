@@ -19,8 +19,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from .settings import duckdb_config
-
 TEMPLATE_NAMES = {"stat_table": "统计表 2008-2018", "t2019": "2019 format", "t2021": "2021 format", "prose": "prose only"}
 LEVELS = ("central_department", "province", "prefecture", "county", "township", "department")
 
@@ -125,7 +123,7 @@ ISSUES_SQL = "select code, severity, count(*) from fct_issues group by all order
 def build(warehouse: Path, out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` (and ``plotly.min.js``) from the warehouse; returns the page."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse), read_only=True, config=duckdb_config()) as db:
+    with duckdb.connect(str(warehouse), read_only=True) as db:
         figures = [(chart, chart.draw(db.execute(chart.sql).fetchall())) for chart in CHARTS]
         summary = {name: db.execute(sql).fetchone()[0] for name, sql in SUMMARY_SQL.items()}
         issues = db.execute(ISSUES_SQL).fetchall()
