@@ -160,8 +160,9 @@ def _values_columns(report_id: str, values) -> dict[str, list]:
     return dict(zip(_VALUES_COLUMNS, map(list, columns), strict=True))
 
 
-def _values_table(columns: dict[str, list]) -> pa.Table:
-    return pa.table(columns, schema=TABLES["values"].arrow_schema)
+def _table(name: str, columns: dict[str, list]) -> pa.Table:
+    """Columns as an Arrow table of the registered schema of ``name``."""
+    return pa.table(columns, schema=TABLES[name].arrow_schema)
 
 
 def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> dict:
@@ -204,11 +205,10 @@ def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
         parse.report_id,
         parse.status,
         _report_row(parse, len(values), len(issues), len(checks)),
-        _values_table(_values_columns(parse.report_id, values)) if with_tables else None,
+        _table("values", _values_columns(parse.report_id, values)) if with_tables else None,
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
-        pa.table(_checks_columns(parse.report_id, checks), schema=TABLES["identity_checks"].arrow_schema)
-        if with_tables else None,
+        _table("identity_checks", _checks_columns(parse.report_id, checks)) if with_tables else None,
     )
 
 
@@ -256,7 +256,7 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
     # even an empty one, would cost more to pickle than the file's rows.
     rows = [file_rows(parse, with_tables=False) for parse in parses]
-    return (_values_table(values), pa.table(checks, schema=TABLES["identity_checks"].arrow_schema), rows, counts)
+    return _table("values", values), _table("identity_checks", checks), rows, counts
 
 
 def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
