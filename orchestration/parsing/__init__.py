@@ -67,15 +67,16 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
     extracted = extract(data, source_path)
     parse.encoding = extracted.encoding
     parse.source_format = extracted.source_format
-    if extracted.problem:
-        return _quarantine(parse, extracted.problem, extracted.detail)
-    parse.text = extracted.text
+    text = extracted.text
+    if extracted.problem or text is None:
+        return _quarantine(parse, extracted.problem or "parse_error", extracted.detail)
+    parse.text = text
     try:
-        simplified = simplify(extracted.text)
+        simplified = simplify(text)
         parse.transforms = simplified.transforms
         parse.result = parse_text(simplified.text, max_year or date.today().year)
         if simplified.index is not None:
-            _to_original_offsets(parse.result, simplified, extracted.text)
+            _to_original_offsets(parse.result, simplified, text)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a run
         detail = "".join(traceback.format_exception_only(error)).strip()
         return _quarantine(parse, "parse_error", detail)

@@ -63,7 +63,7 @@ def extract(data: bytes, source_path: str) -> Extracted:
 
 def _html(data: bytes) -> Extracted:
     decoded = _decode_html(data)
-    if decoded.problem:
+    if decoded.problem or decoded.text is None:
         return Extracted(None, "html", decoded.encoding, decoded.problem, decoded.detail)
     text = html_to_text(decoded.text)
     if not text.strip():

@@ -40,6 +40,20 @@ class RowLabel:
     def is_heading(self) -> bool:
         return self.section is None
 
+    @property
+    def figure_section(self) -> str:
+        """The section of a row that carries figures (a heading has none)."""
+        if self.section is None:
+            raise ValueError(f"{self.chinese} is a heading: it has no figures")
+        return self.section
+
+    @property
+    def figure_item(self) -> str:
+        """The item of a row that carries figures (a heading has none)."""
+        if self.item is None:
+            raise ValueError(f"{self.chinese} is a heading: it has no figures")
+        return self.item
+
 
 def heading(*patterns: str) -> RowLabel:
     return RowLabel(patterns)

@@ -133,26 +133,27 @@ def _requests(text: str) -> list[Value]:
         for clause in _CLAUSE.finditer(text):
             if _re(labels.APPEAL_WORDS).search(clause.group()):
                 continue
-            match = _re(labels.REQUESTS_NONE).search(clause.group())
-            if match:
-                span = (clause.start() + match.start(), clause.start() + match.end())
-                received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), span, raw=match.group())
+            none = _re(labels.REQUESTS_NONE).search(clause.group())
+            if none:
+                span = (clause.start() + none.start(), clause.start() + none.end())
+                received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), span, raw=none.group())
                 break
     if received is None:
         return []
     values = [received]
-    match = _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text) if received.value else None
-    if match:
+    persons = _re(labels.REQUESTS_ALL_NATURAL_PERSONS).search(text) if received.value else None
+    if persons:
         person = _prose_value(
             text, "requests", "new_received", {"applicant_type": "natural_person", "channel": "all"},
-            received.value, match.span(), raw=match.group(),
+            received.value, persons.span(), raw=persons.group(),
         )
         values.append(person)
-    match = _re(labels.CARRIED_FORWARD_PROSE).search(text)
-    if match:
-        value, approximate = _number(match)
+    carried = _re(labels.CARRIED_FORWARD_PROSE).search(text)
+    if carried:
+        value, approximate = _number(carried)
         if value is not None:
-            values.append(_prose_value(text, "requests", "carried_forward", _TOTAL, value, match.span("number"), approximate))
+            values.append(_prose_value(text, "requests", "carried_forward", _TOTAL, value, carried.span("number"),
+                                       approximate))
     return values
 
 

@@ -171,7 +171,7 @@ def _chain(mentions) -> tuple[list[Place], int, int, tuple[Place, ...]]:
             return chain, first, end, same_tier
         chain.append(same_tier[0])
         position = end
-    if first is None:
+    if first is None or position is None:
         return [], 0, 0, ()
     return chain, first, position, ()
 
@@ -237,7 +237,7 @@ def resolve(agency_name: str | None, text: str) -> Region:
         if found is not None:
             _set(region, found)
     deepest = region.deepest
-    if unknown_place and (deepest is None or deepest.rank < wanted):
+    if unknown_place and wanted is not None and (deepest is None or deepest.rank < wanted):
         region.problem = f"{unknown_place} is not in the gazetteer (renamed, abolished or not a division)"
     if deepest is not None:
         _place(region, deepest)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from . import identities, metadata, prose, regions, tables
 from .model import DIMENSIONS, Check, Issue, ParseResult, ReportMetadata, Value
 from .text import normalize, tokenize
@@ -65,21 +67,14 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     for value in values:
         # Normalising kept every offset, so the cell as printed ("１２") is at the same place.
         value.raw_text = text[value.char_start : value.char_end]
-    values.sort(key=_position)
+    # Stable: figures at one place (a row's blank cells) keep the table's column order.
+    values.sort(key=_POSITION)
     select_figures(values)
     checks = [Check(r.identity.name, r.group, r.lhs, r.holds) for r in evaluated]
     return ParseResult(meta, values, issues, len(text), is_report, checks)
 
 
-_DIMENSIONS_BY_NAME = tuple(sorted(DIMENSIONS))
-
-
-def _position(value: Value) -> tuple:
-    """Order of the figures: by place in the text, then (a row's blank cells share
-    one place) by section, item and dimensions."""
-    dims = value.dims
-    return (value.char_start, value.char_end, value.section, value.item,
-            *[dims.get(name, "") for name in _DIMENSIONS_BY_NAME])
+_POSITION = attrgetter("char_start", "char_end")
 
 
 # Which figure the marts show when a report gives several for one key: a filled
@@ -92,8 +87,13 @@ _PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("pr
 def select_figures(values: list[Value]) -> None:
     """Mark one figure per (section, item, dimensions): the first of the best kind."""
     best: dict[tuple, tuple[int, Value]] = {}
+    dims_keys: dict[int, tuple] = {}  # figures of a row or column share one dims dict
     for value in values:
-        key = (value.section, value.item, *map(value.dims.get, DIMENSIONS))
+        dims = value.dims
+        dims_key = dims_keys.get(id(dims))
+        if dims_key is None:
+            dims_key = dims_keys[id(dims)] = tuple(map(dims.get, DIMENSIONS))
+        key = (value.section, value.item, dims_key)
         rank = _PREFERENCE[(value.source, value.value is not None)]
         held = best.get(key)
         if held is None or rank < held[0]:

@@ -101,6 +101,11 @@ class ScanResult:
         return [row for row in self.rows if row.spec is not None]
 
     @property
+    def figure_rows(self) -> list[tuple[RowLabel, Row]]:
+        """The recognised rows that carry figures (not headings), with their spec."""
+        return [(row.spec, row) for row in self.rows if row.spec is not None and not row.spec.is_heading]
+
+    @property
     def span(self) -> tuple[int, int]:
         recognised = self.recognised
         first = recognised[0].label.start

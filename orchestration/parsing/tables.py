@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,13 +42,18 @@ def _pairs_as_dict(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return dict(pairs)
 
 
-def _as_dict(dims) -> dict[str, str]:
+# A figure's dimensions as a table gives them: a dict, or (name, value) pairs.
+Dims = dict[str, str] | tuple[tuple[str, str], ...]
+
+
+def _as_dict(dims: Dims) -> dict[str, str]:
     """A row's dimensions as a dict. Figures share it (one per label or column, built
     once): nothing changes a figure's dims once it is made."""
     return dims if isinstance(dims, dict) else _pairs_as_dict(dims)
 
 
-def _value(text, section, item, dims, figure_token, label_token, unit, layout) -> Value | None:
+def _value(text: str, section: str, item: str, dims: Dims, figure_token: Token, label_token: Token, unit: str | None,
+           layout: str) -> Value | None:
     figure = parse_cell(figure_token.text)
     if figure is None:
         return None
@@ -70,7 +76,7 @@ def _value(text, section, item, dims, figure_token, label_token, unit, layout) -
     )
 
 
-def _blank(section, item, dims, label_token, unit, layout) -> Value:
+def _blank(section: str, item: str, dims: Dims, label_token: Token, unit: str | None, layout: str) -> Value:
     """A row whose cell is blank: reported as NULL, never 0."""
     return Value(
         section=section,
@@ -117,7 +123,7 @@ def _fit(figures: list[Token], columns: int) -> list[Token] | None:
 def _place_figures(
     text: str,
     row: Row,
-    columns: list[tuple[dict, str]],  # (dims, unit) per column
+    columns: Sequence[tuple[Dims, str | None]],  # (dims, unit) per column
     section: str,
     item: str,
     layout: str,
@@ -194,7 +200,7 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
         if attempt >= _STAT_TABLE_ATTEMPTS:
             break
         candidate = scan_rows(tokens, start, specs, stop=_starts_national_table)
-        if sum(1 for row in candidate.recognised if not row.spec.is_heading) >= labels.STAT_TABLE_MIN_ROWS:
+        if len(candidate.figure_rows) >= labels.STAT_TABLE_MIN_ROWS:
             scan = candidate
             break
         resume_at = candidate.end_index
@@ -214,7 +220,7 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
         last_seen = max(last_seen, position_of[id(row.spec)])
         is_last = position == len(scan.rows) - 1
         _place_figures(
-            text, row, [(row.spec.dims, row.spec.unit)], row.spec.section, row.spec.item,
+            text, row, [(row.spec.dims, row.spec.unit)], row.spec.figure_section, row.spec.figure_item,
             "stat_table", table, cut_off and is_last,
         )
     if cut_off and last_seen < len(specs) - 1:
@@ -281,12 +287,16 @@ def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResul
     return table
 
 
-def _parse_table2_block(text, tokens, start, end, block, hint, table):
-    """One block: header cells, then rows of figures (added to ``table``)."""
+def _parse_table2_block(text: str, tokens: list[Token], start: int, end: int, block: labels.Table2Block,
+                        hint: str | None, table: TableResult) -> tuple[str, int, set[str]]:
+    """One block: header cells, then rows of figures (added to ``table``).
+
+    Returns the block's layout, where it ends, and the categories it has rows for."""
     row_specs = _TABLE2_ROW_SPECS[block.article_item]
     row_labels = _TABLE2_ROW_LABELS[block.article_item]
     header_cells: list[Token] = []
     rows: list[Row] = []
+    categories: list[str] = []  # of each row
     index = start + 1
     while index < end:
         token = tokens[index]
@@ -295,9 +305,9 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
                 rows[-1].figures.append(token)
         else:
             spec_index = find_spec(token.key, row_specs, 0)
-            exact_row = spec_index is not None and (token.key in row_labels or len(token.key) <= 12)
-            if exact_row:
+            if spec_index is not None and (token.key in row_labels or len(token.key) <= 12):
                 rows.append(Row(row_specs[spec_index], token))
+                categories.append(dict(row_specs[spec_index].dims)["category"])
             elif rows:
                 break  # the text after the block (the next section)
             else:
@@ -308,8 +318,7 @@ def _parse_table2_block(text, tokens, start, end, block, hint, table):
     found: set[str] = set()
     block_end = tokens[index - 1].end if index > start + 1 else tokens[start].end
     cut_off = _page_ends_after(text, block_end)
-    for position, row in enumerate(rows):
-        category = dict(row.spec.dims)["category"]
+    for position, (row, category) in enumerate(zip(rows, categories)):
         found.add(category)
         column_dims = [({"category": category, "measure": measure}, unit) for _, measure, unit in columns]
         _place_figures(
@@ -350,7 +359,7 @@ def _table2_layout(block, header: str, rows: list[Row], hint: str | None) -> str
             return by_count[0]
         if any(row.label.key.startswith("行政规范性文件") for row in rows):
             return "t2021"
-    return hint if hint in block.layouts else "t2019"
+    return hint if hint is not None and hint in block.layouts else "t2019"
 
 
 def _majority(layouts: list[str]) -> str | None:
@@ -372,13 +381,13 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     if start is None:
         return None
     scan = scan_rows(tokens, start, specs, stop=_starts_table4, max_unknown_run=3)
-    rows = [row for row in scan.recognised if not row.spec.is_heading]
+    rows = [(spec.figure_item, row) for spec, row in scan.figure_rows]
     if len(rows) < labels.TABLE3_MIN_ROWS:
         return None
-    items = {row.spec.item for row in rows}
+    items = {item for item, _ in rows}
     has_2021_rows = bool(items & labels.TABLE3_ROWS_2021_ONLY)
     has_2019_row = any(
-        row.spec.item in labels.TABLE3_ROWS_2019_ONLY and any(not is_empty_cell(t) for t in row.figures) for row in rows
+        item in labels.TABLE3_ROWS_2019_ONLY and any(not is_empty_cell(t) for t in row.figures) for item, row in rows
     )
     # Only the (六) rows tell the layouts apart; a table cut off before them is
     # left undetermined here and takes table 二's layout (or the year's).
@@ -386,13 +395,13 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     table = TableResult("table3", layout, span=scan.span)
     cut_off = _page_ends_after(text, table.span[1])
     columns = [({"applicant_type": code, "channel": "all"}, "件") for code, _ in labels.TABLE3_COLUMNS]
-    last = rows[-1]
-    for row in rows:
-        if row.spec.item in labels.TABLE3_ROWS_2019_ONLY and not has_2019_row:
+    last = rows[-1][1]
+    for item, row in rows:
+        if item in labels.TABLE3_ROWS_2019_ONLY and not has_2019_row:
             continue  # (六)其他处理 is a heading in the 2021 layout (or the page stops there)
-        _place_figures(text, row, columns, "requests", row.spec.item, layout, table, cut_off and row is last)
+        _place_figures(text, row, columns, "requests", item, layout, table, cut_off and row is last)
     expected = [
-        spec.item
+        spec.figure_item
         for spec in specs
         if not spec.is_heading
         and spec.item not in (labels.TABLE3_ROWS_2019_ONLY if has_2021_rows else labels.TABLE3_ROWS_2021_ONLY)
