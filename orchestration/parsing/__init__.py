@@ -7,16 +7,63 @@ them in worker processes and tests can call them on strings.
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .formats import extract
-from .model import Issue, ParseResult, ReportMetadata, Value
-from .regions import GAZETTEER, GAZETTEER_VERSION
-from .report import parse_text
-from .variants import simplify
+_HERE = Path(__file__).parent
+
+
+def _compiled_build() -> tuple[bool, str]:
+    """Whether the modules mypyc compiled (setup.py) are the ones to import, and why not.
+
+    A compiled module shadows its source: after an edit (or a checkout) without a
+    rebuild it would run the old code, so then every module runs from source.
+    """
+    built = [p for p in _HERE.iterdir() if p.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))]
+    if not built:
+        return False, "not compiled"
+    if os.environ.get("OGI_PURE_PYTHON") == "1":
+        return False, "OGI_PURE_PYTHON=1"
+    sources = sorted(p for p in _HERE.glob("*.py") if p.name != "__init__.py")
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + path.read_bytes())
+    manifest = _HERE / "compiled.txt"  # written by setup.py's build
+    if not manifest.exists() or manifest.read_text().strip() != digest.hexdigest():
+        warnings.warn("the compiled parser is older than its source: running the source "
+                      "(`pip install -e .` compiles it again)", stacklevel=2)
+        return False, "compiled modules older than their source"
+    return True, "mypyc"
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder):
+    """Import this package's modules from their .py files, past any compiled ones."""
+
+    def find_spec(self, name, path, target=None):
+        package, _, module = name.rpartition(".")
+        source = _HERE / f"{module}.py"
+        if package == __name__ and source.exists():
+            return importlib.util.spec_from_file_location(name, source)
+        return None
+
+
+COMPILED, BUILD = _compiled_build()
+if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _SourceFinder())
+
+from .formats import extract  # noqa: E402 - after the choice of compiled or source modules
+from .model import Issue, ParseResult, ReportMetadata, Value  # noqa: E402
+from .regions import GAZETTEER, GAZETTEER_VERSION  # noqa: E402
+from .report import parse_text  # noqa: E402
+from .variants import simplify  # noqa: E402
 
 def _source_fingerprint() -> str:
     """A hash of the parser's own code: rows parsed by other code are never reused."""
@@ -104,4 +151,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["FileParse", "Issue", "PARSER_VERSION", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
+__all__ = ["BUILD", "COMPILED", "FileParse", "Issue", "PARSER_VERSION", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]

@@ -128,7 +128,7 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class IdentityResult:
     identity: Identity
     group: str | None

@@ -1,4 +1,8 @@
-"""What parsing one report yields: its metadata, its figures and its issues."""
+"""What parsing one report yields: its metadata, its figures and its issues.
+
+Plain dataclasses (no ``slots``, no ``frozen``): mypyc compiles those into native
+classes (the others stay Python classes).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ if TYPE_CHECKING:
 DIMENSIONS: tuple[str, ...] = ("applicant_type", "channel", "proceeding", "outcome", "category", "measure")
 
 
-@dataclass(slots=True)
+@dataclass
 class Value:
     """One figure found in a report, with where it was found."""
 
@@ -32,8 +36,28 @@ class Value:
     approximate: bool = False  # "30余条", "20余万条"
     is_selected: bool = False  # the figure the marts show for its key (report.select_figures)
 
+    # Written out (the dataclass would generate the same): mypyc compiles a written
+    # __init__, while a generated one runs as Python — for the most-made object.
+    def __init__(self, section: str, item: str, dims: dict[str, str], value: Decimal | None, unit: str | None,
+                 source: str, layout: str, label: str, raw_text: str, char_start: int, char_end: int, snippet: str,
+                 approximate: bool = False, is_selected: bool = False) -> None:
+        self.section = section
+        self.item = item
+        self.dims = dims
+        self.value = value
+        self.unit = unit
+        self.source = source
+        self.layout = layout
+        self.label = label
+        self.raw_text = raw_text
+        self.char_start = char_start
+        self.char_end = char_end
+        self.snippet = snippet
+        self.approximate = approximate
+        self.is_selected = is_selected
 
-@dataclass(slots=True)
+
+@dataclass
 class Issue:
     """A problem found in a file, with a stable code (see orchestration.issue_codes)."""
 
@@ -43,7 +67,7 @@ class Issue:
     char_end: int | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class ReportMetadata:
     agency_name: str | None = None
     report_year: int | None = None
@@ -56,7 +80,7 @@ class ReportMetadata:
     region: Region | None = None  # place and level of the organ (regions.resolve)
 
 
-@dataclass(slots=True)
+@dataclass
 class Check:
     """One identity (勾稽关系) evaluated on a report's table figures."""
 
@@ -66,7 +90,7 @@ class Check:
     holds: bool
 
 
-@dataclass(slots=True)
+@dataclass
 class ParseResult:
     metadata: ReportMetadata
     values: list[Value]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -184,17 +184,8 @@ def _place_figures(
 def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
     specs = labels.STAT_TABLE_ROWS
     scan = None
-    candidates = (
-        index
-        for index, token in enumerate(tokens)
-        if not token.is_figure
-        and len(token.key) >= 4
-        and (spec_index := find_spec(token.key, specs, 0)) is not None
-        and not specs[spec_index].is_heading
-        and _figure_follows(tokens, index)
-    )
     resume_at = 0
-    for attempt, start in enumerate(candidates):
+    for attempt, start in enumerate(_stat_row_starts(tokens, specs)):
         if start < resume_at:
             continue
         if attempt >= _STAT_TABLE_ATTEMPTS:
@@ -226,6 +217,17 @@ def parse_stat_table(text: str, tokens: list[Token]) -> TableResult | None:
     if cut_off and last_seen < len(specs) - 1:
         table.missing = [spec.chinese for spec in specs[last_seen + 1 :] if not spec.is_heading]
     return table
+
+
+def _stat_row_starts(tokens: list[Token], specs: tuple[RowLabel, ...]) -> Iterator[int]:
+    """Where a stat table may start: a stat row's label followed by a figure (lazily:
+    most reports have their table at the first place)."""
+    for index, token in enumerate(tokens):
+        if token.is_figure or len(token.key) < 4:
+            continue
+        spec_index = find_spec(token.key, specs, 0)
+        if spec_index is not None and not specs[spec_index].is_heading and _figure_follows(tokens, index):
+            yield index
 
 
 def _figure_follows(tokens: list[Token], index: int) -> bool:

@@ -49,9 +49,35 @@ def _translation_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _foldable() -> re.Pattern[str]:
+    """Runs of characters the translation table changes."""
+    codes = sorted(_translation_table())
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    members = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+    return re.compile(f"[{members}]+")
+
+
 def normalize(text: str) -> str:
-    """Return ``text`` with full-width forms folded, keeping its length."""
-    normal = text.translate(_translation_table())
+    """Return ``text`` with full-width forms folded, keeping its length.
+
+    Only the runs that change are translated: ``str.translate`` looks every
+    character up in the table, and most of a report's characters are not in it.
+    """
+    table = _translation_table()
+    parts: list[str] = []
+    done = 0
+    for run in _foldable().finditer(text):
+        parts.append(text[done : run.start()])
+        parts.append(run.group().translate(table))
+        done = run.end()
+    parts.append(text[done:])
+    normal = "".join(parts)
     assert len(normal) == len(text)
     return normal
 

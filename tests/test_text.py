@@ -1,0 +1,20 @@
+"""Text normalisation: the fast path folds exactly what the translation table says."""
+
+from orchestration.parsing.text import _translation_table, normalize
+
+
+def test_normalize_folds_full_width_forms_and_keeps_length():
+    text = "一、本年新收政府信息公开申请数量：１２３，（一）自然人　　４５件。“依申请”"
+    normal = normalize(text)
+    assert normal == '一、本年新收政府信息公开申请数量:123,(一)自然人  45件。"依申请"'
+    assert len(normal) == len(text)
+
+
+def test_normalize_agrees_with_the_whole_table():
+    table = _translation_table()
+    # every character the table changes, alone, in runs, and between characters it keeps
+    changed = "".join(chr(code) for code in sorted(table))
+    text = "开头" + "公".join(changed[i : i + 7] for i in range(0, len(changed), 7)) + changed + "结尾①㈠"
+    assert normalize(text) == text.translate(table)
+    assert normalize("") == ""
+    assert normalize("没有要改的字") == "没有要改的字"
