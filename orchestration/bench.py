@@ -7,6 +7,7 @@
 - ``floor_ratio``: parse time / floor time;
 - ``incremental_rerun_s``: the parse stage again, nothing changed;
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
+- ``compiled_parser``: 1 when the parser runs compiled by mypyc (setup.py), 0 from source;
 - ``peak_rss_mb``: the largest resident set of this process or any child (workers, dbt),
   then each of the two (``peak_rss_own_mb``, ``peak_rss_children_mb``).
 """
@@ -19,6 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
+from . import parsing
 from .corpus import build_parquet, list_raw_files
 from .settings import Settings, environment, load_settings
 from .synth import generate, score
@@ -60,7 +62,7 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     workdir = workdir or load_settings().data_dir / "bench"
     out = corpus(reports, seed, workdir)
     raw = out / "raw"
-    figures: dict[str, float] = {"reports": reports}
+    figures: dict[str, float] = {"reports": reports, "compiled_parser": int(parsing.COMPILED)}
 
     floor_s, files = floor(raw)
     data = workdir / f"run-{reports}-{seed}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from orchestration import parsing
 from orchestration.bench import report, run
 
 
 def test_bench_prints_every_figure(tmp_path):
     figures = run(300, seed=5, workdir=tmp_path, full=False)
     assert figures["files"] == figures["reports"] == 300
+    assert figures["compiled_parser"] == int(parsing.COMPILED)
     assert figures["parse_reports_per_s"] == pytest.approx(300 / figures["parse_s"])
     assert figures["floor_ratio"] == pytest.approx(figures["floor_reports_per_s"] / figures["parse_reports_per_s"])
     assert figures["incremental_reparsed"] == 0  # nothing changed: nothing parsed again
