@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import orchestration.parsing as parsing
+from orchestration import parsing
 from orchestration.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -59,11 +59,13 @@ COMPILED, BUILD = _compiled_build()
 if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.meta_path):
     sys.meta_path.insert(0, _SourceFinder())
 
-from .formats import extract  # noqa: E402 - after the choice of compiled or source modules
-from .model import Issue, ParseResult, ReportMetadata, Value  # noqa: E402
-from .regions import GAZETTEER, GAZETTEER_VERSION  # noqa: E402
-from .report import parse_text  # noqa: E402
-from .variants import simplify  # noqa: E402
+# Imported once the choice of compiled or source modules is made.
+from .formats import extract
+from .model import Issue, ParseResult, ReportMetadata, Value
+from .regions import GAZETTEER, GAZETTEER_VERSION
+from .report import parse_text
+from .variants import simplify
+
 
 def _source_fingerprint() -> str:
     """A hash of the parser's own code: rows parsed by other code are never reused."""
@@ -151,4 +153,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["BUILD", "COMPILED", "FileParse", "Issue", "PARSER_VERSION", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
+__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
