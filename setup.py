@@ -30,6 +30,7 @@ def parser_modules() -> list[str]:
 
 
 def source_fingerprint(paths: list[str]) -> str:
+    """As orchestration.parsing._fingerprint computes it (this build cannot import the package)."""
     digest = hashlib.sha256()
     for path in sorted(paths):
         digest.update(Path(path).name.encode() + Path(path).read_bytes())

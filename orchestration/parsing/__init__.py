@@ -21,6 +21,15 @@ from pathlib import Path
 _HERE = Path(__file__).parent
 
 
+def _fingerprint(paths: list[Path]) -> str:
+    """A hash of source files (names and bytes). setup.py computes the same for the
+    sources it compiles; it cannot import this package, whose dependencies a build lacks."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _compiled_build() -> tuple[bool, str]:
     """Whether the modules mypyc compiled (setup.py) are the ones to import, and why not.
 
@@ -32,12 +41,9 @@ def _compiled_build() -> tuple[bool, str]:
         return False, "not compiled"
     if os.environ.get("OGI_PURE_PYTHON") == "1":
         return False, "OGI_PURE_PYTHON=1"
-    sources = sorted(p for p in _HERE.glob("*.py") if p.name != "__init__.py")
-    digest = hashlib.sha256()
-    for path in sources:
-        digest.update(path.name.encode() + path.read_bytes())
+    compiled_sources = [p for p in _HERE.glob("*.py") if p.name != "__init__.py"]
     manifest = _HERE / "compiled.txt"  # written by setup.py's build
-    if not manifest.exists() or manifest.read_text().strip() != digest.hexdigest():
+    if not manifest.exists() or manifest.read_text().strip() != _fingerprint(compiled_sources):
         warnings.warn("the compiled parser is older than its source: running the source "
                       "(`pip install -e .` compiles it again)", stacklevel=2)
         return False, "compiled modules older than their source"
@@ -66,17 +72,9 @@ from .regions import GAZETTEER, GAZETTEER_VERSION
 from .report import parse_text
 from .variants import simplify
 
-
-def _source_fingerprint() -> str:
-    """A hash of the parser's own code: rows parsed by other code are never reused."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-# The gazetteer's data places organs: a new release of it re-parses too.
-PARSER_VERSION = f"1.2+{_source_fingerprint()}+{GAZETTEER}-{GAZETTEER_VERSION}"
+# A hash of the parser's own code (rows parsed by other code are never reused); the
+# gazetteer's data places organs, so a new release of it re-parses too.
+PARSER_VERSION = f"1.2+{_fingerprint(list(_HERE.glob('*.py')))[:12]}+{GAZETTEER}-{GAZETTEER_VERSION}"
 
 
 @dataclass
