@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from . import issue_codes
 from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
-from .parsing.model import DIMENSIONS
+from .parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from .schema import TABLES
 from .settings import Settings, duckdb_config
 
@@ -146,23 +146,15 @@ def _region_columns(region) -> dict[str, str | None]:
     }
 
 
-_VALUES_COLUMNS = TABLES["values"].arrow_schema.names
+# The parser appends figures and checks in these columns' order.
+if [list(VALUE_COLUMNS), list(CHECK_COLUMNS)] != [TABLES[t].arrow_schema.names for t in ("values", "identity_checks")]:
+    raise RuntimeError("orchestration/parsing/columns.py and orchestration/schema.py list different columns")
 
 
-def _values_columns(report_id: str, values) -> dict[str, list]:
-    """The figures as columns, in the order of the values schema."""
-    rows = [
-        (report_id, index, v.section, v.item, *map(v.dims.get, DIMENSIONS), v.value, v.unit, v.source, v.layout,
-         v.approximate, v.label, v.raw_text, v.char_start, v.char_end, v.snippet, v.is_selected)
-        for index, v in enumerate(values)
-    ]
-    columns = list(zip(*rows)) if rows else [()] * len(_VALUES_COLUMNS)
-    return dict(zip(_VALUES_COLUMNS, map(list, columns), strict=True))
-
-
-def _table(name: str, columns: dict[str, list]) -> pa.Table:
-    """Columns as an Arrow table of the registered schema of ``name``."""
-    return pa.table(columns, schema=TABLES[name].arrow_schema)
+def _table(name: str, columns: list[list]) -> pa.Table:
+    """Columns (in schema order) as an Arrow table of the registered schema of ``name``."""
+    schema = TABLES[name].arrow_schema
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> dict:
@@ -178,19 +170,14 @@ def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> di
     }
 
 
-def _checks_columns(report_id: str, checks) -> dict[str, list]:
-    return {
-        "report_id": [report_id] * len(checks),
-        "check_index": list(range(len(checks))),
-        "identity": [c.identity for c in checks],
-        "group_value": [c.group_value for c in checks],
-        "signed_sum": [c.signed_sum for c in checks],
-        "holds": [c.holds for c in checks],
-    }
-
-
 def _empty(table: str) -> pa.Table:
     return TABLES[table].arrow_schema.empty_table()
+
+
+def _columns(names, append, report_id: str, items) -> list[list]:
+    columns = empty_columns(names)
+    append(columns, report_id, items)
+    return columns
 
 
 def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
@@ -205,10 +192,11 @@ def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
         parse.report_id,
         parse.status,
         _report_row(parse, len(values), len(issues), len(checks)),
-        _table("values", _values_columns(parse.report_id, values)) if with_tables else None,
+        _table("values", _columns(VALUE_COLUMNS, append_values, parse.report_id, values)) if with_tables else None,
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
-        _table("identity_checks", _checks_columns(parse.report_id, checks)) if with_tables else None,
+        _table("identity_checks", _columns(CHECK_COLUMNS, append_checks, parse.report_id, checks))
+        if with_tables else None,
     )
 
 
@@ -238,25 +226,39 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     Slicing happens in the parent: a pickled slice would carry the whole table.
     """
     max_year = date.today().year
+    _read_ahead([absolute for _, absolute, _ in chunk])
     parses = [
         parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes)
         for relative, absolute, max_bytes in chunk
     ]
-    values: dict[str, list] = {name: [] for name in TABLES["values"].arrow_schema.names}
-    checks: dict[str, list] = {name: [] for name in TABLES["identity_checks"].arrow_schema.names}
+    values, checks = empty_columns(VALUE_COLUMNS), empty_columns(CHECK_COLUMNS)
     counts = []
     for parse in parses:
         result = parse.result
         counts.append((len(result.values), len(result.checks)) if result else (0, 0))
         if result:
-            for name, column in _values_columns(parse.report_id, result.values).items():
-                values[name].extend(column)
-            for name, column in _checks_columns(parse.report_id, result.checks).items():
-                checks[name].extend(column)
+            append_values(values, parse.report_id, result.values)
+            append_checks(checks, parse.report_id, result.checks)
     # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
     # even an empty one, would cost more to pickle than the file's rows.
     rows = [file_rows(parse, with_tables=False) for parse in parses]
     return _table("values", values), _table("identity_checks", checks), rows, counts
+
+
+def _read_ahead(paths: list[str]) -> None:
+    """Ask the kernel to read a chunk's files now, so the disk reads the next files
+    while the worker parses one (a large crawl's files are rarely in the page cache)."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # parse_bytes reports it
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(descriptor)
 
 
 def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
