@@ -1,5 +1,9 @@
-"""Text normalisation: the fast path folds exactly what the translation table says."""
+"""Text normalisation and table masking: the fast paths do exactly what the plain ways do."""
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orchestration.parsing.report import _mask
 from orchestration.parsing.text import _translation_table, normalize
 
 
@@ -18,3 +22,12 @@ def test_normalize_agrees_with_the_whole_table():
     assert normalize(text) == text.translate(table)
     assert normalize("") == ""
     assert normalize("没有要改的字") == "没有要改的字"
+
+
+@given(st.text(alphabet="ab表 。\n", max_size=40), st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=4))
+def test_masking_tables_blanks_exactly_their_spans(text, pairs):
+    spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in pairs]
+    chars = list(text)  # the plain way: blank each span in turn
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    assert _mask(text, spans) == "".join(chars)

@@ -134,6 +134,11 @@ class IdentityResult:
     group: str | None
     lhs: Decimal  # the signed sum; holds when it is 0 (or >= 0)
 
+    def __init__(self, identity: Identity, group: str | None, lhs: Decimal) -> None:
+        self.identity = identity  # (written out to be compiled, as model.Value)
+        self.group = group
+        self.lhs = lhs
+
     @property
     def holds(self) -> bool:
         return self.lhs >= 0 if self.identity.comparison == ">=" else self.lhs == 0

@@ -89,6 +89,12 @@ class Check:
     signed_sum: Decimal  # 0 (or >= 0) when it holds
     holds: bool
 
+    def __init__(self, identity: str, group_value: str | None, signed_sum: Decimal, holds: bool) -> None:
+        self.identity = identity  # (written out to be compiled: see Value)
+        self.group_value = group_value
+        self.signed_sum = signed_sum
+        self.holds = holds
+
 
 @dataclass
 class ParseResult:

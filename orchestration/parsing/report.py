@@ -116,10 +116,17 @@ def _template(table2, table3, table4, stat) -> str:
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     """Blank out the tables (keeping offsets) so prose rules read only sentences."""
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    parts: list[str] = []
+    done = 0  # text before this is in parts
+    for start, end in sorted(spans):
+        start, end = max(start, done), min(end, len(text))
+        if start >= end:
+            continue  # inside a span already blanked
+        parts.append(text[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _completeness(template: str, found: list[tables.TableResult]) -> list[Issue]:

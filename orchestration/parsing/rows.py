@@ -90,6 +90,11 @@ class Row:
     label: Token
     figures: list[Token] = field(default_factory=list)
 
+    def __init__(self, spec: RowLabel | None, label: Token, figures: list[Token] | None = None) -> None:
+        self.spec = spec  # (written out to be compiled, as model.Value)
+        self.label = label
+        self.figures = [] if figures is None else figures
+
 
 @dataclass
 class ScanResult:
