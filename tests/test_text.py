@@ -4,7 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orchestration.parsing.report import _mask
-from orchestration.parsing.text import _translation_table, normalize
+from orchestration.parsing.tables import _page_ends_after
+from orchestration.parsing.text import _tokenize_pipes, _tokenize_separated, _translation_table, normalize
 
 
 def test_normalize_folds_full_width_forms_and_keeps_length():
@@ -31,3 +32,21 @@ def test_masking_tables_blanks_exactly_their_spans(text, pairs):
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     assert _mask(text, spans) == "".join(chars)
+
+
+@given(st.text(alphabet="ab表 \n\t\u3000\xa0\u2003。", max_size=40), st.integers(0, 45))
+def test_a_cut_page_is_told_by_the_visible_characters_after_a_table(text, position):
+    assert _page_ends_after(text, position) == (len("".join(text[position:].split())) < 12)
+
+
+@given(st.text(alphabet="|| 1２表,—", max_size=30))
+def test_a_line_of_pipes_is_cut_as_the_general_separator_loop_cuts_it(line):
+    text = f"前\n{line}\n后"
+    start, end = 2, 2 + len(line)
+    stripped = line.strip()
+    is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
+    fast: list = []
+    general: list = []
+    _tokenize_pipes(text, start, line, is_markdown_row, fast)
+    _tokenize_separated(text, start, end, is_markdown_row, general)
+    assert [(t.text, t.start, t.end) for t in fast] == [(t.text, t.start, t.end) for t in general]

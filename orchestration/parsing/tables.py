@@ -95,7 +95,17 @@ def _blank(section: str, item: str, dims: Dims, label_token: Token, unit: str | 
 
 
 def _page_ends_after(text: str, position: int) -> bool:
-    return len("".join(text[position:].split())) < _TRAILING_TEXT_OF_A_CUT_PAGE
+    """Fewer than _TRAILING_TEXT_OF_A_CUT_PAGE visible characters follow ``position``
+    (counted up to that many: the rest of a long report need not be read)."""
+    seen = 0
+    for _ in _VISIBLE.finditer(text, position):
+        seen += 1
+        if seen >= _TRAILING_TEXT_OF_A_CUT_PAGE:
+            return False
+    return True
+
+
+_VISIBLE = re.compile(r"\S")  # what str.split() keeps
 
 
 def _fit(figures: list[Token], columns: int) -> list[Token] | None:

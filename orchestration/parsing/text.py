@@ -148,6 +148,15 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
         tokens.append(Token("", position, position))
         return
     is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
+    if "\r" not in line and "\t" not in line and "<" not in line and "\u3000\u3000" not in line:
+        _tokenize_pipes(text, start, line, is_markdown_row, tokens)
+    else:
+        _tokenize_separated(text, start, end, is_markdown_row, tokens)
+
+
+def _tokenize_separated(text: str, start: int, end: int, is_markdown_row: bool, tokens: list[Token]) -> None:
+    """Cells between any of the separators (pipes, tabs, HTML tags, wide spaces)."""
+    line = text[start:end]
     is_tab_row = line.count("\t") >= 2 and "|" not in line
     position = start
     previous_separator = ""
@@ -168,6 +177,21 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
         tokens.append(Token("", position, position))  # a blank last cell: "label\t1\t"
     else:
         _append_cell(text, position, end, tokens)
+
+
+def _tokenize_pipes(text: str, start: int, line: str, is_markdown_row: bool, tokens: list[Token]) -> None:
+    """A line whose only separator is "|": what _tokenize_separated does, without a
+    regex match per cell (most multi-cell lines are markdown rows)."""
+    pieces = line.split("|")
+    last = len(pieces) - 1
+    position = start
+    for index, piece in enumerate(pieces):
+        end = position + len(piece)
+        if index < last and index > 0 and is_markdown_row and not piece.strip():
+            tokens.append(Token("", position, position))  # "| |" inside a markdown row: an empty cell
+        else:
+            _append_cell(text, position, end, tokens)
+        position = end + 1
 
 
 def is_empty_cell(token: Token) -> bool:
