@@ -97,9 +97,7 @@ def _blank(section: str, item: str, dims: Dims, label_token: Token, unit: str | 
 def _page_ends_after(text: str, position: int) -> bool:
     """Fewer than _TRAILING_TEXT_OF_A_CUT_PAGE visible characters follow ``position``
     (counted up to that many: the rest of a long report need not be read)."""
-    seen = 0
-    for _ in _VISIBLE.finditer(text, position):
-        seen += 1
+    for seen, _ in enumerate(_VISIBLE.finditer(text, position), 1):
         if seen >= _TRAILING_TEXT_OF_A_CUT_PAGE:
             return False
     return True
