@@ -98,33 +98,35 @@ def html_to_text(markup: str) -> str:
     etree.strip_elements(document, etree.Comment, with_tail=False)
     lines: list[str] = []
     current: list[str] = []
-
-    def flush() -> None:
-        line = " ".join("".join(current).split())
-        if line:
-            lines.append(line)
-        current.clear()
-
-    def walk(element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "table" and not element.xpath(".//table"):
-            flush()
-            lines.extend(_table_rows(element))
-        else:
-            if tag in _BLOCK_TAGS:
-                flush()
-            if element.text:
-                current.append(element.text)
-            for child in element:
-                walk(child)
-                if child.tail:
-                    current.append(child.tail)
-            if tag in _BLOCK_TAGS:
-                flush()
-
-    walk(document)
-    flush()
+    _walk(document, lines, current)
+    _flush(lines, current)
     return "\n".join(lines) + "\n"
+
+
+def _flush(lines: list[str], current: list[str]) -> None:
+    """End the line being gathered (its white space collapsed)."""
+    line = " ".join("".join(current).split())
+    if line:
+        lines.append(line)
+    current.clear()
+
+
+def _walk(element, lines: list[str], current: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag == "table" and next(element.iterdescendants("table"), None) is None:
+        _flush(lines, current)
+        lines.extend(_table_rows(element))
+        return
+    if tag in _BLOCK_TAGS:
+        _flush(lines, current)
+    if element.text:
+        current.append(element.text)
+    for child in element:
+        _walk(child, lines, current)
+        if child.tail:
+            current.append(child.tail)
+    if tag in _BLOCK_TAGS:
+        _flush(lines, current)
 
 
 def _table_rows(table) -> list[str]:

@@ -82,11 +82,14 @@ _POSITION = attrgetter("char_start", "char_end")
 # Prose never overrides a table figure (REPORTS.md) but fills in what the table
 # leaves blank; the others stay visible in fct_report_values.
 _PREFERENCE = {("table", True): 1, ("prose", True): 2, ("table", False): 3, ("prose", False): 4}
+_RANK_FILLED = {source: rank for (source, filled), rank in _PREFERENCE.items() if filled}
+_RANK_BLANK = {source: rank for (source, filled), rank in _PREFERENCE.items() if not filled}
 
 
 def select_figures(values: list[Value]) -> None:
     """Mark one figure per (section, item, dimensions): the first of the best kind."""
-    best: dict[tuple, tuple[int, Value]] = {}
+    ranks: dict[tuple, int] = {}
+    chosen: dict[tuple, Value] = {}
     dims_keys: dict[int, tuple] = {}  # figures of a row or column share one dims dict
     for value in values:
         dims = value.dims
@@ -94,11 +97,12 @@ def select_figures(values: list[Value]) -> None:
         if dims_key is None:
             dims_key = dims_keys[id(dims)] = tuple(map(dims.get, DIMENSIONS))
         key = (value.section, value.item, dims_key)
-        rank = _PREFERENCE[(value.source, value.value is not None)]
-        held = best.get(key)
-        if held is None or rank < held[0]:
-            best[key] = (rank, value)
-    for _, value in best.values():
+        rank = (_RANK_BLANK if value.value is None else _RANK_FILLED)[value.source]
+        held = ranks.get(key)
+        if held is None or rank < held:
+            ranks[key] = rank
+            chosen[key] = value
+    for value in chosen.values():
         value.is_selected = True
 
 
