@@ -281,14 +281,18 @@ def _read_ahead(paths: list[str]) -> None:
             os.close(descriptor)
 
 
-def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[FileRows]:
-    """Parse files in order, on ``workers`` processes when there are enough of them.
+def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> Iterator[FileRows]:
+    """Parse files (paths relative to ``raw``) in order, on ``workers`` processes when
+    there are enough of them.
 
     Workers come from a forkserver, not a fork of this process: the run may hold
     threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
     worker that dies fails the run (BrokenProcessPool) instead of hanging it.
+    Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
-    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    root = str(raw)
+    chunks = ([(relative, os.path.join(root, relative), max_bytes) for relative in work[i : i + _CHUNK]]
+              for i in range(0, len(work), _CHUNK))
     if workers <= 1 or len(work) < _POOL_THRESHOLD:
         for chunk in chunks:
             yield from _parse_chunk(chunk)
@@ -298,11 +302,11 @@ def parse_chunks(work: list[tuple[str, str, int]], workers: int) -> Iterator[Fil
     window = max(workers, _WINDOW // _CHUNK)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque = deque()
-        next_chunk = 0
-        while next_chunk < len(chunks) or pending:
-            while next_chunk < len(chunks) and len(pending) < window:
-                pending.append(pool.submit(_parse_chunk_packed, chunks[next_chunk]))
-                next_chunk += 1
+        chunk = next(chunks, None)
+        while chunk is not None or pending:
+            while chunk is not None and len(pending) < window:
+                pending.append(pool.submit(_parse_chunk_packed, chunk))
+                chunk = next(chunks, None)
             yield from _unpack(pending.popleft().result())
 
 
@@ -467,12 +471,12 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         summary = _summary_of(previous_dir)
         summary.unchanged = True
         return summary
-    work = [(relative, str(raw / relative), settings.max_file_bytes) for relative, _, _, known in plan if not known]
+    work = [relative for relative, _, _, known in plan if not known]
 
     def parse_now(relative: str) -> FileRows:
         return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
 
-    return _write(plan, parse_chunks(work, workers), sources, out_dir, parse_now)
+    return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers), sources, out_dir, parse_now)
 
 
 def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, parse_now) -> RunSummary:
@@ -480,7 +484,7 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, 
     writer = _Writer(out_dir)
     first_path_of: dict[str, str] = {}
     claims: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
-    state: dict[str, list] = {name: [] for name in STATE_SCHEMA.names}
+    state = _StateWriter(out_dir / STATE_FILE)
     try:
         for relative, size, mtime_ns, known in plan:
             rows = previous.take(relative) if known else None
@@ -500,15 +504,39 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, 
                 if rows.claim:
                     claims[rows.claim].append((relative, rows.report_id, len(rows.issues)))
             writer.add(rows, summary)
-            for name, value in zip(STATE_SCHEMA.names, (relative, size, mtime_ns, digest, PARSER_VERSION)):
-                state[name].append(value)
+            state.add(relative, size, mtime_ns, digest)
         writer.add_issues(_duplicate_report_issues(claims), summary)
         writer.close()
+        state.close()
     except BaseException:
         writer.abort()
+        state.close()
         raise
-    pq.write_table(pa.table(state, schema=STATE_SCHEMA), out_dir / STATE_FILE)
     return summary
+
+
+class _StateWriter:
+    """file_state.parquet, written in row groups as files are settled (not held to the end)."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
+        self._rows: list[tuple[str, int, int, str]] = []
+
+    def add(self, relative: str, size: int, mtime_ns: int, digest: str) -> None:
+        self._rows.append((relative, size, mtime_ns, digest))
+        if len(self._rows) == ROW_GROUP_FILES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            paths, sizes, mtimes, digests = map(list, zip(*self._rows))
+            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths)]
+            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
+            self._rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
 
 
 _IDENTITY_COLUMNS = ("source_path", "report_id", "content_sha256", "file_size", "source_format", "encoding",

@@ -202,8 +202,8 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
 
     real = corpus.parse_chunks
 
-    def failing(work, workers):
-        for count, rows in enumerate(real(work, workers)):
+    def failing(*args):
+        for count, rows in enumerate(real(*args)):
             if count == 2:
                 raise RuntimeError("disk gone")
             yield rows
