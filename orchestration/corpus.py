@@ -194,14 +194,8 @@ def _empty(table: str) -> pa.Table:
 _EMPTY = {name: table.arrow_schema.empty_table() for name, table in TABLES.items()}  # immutable, so shared
 
 
-def _columns(names, append, report_id: str, items) -> list[list]:
-    columns = empty_columns(names)
-    append(columns, report_id, items)
-    return columns
-
-
-def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
-    """One file's rows; without its figure and check tables when a chunk packs them."""
+def file_rows(parse: FileParse) -> FileRows:
+    """One file's rows but its figure and check tables: a chunk packs those (_unpack)."""
     values = parse.result.values if parse.result else []
     checks = parse.result.checks if parse.result else []
     issues = parse.all_issues
@@ -212,11 +206,10 @@ def file_rows(parse: FileParse, with_tables: bool = True) -> FileRows:
         parse.report_id,
         parse.status,
         _report_row(parse, len(values), len(issues), len(checks)),
-        _table("values", _columns(VALUE_COLUMNS, append_values, parse.report_id, values)) if with_tables else None,
+        None,  # (None pickles to nothing; an empty table would not)
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
         claim,
-        _table("identity_checks", _columns(CHECK_COLUMNS, append_checks, parse.report_id, checks))
-        if with_tables else None,
+        None,
     )
 
 
@@ -261,7 +254,7 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
             append_checks(checks, parse.report_id, result.checks)
     # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
     # even an empty one, would cost more to pickle than the file's rows.
-    rows = [file_rows(parse, with_tables=False) for parse in parses]
+    rows = [file_rows(parse) for parse in parses]
     return _table("values", values), _table("identity_checks", checks), rows, counts
 
 
