@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orchestration.parsing.report import _mask
-from orchestration.parsing.tables import _page_ends_after
-from orchestration.parsing.text import _tokenize_pipes, _tokenize_separated, _translation_table, normalize
+from orchestration.parsing.tables import _page_ends_after, _RowSnippets, _snippet
+from orchestration.parsing.text import Token, _tokenize_pipes, _tokenize_separated, _translation_table, normalize
 
 
 def test_normalize_folds_full_width_forms_and_keeps_length():
@@ -50,3 +50,13 @@ def test_a_line_of_pipes_is_cut_as_the_general_separator_loop_cuts_it(line):
     _tokenize_pipes(text, start, line, is_markdown_row, fast)
     _tokenize_separated(text, start, end, is_markdown_row, general)
     assert [(t.text, t.start, t.end) for t in fast] == [(t.text, t.start, t.end) for t in general]
+
+
+@given(st.text(alphabet="a表1 |\n\t\u3000", min_size=1, max_size=200), st.lists(st.integers(0, 200), max_size=8))
+def test_a_rows_snippets_built_cell_by_cell_are_each_cells_own(text, ends):
+    label = Token(text[:1], 0, 1)
+    snippets = _RowSnippets(text, label)
+    for end in ends:  # in any order: a cell before the last one read is collapsed afresh
+        end = max(1, min(end, len(text)))
+        figure = Token(text[end - 1 : end], end - 1, end)
+        assert snippets.to(figure) == _snippet(text, label, figure)

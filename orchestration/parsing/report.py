@@ -90,13 +90,16 @@ def select_figures(values: list[Value]) -> None:
     """Mark one figure per (section, item, dimensions): the first of the best kind."""
     ranks: dict[tuple, int] = {}
     chosen: dict[tuple, Value] = {}
-    dims_keys: dict[int, tuple] = {}  # figures of a row or column share one dims dict
+    # Figures of a row or column share one dims dict; equal dims get one number, so
+    # a key hashes two strings and an int, not a tuple of every dimension.
+    dims_numbers: dict[int, int] = {}
+    numbers: dict[tuple, int] = {}
     for value in values:
         dims = value.dims
-        dims_key = dims_keys.get(id(dims))
-        if dims_key is None:
-            dims_key = dims_keys[id(dims)] = tuple(map(dims.get, DIMENSIONS))
-        key = (value.section, value.item, dims_key)
+        number = dims_numbers.get(id(dims))
+        if number is None:
+            number = dims_numbers[id(dims)] = numbers.setdefault(tuple(map(dims.get, DIMENSIONS)), len(numbers))
+        key = (value.section, value.item, number)
         rank = (_RANK_BLANK if value.value is None else _RANK_FILLED)[value.source]
         held = ranks.get(key)
         if held is None or rank < held:

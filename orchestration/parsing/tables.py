@@ -31,10 +31,37 @@ class TableResult:
     missing: list[str] = field(default_factory=list)  # rows expected but not found
 
 
+# A snippet runs from the row's label to the figure, spaces collapsed, up to this long.
+_SNIPPET_SPAN = 160
+
+
 def _snippet(text: str, label: Token, figure: Token) -> str:
-    if figure.end - label.start <= 160:
+    if figure.end - label.start <= _SNIPPET_SPAN:
         return " ".join(text[label.start : figure.end].split())
     return f"{label.text} … {figure.text}"
+
+
+class _RowSnippets:
+    """The snippets of one row's figures, read left to right: each extends the last,
+    so a row of n cells collapses its text once, not n times (as _snippet would)."""
+
+    def __init__(self, text: str, label: Token) -> None:
+        self.text = text
+        self.label = label
+        self.end = label.start  # the snippet so far covers text[label.start : end]
+        self.words = ""
+
+    def to(self, figure: Token) -> str:
+        text, end = self.text, self.end
+        if figure.end - self.label.start > _SNIPPET_SPAN or figure.end < end:
+            return _snippet(text, self.label, figure)
+        added = " ".join(text[end : figure.end].split())
+        if added:
+            # Text either side of ``end`` that is not a space is one word, not two.
+            joined = 0 < end < len(text) and not text[end - 1].isspace() and not text[end].isspace()
+            self.words = self.words + added if joined or not self.words else f"{self.words} {added}"
+        self.end = figure.end
+        return self.words
 
 
 @lru_cache(maxsize=4096)
@@ -52,8 +79,8 @@ def _as_dict(dims: Dims) -> dict[str, str]:
     return dims if isinstance(dims, dict) else _pairs_as_dict(dims)
 
 
-def _value(text: str, section: str, item: str, dims: Dims, figure_token: Token, label_token: Token, unit: str | None,
-           layout: str) -> Value | None:
+def _value(section: str, item: str, dims: Dims, figure_token: Token, label_token: Token, unit: str | None,
+           layout: str, snippet: str) -> Value | None:
     figure = parse_cell(figure_token.text)
     if figure is None:
         return None
@@ -72,7 +99,7 @@ def _value(text: str, section: str, item: str, dims: Dims, figure_token: Token, 
         raw_text=figure_token.text,
         char_start=figure_token.start,
         char_end=figure_token.end,
-        snippet=_snippet(text, label_token, figure_token),
+        snippet=snippet,
     )
 
 
@@ -177,11 +204,12 @@ def _place_figures(
             )
         )
         return
+    snippets = _RowSnippets(text, row.label)
     for (dims, unit), token in zip(columns, placed):
         if is_empty_cell(token):
             table.values.append(_blank(section, item, dims, row.label, unit, layout))
             continue
-        value = _value(text, section, item, dims, token, row.label, unit, layout)
+        value = _value(section, item, dims, token, row.label, unit, layout, snippets.to(token))
         if value is not None:
             table.values.append(value)
 
@@ -250,7 +278,8 @@ def _figure_follows(tokens: list[Token], index: int) -> bool:
 def _local_row(text: str, row: Row, table: TableResult) -> None:
     """A row a local form adds: kept under section 'local' with its label."""
     token = row.figures[0]
-    value = _value(text, "local", "local_row", {"category": row.label.key[:60]}, token, row.label, None, "stat_table")
+    value = _value("local", "local_row", {"category": row.label.key[:60]}, token, row.label, None, "stat_table",
+                   _snippet(text, row.label, token))
     if value is not None:
         table.values.append(value)
 

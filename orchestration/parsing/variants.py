@@ -43,7 +43,10 @@ def _converter():
 
 def simplify(text: str) -> Simplified:
     result = Simplified(text)
-    if _PINYIN.search(text):
+    # Tone marks are rare on these pages: looking for one first (a fast substring
+    # search) spares most texts the pinyin pattern, whose look-behind the regex
+    # engine tries at every character.
+    if any(mark in text for mark in _TONED) and _PINYIN.search(text):
         kept: list[int] = []
         pieces: list[str] = []
         position = 0
