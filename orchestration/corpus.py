@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -109,7 +111,6 @@ class FileRows:
     report: dict
     values: pa.Table
     issues: list[dict]
-    claim: tuple[str, int] | None  # (agency, year) of a parsed report
     checks: pa.Table = field(default_factory=lambda: _empty("identity_checks"))
 
 
@@ -201,8 +202,6 @@ def file_rows(parse: FileParse) -> FileRows:
     values = parse.result.values if parse.result else []
     checks = parse.result.checks if parse.result else []
     issues = parse.all_issues
-    meta = parse.result.metadata if parse.result else None
-    claim = (meta.agency_name, meta.report_year) if meta and meta.agency_name and meta.report_year else None
     return FileRows(
         parse.source_path,
         parse.report_id,
@@ -210,7 +209,6 @@ def file_rows(parse: FileParse) -> FileRows:
         _report_row(parse, len(values), len(issues), len(checks)),
         None,  # (None pickles to nothing; an empty table would not)
         [_issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],
-        claim,
         None,
     )
 
@@ -359,10 +357,7 @@ class _Previous:
             issues = self._issues.take(report["issue_count"])
             checks = self._checks.take(report["check_count"])
             if report["source_path"] == path:
-                claim = (report["agency_name"], report["report_year"]) if report["status"] == "parsed" and report[
-                    "agency_name"] and report["report_year"] else None
-                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), claim,
-                                checks)
+                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), checks)
             if report["source_path"] > path:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
 
@@ -490,7 +485,6 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, 
     summary = RunSummary()
     writer = _Writer(out_dir)
     first_path_of: dict[str, str] = {}
-    claims: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
     state = _StateWriter(out_dir / STATE_FILE)
     try:
         for relative, size, mtime_ns, known in plan:
@@ -508,11 +502,10 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, 
                 rows = _duplicate(rows, first_path_of[rows.report_id])
             if rows.status == "parsed":
                 first_path_of[rows.report_id] = relative
-                if rows.claim:
-                    claims[rows.claim].append((relative, rows.report_id, len(rows.issues)))
             writer.add(rows, summary)
             state.add(relative, size, mtime_ns, digest)
-        writer.add_issues(_duplicate_report_issues(claims), summary)
+        writer.close_reports()
+        writer.add_issues(_duplicate_report_issues(out_dir / "reports.parquet"), summary)
         writer.close()
         state.close()
     except BaseException:
@@ -562,20 +555,46 @@ def _duplicate(rows: FileRows, first_path: str) -> FileRows:
         value_count=0, issue_count=1, check_count=0,
     )
     issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))
-    return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), [issue], None)
+    return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), [issue])
 
 
-def _duplicate_report_issues(claims) -> list[dict]:
-    """Two different files for the same organ and year: both kept, both flagged."""
+def _duplicate_report_issues(reports: Path) -> list[dict]:
+    """Two different files for the same organ and year: both kept, both flagged.
+
+    Read back from the reports just written, by DuckDB under its memory cap, rather
+    than gathered as files go by: a map of every report's organ and year was the
+    largest thing the run held that grows with the corpus (~500 bytes a report).
+    """
+    import duckdb
+
+    with duckdb.connect(config=duckdb_config()) as db:
+        claims = db.execute(_SHARED_CLAIMS, [str(reports)]).fetchall()
     rows = []
-    for (agency, year), files in sorted(claims.items()):
-        if len(files) < 2:
-            continue
+    for (agency, year), group in groupby(claims, key=itemgetter(0, 1)):
+        files = [(path, report_id, issue_count) for _, _, path, report_id, issue_count in group]
         for path, report_id, issue_index in files:
             others = ", ".join(p for p, _, _ in files if p != path)
             issue = Issue("duplicate_report", f"{agency} {year} is also reported by {others}")
             rows.append(_issue_row(path, report_id, issue_index, issue))
     return rows
+
+
+# Parsed reports whose organ and year another parsed report claims too, by organ and
+# year, then in the files' order (the row order of reports.parquet). A report's next
+# issue index is its issue_count.
+_SHARED_CLAIMS = """
+    with claims as (
+        select agency_name, report_year, source_path, report_id, issue_count, file_row_number
+        from read_parquet(?, file_row_number = true)
+        where status = 'parsed' and agency_name <> '' and report_year <> 0
+    ),
+    shared as (
+        select agency_name, report_year from claims group by agency_name, report_year having count(*) > 1
+    )
+    select agency_name, report_year, source_path, report_id, issue_count
+    from claims semi join shared using (agency_name, report_year)
+    order by agency_name, report_year, file_row_number
+"""
 
 
 class _Writer:
@@ -608,6 +627,12 @@ class _Writer:
         if self._files % ROW_GROUP_FILES == 0:
             self.flush()
 
+    def close_reports(self) -> None:
+        """Write the last reports and close their file, so it can be read back."""
+        if self._reports:
+            self._write_reports()
+        self._writers["reports"].close()
+
     def add_issues(self, issues: list[dict], summary: RunSummary) -> None:
         self.flush()
         self._issues.extend(issues)
@@ -617,7 +642,7 @@ class _Writer:
 
     def flush(self) -> None:
         if self._reports:
-            self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
+            self._write_reports()
         if self._values:
             values = pa.concat_tables(self._values).combine_chunks()
             self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
@@ -627,6 +652,10 @@ class _Writer:
             checks = pa.concat_tables(self._checks).combine_chunks()
             self._writers["identity_checks"].write_table(checks, row_group_size=max(1, checks.num_rows))
         self._reports, self._values, self._issues, self._checks = [], [], [], []
+
+    def _write_reports(self) -> None:
+        self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
+        self._reports = []
 
     def close(self) -> None:
         self.flush()

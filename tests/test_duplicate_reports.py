@@ -1,0 +1,55 @@
+"""Two different files for one organ and year: every such file is flagged, naming the others."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from orchestration.corpus import _duplicate_report_issues
+from orchestration.schema import TABLES
+
+
+def _reports(path, rows):
+    schema = TABLES["reports"].arrow_schema
+    full = [
+        {"content_sha256": "0" * 64, "file_size": 1, "source_format": "text", "value_count": 0, "check_count": 0,
+         "parser_version": "test", **row}
+        for row in rows
+    ]
+    pq.write_table(pa.Table.from_pylist(full, schema=schema), path)
+
+
+def test_every_claimant_of_a_shared_organ_and_year_is_flagged_in_file_order(tmp_path):
+    rows = [
+        # (file order is row order; issue_count is the next issue index of the file)
+        ("a/3.txt", "r3", "parsed", "乙县人民政府", 2021, 2),
+        ("a/1.txt", "r1", "parsed", "乙县人民政府", 2021, 0),
+        ("b/2.txt", "r2", "parsed", "甲市教育局", 2020, 1),
+        ("b/4.txt", "r4", "parsed", "甲市教育局", 2021, 0),  # another year: not shared
+        ("c/5.txt", "r5", "parsed", "乙县人民政府", 2021, 5),
+        ("c/6.txt", "r6", "quarantined", "甲市教育局", 2020, 1),  # not a parsed report: claims nothing
+        ("c/7.txt", "r7", "parsed", "甲市教育局", 2020, 3),
+        ("d/8.txt", "r8", "parsed", None, 2020, 0),  # no organ: claims nothing
+        ("d/9.txt", "r9", "parsed", None, 2020, 0),
+        ("d/10.txt", "r10", "parsed", "丙县财政局", None, 0),  # no year: claims nothing
+        ("d/11.txt", "r11", "parsed", "丙县财政局", None, 0),
+    ]
+    _reports(tmp_path / "reports.parquet", [
+        {"source_path": p, "report_id": i, "status": s, "agency_name": a, "report_year": y, "issue_count": n}
+        for p, i, s, a, y, n in rows
+    ])
+    issues = _duplicate_report_issues(tmp_path / "reports.parquet")
+    assert [(i["source_path"], i["report_id"], i["issue_index"], i["code"], i["message"]) for i in issues] == [
+        # organs in code-point order (乙 U+4E59 before 甲 U+7532), files in file order
+        ("a/3.txt", "r3", 2, "duplicate_report", "乙县人民政府 2021 is also reported by a/1.txt, c/5.txt"),
+        ("a/1.txt", "r1", 0, "duplicate_report", "乙县人民政府 2021 is also reported by a/3.txt, c/5.txt"),
+        ("c/5.txt", "r5", 5, "duplicate_report", "乙县人民政府 2021 is also reported by a/3.txt, a/1.txt"),
+        ("b/2.txt", "r2", 1, "duplicate_report", "甲市教育局 2020 is also reported by c/7.txt"),
+        ("c/7.txt", "r7", 3, "duplicate_report", "甲市教育局 2020 is also reported by b/2.txt"),
+    ]
+
+
+def test_no_shared_claim_gives_no_issue(tmp_path):
+    _reports(tmp_path / "reports.parquet", [
+        {"source_path": "x.txt", "report_id": "x", "status": "parsed", "agency_name": "乙县人民政府", "report_year": 2021,
+         "issue_count": 0},
+    ])
+    assert _duplicate_report_issues(tmp_path / "reports.parquet") == []
