@@ -9,10 +9,12 @@ import pytest
 from orchestration.parsing import parse_text
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 SAMPLES_RAW = REPO / "raw"
-EXPECTED = SHARED / "samples" / "expected.json"
-REAL = SHARED / "samples" / "real"
+# A copy of ../shared/samples (expected.json, real/), so the tests run wherever the
+# repository is cloned; tests/samples/README.md says how to refresh it.
+SAMPLES = REPO / "tests" / "samples"
+EXPECTED = SAMPLES / "expected.json"
+REAL = SAMPLES / "real"
 
 
 def parse(text: str):

