@@ -1,5 +1,5 @@
 """The 45 real excerpts through the whole pipeline: report_summary, region columns and
-dim_agency against the hand-made manifest and labels (../shared/samples/real)."""
+dim_agency against the hand-made manifest and labels (tests/samples/real, from ../shared)."""
 
 from __future__ import annotations
 

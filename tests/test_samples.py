@@ -1,5 +1,5 @@
 """The five sample reports against expected.json, and the 45 real excerpts
-against their hand-read labels (../shared/samples/real/labels.jsonl)."""
+against their hand-read labels (tests/samples/real/labels.jsonl, from ../shared)."""
 
 from __future__ import annotations
 

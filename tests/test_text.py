@@ -52,11 +52,13 @@ def test_a_line_of_pipes_is_cut_as_the_general_separator_loop_cuts_it(line):
     assert [(t.text, t.start, t.end) for t in fast] == [(t.text, t.start, t.end) for t in general]
 
 
-@given(st.text(alphabet="a表1 |\n\t\u3000", min_size=1, max_size=200), st.lists(st.integers(0, 200), max_size=8))
-def test_a_rows_snippets_built_cell_by_cell_are_each_cells_own(text, ends):
-    label = Token(text[:1], 0, 1)
+@given(st.text(alphabet="a表1 |\n\t\u3000", min_size=1, max_size=200), st.integers(0, 30),
+       st.lists(st.integers(0, 200), max_size=8))
+def test_a_rows_snippets_built_cell_by_cell_are_each_cells_own(text, label_start, ends):
+    label_start = min(label_start, len(text) - 1)
+    label = Token(text[label_start], label_start, label_start + 1)
     snippets = _RowSnippets(text, label)
     for end in ends:  # in any order: a cell before the last one read is collapsed afresh
-        end = max(1, min(end, len(text)))
+        end = max(label_start + 1, min(end, len(text)))
         figure = Token(text[end - 1 : end], end - 1, end)
         assert snippets.to(figure) == _snippet(text, label, figure)
