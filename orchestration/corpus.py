@@ -628,9 +628,8 @@ class _Writer:
             self.flush()
 
     def close_reports(self) -> None:
-        """Write the last reports and close their file, so it can be read back."""
-        if self._reports:
-            self._write_reports()
+        """Write what is pending and close the reports' file, so it can be read back."""
+        self.flush()
         self._writers["reports"].close()
 
     def add_issues(self, issues: list[dict], summary: RunSummary) -> None:
@@ -642,7 +641,7 @@ class _Writer:
 
     def flush(self) -> None:
         if self._reports:
-            self._write_reports()
+            self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
         if self._values:
             values = pa.concat_tables(self._values).combine_chunks()
             self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
@@ -652,10 +651,6 @@ class _Writer:
             checks = pa.concat_tables(self._checks).combine_chunks()
             self._writers["identity_checks"].write_table(checks, row_group_size=max(1, checks.num_rows))
         self._reports, self._values, self._issues, self._checks = [], [], [], []
-
-    def _write_reports(self) -> None:
-        self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
-        self._reports = []
 
     def close(self) -> None:
         self.flush()
