@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from orchestration import synthetic
-from orchestration.analyses import run_analysis
+from orchestration.analyses import run_analyses, run_analysis
 from orchestration.corpus import build_parquet
 from orchestration.parsing import content_id
 from orchestration.settings import DBT_PROJECT_DIR, Settings, environment
@@ -192,10 +192,16 @@ def test_correction_flows_to_the_marts_with_its_audit_row(warehouse):
 # The saved analyses (dbt_project/analyses), compiled by dbt and run on this warehouse.
 
 
-def test_analysis_carried_forward_exceeds_received(warehouse):
+@pytest.fixture(scope="module")
+def analyses_without_vars(warehouse):
+    """The analyses that take no vars, compiled in one dbt call (a compile is mostly dbt starting)."""
     *_, path = warehouse
+    return run_analyses(["carried_forward_exceeds_received", "identity_failures", "cross_year_breaks"], path)
+
+
+def test_analysis_carried_forward_exceeds_received(analyses_without_vars):
     backlog = backlog_table3()
-    columns, found = run_analysis("carried_forward_exceeds_received", path)
+    columns, found = analyses_without_vars["carried_forward_exceeds_received"]
     assert columns[:3] == ["agency_key", "agency_name", "report_year"]
     assert [row[1:9] for row in found] == [
         ("衢江区人民政府", 2022, "浙江省", "衢州市", "衢江区", backlog["new_received"][-1], 3600,
@@ -203,18 +209,16 @@ def test_analysis_carried_forward_exceeds_received(warehouse):
     ]
 
 
-def test_analysis_identity_failures(warehouse):
-    *_, path = warehouse
-    _, found = run_analysis("identity_failures", path)
+def test_analysis_identity_failures(analyses_without_vars):
+    _, found = analyses_without_vars["identity_failures"]
     assert [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in found] == [
         ("柯城区人民政府", 2022, "broken/2022.txt", "t3_outcomes_total_2021", "natural_person", Decimal(5)),
         ("柯城区人民政府", 2022, "broken/2022.txt", "t3_row_total", "granted", Decimal(5)),
     ]
 
 
-def test_analysis_cross_year_breaks(warehouse):
-    *_, path = warehouse
-    _, found = run_analysis("cross_year_breaks", path)
+def test_analysis_cross_year_breaks(analyses_without_vars):
+    _, found = analyses_without_vars["cross_year_breaks"]
     assert [(r[0], r[1], r[2], r[3], r[6]) for r in found] == [
         ("市机关事务局", 2022, "in_force_stock", "normative_document", Decimal(8)),
         ("阿合奇县人民政府办公室", 2022, "carried_over", "applications", Decimal(6)),

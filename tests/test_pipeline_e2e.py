@@ -313,19 +313,22 @@ def test_docs_site_is_built(pipeline, warehouse, monkeypatch, capsys):
 
 
 def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse):
-    from orchestration.analyses import names, run_analysis
+    from orchestration.analyses import names, run_analyses, run_analysis
 
     root, _ = pipeline
     path = root / "first" / "warehouse.duckdb"
     assert names() == ["carried_forward_exceeds_received", "cross_year_breaks", "grant_rate_by_year",
                        "identity_failures"]
+    found = run_analyses(names(), path)
     # 阿合奇县人民政府办公室 2020 is the samples' one county government in 新疆: it processed no application.
-    columns, rows = run_analysis("grant_rate_by_year", path)
+    columns, rows = found["grant_rate_by_year"]
     assert columns == ["report_year", "reports", "reports_with_rate", "granted", "processed", "grant_rate"]
     assert rows == [(2020, 1, 0, 0, 0, None)]
+    # The samples keep every identity, carry nothing forward, and have one report per organ.
+    for name in ("carried_forward_exceeds_received", "identity_failures", "cross_year_breaks"):
+        assert found[name][1] == [], name
     # 江源区 (吉林省) 2016 reports in prose: received 2, nothing about decisions.
     assert run_analysis("grant_rate_by_year", path, {"province": "吉林省", "from_year": 2010})[1] == [
         (2016, 1, 0, None, None, None)]
-    # The samples keep every identity, carry nothing forward, and have one report per organ.
-    for name in ("carried_forward_exceeds_received", "identity_failures", "cross_year_breaks"):
-        assert run_analysis(name, path)[1] == [], name
+    with pytest.raises(ValueError, match="no analysis 'grant_rate'"):
+        run_analyses(["identity_failures", "grant_rate"], path)
