@@ -4,6 +4,8 @@ traditional characters with pinyin, any encoding."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
@@ -145,3 +147,21 @@ def test_traditional_big5_page():
     assert "traditional_to_simplified" in parse.transforms
     simple = parse_bytes(original.encode(), "x.txt")
     assert as_map(parse.result.values) == as_map(simple.result.values)
+
+
+_CELL_PARTS = st.sampled_from(["12", " 3 ", "件", "&nbsp;", "&amp;", "<br>", "<p>", "</p>", "<span>4</span>",
+                               "<b>合计</b>", "<!-- 9 -->", "<?php x ?>", "\u3000", "\n", "<font size=2>5</font>"])
+
+
+@given(st.lists(_CELL_PARTS, max_size=8))
+def test_cell_text_is_what_text_content_gives(parts):
+    """_table_rows reads a cell without XPath; comments go before (html_to_text), as here."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from orchestration.parsing.formats import _cell_text
+
+    document = lxml_html.document_fromstring(f"<table><tr><td>{''.join(parts)}</td><td>x</td></tr></table>")
+    etree.strip_elements(document, etree.Comment, with_tail=False)
+    for cell in document.iter("td"):
+        assert _cell_text(cell) == cell.text_content()

@@ -112,7 +112,9 @@ def _flush(lines: list[str], current: list[str]) -> None:
 
 
 def _walk(element, lines: list[str], current: list[str]) -> None:
-    tag = element.tag if isinstance(element.tag, str) else ""
+    tag = element.tag
+    if not isinstance(tag, str):  # a comment or processing instruction
+        tag = ""
     if tag == "table" and next(element.iterdescendants("table"), None) is None:
         _flush(lines, current)
         lines.extend(_table_rows(element))
@@ -137,12 +139,10 @@ def _table_rows(table) -> list[str]:
     width = 0
     for r, row in enumerate(rows):
         column = 0
-        for cell in row:
-            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
-                continue
+        for cell in row.iterchildren("td", "th"):
             while (r, column) in grid:
                 column += 1
-            text = " ".join(cell.text_content().split())
+            text = " ".join(_cell_text(cell).split())
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
             for dr in range(rowspan):
@@ -158,6 +158,14 @@ def _table_rows(table) -> list[str]:
         if any(cells):
             out.append("| " + " | ".join(cell or "" for cell in cells) + " |")
     return out
+
+
+def _cell_text(cell) -> str:
+    """What ``text_content()`` gives (comments are stripped before), without an XPath
+    evaluation per cell: most cells are one text node."""
+    if len(cell):
+        return "".join(cell.itertext())
+    return cell.text or ""
 
 
 def _span(value: str | None) -> int:
