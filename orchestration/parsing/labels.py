@@ -394,7 +394,9 @@ PROACTIVE_PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (
         "weak",
-        r"(?<!累计网上)公开(?:了)?(?:各类|各种)?(?:政府|政务)信息(?:的|共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)",
+        # (the lookbehind after 公开, not before it: a pattern that opens with a literal is
+        # searched for that literal; one that opens with a lookbehind is tried at every character)
+        r"公开(?<!累计网上公开)(?:了)?(?:各类|各种)?(?:政府|政务)信息(?:的|共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)",
     ),
     ("weak", r"公开各类信息(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:条|件)"),
 )
