@@ -165,3 +165,50 @@ def test_cell_text_is_what_text_content_gives(parts):
     etree.strip_elements(document, etree.Comment, with_tail=False)
     for cell in document.iter("td"):
         assert _cell_text(cell) == cell.text_content()
+
+
+def _table_rows_by_dict(table) -> list[str]:
+    """The plain way _table_rows fills its grid: a dict keyed by (row, column)."""
+    from orchestration.parsing.formats import _cell_text, _span
+
+    grid: dict[tuple[int, int], str] = {}
+    rows = [row for row in table.iter("tr") if row.getparent() is not None]
+    width = 0
+    for r, row in enumerate(rows):
+        column = 0
+        for cell in row.iterchildren("td", "th"):
+            while (r, column) in grid:
+                column += 1
+            rowspan, colspan = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, column + dc)] = " ".join(_cell_text(cell).split()) if (dr, dc) == (0, 0) else ""
+            column += colspan
+            width = max(width, column)
+    out = []
+    for r in range(len(rows)):
+        cells = [grid.get((r, c)) for c in range(width)]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if any(cells):
+            out.append("| " + " | ".join(cell or "" for cell in cells) + " |")
+    return out
+
+
+_SPAN = st.sampled_from([None, "1", "2", "3", "0", "-1", "x", "", "150"])
+_CELL = st.tuples(st.sampled_from(["td", "th"]), st.sampled_from(["", "7", "合计", " 8 ", "<b>9</b>"]), _SPAN, _SPAN)
+
+
+@given(st.lists(st.lists(_CELL, max_size=5), min_size=1, max_size=6))
+def test_table_rows_fill_the_grid_as_the_plain_way(rows):
+    from lxml import etree
+
+    from orchestration.parsing.formats import _html_parser, _table_rows
+
+    def cell(tag, text, rowspan, colspan):
+        spans = "".join(f' {name}="{value}"' for name, value in (("rowspan", rowspan), ("colspan", colspan)) if value is not None)
+        return f"<{tag}{spans}>{text}</{tag}>"
+
+    markup = "<table>" + "".join("<tr>" + "".join(cell(*c) for c in row) + "</tr>" for row in rows) + "</table>"
+    table = next(etree.fromstring(markup, _html_parser()).iter("table"))
+    assert _table_rows(table) == _table_rows_by_dict(table)
