@@ -419,7 +419,7 @@ REQUESTS_COUNT: tuple[str, ...] = (
     r"(?:收到|受理|接到)(?:并按时办结)?[^。;,\d]{0,6}?" + PROSE_NUMBER + r"\s*(?:件|条|个|份)[^。;,\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请",
 )
 # Words that make a negated clause about appeals, not about applications.
-APPEAL_WORDS = r"复议|诉讼"
+APPEAL_WORDS: tuple[str, ...] = ("复议", "诉讼")
 REQUESTS_ALL_NATURAL_PERSONS = r"全部(?:属|为|是)自然人申请"
 CARRIED_FORWARD_PROSE = r"结转(?:下年度|至下年度|到下年度)(?:继续)?办理\s*" + PROSE_NUMBER + r"\s*件"
 

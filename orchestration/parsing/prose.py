@@ -131,9 +131,10 @@ def _requests(text: str) -> list[Value]:
             break
     if received is None:
         for clause in _CLAUSE.finditer(text):
-            if _re(labels.APPEAL_WORDS).search(clause.group()):
+            words = clause.group()
+            if any(word in words for word in labels.APPEAL_WORDS):
                 continue
-            none = _re(labels.REQUESTS_NONE).search(clause.group())
+            none = _re(labels.REQUESTS_NONE).search(words)
             if none:
                 span = (clause.start() + none.start(), clause.start() + none.end())
                 received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), span, raw=none.group())
@@ -165,10 +166,14 @@ _LITIGATION_NONE = labels.NEGATION + r"[^。;,]{0,50}?(?:行政诉讼|[、和或
 
 def _appeals(text: str) -> list[Value]:
     values = []
-    for proceeding, count_pattern, none_pattern in (
-        ("administrative_review", labels.REVIEW_COUNT, _REVIEW_NONE),
-        ("litigation", labels.LITIGATION_COUNT, _LITIGATION_NONE),
+    for proceeding, count_pattern, none_pattern, named in (
+        ("administrative_review", labels.REVIEW_COUNT, _REVIEW_NONE, "行政复议"),
+        ("litigation", labels.LITIGATION_COUNT, _LITIGATION_NONE, "诉讼"),
     ):
+        if named not in text:
+            # Both patterns name the proceeding; the "none" one, opening with 未/没有/无,
+            # would otherwise be tried at each of those characters of the report.
+            continue
         dims = {"proceeding": proceeding, "outcome": "total"}
         match = _re(count_pattern).search(text)
         if match:

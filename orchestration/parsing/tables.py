@@ -285,7 +285,7 @@ def _local_row(text: str, row: Row, table: TableResult) -> None:
 
 
 def _starts_national_table(token: Token) -> bool:
-    return bool(_TABLE2_BLOCK.search(token.text)) or token.key.startswith("本年新收")
+    return bool(_table2_block(token)) or token.key.startswith("本年新收")
 
 
 # ------------------------------------------------------------------ table 二
@@ -293,8 +293,13 @@ def _starts_national_table(token: Token) -> bool:
 _TABLE2_BLOCK = re.compile(r"第二十条第\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*项")
 
 
+def _table2_block(token: Token) -> re.Match[str] | None:
+    """The "第二十条第(一)项" heading a cell holds (a substring test first: every cell is asked)."""
+    return _TABLE2_BLOCK.search(token.text) if "第二十条第" in token.text else None
+
+
 def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResult | None:
-    starts = [(index, m.group(1)) for index, token in enumerate(tokens) if (m := _TABLE2_BLOCK.search(token.text))]
+    starts = [(index, m.group(1)) for index, token in enumerate(tokens) if (m := _table2_block(token))]
     if not starts:
         return None
     blocks = {block.article_item: block for block in labels.TABLE2_BLOCKS}
