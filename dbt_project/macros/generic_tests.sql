@@ -9,11 +9,8 @@ where {{ column_name }} is not null
 {% endtest %}
 
 {% test unique_combination(model, columns) %}
--- No two rows share the values of `columns` (NULLs compare equal).
-select {{ columns | join(', ') }}, count(*) as rows_with_this_key
-from {{ model }}
-group by all
-having count(*) > 1
+-- No two rows share the values of `columns` (NULLs compare equal); see unique_keys.sql.
+{{ rows_sharing_a_key(model, columns) }}
 {% endtest %}
 
 {% test is_true(model, column_name) %}
