@@ -1,3 +1,11 @@
+-- At a million reports (900,000 organs in the synthetic corpus, one report each) this
+-- model's window over whole dim_report rows and its DISTINCT aggregates need about
+-- 1GB: more than the build's cap, which the other models keep to. dbt builds one model
+-- at a time (profiles.yml), so the cap is raised for this model alone, then restored.
+{{ config(
+    pre_hook="set memory_limit = '{{ env_var(\"OGI_DUCKDB_MEMORY_DIM_AGENCY\", \"1GB\") }}'",
+    post_hook="set memory_limit = '{{ env_var(\"OGI_DUCKDB_MEMORY\", \"320MB\") }}'",
+) }}
 -- One row per organ across the years it reported. Names vary between years
 -- (市机关事务局 / 衢州市机关事务管理局); agency_key is the organ's place plus its
 -- name without the place, folded (stg_parquet__reports). Place and level come
