@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,10 @@ SAMPLES_RAW = REPO / "raw"
 SAMPLES = REPO / "tests" / "samples"
 EXPECTED = SAMPLES / "expected.json"
 REAL = SAMPLES / "real"
+
+# The test warehouses are a few reports: dbt's two threads build them faster, and share
+# DuckDB's memory cap with nothing large (the default, 1, is for a million reports).
+os.environ.setdefault("OGI_DBT_THREADS", "2")
 
 
 def parse(text: str):
