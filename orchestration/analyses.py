@@ -29,9 +29,10 @@ def names() -> list[str]:
 def compile_analyses(selected: list[str], warehouse: Path, variables: dict[str, object] | None = None) -> dict[str, str]:
     """Each selected analysis's compiled SQL, from one `dbt compile` (most of a compile
     is dbt starting and parsing the project, so several analyses share one)."""
-    unknown = [name for name in selected if name not in names()]
+    known = names()
+    unknown = [name for name in selected if name not in known]
     if unknown:
-        raise ValueError(f"no analysis {unknown[0]!r}; there are: {', '.join(names())}")
+        raise ValueError(f"no analysis {unknown[0]!r}; there are: {', '.join(known)}")
     with tempfile.TemporaryDirectory(prefix="ogi-analysis-") as scratch:
         stand_in = Path(scratch) / warehouse.name
         target = Path(scratch) / "target"
