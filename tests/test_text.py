@@ -1,11 +1,21 @@
 """Text normalisation and table masking: the fast paths do exactly what the plain ways do."""
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from orchestration.parsing.report import _mask
 from orchestration.parsing.tables import _page_ends_after, _RowSnippets, _snippet
-from orchestration.parsing.text import Token, _tokenize_pipes, _tokenize_separated, _translation_table, normalize
+from orchestration.parsing.text import (
+    Token,
+    _tokenize_pipes,
+    _tokenize_separated,
+    _translation_table,
+    is_plain_cell,
+    label_key,
+    normalize,
+)
 
 
 def test_normalize_folds_full_width_forms_and_keeps_length():
@@ -62,3 +72,23 @@ def test_a_rows_snippets_built_cell_by_cell_are_each_cells_own(text, label_start
         end = max(label_start + 1, min(end, len(text)))
         figure = Token(text[end - 1 : end], end - 1, end)
         assert snippets.to(figure) == _snippet(text, label, figure)
+
+
+@given(st.text(alphabet="a表1 |<>\t\u3000\xa0\u2003\x1c\r\n", max_size=12))
+def test_a_plain_cell_is_what_the_plain_cell_pattern_fully_matches(cell):
+    assert is_plain_cell(cell) == bool(re.fullmatch(r"[^|\t<\s\u3000]+", cell))
+
+
+def test_cells_are_told_apart_the_same_from_a_full_cache():
+    from orchestration.parsing import text
+
+    assert [text.is_figure(c) for c in ("12", "1,272", "92.8050万元", "—", "无", "表", "1 2", " 3 ")] == [
+        True, True, True, True, True, False, False, True,
+    ]
+    text._IS_FIGURE.update({f"x{i}": False for i in range(text._CACHE_SIZE)})
+    text._LABEL_KEYS.update({f"x{i}": "" for i in range(text._CACHE_SIZE)})
+    # Full: a new cell empties the cache, then is answered as before.
+    assert text.is_figure("3,456") and not text.is_figure("表格")
+    assert set(text._IS_FIGURE) == {"3,456", "表格"}
+    assert label_key("(一)收到申请数") == label_key("二、 收到申请数") == "收到申请数"
+    assert set(text._LABEL_KEYS) == {"(一)收到申请数", "二、 收到申请数"}

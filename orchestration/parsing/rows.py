@@ -9,7 +9,6 @@ tabs, PDF lines) because it never counts line positions or blank cells.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .labels import RowLabel
 from .text import Token, label_key
@@ -24,18 +23,30 @@ MAX_LABEL_OVERHANG = 45
 MIN_CUT_LABEL = 4
 
 
-@dataclass(frozen=True)
 class _Pattern:
-    key: str
-    exact: bool
+    """A label pattern as matching needs it: its key, whether it must match exactly,
+    and how long a label cut short by the page must still be to match it."""
+
+    def __init__(self, key: str, exact: bool) -> None:
+        self.key = key
+        self.exact = exact
+        self.min_cut = max(MIN_CUT_LABEL, int(len(key) * 0.6))
 
 
-@lru_cache(maxsize=None)
+# Patterns per spec, keyed by identity: a RowLabel (a frozen dataclass) hashes all
+# its fields in Python at every lookup, and label matching asks for them per cell.
+_PATTERNS: dict[int, tuple[RowLabel, tuple[_Pattern, ...]]] = {}
+
+
 def _patterns(spec: RowLabel) -> tuple[_Pattern, ...]:
-    return tuple(
-        _Pattern(label_key(p[1:]), True) if p.startswith("=") else _Pattern(label_key(p), False)
-        for p in spec.patterns
-    )
+    cached = _PATTERNS.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        patterns = tuple(
+            _Pattern(label_key(p[1:]), True) if p.startswith("=") else _Pattern(label_key(p), False)
+            for p in spec.patterns
+        )
+        cached = _PATTERNS[id(spec)] = (spec, patterns)
+    return cached[1]
 
 
 def label_matches(key: str, spec: RowLabel) -> bool:
@@ -47,7 +58,7 @@ def label_matches(key: str, spec: RowLabel) -> bool:
         if key.startswith(pattern.key) and len(key) <= len(pattern.key) + MAX_LABEL_OVERHANG:
             return True
         # A label cut short by the page ("危及国家安全、公共安全、经济安全和社会").
-        if len(key) >= max(MIN_CUT_LABEL, int(len(pattern.key) * 0.6)) and pattern.key.startswith(key):
+        if len(key) >= pattern.min_cut and pattern.key.startswith(key):
             return True
     return False
 

@@ -17,8 +17,16 @@ from functools import lru_cache
 # fragments (<td>, <br> ...) left in the text.
 _CELL_SEPARATOR = re.compile(r"\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
 
-# A line that is a single cell: no separator, no white space inside.
-_PLAIN_CELL = re.compile(r"[^|\t<\s\u3000]+")
+
+def is_plain_cell(cell: str) -> bool:
+    """A single cell: no separator ("|", "<"), no white space (tabs, wide spaces
+    included) anywhere. What ``[^|\\t<\\s\\u3000]+`` fully matches, asked of most
+    lines of a report without running a regex on each."""
+    if not cell or "|" in cell or "<" in cell or cell[0].isspace() or cell[-1].isspace():
+        return False
+    return len(cell.split(maxsplit=1)) == 1
+
+
 _NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?")
 _NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
@@ -120,15 +128,14 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """
     end = len(text) if end is None else end
     tokens: list[Token] = []
-    plain_cell = _PLAIN_CELL.fullmatch
     line_start = start
     for line in text[start:end].split("\n"):
         stripped = line.strip()
         if stripped:
-            if plain_cell(stripped):  # the common case: one cell, nothing to split
+            if is_plain_cell(stripped):  # the common case: one cell, nothing to split
                 offset = line_start + len(line) - len(line.lstrip())
                 tokens.append(Token(stripped, offset, offset + len(stripped)))
-            elif stripped[-1] == "|" and stripped.count("|") == 1 and plain_cell(cell := stripped[:-1].rstrip()):
+            elif stripped[-1] == "|" and stripped.count("|") == 1 and is_plain_cell(cell := stripped[:-1].rstrip()):
                 # "cell |": one cell per line, ending in a pipe
                 offset = line_start + len(line) - len(line.lstrip())
                 tokens.append(Token(cell, offset, offset + len(cell)))
@@ -203,7 +210,7 @@ def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:
     stripped = raw.strip()
     if not stripped:
         return
-    offset = start + raw.index(stripped[0])
+    offset = start + len(raw) - len(raw.lstrip())  # where stripped begins
     parts = stripped.split()
     if len(parts) > 1 and is_figure(parts[-1]):
         # A label followed by its figures on one line ("一、本年新收… 1 0 0"), or a
@@ -239,12 +246,24 @@ def is_null_marker(cell: str) -> bool:
     return cell.strip() in _NULL_MARKERS
 
 
-@lru_cache(maxsize=65536)
+# Cells repeat across reports ("0", "12", "—", the labels of the forms): what is
+# known of a cell is kept in a plain dict, emptied when full. A dict lookup costs a
+# fifth of a call through functools.lru_cache, and every cell is asked.
+_CACHE_SIZE = 65536
+_IS_FIGURE: dict[str, bool] = {}
+_LABEL_KEYS: dict[str, str] = {}
+
+
 def is_figure(cell: str) -> bool:
     """True for a cell holding one figure ("12", "1,272", "92.8050万元", "+2") or a
     "not reported" marker ("—", "/", "无")."""
-    cell = cell.strip()
-    return bool(_NUMERIC_PART.fullmatch(cell)) or cell in _NULL_MARKERS
+    known = _IS_FIGURE.get(cell)
+    if known is None:
+        if len(_IS_FIGURE) >= _CACHE_SIZE:
+            _IS_FIGURE.clear()
+        stripped = cell.strip()
+        known = _IS_FIGURE[cell] = bool(_NUMERIC_PART.fullmatch(stripped)) or stripped in _NULL_MARKERS
+    return known
 
 
 # Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:".
@@ -261,9 +280,12 @@ _NUMBERING = re.compile(
 _KEY_DROP = re.compile(r"[\s\"'|:;,。、·•*#]")
 
 
-@lru_cache(maxsize=65536)
 def label_key(label: str) -> str:
     """Canonical form of a row label for matching: no numbering, no spaces,
     no quotes or punctuation that pages render differently."""
-    label = _NUMBERING.sub("", label.strip())
-    return _KEY_DROP.sub("", label)
+    key = _LABEL_KEYS.get(label)
+    if key is None:
+        if len(_LABEL_KEYS) >= _CACHE_SIZE:
+            _LABEL_KEYS.clear()
+        key = _LABEL_KEYS[label] = _KEY_DROP.sub("", _NUMBERING.sub("", label.strip()))
+    return key
