@@ -212,3 +212,22 @@ def test_table_rows_fill_the_grid_as_the_plain_way(rows):
     markup = "<table>" + "".join("<tr>" + "".join(cell(*c) for c in row) + "</tr>" for row in rows) + "</table>"
     table = next(etree.fromstring(markup, _html_parser()).iter("table"))
     assert _table_rows(table) == _table_rows_by_dict(table)
+
+
+_ODD_PARTS = st.sampled_from([
+    "<tr>", "</tr>", "<td>1</td>", "<th>表</th>", "<td>", "</td>", "<tbody>", "</tbody>", "<thead>", "<tr><td>2",
+    "<td rowspan=2>3</td>", "<td colspan=2>4</td>", "<div><td>5</td></div>", "<span>6</span>", "文", "<p>7</p>",
+])
+
+
+@given(st.lists(_ODD_PARTS, max_size=14))
+def test_table_rows_of_broken_markup_are_the_plain_ways(parts):
+    """Cells outside rows, rows without end tags, cells inside other elements: the one walk
+    over rows and cells finds what a walk per row finds."""
+    from lxml import etree
+
+    from orchestration.parsing.formats import _html_parser, _table_rows
+
+    document = etree.fromstring("<html><body><table>" + "".join(parts) + "</table></body></html>", _html_parser())
+    for table in document.iter("table"):
+        assert _table_rows(table) == _table_rows_by_dict(table)

@@ -158,19 +158,22 @@ def _walk(element, lines: list[str], current: list[str]) -> None:
 def _table_rows(table) -> list[str]:
     """A table as markdown rows; a cell spanning rows or columns fills its first
     position and leaves the others empty, so the figures keep their columns."""
-    rows = [row for row in table.iter("tr") if row.getparent() is not None]
+    row_cells = _row_cells(table)
     # grid[r][c]: the text at row r, column c; "" where a spanning cell reaches; None where no cell does.
-    grid: list[list[str | None]] = [[] for _ in rows]
+    grid: list[list[str | None]] = [[] for _ in row_cells]
     width = 0
-    for r, row in enumerate(rows):
+    for r, cells in enumerate(row_cells):
         line = grid[r]
         column = 0
-        for cell in row.iterchildren("td", "th"):
+        for cell in cells:
             while column < len(line) and line[column] is not None:
                 column += 1
             text = " ".join(_cell_text(cell).split())
-            rowspan = _span(cell.get("rowspan"))
-            colspan = _span(cell.get("colspan"))
+            if cell.keys():  # most cells have no attribute: one call, not two
+                rowspan = _span(cell.get("rowspan"))
+                colspan = _span(cell.get("colspan"))
+            else:
+                rowspan = colspan = 1
             for spanned in grid[r : r + rowspan]:
                 if len(spanned) < column + colspan:
                     spanned.extend([None] * (column + colspan - len(spanned)))
@@ -186,6 +189,24 @@ def _table_rows(table) -> list[str]:
         if any(cells):
             out.append("| " + " | ".join(cell or "" for cell in cells) + " |")
     return out
+
+
+def _row_cells(table) -> list[list]:
+    """The cells (td, th) of each row (tr) of a table, as ``row.iterchildren("td", "th")``
+    for each ``table.iter("tr")`` gives them, in one walk: lxml builds a tag matcher
+    for each call of iterchildren, which cost more than the walk itself."""
+    row_cells: list[list] = []
+    index_of: dict = {}  # row element -> its index
+    for element in table.iter("tr", "td", "th"):
+        if element.tag == "tr":
+            if element.getparent() is not None:
+                index_of[element] = len(row_cells)
+                row_cells.append([])
+        else:
+            index = index_of.get(element.getparent())
+            if index is not None:  # a cell outside any row is not read, as before
+                row_cells[index].append(element)
+    return row_cells
 
 
 def _cell_text(cell) -> str:
