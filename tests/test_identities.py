@@ -71,3 +71,23 @@ def test_stat_table_identities():
     messages = failures(text)
     assert [m.split(":")[0] for m in messages] == ["stat_received_by_channel"]
     assert "signed sum is -1, should be >= 0" in messages[0]
+
+
+def test_a_cell_given_twice_or_more_leaves_its_group_unevaluated():
+    """Two figures for one (group, term) are no single cell: that group is skipped, the others not."""
+    result = parse(report(synthetic.consistent_table3("t2021"), synthetic.consistent_table4()))
+    values = list(result.values)
+    granted = next(v for v in values if v.item == "granted" and v.dims["applicant_type"] == "natural_person")
+    refused = next(v for v in values if v.item == "not_processed_complaint" and v.dims["applicant_type"] == "other_org")
+    before = {(r.identity.name, r.group): r.lhs for r in identities.evaluate(values)}
+    # The same figure twice (so the sum would still hold), and another three times.
+    evaluated = {(r.identity.name, r.group): r.lhs
+                 for r in identities.evaluate([*values, granted, refused, refused])}
+    assert ("t3_row_total", "granted") not in evaluated
+    assert ("t3_outcomes_total_2021", "natural_person") not in evaluated
+    assert ("t3_row_total", "not_processed_complaint") not in evaluated
+    assert ("t3_outcomes_total_2021", "other_org") not in evaluated
+    assert evaluated == {key: lhs for key, lhs in before.items() if key not in {
+        ("t3_row_total", "granted"), ("t3_outcomes_total_2021", "natural_person"),
+        ("t3_row_total", "not_processed_complaint"), ("t3_outcomes_total_2021", "other_org")}}
+    assert len(evaluated) == len(before) - 4

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
+from typing import Any
 
 from .model import Value
 
@@ -170,19 +171,25 @@ def evaluate(values: list[Value]) -> list[IdentityResult]:
         members = [row for layout in identity.layouts for row in buckets.get((identity.section, layout), ())]
         if not members:
             continue
-        cell_keys = list(zip(map(_GROUP_GETTERS[identity.name], members), map(_KEY_GETTERS[identity.name], members)))
-        cells = dict(zip(cell_keys, map(_VALUE, members)))
-        if len(cells) < len(members):  # a key given twice is no single cell: the identity is not evaluated there
-            seen: set = set()
-            for key in cell_keys:
-                if key in seen:
-                    cells[key] = None
-                seen.add(key)
+        # One cell table per group: a term is then found by its match key alone (a
+        # string, mostly, whose hash is kept), not by a (group, key) tuple built per lookup.
+        by_group: dict[Any, dict[Any, Decimal | None]] = {}
+        for group, key, value in zip(map(_GROUP_GETTERS[identity.name], members),
+                                     map(_KEY_GETTERS[identity.name], members), map(_VALUE, members)):
+            cells = by_group.get(group)
+            if cells is None:
+                by_group[group] = {key: value}
+                continue
+            size = len(cells)
+            cells[key] = value
+            if len(cells) == size:  # a key given twice is no single cell: the identity is not evaluated there
+                cells[key] = None
         terms = _TERM_KEYS[identity.name]
-        for group in sorted({group for group, _ in cell_keys}, key=str):
+        for group in sorted(by_group, key=str):
+            cells = by_group[group]
             total = Decimal(0)
             for match, positive in terms:
-                found = cells.get((group, match))
+                found = cells.get(match)
                 if found is None:
                     break
                 total = total + found if positive else total - found
