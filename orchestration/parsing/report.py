@@ -88,7 +88,6 @@ _RANK_BLANK = {source: rank for (source, filled), rank in _PREFERENCE.items() if
 
 def select_figures(values: list[Value]) -> None:
     """Mark one figure per (section, item, dimensions): the first of the best kind."""
-    ranks: dict[tuple, int] = {}
     chosen: dict[tuple, Value] = {}
     # Figures of a row or column share one dims dict; equal dims get one number, so
     # a key hashes two strings and an int, not a tuple of every dimension.
@@ -100,13 +99,16 @@ def select_figures(values: list[Value]) -> None:
         if number is None:
             number = dims_numbers[id(dims)] = numbers.setdefault(tuple(map(dims.get, DIMENSIONS)), len(numbers))
         key = (value.section, value.item, number)
-        rank = (_RANK_BLANK if value.value is None else _RANK_FILLED)[value.source]
-        held = ranks.get(key)
-        if held is None or rank < held:
-            ranks[key] = rank
+        held = chosen.get(key)
+        # Most keys have one figure: ranks are compared only where two meet.
+        if held is None or _rank(value) < _rank(held):
             chosen[key] = value
     for value in chosen.values():
         value.is_selected = True
+
+
+def _rank(value: Value) -> int:
+    return (_RANK_BLANK if value.value is None else _RANK_FILLED)[value.source]
 
 
 def _template(table2, table3, table4, stat) -> str:
