@@ -87,8 +87,9 @@ def test_cells_are_told_apart_the_same_from_a_full_cache():
     ]
     text._IS_FIGURE.update({f"x{i}": False for i in range(text._CACHE_SIZE)})
     text._LABEL_KEYS.update({f"x{i}": "" for i in range(text._CACHE_SIZE)})
-    # Full: a new cell empties the cache, then is answered as before.
-    assert text.is_figure("3,456") and not text.is_figure("表格")
-    assert set(text._IS_FIGURE) == {"3,456", "表格"}
-    assert label_key("(一)收到申请数") == label_key("二、 收到申请数") == "收到申请数"
-    assert set(text._LABEL_KEYS) == {"(一)收到申请数", "二、 收到申请数"}
+    # Full: a cell not seen before empties the cache, then is answered as before
+    # (cells no other test asks, so none is in the cache already).
+    assert text.is_figure("3,456,789") and not text.is_figure("缓存测试格")
+    assert set(text._IS_FIGURE) == {"3,456,789", "缓存测试格"}
+    assert label_key("(一)缓存测试行") == label_key("二、 缓存测试行") == "缓存测试行"
+    assert set(text._LABEL_KEYS) == {"(一)缓存测试行", "二、 缓存测试行"}
