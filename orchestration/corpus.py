@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from . import issue_codes
 from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
-from .parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
+from .parsing.columns import CHECK_COLUMNS, KEY_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from .parsing.regions import gazetteer
 from .schema import TABLES
 from .settings import Settings, duckdb_config
@@ -171,10 +171,23 @@ if [list(VALUE_COLUMNS), list(CHECK_COLUMNS)] != [TABLES[t].arrow_schema.names f
     raise RuntimeError("orchestration/parsing/columns.py and orchestration/schema.py list different columns")
 
 
-def _table(name: str, columns: list[list]) -> pa.Table:
-    """Columns (in schema order) as an Arrow table of the registered schema of ``name``."""
+def _keyed_table(name: str, columns: list[list], report_ids: list[str], counts: list[int]) -> pa.Table:
+    """Figures or checks as an Arrow table of the registered schema of ``name``:
+    ``columns`` in schema order but the key columns, which are laid out here from
+    each report's row count (a run of its id, its rows numbered from 0) by Arrow,
+    not converted from a Python object per row."""
     schema = TABLES[name].arrow_schema
-    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+    runs = [(report_id, count) for report_id, count in zip(report_ids, counts, strict=True) if count]
+    ids = [pa.repeat(pa.scalar(report_id, pa.string()), count) for report_id, count in runs]
+    indexes = [_ROW_INDEX.slice(0, count) if count <= len(_ROW_INDEX) else pa.array(range(count), pa.int32())
+               for _, count in runs]
+    keys = [pa.concat_arrays(arrays) if arrays else pa.array([], field.type)
+            for arrays, field in zip((ids, indexes), schema)]
+    rest = [pa.array(c, type=f.type) for c, f in zip(columns[KEY_COLUMNS:], list(schema)[KEY_COLUMNS:], strict=True)]
+    return pa.Table.from_arrays(keys + rest, schema=schema)
+
+
+_ROW_INDEX = pa.array(range(2**16), pa.int32())  # sliced for the row numbers of a report
 
 
 def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> dict:
@@ -250,12 +263,14 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
         result = parse.result
         counts.append((len(result.values), len(result.checks)) if result else (0, 0))
         if result:
-            append_values(values, parse.report_id, result.values)
-            append_checks(checks, parse.report_id, result.checks)
+            append_values(values, result.values)
+            append_checks(checks, result.checks)
     # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
     # even an empty one, would cost more to pickle than the file's rows.
     rows = [file_rows(parse) for parse in parses]
-    return _table("values", values), _table("identity_checks", checks), rows, counts
+    report_ids = [parse.report_id for parse in parses]
+    return (_keyed_table("values", values, report_ids, [n for n, _ in counts]),
+            _keyed_table("identity_checks", checks, report_ids, [n for _, n in counts]), rows, counts)
 
 
 def _start_worker() -> None:

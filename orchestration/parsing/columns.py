@@ -18,17 +18,17 @@ VALUE_COLUMNS: tuple[str, ...] = (
     "label", "raw_text", "char_start", "char_end", "snippet", "is_selected",
 )
 CHECK_COLUMNS: tuple[str, ...] = ("report_id", "check_index", "identity", "group_value", "signed_sum", "holds")
+# The first two columns of both (the report and the row's index in it) are laid out
+# from each report's row count by the writer (corpus), in Arrow, not per row in Python.
+KEY_COLUMNS = 2
 
 
 def empty_columns(names: tuple[str, ...]) -> list[list[Any]]:
     return [[] for _ in names]
 
 
-def append_values(columns: list[list[Any]], report_id: str, values: list[Value]) -> None:
-    """Append one report's figures to ``columns`` (one list per VALUE_COLUMNS name)."""
-    count = len(values)
-    columns[0].extend([report_id] * count)
-    columns[1].extend(range(count))
+def append_values(columns: list[list[Any]], values: list[Value]) -> None:
+    """Append one report's figures to ``columns`` (one list per VALUE_COLUMNS name but the key columns)."""
     columns[2].extend([v.section for v in values])
     columns[3].extend([v.item for v in values])
     for offset, name in enumerate(DIMENSIONS):
@@ -47,10 +47,8 @@ def append_values(columns: list[list[Any]], report_id: str, values: list[Value])
     columns[position + 10].extend([v.is_selected for v in values])
 
 
-def append_checks(columns: list[list[Any]], report_id: str, checks: list[Check]) -> None:
-    """Append one report's checks to ``columns`` (one list per CHECK_COLUMNS name)."""
-    columns[0].extend([report_id] * len(checks))
-    columns[1].extend(range(len(checks)))
+def append_checks(columns: list[list[Any]], checks: list[Check]) -> None:
+    """Append one report's checks to ``columns`` (one list per CHECK_COLUMNS name but the key columns)."""
     columns[2].extend([c.identity for c in checks])
     columns[3].extend([c.group_value for c in checks])
     columns[4].extend([c.signed_sum for c in checks])

@@ -166,36 +166,50 @@ def evaluate(values: list[Value]) -> list[IdentityResult]:
             buckets[(v.section, v.layout)].append(
                 (v.item, dims.get("applicant_type"), dims.get("channel"), dims.get("proceeding"), dims.get("outcome"), v.value)
             )
+    # Identities over the same figures, grouped and matched alike (table 三's column
+    # sums and its outcome totals), read the same cell tables: built once.
+    tables: dict[tuple, tuple[dict[Any, dict[Any, Decimal | None]], list[Any]]] = {}
     results = []
     for identity in IDENTITIES:
-        members = [row for layout in identity.layouts for row in buckets.get((identity.section, layout), ())]
-        if not members:
+        layouts = tuple(layout for layout in identity.layouts if (identity.section, layout) in buckets)
+        if not layouts:
             continue
-        # One cell table per group: a term is then found by its match key alone (a
-        # string, mostly, whose hash is kept), not by a (group, key) tuple built per lookup.
-        by_group: dict[Any, dict[Any, Decimal | None]] = {}
-        for group, key, value in zip(map(_GROUP_GETTERS[identity.name], members),
-                                     map(_KEY_GETTERS[identity.name], members), map(_VALUE, members)):
-            cells = by_group.get(group)
-            if cells is None:
-                by_group[group] = {key: value}
-                continue
-            size = len(cells)
-            cells[key] = value
-            if len(cells) == size:  # a key given twice is no single cell: the identity is not evaluated there
-                cells[key] = None
+        shape = (identity.section, layouts, _SHAPES[identity.name])
+        found = tables.get(shape)
+        if found is None:
+            members = [row for layout in layouts for row in buckets[(identity.section, layout)]]
+            by_group = _cell_tables(members, identity.name)
+            found = tables[shape] = (by_group, sorted(by_group, key=str))
+        by_group, groups = found
         terms = _TERM_KEYS[identity.name]
-        for group in sorted(by_group, key=str):
+        for group in groups:
             cells = by_group[group]
             total = Decimal(0)
             for match, positive in terms:
-                found = cells.get(match)
-                if found is None:
+                cell = cells.get(match)
+                if cell is None:
                     break
-                total = total + found if positive else total - found
+                total = total + cell if positive else total - cell
             else:
                 results.append(IdentityResult(identity, group, total))
     return results
+
+
+def _cell_tables(members: list[tuple], name: str) -> dict[Any, dict[Any, Decimal | None]]:
+    """One cell table per group: a term is then found by its match key alone (a
+    string, mostly, whose hash is kept), not by a (group, key) tuple built per lookup."""
+    by_group: dict[Any, dict[Any, Decimal | None]] = {}
+    for group, key, value in zip(map(_GROUP_GETTERS[name], members), map(_KEY_GETTERS[name], members),
+                                 map(_VALUE, members)):
+        cells = by_group.get(group)
+        if cells is None:
+            by_group[group] = {key: value}
+            continue
+        size = len(cells)
+        cells[key] = value
+        if len(cells) == size:  # a key given twice is no single cell: the identity is not evaluated there
+            cells[key] = None
+    return by_group
 
 
 _VALUE = itemgetter(5)
@@ -210,6 +224,7 @@ def _NO_GROUP(row: tuple) -> None:
     return None
 
 
+_SHAPES = {i.name: (i.group_by, _MATCH_DIMENSIONS[i.name]) for i in IDENTITIES}  # what makes two cell tables one
 _KEY_GETTERS = {i.name: _getter(_MATCH_DIMENSIONS[i.name]) for i in IDENTITIES}
 _GROUP_GETTERS = {
     i.name: (itemgetter(_FIELDS.index(i.group_by)) if i.group_by else _NO_GROUP) for i in IDENTITIES

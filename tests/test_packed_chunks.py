@@ -1,0 +1,48 @@
+"""A worker's chunk travels as Arrow tables whose key columns (report, row index)
+are laid out from each report's row count: each row must keep its own report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from orchestration.corpus import _keyed_table
+from orchestration.parsing.columns import CHECK_COLUMNS, empty_columns
+
+
+def _checks(count: int, first: int) -> list[list]:
+    columns = empty_columns(CHECK_COLUMNS)
+    for i in range(first, first + count):
+        columns[2].append(f"identity_{i}")
+        columns[3].append(None if i % 2 else f"group_{i}")
+        columns[4].append(Decimal(i) / 4)
+        columns[5].append(i % 3 == 0)
+    return columns
+
+
+def test_rows_keep_their_report_and_index_across_reports_without_rows():
+    counts = [2, 0, 3, 0]
+    columns = _checks(5, 10)
+    table = _keyed_table("identity_checks", columns, ["a", "b", "c", "d"], counts)
+    assert table.column("report_id").to_pylist() == ["a", "a", "c", "c", "c"]
+    assert table.column("check_index").to_pylist() == [0, 1, 0, 1, 2]
+    assert table.column("identity").to_pylist() == [f"identity_{i}" for i in range(10, 15)]
+    assert table.column("group_value").to_pylist() == ["group_10", None, "group_12", None, "group_14"]
+    assert table.column("signed_sum").to_pylist() == [Decimal("2.5"), Decimal("2.75"), Decimal(3), Decimal("3.25"),
+                                                      Decimal("3.5")]
+    assert table.column("holds").to_pylist() == [False, False, True, False, False]
+
+
+def test_a_chunk_without_rows_gives_an_empty_table_of_the_schema():
+    table = _keyed_table("identity_checks", empty_columns(CHECK_COLUMNS), ["a", "b"], [0, 0])
+    assert table.num_rows == 0
+    assert table.schema.names == list(CHECK_COLUMNS)
+
+
+def test_a_report_with_more_rows_than_the_shared_index_is_numbered_on():
+    big = 2**16 + 5
+    table = _keyed_table("identity_checks", _checks(big + 1, 0), ["small", "big"], [1, big])
+    indexes = table.column("check_index").to_pylist()
+    assert indexes[:3] == [0, 0, 1]
+    assert indexes[-1] == big - 1
+    assert table.column("report_id").to_pylist().count("big") == big
+    assert table.column("identity")[big].as_py() == f"identity_{big}"
