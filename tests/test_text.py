@@ -2,7 +2,7 @@
 
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from orchestration.parsing.report import _mask
@@ -11,6 +11,7 @@ from orchestration.parsing.text import (
     Token,
     _tokenize_pipes,
     _tokenize_separated,
+    _NULL_MARKERS,
     _translation_table,
     is_plain_cell,
     label_key,
@@ -89,7 +90,30 @@ def test_cells_are_told_apart_the_same_from_a_full_cache():
     text._LABEL_KEYS.update({f"x{i}": "" for i in range(text._CACHE_SIZE)})
     # Full: a cell not seen before empties the cache, then is answered as before
     # (cells no other test asks, so none is in the cache already).
-    assert text.is_figure("3,456,789") and not text.is_figure("缓存测试格")
-    assert set(text._IS_FIGURE) == {"3,456,789", "缓存测试格"}
+    assert text.is_figure("3,456,789") and not text.is_figure("12缓存测试格")
+    assert set(text._IS_FIGURE) == {"3,456,789", "12缓存测试格"}
     assert label_key("(一)缓存测试行") == label_key("二、 缓存测试行") == "缓存测试行"
     assert set(text._LABEL_KEYS) == {"(一)缓存测试行", "二、 缓存测试行"}
+
+
+_CELL_PARTS = ["1", "0", "٣", "１", "²", "①", "+", "-", ",", ".", "万元", "件", "人次", "—", "/", "无", "表", "申请", "_"]
+_PADDING = st.sampled_from(["", " ", "\u3000", "\t"])
+
+
+@given(st.tuples(
+    _PADDING,
+    st.one_of(st.sampled_from(sorted(_NULL_MARKERS)), st.lists(st.sampled_from(_CELL_PARTS), max_size=6).map("".join)),
+    _PADDING,
+).map("".join))
+@example("——/")  # the longest markers, which open with no digit
+@example("———\t")
+@example(" 12")
+@example("²")  # a digit, but no decimal one: not what \d matches
+@example("表格标题 ")
+def test_is_figure_answers_as_its_pattern_does(cell):
+    """The shortcuts before the cache (digits alone, a label) give what the pattern gives."""
+    from orchestration.parsing import text
+
+    stripped = cell.strip()
+    expected = bool(text._NUMERIC_PART.fullmatch(stripped)) or stripped in _NULL_MARKERS
+    assert text.is_figure(cell) is expected

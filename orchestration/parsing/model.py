@@ -79,6 +79,21 @@ class ReportMetadata:
     date_source: str | None = None
     region: Region | None = None  # place and level of the organ (regions.resolve)
 
+    def __init__(self, agency_name: str | None = None, report_year: int | None = None,
+                 published_date: str | None = None, template: str | None = None,
+                 table_layouts: dict[str, str] | None = None, year_source: str | None = None,
+                 agency_source: str | None = None, date_source: str | None = None,
+                 region: Region | None = None) -> None:
+        self.agency_name = agency_name  # (written out to be compiled: see Value)
+        self.report_year = report_year
+        self.published_date = published_date
+        self.template = template
+        self.table_layouts = {} if table_layouts is None else table_layouts
+        self.year_source = year_source
+        self.agency_source = agency_source
+        self.date_source = date_source
+        self.region = region
+
 
 @dataclass
 class Check:
@@ -104,3 +119,12 @@ class ParseResult:
     text_length: int
     is_report: bool
     checks: list[Check] = field(default_factory=list)
+
+    def __init__(self, metadata: ReportMetadata, values: list[Value], issues: list[Issue], text_length: int,
+                 is_report: bool, checks: list[Check] | None = None) -> None:
+        self.metadata = metadata  # (written out to be compiled: see Value)
+        self.values = values
+        self.issues = issues
+        self.text_length = text_length
+        self.is_report = is_report
+        self.checks = [] if checks is None else checks

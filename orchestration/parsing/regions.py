@@ -55,6 +55,19 @@ class Region:
     agency_core: str | None = None  # the organ's name without its place, spelling folded
     problem: str | None = None  # why the place is unknown, when it is
 
+    def __init__(self, province: Place | None = None, prefecture: Place | None = None, county: Place | None = None,
+                 township: str | None = None, source: str | None = None, admin_tier: str | None = None,
+                 agency_level: str | None = None, agency_core: str | None = None, problem: str | None = None) -> None:
+        self.province = province  # (written out to be compiled, as model.Value)
+        self.prefecture = prefecture
+        self.county = county
+        self.township = township
+        self.source = source
+        self.admin_tier = admin_tier
+        self.agency_level = agency_level
+        self.agency_core = agency_core
+        self.problem = problem
+
     @property
     def deepest(self) -> Place | None:
         return self.county or self.prefecture or self.province

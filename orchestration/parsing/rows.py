@@ -112,6 +112,10 @@ class ScanResult:
     rows: list[Row]
     end_index: int  # index of the first token after the table
 
+    def __init__(self, rows: list[Row], end_index: int) -> None:
+        self.rows = rows  # (written out to be compiled, as model.Value)
+        self.end_index = end_index
+
     @property
     def recognised(self) -> list[Row]:
         return [row for row in self.rows if row.spec is not None]

@@ -30,6 +30,15 @@ class TableResult:
     span: tuple[int, int] = (0, 0)
     missing: list[str] = field(default_factory=list)  # rows expected but not found
 
+    def __init__(self, name: str, layout: str, values: list[Value] | None = None, issues: list[Issue] | None = None,
+                 span: tuple[int, int] = (0, 0), missing: list[str] | None = None) -> None:
+        self.name = name  # (written out to be compiled: see model.Value)
+        self.layout = layout
+        self.values = [] if values is None else values
+        self.issues = [] if issues is None else issues
+        self.span = span
+        self.missing = [] if missing is None else missing
+
 
 # A snippet runs from the row's label to the figure, spaces collapsed, up to this long.
 _SNIPPET_SPAN = 160

@@ -242,6 +242,13 @@ def _find_after(text: str, cursor: int, count: int) -> int:
     return position
 
 
+_LONGEST_MARKER = max(map(len, _NULL_MARKERS))
+
+
+def _may_open_figure(char: str) -> bool:
+    return char.isdecimal() or char in "+-" or char.isspace()
+
+
 def is_null_marker(cell: str) -> bool:
     return cell.strip() in _NULL_MARKERS
 
@@ -257,6 +264,13 @@ _LABEL_KEYS: dict[str, str] = {}
 def is_figure(cell: str) -> bool:
     """True for a cell holding one figure ("12", "1,272", "92.8050万元", "+2") or a
     "not reported" marker ("—", "/", "无")."""
+    # Most cells are answered before hashing them for the cache: digits alone (what
+    # \d matches: any Unicode decimal digit), or a label, longer than any marker and
+    # opening with what no figure opens with.
+    if cell.isdecimal():
+        return True
+    if len(cell) > _LONGEST_MARKER and not _may_open_figure(cell[0]) and not cell[-1].isspace():
+        return False
     known = _IS_FIGURE.get(cell)
     if known is None:
         if len(_IS_FIGURE) >= _CACHE_SIZE:
