@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from orchestration.parsing.report import _mask
 from orchestration.parsing.tables import _page_ends_after, _RowSnippets, _snippet
 from orchestration.parsing.text import (
+    _NULL_MARKERS,
     Token,
     _tokenize_pipes,
     _tokenize_separated,
-    _NULL_MARKERS,
     _translation_table,
     is_plain_cell,
     label_key,
