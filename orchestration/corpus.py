@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -179,7 +180,8 @@ def _keyed_table(name: str, columns: list[list], report_ids: list[str], counts: 
     schema = TABLES[name].arrow_schema
     runs = [(report_id, count) for report_id, count in zip(report_ids, counts, strict=True) if count]
     ids = [pa.repeat(pa.scalar(report_id, pa.string()), count) for report_id, count in runs]
-    indexes = [_ROW_INDEX.slice(0, count) if count <= len(_ROW_INDEX) else pa.array(range(count), pa.int32())
+    shared = _row_index()
+    indexes = [shared.slice(0, count) if count <= len(shared) else pa.array(range(count), pa.int32())
                for _, count in runs]
     keys = [pa.concat_arrays(arrays) if arrays else pa.array([], field.type)
             for arrays, field in zip((ids, indexes), schema)]
@@ -187,7 +189,11 @@ def _keyed_table(name: str, columns: list[list], report_ids: list[str], counts: 
     return pa.Table.from_arrays(keys + rest, schema=schema)
 
 
-_ROW_INDEX = pa.array(range(2**16), pa.int32())  # sliced for the row numbers of a report
+@lru_cache(maxsize=1)
+def _row_index() -> pa.Array:
+    """0..65535, sliced for the row numbers of a report: built on first use (8 ms), not
+    by every process that imports this module."""
+    return pa.array(range(2**16), pa.int32())
 
 
 def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> dict:
