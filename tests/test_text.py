@@ -10,9 +10,11 @@ from orchestration.parsing.tables import _page_ends_after, _RowSnippets, _snippe
 from orchestration.parsing.text import (
     _NULL_MARKERS,
     Token,
+    _append_cell,
     _tokenize_pipes,
     _tokenize_separated,
     _translation_table,
+    is_figure,
     is_plain_cell,
     label_key,
     normalize,
@@ -117,3 +119,20 @@ def test_is_figure_answers_as_its_pattern_does(cell):
     stripped = cell.strip()
     expected = bool(text._NUMERIC_PART.fullmatch(stripped)) or stripped in _NULL_MARKERS
     assert text.is_figure(cell) is expected
+
+
+@given(st.text(alphabet="a表1２ \t\u3000—|", max_size=24))
+def test_a_cell_is_cut_into_tokens_that_point_at_their_text(cell):
+    """A cell's tokens are its words as printed, in order: a label, then the figures
+    that end it (or the cell whole, when it does not end in a figure)."""
+    text = f"前{cell}后"
+    tokens: list = []
+    _append_cell(text, 1, 1 + len(cell), tokens)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert "".join("".join(t.text.split()) for t in tokens) == "".join(cell.split())
+    assert [t.start for t in tokens] == sorted(t.start for t in tokens)
+    words = cell.split()
+    if len(words) == 1 or (words and not is_figure(words[-1])):
+        assert [t.text for t in tokens] == [cell.strip()]
+    elif words:
+        assert all(is_figure(t.text) for t in tokens[1:]) and tokens[-1].text == words[-1]
