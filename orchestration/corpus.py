@@ -102,6 +102,29 @@ class RunSummary:
 # ---------------------------------------------------------------- one file's rows
 
 
+class Span:
+    """Consecutive rows of a table: a file's figures or checks within its chunk's
+    table (or within the last run's Parquet, read in step).
+
+    Not a slice of its own: the writer joins the spans that follow on in one table
+    (a chunk's files, in order), so a row group concatenates a few dozen tables,
+    not one per file.
+    """
+
+    __slots__ = ("length", "offset", "table")
+
+    def __init__(self, table: pa.Table, offset: int = 0, length: int | None = None) -> None:
+        self.table = table
+        self.offset = offset
+        self.length = table.num_rows - offset if length is None else length
+
+    def follows(self, other: Span) -> bool:
+        return self.table is other.table and self.offset == other.offset + other.length
+
+    def rows(self) -> pa.Table:
+        return self.table.slice(self.offset, self.length)
+
+
 @dataclass
 class FileRows:
     """One file's rows, as the writer needs them."""
@@ -110,9 +133,9 @@ class FileRows:
     report_id: str
     status: str
     report: dict
-    values: pa.Table
+    values: Span
     issues: list[dict]
-    checks: pa.Table = field(default_factory=lambda: _empty("identity_checks"))
+    checks: Span = field(default_factory=lambda: _empty("identity_checks"))
 
 
 def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -> dict:
@@ -209,8 +232,8 @@ def _issue_row(source_path: str, report_id: str, index: int, issue: Issue) -> di
     }
 
 
-def _empty(table: str) -> pa.Table:
-    return _EMPTY[table]
+def _empty(table: str) -> Span:
+    return Span(_EMPTY[table])
 
 
 _EMPTY = {name: table.arrow_schema.empty_table() for name, table in TABLES.items()}  # immutable, so shared
@@ -241,12 +264,12 @@ _Packed = tuple[pa.Table, pa.Table, list[FileRows], list[tuple[int, int]]]
 
 
 def _unpack(packed: _Packed) -> list[FileRows]:
-    """Give each file its slices of the chunk's figures and checks (zero-copy)."""
+    """Give each file its span of the chunk's figures and checks."""
     values, checks, rows, counts = packed
     value_offset = check_offset = 0
     for file, (value_count, check_count) in zip(rows, counts):
-        file.values = values.slice(value_offset, value_count)
-        file.checks = checks.slice(check_offset, check_count)
+        file.values = Span(values, value_offset, value_count)
+        file.checks = Span(checks, check_offset, check_count)
         value_offset += value_count
         check_offset += check_count
     return rows
@@ -255,7 +278,7 @@ def _unpack(packed: _Packed) -> list[FileRows]:
 def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     """Worker: parse a chunk; its figures and checks travel as two Arrow tables.
 
-    Slicing happens in the parent: a pickled slice would carry the whole table.
+    Files are given their spans in the parent: a pickled slice would carry the whole table.
     """
     max_year = date.today().year
     _read_ahead([absolute for _, absolute, _ in chunk])
@@ -271,7 +294,7 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
         if result:
             append_values(values, result.values)
             append_checks(checks, result.checks)
-    # Each file's slices are cut in the parent (_unpack): an Arrow table per file,
+    # Each file's span is marked in the parent (_unpack): an Arrow table per file,
     # even an empty one, would cost more to pickle than the file's rows.
     rows = [file_rows(parse) for parse in parses]
     report_ids = [parse.report_id for parse in parses]
@@ -378,7 +401,7 @@ class _Previous:
             issues = self._issues.take(report["issue_count"])
             checks = self._checks.take(report["check_count"])
             if report["source_path"] == path:
-                return FileRows(path, report["report_id"], report["status"], report, values, issues.to_pylist(), checks)
+                return FileRows(path, report["report_id"], report["status"], report, values, issues.rows().to_pylist(), checks)
             if report["source_path"] > path:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
 
@@ -413,16 +436,18 @@ class _Stream:
 
     def __init__(self, parquet: pq.ParquetFile) -> None:
         self._batches = parquet.iter_batches(batch_size=65536)
-        self._schema = parquet.schema_arrow
-        self._buffer = pa.Table.from_batches([], schema=self._schema)
+        self._buffer = parquet.schema_arrow.empty_table()
+        self._offset = 0  # rows of the buffer already taken
 
-    def take(self, n: int) -> pa.Table:
-        while self._buffer.num_rows < n:
+    def take(self, n: int) -> Span:
+        while self._buffer.num_rows - self._offset < n:
             batch = next(self._batches, None)
             if batch is None:
                 break
-            self._buffer = pa.concat_tables([self._buffer, pa.Table.from_batches([batch])])
-        taken, self._buffer = self._buffer.slice(0, n), self._buffer.slice(n)
+            self._buffer = pa.concat_tables([self._buffer.slice(self._offset), pa.Table.from_batches([batch])])
+            self._offset = 0
+        taken = Span(self._buffer, self._offset, min(n, self._buffer.num_rows - self._offset))
+        self._offset += taken.length
         return taken
 
 
@@ -622,26 +647,26 @@ class _Writer:
     """Row groups of ROW_GROUP_FILES files, for the three tables."""
 
     def __init__(self, out_dir: Path) -> None:
-        self._writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", t.arrow_schema) for name, t in TABLES.items()}
+        self._writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", t.arrow_schema,
+                                                write_statistics=_statistics_columns(name))
+                         for name, t in TABLES.items()}
         self._reports: list[dict] = []
-        self._values: list[pa.Table] = []
+        self._values: list[Span] = []
         self._issues: list[dict] = []
-        self._checks: list[pa.Table] = []
+        self._checks: list[Span] = []
         self._files = 0
 
     def add(self, rows: FileRows, summary: RunSummary) -> None:
         self._reports.append(rows.report)
-        if rows.values.num_rows:
-            self._values.append(rows.values)
+        _join(self._values, rows.values)
         self._issues.extend(rows.issues)
-        if rows.checks.num_rows:
-            self._checks.append(rows.checks)
+        _join(self._checks, rows.checks)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
-        summary.values += rows.values.num_rows
+        summary.values += rows.values.length
         summary.issues += len(rows.issues)
-        summary.checks += rows.checks.num_rows
+        summary.checks += rows.checks.length
         for issue in rows.issues:
             summary.by_code[issue["code"]] += 1
         self._files += 1
@@ -663,13 +688,15 @@ class _Writer:
     def flush(self) -> None:
         if self._reports:
             self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
+        # One chunk per column, whether the rows were parsed or copied (and however
+        # they were cut): a column's pages, and so the bytes, do not depend on it.
         if self._values:
-            values = pa.concat_tables(self._values).combine_chunks()
+            values = pa.concat_tables([span.rows() for span in self._values]).combine_chunks()
             self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
         if self._issues:
             self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
         if self._checks:
-            checks = pa.concat_tables(self._checks).combine_chunks()
+            checks = pa.concat_tables([span.rows() for span in self._checks]).combine_chunks()
             self._writers["identity_checks"].write_table(checks, row_group_size=max(1, checks.num_rows))
         self._reports, self._values, self._issues, self._checks = [], [], [], []
 
@@ -681,6 +708,30 @@ class _Writer:
     def abort(self) -> None:
         for writer in self._writers.values():
             writer.close()
+
+
+def _statistics_columns(name: str) -> bool | list[str]:
+    """Columns whose row-group min / max the Parquet keeps.
+
+    In the figure tables, not the strings outside the key: every row group holds
+    every section, item and dimension, so their bounds would prune nothing, and
+    computing them was a fifth of encoding the values table.
+    """
+    if name not in ("values", "identity_checks"):
+        return True
+    table = TABLES[name]
+    return [c.name for c in table.columns if c.name in table.unique_key or not pa.types.is_string(c.type)]
+
+
+def _join(spans: list[Span], span: Span) -> None:
+    """Add ``span`` to ``spans``, lengthening the last one when it follows on from it."""
+    if not span.length:
+        return
+    if spans and span.follows(spans[-1]):
+        last = spans[-1]
+        spans[-1] = Span(last.table, last.offset, last.length + span.length)
+    else:
+        spans.append(span)
 
 
 def _summary_of(directory: Path) -> RunSummary:

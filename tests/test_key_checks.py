@@ -1,6 +1,6 @@
-"""Key uniqueness on tables too large for one hash table of their keys: the Parquet
-check (orchestration/defs/parsing_checks.py) and the dbt tests (macros/unique_keys.sql)
-sort key hashes, then group only the rows whose hash repeats."""
+"""Key uniqueness on tables too large for one hash table of their keys: the dbt tests
+(macros/unique_keys.sql) and the Parquet check (orchestration/defs/parsing_checks.py,
+which renders the same macro) sort key hashes, then group only the rows whose hash repeats."""
 
 import json
 import os
@@ -9,7 +9,7 @@ import subprocess
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.defs.parsing_checks import _DUPLICATE_KEYS, _query
+from orchestration.defs.parsing_checks import _duplicate_keys_sql, _query
 from orchestration.settings import DBT_PROJECT_DIR
 from orchestration.warehouse import DBT_EXECUTABLE
 
@@ -26,12 +26,12 @@ def _parquet(tmp_path, keys):
 
 def test_the_parquet_check_counts_each_shared_key_once(tmp_path):
     path = _parquet(tmp_path, _KEYS)
-    assert _query(_DUPLICATE_KEYS.format(key="report_id, value_index"), path, path) == [(3,)]
+    assert _query(_duplicate_keys_sql(("report_id", "value_index")), path, path) == [(3,)]
 
 
 def test_the_parquet_check_finds_nothing_when_keys_differ(tmp_path):
     path = _parquet(tmp_path, [("a", 0), ("a", 1), ("b", 0), ("b", 1), (None, 0), ("c", 1)])
-    assert _query(_DUPLICATE_KEYS.format(key="report_id, value_index"), path, path) == [(0,)]
+    assert _query(_duplicate_keys_sql(("report_id", "value_index")), path, path) == [(0,)]
 
 
 def test_the_dbt_key_tests_list_the_shared_keys(tmp_path):

@@ -1,11 +1,16 @@
 """A worker's chunk travels as Arrow tables whose key columns (report, row index)
-are laid out from each report's row count: each row must keep its own report."""
+are laid out from each report's row count: each row must keep its own report.
+The writer takes each file's rows as a span of such a table (or of the last run's
+Parquet) and joins the spans that follow on."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from orchestration.corpus import _keyed_table
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from orchestration.corpus import Span, _join, _keyed_table, _Stream
 from orchestration.parsing.columns import CHECK_COLUMNS, empty_columns
 
 
@@ -46,3 +51,28 @@ def test_a_report_with_more_rows_than_the_shared_index_is_numbered_on():
     assert indexes[-1] == big - 1
     assert table.column("report_id").to_pylist().count("big") == big
     assert table.column("identity")[big].as_py() == f"identity_{big}"
+
+
+def test_spans_that_follow_on_in_one_table_are_joined():
+    """A row group concatenates one table per run of files in a chunk, not one per file."""
+    chunk, other = pa.table({"x": list(range(10))}), pa.table({"x": [100, 101, 102]})
+    spans: list[Span] = []
+    for span in (Span(chunk, 0, 2), Span(chunk, 2, 0), Span(chunk, 2, 3), Span(other, 0, 3), Span(chunk, 5, 1),
+                 Span(chunk, 7, 2)):
+        _join(spans, span)
+    assert [(span.table is chunk, span.offset, span.length) for span in spans] == [
+        (True, 0, 5), (False, 0, 3), (True, 5, 1), (True, 7, 2)]
+    assert pa.concat_tables([span.rows() for span in spans]).column("x").to_pylist() == [
+        0, 1, 2, 3, 4, 100, 101, 102, 5, 7, 8]
+
+
+def test_the_last_runs_rows_are_taken_across_its_batches(tmp_path):
+    """A file's rows copied from the last run may straddle two of the Parquet's batches."""
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"x": list(range(150_000))}), path, row_group_size=40_000)
+    stream = _Stream(pq.ParquetFile(path))
+    taken = [stream.take(n) for n in (3, 0, 65_530, 10, 84_457, 5)]
+    assert [span.length for span in taken] == [3, 0, 65_530, 10, 84_457, 0]
+    assert [span.rows().column("x").to_pylist()[:2] for span in taken[:5]] == [
+        [0, 1], [], [3, 4], [65_533, 65_534], [65_543, 65_544]]
+    assert taken[4].rows().column("x")[-1].as_py() == 149_999

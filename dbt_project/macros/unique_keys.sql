@@ -7,6 +7,8 @@
   disk instead: the rows' 64-bit key hashes are sorted, a hash equal to the next one
   marks a candidate, and only the rows of candidate hashes are grouped by their real
   key (two keys sharing a hash are not reported: the grouping is exact).
+  The Parquet checks (orchestration/defs/parsing_checks.py) render rows_sharing_a_key
+  too, over read_parquet(?): one query for both.
 #}
 
 {% macro rows_sharing_a_key(model, columns, where=none) %}

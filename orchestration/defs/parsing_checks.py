@@ -10,13 +10,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import dagster as dg
 import duckdb
+import jinja2
 
 from ..corpus import list_raw_files
 from ..schema import TABLES, Table
-from ..settings import duckdb_config, load_settings
+from ..settings import DBT_PROJECT_DIR, duckdb_config, load_settings
 from .parsing import parquet_key
 
 _LISTED = 20  # failures shown in a check's metadata
@@ -88,24 +90,22 @@ def identities_hold() -> dg.AssetCheckResult:
     )
 
 
-# Keys shared by two rows. A GROUP BY over every key holds them all in one hash table,
-# which overran the 128MB cap at a million reports (117 million figures); DuckDB sorts
-# past its memory instead. So the keys' 64-bit hashes are sorted, a hash equal to the
-# next marks a candidate, and only candidates' rows are grouped by their real key (as
-# dbt_project/macros/unique_keys.sql does for the warehouse).
-_DUPLICATE_KEYS = """
-    with key_hashes as (select hash({key}) as key_hash from read_parquet(?)),
-    repeated_hashes as (
-        select key_hash
-        from (select key_hash, lead(key_hash) over (order by key_hash) as next_hash from key_hashes)
-        where key_hash = next_hash
-    )
-    select count(*) from (
-        select {key} from read_parquet(?)
-        where hash({key}) in (select key_hash from repeated_hashes)
-        group by all having count(*) > 1
-    )
-"""
+def _duplicate_keys_sql(key: tuple[str, ...]) -> str:
+    """How many keys of a Parquet file (the query's two parameters: its path, twice)
+    are shared by two rows or more.
+
+    The warehouse's query, rendered from its dbt macro (rows_sharing_a_key in
+    dbt_project/macros/unique_keys.sql): the keys' 64-bit hashes are sorted, which
+    DuckDB does past its memory cap where a GROUP BY over 117 million keys did not
+    at a million reports, and only the rows of repeated hashes are grouped by key.
+    """
+    shared = _key_macros().rows_sharing_a_key("read_parquet(?)", list(key))
+    return f"select count(*) from ({shared})"
+
+
+@lru_cache(maxsize=1)
+def _key_macros():
+    return jinja2.Environment().from_string((DBT_PROJECT_DIR / "macros" / "unique_keys.sql").read_text()).module
 
 
 def _schema_check(table: Table) -> dg.AssetChecksDefinition:
@@ -119,9 +119,8 @@ def _schema_check(table: Table) -> dg.AssetChecksDefinition:
     )
     def _check() -> dg.AssetCheckResult:
         path = _parquet(table.name)
-        key = ", ".join(table.unique_key)
         problems: dict[str, int] = {}
-        problems["duplicate_keys"] = _query(_DUPLICATE_KEYS.format(key=key), path, path)[0][0]
+        problems["duplicate_keys"] = _query(_duplicate_keys_sql(table.unique_key), path, path)[0][0]
         for column in table.columns:
             if not column.nullable:
                 problems[f"{column.name}_null"] = _query(
