@@ -497,6 +497,9 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
         shutil.rmtree(staging, ignore_errors=True)
     else:
         publish(staging, link)
+    # Arrow's allocator keeps the memory the row groups freed (~80 MB at 100,000 files);
+    # the checks and dbt that follow in this process do not allocate from it.
+    pa.default_memory_pool().release_unused()
     return summary
 
 
