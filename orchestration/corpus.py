@@ -691,16 +691,12 @@ class _Writer:
     def flush(self) -> None:
         if self._reports:
             self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
-        # One chunk per column, whether the rows were parsed or copied (and however
-        # they were cut): a column's pages, and so the bytes, do not depend on it.
         if self._values:
-            values = pa.concat_tables([span.rows() for span in self._values]).combine_chunks()
-            self._writers["values"].write_table(values, row_group_size=max(1, values.num_rows))
+            _write_spans(self._writers["values"], self._values)
         if self._issues:
             self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
         if self._checks:
-            checks = pa.concat_tables([span.rows() for span in self._checks]).combine_chunks()
-            self._writers["identity_checks"].write_table(checks, row_group_size=max(1, checks.num_rows))
+            _write_spans(self._writers["identity_checks"], self._checks)
         self._reports, self._values, self._issues, self._checks = [], [], [], []
 
     def close(self) -> None:
@@ -711,6 +707,14 @@ class _Writer:
     def abort(self) -> None:
         for writer in self._writers.values():
             writer.close()
+
+
+def _write_spans(writer: pq.ParquetWriter, spans: list[Span]) -> None:
+    """One row group of the spans' rows, combined into one chunk per column whether
+    they were parsed or copied (and however they were cut): a column's pages, and so
+    the bytes, do not depend on it."""
+    rows = pa.concat_tables([span.rows() for span in spans]).combine_chunks()
+    writer.write_table(rows, row_group_size=max(1, rows.num_rows))
 
 
 def _statistics_columns(name: str) -> bool | list[str]:
