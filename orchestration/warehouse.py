@@ -1,8 +1,9 @@
 """The DuckDB warehouse: built by dbt into a file aside, swapped in whole.
 
 DuckDB allows one writer per file. dbt writes ``warehouse.building.duckdb``
-(a copy of the current warehouse, so a partial selection keeps the other
-tables); only when the build succeeds is it renamed over ``warehouse.duckdb``.
+(empty when every model is selected; a copy of the current warehouse when only
+some are, so the others are kept); only when the build succeeds is it renamed
+over ``warehouse.duckdb``.
 An analyst's read-only session on the old file is never blocked and never
 sees a half-built warehouse.
 """
@@ -19,6 +20,7 @@ from .settings import DBT_PROJECT_DIR, Settings, environment
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+PARTIAL_PARSE = MANIFEST.with_name("partial_parse.msgpack")
 _DBT_SOURCES = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
 
 
@@ -31,13 +33,19 @@ def dbt_environment(settings: Settings, warehouse: Path):
     return environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(warehouse))
 
 
-def start_build(settings: Settings) -> Path:
-    """Prepare the file dbt builds into: a copy of the published warehouse, if any."""
+def start_build(settings: Settings, *, every_model: bool) -> Path:
+    """Prepare the file dbt builds into.
+
+    A build of every model starts from an empty file: copying the published warehouse
+    (642 MB at 100,000 reports) would only give dbt tables to drop, and would keep
+    tables of models since removed from the project. A build of some models starts
+    from a copy, so the others stay as they were.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     building = building_path(settings)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    if settings.warehouse_path.exists():
+    if not every_model and settings.warehouse_path.exists():
         shutil.copyfile(settings.warehouse_path, building)
     return building
 
@@ -48,6 +56,24 @@ def publish_build(settings: Settings) -> None:
 
 def abandon_build(settings: Settings) -> None:
     building_path(settings).unlink(missing_ok=True)
+
+
+def keep_partial_parse(invocation_target: Path) -> None:
+    """Make the state dbt parsed this build with the one the next build starts from.
+
+    dagster-dbt gives each invocation its own target folder and seeds it with
+    ``target/partial_parse.msgpack``. That file comes from `dbt parse` under the default
+    profile, and dbt discards it when the profile differs (this run's warehouse path):
+    every build parsed the whole project again (about 5 s here). The file this build
+    wrote matches the next build with the same data folder; dbt still re-parses any file
+    or env var that changed since.
+    """
+    written = invocation_target / PARTIAL_PARSE.name
+    if not written.exists():
+        return
+    incoming = PARTIAL_PARSE.with_name(f".{PARTIAL_PARSE.name}.{os.getpid()}")
+    shutil.copyfile(written, incoming)
+    os.replace(incoming, PARTIAL_PARSE)  # whole, even with another run copying it in
 
 
 def manifest_is_stale() -> bool:

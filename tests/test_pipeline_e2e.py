@@ -332,3 +332,50 @@ def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse):
         (2016, 1, 0, None, None, None)]
     with pytest.raises(ValueError, match="no analysis 'grant_rate'"):
         run_analyses(["identity_failures", "grant_rate"], path)
+
+
+def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch):
+    """A build of some models keeps the other tables; a build of every model starts from
+    an empty file; the second build starts from the parse the first one saved; neither
+    asks dbt its version in a new process."""
+    import dagster as dg
+    import dagster_dbt.core.resource as dbt_resource
+
+    from orchestration.defs import warehouse as warehouse_defs
+    from orchestration.defs.resources import defs as resources
+
+    root, _ = pipeline
+    data = root / "second"
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    with duckdb.connect(str(data / "warehouse.duckdb")) as connection:
+        connection.execute("create table left_by_a_removed_model as select 1 as x")
+
+    def no_version_process(*args, **kwargs):
+        raise AssertionError(f"dagster-dbt ran {args}")
+
+    monkeypatch.setattr(dbt_resource, "check_output", no_version_process)
+    targets = []
+    keep = warehouse_defs.keep_partial_parse
+    monkeypatch.setattr(warehouse_defs, "keep_partial_parse", lambda target: (targets.append(target), keep(target)))
+
+    def build(**selection):
+        result = dg.materialize([warehouse_defs.warehouse_models], resources=resources.resources, **selection)
+        assert result.success
+        with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+            return {t[0] for t in connection.execute("select table_name from information_schema.tables").fetchall()}
+
+    some = build(selection=[dg.AssetKey("fct_issues")])
+    assert {"left_by_a_removed_model", "fct_issues", "fct_requests", "dim_report"} <= some
+    every = build()
+    assert "left_by_a_removed_model" not in every
+    assert every == some - {"left_by_a_removed_model"}
+    with duckdb.connect(str(root / "first" / "warehouse.duckdb"), read_only=True) as a, duckdb.connect(
+        str(data / "warehouse.duckdb"), read_only=True
+    ) as b:
+        query = "select * from fct_requests order by all"
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+
+    logs = [(target / "dbt.log").read_text(encoding="utf-8") for target in targets]
+    assert len(logs) == 2
+    assert "Unable to do partial parsing" not in logs[1]
+    assert "Nothing changed, skipping partial parsing" in logs[1]

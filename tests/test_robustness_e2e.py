@@ -224,11 +224,10 @@ def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     import pyarrow.parquet as pq
 
     from orchestration.corpus import publish
-    from orchestration.defs.warehouse import dbt_project, warehouse_models
-    from orchestration.warehouse import DBT_EXECUTABLE
+    from orchestration.defs.resources import defs as resources
+    from orchestration.defs.warehouse import warehouse_models
 
     import dagster as dg
-    from dagster_dbt import DbtCliResource
 
     # Publish Parquet that lacks a column the staging models read: dbt cannot build.
     staging = data / "parquet.d" / "staging-broken"
@@ -239,7 +238,7 @@ def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     publish(staging, data / "parquet")
     result = dg.materialize(
         [warehouse_models],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)},
+        resources=resources.resources,
         raise_on_error=False,
     )
     assert not result.success

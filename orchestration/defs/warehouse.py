@@ -12,6 +12,7 @@ from ..warehouse import (
     abandon_build,
     dbt_environment,
     ensure_manifest,
+    keep_partial_parse,
     publish_build,
     start_build,
 )
@@ -34,17 +35,18 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 @dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` into a copy of the warehouse, published only if every model built.
+    """`dbt build` into a file aside, published only if every model built.
 
     A failing data test is reported as a failed asset check and does not stop the
     publication: the models are right, the data has a finding. A model that fails
     to build keeps the previous warehouse in place and fails the run.
     """
     settings = load_settings()
-    building = start_build(settings)
+    building = start_build(settings, every_model=not context.is_subset)
     with dbt_environment(settings, building):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
     results = invocation.get_artifact("run_results.json")["results"]
     broken = [
         r["unique_id"]

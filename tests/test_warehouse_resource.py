@@ -1,0 +1,43 @@
+"""The dbt resource skips dagster-dbt's `dbt --version` process and in-process adapter
+(orchestration/defs/resources.py), and builds keep dbt's parse for the next one."""
+
+from __future__ import annotations
+
+import subprocess
+
+from dagster_dbt import DbtCliResource
+
+from orchestration import warehouse
+from orchestration.defs.resources import WarehouseDbtResource
+from orchestration.defs.warehouse import dbt_project
+from orchestration.warehouse import DBT_EXECUTABLE
+
+
+def test_the_hooks_it_overrides_still_exist_in_dagster_dbt():
+    # A rename upstream would leave the overrides unused: slower runs, no error.
+    assert "_cli_version" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
+
+
+def test_the_version_it_reports_is_the_dbt_it_runs():
+    resource = WarehouseDbtResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+    printed = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
+    assert f"installed: {resource._cli_version}" in printed
+    assert resource._cli_version.major == 1  # dbt Core: dagster-dbt reads its events as such
+
+
+def test_keep_partial_parse_copies_the_builds_file_over_the_projects(tmp_path, monkeypatch):
+    project_file = tmp_path / "target" / "partial_parse.msgpack"
+    project_file.parent.mkdir()
+    project_file.write_bytes(b"from dbt parse")
+    monkeypatch.setattr(warehouse, "PARTIAL_PARSE", project_file)
+    invocation = tmp_path / "target" / "warehouse_models-abc"
+    invocation.mkdir()
+
+    warehouse.keep_partial_parse(invocation)  # a build that never parsed leaves it alone
+    assert project_file.read_bytes() == b"from dbt parse"
+
+    (invocation / "partial_parse.msgpack").write_bytes(b"from the build")
+    warehouse.keep_partial_parse(invocation)
+    assert project_file.read_bytes() == b"from the build"
+    assert sorted(p.name for p in project_file.parent.iterdir()) == ["partial_parse.msgpack", "warehouse_models-abc"]
