@@ -89,7 +89,9 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     own, children = _peak_rss_mb()  # before scoring, which holds every figure in memory
     figures["peak_rss_mb"] = max(own, children)
     figures["peak_rss_own_mb"] = own  # this process: the parse's parent, the Dagster run, the Parquet checks
-    figures["peak_rss_children_mb"] = children  # parse workers, dbt
+    # parse workers, dbt; never below this process's peak when it started dbt: a child started
+    # by subprocess (vfork, then exec) inherits that high-water mark in ru_maxrss
+    figures["peak_rss_children_mb"] = children
     if reports <= _SCORED_UP_TO:
         recovered = score(out / "truth.jsonl", settings.parquet_dir)
         figures["figures_recovered_pct"] = 100 * recovered.figures_recovered / max(1, recovered.figures)
