@@ -87,8 +87,7 @@ def _decode_html(data: bytes) -> Decoded:
 
 def html_to_text(markup: str) -> str:
     """The page's text: one line per block, one markdown row per table row."""
-    from lxml import etree
-
+    etree = _etree()
     try:
         document = etree.fromstring(markup, _html_parser())
     except (etree.ParserError, ValueError):
@@ -106,13 +105,21 @@ def html_to_text(markup: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _etree():
+    """lxml.etree, imported by the first page, not by every process that imports the
+    parser; and only then: an import statement in a compiled function goes through
+    importlib at each call (6% of the time of a page)."""
+    from lxml import etree
+
+    return etree
+
+
+@lru_cache(maxsize=1)
 def _html_parser():
     """lxml's HTML parser as ``lxml.html`` sets it up, without its element classes:
     those are looked up by a Python function for every element the walk touches
     (a sixth of the time of a page)."""
-    from lxml import etree
-
-    return etree.HTMLParser()
+    return _etree().HTMLParser()
 
 
 def _drop_tree(element) -> None:

@@ -97,7 +97,7 @@ def select_figures(values: list[Value]) -> None:
         dims = value.dims
         number = dims_numbers.get(id(dims))
         if number is None:
-            number = dims_numbers[id(dims)] = numbers.setdefault(tuple(map(dims.get, DIMENSIONS)), len(numbers))
+            number = dims_numbers[id(dims)] = numbers.setdefault(tuple([dims.get(name) for name in DIMENSIONS]), len(numbers))
         key = (value.section, value.item, number)
         held = chosen.get(key)
         # Most keys have one figure: ranks are compared only where two meet.
