@@ -76,16 +76,47 @@ def keep_partial_parse(invocation_target: Path) -> None:
     os.replace(incoming, PARTIAL_PARSE)  # whole, even with another run copying it in
 
 
+# Folders of the last builds (dbt.log, run_results.json, compiled SQL) kept in dbt_project/target.
+KEPT_BUILD_FOLDERS = 10
+
+
+def prune_build_folders(invocation_target: Path, keep: int = KEPT_BUILD_FOLDERS) -> list[Path]:
+    """Delete the target folders of all builds but the last ``keep`` (this one among them).
+
+    dagster-dbt gives each dbt invocation a folder of its own under dbt_project/target
+    (about 6 MB here) and never removes one: a pipeline run every hour would pile up
+    50 GB a year. Only folders named as this one is (the asset's name, then ids) go;
+    dbt's own ``compiled`` and ``run`` folders stay.
+    """
+    prefix = invocation_target.name.split("-", 1)[0] + "-"
+    folders = sorted(
+        (path for path in invocation_target.parent.iterdir() if path.is_dir() and path.name.startswith(prefix)),
+        key=lambda path: (path.stat().st_mtime_ns, path.name),
+        reverse=True,
+    )
+    stale = [path for path in folders[keep:] if path != invocation_target]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def dbt_project_files() -> list[Path]:
+    """The files dbt reads when it parses the project, in a fixed order."""
+    files: list[Path] = []
+    for name in _DBT_SOURCES:
+        path = DBT_PROJECT_DIR / name
+        if path.is_file():
+            files.append(path)
+        elif path.exists():
+            files.extend(sorted(f for f in path.rglob("*") if f.is_file()))
+    return files
+
+
 def manifest_is_stale() -> bool:
     if not MANIFEST.exists():
         return True
     built = MANIFEST.stat().st_mtime
-    for name in _DBT_SOURCES:
-        path = DBT_PROJECT_DIR / name
-        files = [path] if path.is_file() else path.rglob("*") if path.exists() else []
-        if any(f.is_file() and f.stat().st_mtime > built for f in files):
-            return True
-    return False
+    return any(f.stat().st_mtime > built for f in dbt_project_files())
 
 
 def ensure_manifest() -> Path:

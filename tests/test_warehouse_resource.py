@@ -1,8 +1,10 @@
 """The dbt resource skips dagster-dbt's `dbt --version` process and in-process adapter
-(orchestration/defs/resources.py), and builds keep dbt's parse for the next one."""
+(orchestration/defs/resources.py); builds keep dbt's parse for the next one, and
+only the last builds' folders."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from dagster_dbt import DbtCliResource
@@ -41,3 +43,23 @@ def test_keep_partial_parse_copies_the_builds_file_over_the_projects(tmp_path, m
     warehouse.keep_partial_parse(invocation)
     assert project_file.read_bytes() == b"from the build"
     assert sorted(p.name for p in project_file.parent.iterdir()) == ["partial_parse.msgpack", "warehouse_models-abc"]
+
+
+def test_only_the_last_build_folders_are_kept(tmp_path):
+    target = tmp_path / "target"
+    for name in ("compiled", "run"):  # dbt's own, from `dbt parse` / `dbt docs`
+        (target / name).mkdir(parents=True)
+    (target / "manifest.json").write_text("{}")
+    builds = [target / f"warehouse_models-{index:03d}a-b{index}" for index in range(14)]
+    for age, folder in enumerate(reversed(builds)):  # builds[0] oldest ... builds[13] newest
+        folder.mkdir()
+        (folder / "dbt.log").write_text(folder.name)
+        stamp = 1_700_000_000_000_000_000 + (len(builds) - age) * 10**9
+        os.utime(folder, ns=(stamp, stamp))
+    os.utime(builds[0], ns=(1, 1))  # this build's folder, even if the clock says it is old
+
+    removed = warehouse.prune_build_folders(builds[0], keep=4)
+
+    kept = sorted(p.name for p in target.iterdir())
+    assert kept == sorted(["compiled", "run", "manifest.json", builds[0].name, *(b.name for b in builds[10:])])
+    assert sorted(removed) == builds[1:10]

@@ -13,6 +13,7 @@ from ..warehouse import (
     dbt_environment,
     ensure_manifest,
     keep_partial_parse,
+    prune_build_folders,
     publish_build,
     start_build,
 )
@@ -47,6 +48,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
+    prune_build_folders(invocation.target_path)
     results = invocation.get_artifact("run_results.json")["results"]
     broken = [
         r["unique_id"]
