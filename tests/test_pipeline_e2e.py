@@ -312,7 +312,8 @@ def test_docs_site_is_built(pipeline, warehouse, monkeypatch, capsys):
     assert "count" in {c.lower() for c in catalog["nodes"]["model.ogi_reports.fct_requests"]["columns"]}
 
 
-def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse):
+def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse, monkeypatch):
+    from orchestration import analyses
     from orchestration.analyses import names, run_analyses, run_analysis
 
     root, _ = pipeline
@@ -333,16 +334,24 @@ def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse):
     with pytest.raises(ValueError, match="no analysis 'grant_rate'"):
         run_analyses(["identity_failures", "grant_rate"], path)
 
+    # Asked again, the compiled SQL is the one kept: no dbt process, the same rows.
+    def no_dbt(*args, **kwargs):
+        raise AssertionError(f"dbt ran again: {args}")
+
+    monkeypatch.setattr(analyses.subprocess, "run", no_dbt)
+    assert run_analyses(names(), path) == found
+
 
 def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch):
     """A build of some models keeps the other tables; a build of every model starts from
     an empty file; the second build starts from the parse the first one saved; neither
-    asks dbt its version in a new process."""
+    asks dbt its version in a new process; only the last builds' folders are kept."""
     import dagster as dg
     import dagster_dbt.core.resource as dbt_resource
 
     from orchestration.defs import warehouse as warehouse_defs
     from orchestration.defs.resources import defs as resources
+    from orchestration.warehouse import KEPT_BUILD_FOLDERS
 
     root, _ = pipeline
     data = root / "second"
@@ -379,3 +388,6 @@ def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch)
     assert len(logs) == 2
     assert "Unable to do partial parsing" not in logs[1]
     assert "Nothing changed, skipping partial parsing" in logs[1]
+    # dagster-dbt leaves a folder per build under dbt_project/target: the old ones go.
+    builds = [p for p in targets[1].parent.iterdir() if p.is_dir() and p.name.startswith("warehouse_models-")]
+    assert targets[1] in builds and len(builds) <= KEPT_BUILD_FOLDERS
