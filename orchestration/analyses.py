@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import tempfile
 from importlib.metadata import version
@@ -26,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from .settings import DBT_PROJECT_DIR, environment
-from .warehouse import DBT_EXECUTABLE, dbt_project_files
+from .warehouse import DBT_EXECUTABLE, dbt_project_files, replace_whole
 
 ANALYSES_DIR = DBT_PROJECT_DIR / "analyses"
 COMPILED_DIR = DBT_PROJECT_DIR / "target" / "ogi_analyses"
@@ -49,9 +48,7 @@ def compile_analyses(selected: list[str], warehouse: Path, variables: dict[str, 
     if missing:
         COMPILED_DIR.mkdir(parents=True, exist_ok=True)
         for name, sql in _compile(missing, warehouse, variables).items():
-            incoming = kept[name].with_name(f".{kept[name].name}.{os.getpid()}")
-            incoming.write_text(sql, encoding="utf-8")
-            os.replace(incoming, kept[name])  # whole, even with another analyst compiling it too
+            replace_whole(kept[name], sql.encode("utf-8"))  # another analyst may be compiling it too
     return {name: kept[name].read_text(encoding="utf-8") for name in selected}
 
 

@@ -69,11 +69,16 @@ def keep_partial_parse(invocation_target: Path) -> None:
     or env var that changed since.
     """
     written = invocation_target / PARTIAL_PARSE.name
-    if not written.exists():
-        return
-    incoming = PARTIAL_PARSE.with_name(f".{PARTIAL_PARSE.name}.{os.getpid()}")
-    shutil.copyfile(written, incoming)
-    os.replace(incoming, PARTIAL_PARSE)  # whole, even with another run copying it in
+    if written.exists():
+        replace_whole(PARTIAL_PARSE, written.read_bytes())
+
+
+def replace_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` aside, then rename it into place: a reader, or another process
+    writing the same file, sees the old bytes or the new ones, never part of either."""
+    incoming = path.with_name(f".{path.name}.{os.getpid()}")
+    incoming.write_bytes(data)
+    os.replace(incoming, path)
 
 
 # Folders of the last builds (dbt.log, run_results.json, compiled SQL) kept in dbt_project/target.
