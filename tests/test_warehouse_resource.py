@@ -51,10 +51,10 @@ def test_only_the_last_build_folders_are_kept(tmp_path):
         (target / name).mkdir(parents=True)
     (target / "manifest.json").write_text("{}")
     builds = [target / f"warehouse_models-{index:03d}a-b{index}" for index in range(14)]
-    for age, folder in enumerate(reversed(builds)):  # builds[0] oldest ... builds[13] newest
+    for index, folder in enumerate(builds):  # builds[0] oldest ... builds[13] newest, a second apart
         folder.mkdir()
         (folder / "dbt.log").write_text(folder.name)
-        stamp = 1_700_000_000_000_000_000 + (len(builds) - age) * 10**9
+        stamp = 1_700_000_000_000_000_000 + index * 10**9
         os.utime(folder, ns=(stamp, stamp))
     os.utime(builds[0], ns=(1, 1))  # this build's folder, even if the clock says it is old
 
