@@ -1,19 +1,23 @@
 """The DuckDB warehouse: built by dbt into a file aside, swapped in whole.
 
-DuckDB allows one writer per file. dbt writes ``warehouse.building.duckdb``
-(empty when every model is selected; a copy of the current warehouse when only
-some are, so the others are kept); only when the build succeeds is it renamed
-over ``warehouse.duckdb``.
+DuckDB allows one writer per file. dbt writes ``warehouse.building.duckdb``,
+a copy of the current warehouse when it was built by the same project (the fact
+marts then redo only the reports whose figures changed), else an empty file;
+only when the build succeeds is it renamed over ``warehouse.duckdb``.
 An analyst's read-only session on the old file is never blocked and never
 sees a half-built warehouse.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .settings import DBT_PROJECT_DIR, Settings, environment
@@ -22,6 +26,11 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 PARTIAL_PARSE = MANIFEST.with_name("partial_parse.msgpack")
 _DBT_SOURCES = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+# What the tables are made of besides the Parquet's rows (tests and analyses only read them).
+_TABLE_SOURCES = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml")
+_TABLE_SOFTWARE = ("dbt-core", "dbt-duckdb", "duckdb")
+# Set to 1 to build the warehouse from an empty file even when the last one could be kept.
+FULL_REBUILD_VARIABLE = "OGI_WAREHOUSE_FULL_REBUILD"
 
 
 def building_path(settings: Settings) -> Path:
@@ -33,25 +42,85 @@ def dbt_environment(settings: Settings, warehouse: Path):
     return environment(OGI_DATA_DIR=str(settings.data_dir), OGI_WAREHOUSE_PATH=str(warehouse))
 
 
-def start_build(settings: Settings, *, every_model: bool) -> Path:
+def build_record_path(settings: Settings) -> Path:
+    """What the published warehouse was built with (``build_fingerprint``), beside it."""
+    return settings.warehouse_path.with_name(settings.warehouse_path.name + ".build.json")
+
+
+def build_fingerprint() -> str:
+    """A hash of everything the warehouse's tables depend on but the Parquet's rows:
+    the dbt project's models, macros, seeds and profile, the dbt, dbt-duckdb and DuckDB
+    versions, and the parser's version. When it changes, the fact marts cannot be kept."""
+    from .parsing import PARSER_VERSION
+
+    digest = hashlib.sha256()
+    for path in dbt_project_files(_TABLE_SOURCES):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _TABLE_SOFTWARE:
+        digest.update(f"{name}=={metadata.version(name)}\0".encode())
+    digest.update(PARSER_VERSION.encode())
+    return digest.hexdigest()[:16]
+
+
+def recorded_fingerprint(settings: Settings) -> str | None:
+    """The fingerprint the published warehouse was built with; None when unknown."""
+    try:
+        return json.loads(build_record_path(settings).read_text(encoding="utf-8"))["build_fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class Build:
+    path: Path  # the file dbt builds into
+    fingerprint: str
+    incremental: bool  # a copy of the published warehouse, built by the same project
+    every_model: bool
+
+    @property
+    def dbt_arguments(self) -> list[str]:
+        """`dbt build`, with --full-refresh unless the fact marts may be kept: a build
+        of some models into a copy made by another project rebuilds them whole."""
+        return ["build"] if self.incremental else ["build", "--full-refresh"]
+
+
+def start_build(settings: Settings, *, every_model: bool) -> Build:
     """Prepare the file dbt builds into.
 
-    A build of every model starts from an empty file: copying the published warehouse
-    (642 MB at 100,000 reports) would only give dbt tables to drop, and would keep
-    tables of models since removed from the project. A build of some models starts
-    from a copy, so the others stay as they were.
+    When the published warehouse was built by the same project (``build_fingerprint``),
+    the build starts from a copy of it and the fact marts only redo the reports whose
+    figures changed (macros/incremental_by_report.sql): at 100,000 reports the copy
+    takes a second or two, the marts it spares about 30 s. Otherwise a build of every
+    model starts from an empty file, so no table of a model since removed stays, and a
+    build of some models starts from a copy, so the others stay as they were.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     building = building_path(settings)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    if not every_model and settings.warehouse_path.exists():
+    fingerprint = build_fingerprint()
+    published = settings.warehouse_path.exists()
+    incremental = (
+        published
+        and recorded_fingerprint(settings) == fingerprint
+        and os.environ.get(FULL_REBUILD_VARIABLE, "") in ("", "0")
+    )
+    if published and (incremental or not every_model):
         shutil.copyfile(settings.warehouse_path, building)
-    return building
+    if not incremental and not every_model:
+        # Some models rebuilt by this project beside others kept from another: only a
+        # build of every model makes the warehouse this project's again.
+        build_record_path(settings).unlink(missing_ok=True)
+    return Build(building, fingerprint, incremental, every_model)
 
 
-def publish_build(settings: Settings) -> None:
-    os.replace(building_path(settings), settings.warehouse_path)
+def publish_build(settings: Settings, build: Build) -> None:
+    os.replace(build.path, settings.warehouse_path)
+    if build.every_model:
+        # Written after the rename: a crash in between leaves the old record, which
+        # then either matches this project (the build was this project's too) or not
+        # (the next build starts from an empty file). Never a wrong "same project".
+        replace_whole(build_record_path(settings), json.dumps({"build_fingerprint": build.fingerprint}).encode())
 
 
 def abandon_build(settings: Settings) -> None:
@@ -105,10 +174,10 @@ def prune_build_folders(invocation_target: Path, keep: int = KEPT_BUILD_FOLDERS)
     return stale
 
 
-def dbt_project_files() -> list[Path]:
-    """The files dbt reads when it parses the project, in a fixed order."""
+def dbt_project_files(sources: tuple[str, ...] = _DBT_SOURCES) -> list[Path]:
+    """The files dbt reads when it parses the project (or those of ``sources``), in a fixed order."""
     files: list[Path] = []
-    for name in _DBT_SOURCES:
+    for name in sources:
         path = DBT_PROJECT_DIR / name
         if path.is_file():
             files.append(path)

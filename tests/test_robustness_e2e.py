@@ -329,6 +329,60 @@ def test_a_changed_file_replaces_its_rows_in_the_warehouse(published, monkeypatc
         ).fetchone() == (181,)
 
 
+def _tables(db) -> dict[str, list]:
+    names = [row[0] for row in db.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+    return {name: db.execute(f"select * from {name} order by all").fetchall() for name in names}
+
+
+def test_an_incremental_build_equals_a_build_from_scratch(published, monkeypatch):
+    """The second build of a data folder keeps the fact rows of the reports whose
+    figures did not change, and ends with the same tables as a build from scratch."""
+    raw, data = published
+    kept, changed, deleted, moved = (raw / f"{name}.txt" for name in (
+        "000_e0a35a2ab27e6366", "002_a14c2c8461655229", "003_da13f4a091621947", "001_52ee1c9a66fdb884"))
+    with duckdb.connect(str(data / "warehouse.duckdb")) as db:
+        ids = dict(db.execute("select source_path, report_id from dim_report").fetchall())
+        # Mark the rows of a report that will not change: a rebuilt row would lose the mark.
+        marked = db.execute("update fct_requests set snippet = '[kept] ' || snippet where report_id = ? returning 1",
+                            [ids[kept.name]]).fetchall()
+        assert len(marked) > 10
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\n180\n", "\n181\n"), encoding="utf-8")
+    deleted.unlink()
+    (raw / "moved").mkdir()
+    moved.rename(raw / "moved" / moved.name)  # same content, so the same report, under another path
+    (raw / "new.txt").write_bytes(national("辛县人民政府办公室", 2021, seed=9).encode())
+
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0, out
+    with duckdb.connect(str(data / "warehouse.duckdb")) as db:
+        assert db.execute("select count(*), count(*) filter (where snippet like '[kept] %') from fct_requests "
+                          "where report_id = ?", [ids[kept.name]]).fetchone() == (len(marked), len(marked))
+        now = dict(db.execute("select source_path, report_id from dim_report").fetchall())
+        assert sorted(now) == sorted([kept.name, changed.name, "moved/" + moved.name, "004_4aa281a40ca079eb.txt", "new.txt"])
+        assert now["moved/" + moved.name] == ids[moved.name]
+        for table in ("fct_requests", "fct_appeals", "fct_disclosures", "fct_other_figures"):
+            for gone in (ids[changed.name], ids[deleted.name]):
+                assert db.execute(f"select count(*) from {table} where report_id = ?", [gone]).fetchone() == (0,), table
+        assert db.execute("select value from fct_disclosures where report_id = ? and measure = 'procurement_projects'",
+                          [now[changed.name]]).fetchone() == (181,)
+        assert db.execute("select count(*) from fct_requests where report_id = ?", [now["new.txt"]]).fetchone()[0] > 100
+        assert db.execute("select count(*) from fct_requests where report_id = ?",
+                          [ids[moved.name]]).fetchone()[0] > 0
+        db.execute("update fct_requests set snippet = substr(snippet, 8) where snippet like '[kept] %'")
+        incremental = _tables(db)
+
+    code, out = ogi_run(raw, data, monkeypatch, OGI_WAREHOUSE_FULL_REBUILD="1")
+    assert code == 0, out
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
+        assert db.execute("select count(*) from fct_requests where snippet like '[kept] %'").fetchone() == (0,)
+        from_scratch = _tables(db)
+    assert {"fct_requests", "fct_appeals", "fct_disclosures", "fct_other_figures", "dim_report"} <= set(from_scratch)
+    assert incremental.keys() == from_scratch.keys()
+    for table, rows in from_scratch.items():
+        assert incremental[table] == rows, table
+
+
 def test_report_summary_of_a_2021_page(crawl):
     _, _, _, warehouse = crawl
     t3 = synthetic.consistent_table3("t2021", 3)

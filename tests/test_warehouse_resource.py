@@ -63,3 +63,93 @@ def test_only_the_last_build_folders_are_kept(tmp_path):
     kept = sorted(p.name for p in target.iterdir())
     assert kept == sorted(["compiled", "run", "manifest.json", builds[0].name, *(b.name for b in builds[10:])])
     assert sorted(removed) == builds[1:10]
+
+
+# ---------------------------------------------------------------- incremental builds
+
+
+def _settings(tmp_path):
+    from orchestration.settings import Settings
+
+    return Settings(tmp_path / "raw", tmp_path / "data", 2**20)
+
+
+def _publish(settings, every_model: bool = True) -> bytes:
+    build = warehouse.start_build(settings, every_model=every_model)
+    content = f"built {os.urandom(4).hex()}".encode()
+    build.path.write_bytes(content)
+    warehouse.publish_build(settings, build)
+    return content
+
+
+def test_a_build_starts_from_a_copy_only_when_this_project_built_the_warehouse(tmp_path, monkeypatch):
+    monkeypatch.delenv(warehouse.FULL_REBUILD_VARIABLE, raising=False)
+    settings = _settings(tmp_path)
+
+    first = warehouse.start_build(settings, every_model=True)  # nothing published yet
+    assert (first.incremental, first.path.exists()) == (False, False)
+    assert first.dbt_arguments == ["build", "--full-refresh"]
+
+    published = _publish(settings)
+    assert warehouse.recorded_fingerprint(settings) == warehouse.build_fingerprint()
+    same_project = warehouse.start_build(settings, every_model=True)
+    assert same_project.incremental and same_project.dbt_arguments == ["build"]
+    assert same_project.path.read_bytes() == published
+
+    monkeypatch.setenv(warehouse.FULL_REBUILD_VARIABLE, "1")  # asked for a build from scratch
+    asked = warehouse.start_build(settings, every_model=True)
+    assert (asked.incremental, asked.path.exists()) == (False, False)
+    monkeypatch.delenv(warehouse.FULL_REBUILD_VARIABLE)
+
+    # Built by another project (a model, a seed, dbt or the parser changed since):
+    record = warehouse.build_record_path(settings)
+    record.write_text('{"build_fingerprint": "another project"}')
+    every = warehouse.start_build(settings, every_model=True)
+    assert (every.incremental, every.path.exists()) == (False, False)  # every model from an empty file
+    assert record.exists()  # the old warehouse is still the published one, and still the other project's
+    some = warehouse.start_build(settings, every_model=False)
+    assert some.incremental is False and some.dbt_arguments == ["build", "--full-refresh"]
+    assert some.path.read_bytes() == published  # the models not selected stay as they were
+    assert not record.exists()  # a mix of two projects: the next build of every model starts empty
+
+
+def test_only_a_build_of_every_model_records_its_project(tmp_path, monkeypatch):
+    monkeypatch.delenv(warehouse.FULL_REBUILD_VARIABLE, raising=False)
+    settings = _settings(tmp_path)
+    _publish(settings, every_model=False)
+    assert warehouse.recorded_fingerprint(settings) is None
+    assert not warehouse.start_build(settings, every_model=True).incremental
+    _publish(settings, every_model=True)
+    assert warehouse.start_build(settings, every_model=True).incremental
+    warehouse.build_record_path(settings).write_text("not json")
+    assert warehouse.recorded_fingerprint(settings) is None
+
+
+def test_the_fingerprint_follows_what_the_tables_are_made_of(tmp_path, monkeypatch):
+    import shutil
+
+    from orchestration import parsing
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(warehouse.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    monkeypatch.setattr(warehouse, "DBT_PROJECT_DIR", project)
+    original = warehouse.build_fingerprint()
+
+    def edited(path: str) -> str:
+        file = project / path
+        kept = file.read_bytes()
+        file.write_bytes(kept + b"\n-- edited\n")
+        try:
+            return warehouse.build_fingerprint()
+        finally:
+            file.write_bytes(kept)
+
+    # Tests and analyses only read the tables; models, macros, seeds and the profile make them.
+    assert edited("analyses/grant_rate_by_year.sql") == original
+    assert edited("tests/identity_checks_agree_with_sql.sql") == original
+    for path in ("models/marts/fct_requests.sql", "macros/incremental_by_report.sql", "seeds/corrections.csv",
+                 "dbt_project.yml", "profiles.yml"):
+        assert edited(path) != original, path
+    assert warehouse.build_fingerprint() == original
+    monkeypatch.setattr(parsing, "PARSER_VERSION", parsing.PARSER_VERSION + "-changed")
+    assert warehouse.build_fingerprint() != original

@@ -38,14 +38,23 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` into a file aside, published only if every model built.
 
+    The fact marts are incremental (dbt's incremental models): when the published
+    warehouse was built by this same project, the build starts from a copy of it and
+    they redo only the reports whose figures changed; otherwise with --full-refresh.
+
     A failing data test is reported as a failed asset check and does not stop the
     publication: the models are right, the data has a finding. A model that fails
     to build keeps the previous warehouse in place and fails the run.
     """
     settings = load_settings()
-    building = start_build(settings, every_model=not context.is_subset)
-    with dbt_environment(settings, building):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    build = start_build(settings, every_model=not context.is_subset)
+    context.log.info(
+        "fact marts: only the reports whose figures changed (the last warehouse was built by this project)"
+        if build.incremental
+        else "fact marts: built whole (no warehouse yet, a changed project, or OGI_WAREHOUSE_FULL_REBUILD=1)"
+    )
+    with dbt_environment(settings, build.path):
+        invocation = dbt.cli(build.dbt_arguments, context=context, raise_on_error=False)
         yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
     prune_build_folders(invocation.target_path)
@@ -61,6 +70,6 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             description="dbt could not build the warehouse; the previous warehouse is kept.",
             metadata={"failed_nodes": dg.MetadataValue.json(broken)},
         )
-    publish_build(settings)
+    publish_build(settings, build)
     context.log.info(f"warehouse published at {settings.warehouse_path}")
 

@@ -1,0 +1,10 @@
+-- One hash per report of every figure row the Parquet holds for it. The fact marts
+-- built from these figures are incremental: a report whose hash they already hold is
+-- left as it is; a new or changed one is (re)inserted; a report gone from the
+-- Parquet, or whose hash changed, has its rows deleted first (macros/incremental_by_report.sql).
+-- bit_xor, not a sum: rows differ (value_index), so none cancels another out.
+select
+    report_id,
+    bit_xor(hash(v)) as figures_fingerprint
+from {{ ref('stg_parquet__values') }} as v
+group by report_id
