@@ -16,7 +16,13 @@ def test_bench_prints_every_figure(tmp_path):
     assert figures["floor_ratio"] == pytest.approx(figures["floor_reports_per_s"] / figures["parse_reports_per_s"])
     assert figures["incremental_reparsed"] == 0  # nothing changed: nothing parsed again
     assert figures["incremental_share_of_parse"] < 1
+    assert figures["added_files"] == 3  # the crawl's 1%, and only those, parsed
+    assert figures["incremental_add_share_of_parse"] == pytest.approx(figures["incremental_add_1pct_s"] / figures["parse_s"])
+    crawl = tmp_path / "crawl-300-5" / "raw"
+    assert len([p for p in crawl.rglob("*") if p.is_file()]) == 303
+    assert (crawl / "next_crawl").is_dir() and not (tmp_path / "run-300-5-crawl").exists()
     assert figures["peak_rss_mb"] == max(figures["peak_rss_own_mb"], figures["peak_rss_children_mb"]) > 50
+    assert 50 < figures["peak_rss_first_runs_mb"] <= figures["peak_rss_mb"]
     assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100
     printed = dict(line.split(": ") for line in report(figures).splitlines())
     assert set(printed) == set(figures) and printed["files"] == "300"
