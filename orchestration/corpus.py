@@ -366,28 +366,26 @@ class _Previous:
     """The published Parquet of the last run, read in step with the new output."""
 
     def __init__(self, directory: Path) -> None:
-        self.state: dict[str, tuple[int, int, str]] = {}
+        self.state: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns), as last run saw them
         state_file = directory / STATE_FILE
         if not state_file.exists() or not all(_has_schema(directory / f"{name}.parquet", table.arrow_schema)
                                               for name, table in TABLES.items()):
             return  # nothing to reuse (or tables of an older schema: every file is parsed again)
-        for batch in pq.ParquetFile(state_file).iter_batches(batch_size=ROW_GROUP_FILES):  # not all as lists at once
-            state = batch.to_pydict()
-            for path, size, mtime, digest, version in zip(
-                state["source_path"], state["size"], state["mtime_ns"], state["content_sha256"], state["parser_version"]
-            ):
+        needed = ["source_path", "size", "mtime_ns", "parser_version"]
+        for batch in pq.ParquetFile(state_file).iter_batches(batch_size=ROW_GROUP_FILES, columns=needed):
+            state = batch.to_pydict()  # a batch at a time, not every file's as lists at once
+            for path, size, mtime, version in zip(*(state[name] for name in needed)):
                 if version == PARSER_VERSION:
-                    self.state[path] = (size, mtime, digest)
+                    self.state[path] = (size, mtime)
         self._reports = pq.ParquetFile(directory / "reports.parquet").iter_batches(batch_size=ROW_GROUP_FILES)
         self._values = _Stream(pq.ParquetFile(directory / "values.parquet"))
         self._issues = _Stream(pq.ParquetFile(directory / "issues.parquet"))
         self._checks = _Stream(pq.ParquetFile(directory / "identity_checks.parquet"))
         self._pending: list[dict] = []
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> str | None:
-        """The content hash recorded for the file, when it has not changed."""
-        known = self.state.get(path)
-        return known[2] if known and known[0] == size and known[1] == mtime_ns else None
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Whether the file is as the last run saw it (same size and modification time)."""
+        return self.state.get(path) == (size, mtime_ns)
 
     def forget(self, path: str) -> None:
         """The file's rows are taken: its state is no longer needed."""
@@ -425,20 +423,20 @@ class _Sources:
         self._sources = sources
         self._owner: dict[str, _Previous] = {}
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> str | None:
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
         for source in self._sources:
-            known = source.unchanged(path, size, mtime_ns)
-            if known:
-                self._owner[path] = source
-                return known
-        return None
+            if source.unchanged(path, size, mtime_ns):
+                if len(self._sources) > 1:  # (with one source, no map of every path to it)
+                    self._owner[path] = source
+                return True
+        return False
 
     def close(self) -> None:
         """Drop the earlier outputs' state and read buffers: every file is written."""
         self._sources, self._owner = [], {}
 
     def take(self, path: str) -> FileRows | None:
-        source = self._owner.pop(path, None)
+        source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
         if source is None:
             return None
         source.forget(path)
@@ -525,7 +523,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
-    plan: list[tuple[str, int, int, str | None]] = []  # (path, size, mtime_ns, known hash)
+    plan: list[tuple[str, int, int, bool]] = []  # (path, size, mtime_ns, unchanged since the last run)
     for relative in raw_file_names(raw / folder if folder else raw):
         relative = f"{folder}/{relative}" if folder else relative
         stat = os.stat(os.path.join(raw, relative))
