@@ -366,7 +366,7 @@ class _Previous:
     """The published Parquet of the last run, read in step with the new output."""
 
     def __init__(self, directory: Path) -> None:
-        self.state: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns), as last run saw them
+        self.state: dict[str, int] = {}  # path -> _stamp(size, mtime_ns), as the last run saw it
         state_file = directory / STATE_FILE
         if not state_file.exists() or not all(_has_schema(directory / f"{name}.parquet", table.arrow_schema)
                                               for name, table in TABLES.items()):
@@ -376,20 +376,16 @@ class _Previous:
             state = batch.to_pydict()  # a batch at a time, not every file's as lists at once
             for path, size, mtime, version in zip(*(state[name] for name in needed)):
                 if version == PARSER_VERSION:
-                    self.state[path] = (size, mtime)
+                    self.state[path] = _stamp(size, mtime)
         self._reports = pq.ParquetFile(directory / "reports.parquet").iter_batches(batch_size=ROW_GROUP_FILES)
         self._values = _Stream(pq.ParquetFile(directory / "values.parquet"))
         self._issues = _Stream(pq.ParquetFile(directory / "issues.parquet"))
         self._checks = _Stream(pq.ParquetFile(directory / "identity_checks.parquet"))
         self._pending: list[dict] = []
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+    def unchanged(self, path: str, stamp: int) -> bool:
         """Whether the file is as the last run saw it (same size and modification time)."""
-        return self.state.get(path) == (size, mtime_ns)
-
-    def forget(self, path: str) -> None:
-        """The file's rows are taken: its state is no longer needed."""
-        self.state.pop(path, None)
+        return self.state.get(path) == stamp
 
     def take(self, path: str) -> FileRows | None:
         """The file's rows from the last run (skipping files no longer wanted)."""
@@ -423,23 +419,27 @@ class _Sources:
         self._sources = sources
         self._owner: dict[str, _Previous] = {}
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+    def unchanged(self, path: str, stamp: int) -> bool:
         for source in self._sources:
-            if source.unchanged(path, size, mtime_ns):
+            if source.unchanged(path, stamp):
                 if len(self._sources) > 1:  # (with one source, no map of every path to it)
                     self._owner[path] = source
                 return True
         return False
 
+    def planned(self) -> None:
+        """Every file is planned: the sources' states, a string and an int per file, go."""
+        for source in self._sources:
+            source.state = {}
+
     def close(self) -> None:
-        """Drop the earlier outputs' state and read buffers: every file is written."""
+        """Drop the earlier outputs' read buffers: every file is written."""
         self._sources, self._owner = [], {}
 
     def take(self, path: str) -> FileRows | None:
         source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
         if source is None:
             return None
-        source.forget(path)
         return source.take(path)
 
 
@@ -523,18 +523,19 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
-    plan: list[tuple[str, int, int, bool]] = []  # (path, size, mtime_ns, unchanged since the last run)
+    plan = _Plan()
     for relative in raw_file_names(raw / folder if folder else raw):
         relative = f"{folder}/{relative}" if folder else relative
         stat = os.stat(os.path.join(raw, relative))
-        known = sources.unchanged(relative, stat.st_size, stat.st_mtime_ns)
-        plan.append((relative, stat.st_size, stat.st_mtime_ns, known))
-    if (previous and plan and len(plan) == len(previous.state)
-            and all(previous.unchanged(relative, size, mtime) for relative, size, mtime, _ in plan)):
+        stamp = _stamp(stat.st_size, stat.st_mtime_ns)
+        plan.add(relative, stamp, sources.unchanged(relative, stamp))
+    if (previous and len(plan) and len(plan) == len(previous.state)
+            and all(previous.unchanged(relative, stamp) for relative, stamp in zip(plan.paths, plan.stamps))):
         summary = _summary_of(previous_dir)
         summary.unchanged = True
         return summary
-    work = [relative for relative, _, _, known in plan if not known]
+    sources.planned()
+    work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
 
     def parse_now(relative: str) -> FileRows:
         return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
@@ -542,18 +543,55 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers), sources, out_dir, parse_now)
 
 
-def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, parse_now) -> RunSummary:
+def _stamp(size: int, mtime_ns: int) -> int:
+    """A file's size and modification time as one int: one object per file, not three."""
+    return mtime_ns << 64 | size
+
+
+def _unstamp(stamp: int) -> tuple[int, int]:
+    """(size, mtime_ns) back from ``_stamp``."""
+    return stamp & (2**64 - 1), stamp >> 64
+
+
+class _Plan:
+    """The raw files in their order, each with its stamp and whether an earlier output
+    has it unchanged: lists side by side rather than a tuple per file, since a crawl of a
+    million files holds them all while the run starts."""
+
+    __slots__ = ("known", "paths", "stamps")
+
+    def __init__(self) -> None:
+        self.paths: list[str | None] = []
+        self.stamps: list[int | None] = []
+        self.known = bytearray()
+
+    def add(self, path: str, stamp: int, known: bool) -> None:
+        self.paths.append(path)
+        self.stamps.append(stamp)
+        self.known.append(known)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def take(self, index: int) -> tuple[str, int, bool]:
+        """File ``index``, forgotten by the plan: what the writer has passed is freed."""
+        path, stamp = self.paths[index], self.stamps[index]
+        self.paths[index] = self.stamps[index] = None
+        assert path is not None and stamp is not None
+        return path, stamp, bool(self.known[index])
+
+
+def _write(plan: _Plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, parse_now) -> RunSummary:
     """Write every file of ``plan`` in its order, taking up the plan as it goes: what is
-    kept per file (the plan, the last run's state) shrinks as the writer advances,
-    rather than all of it being held to the end."""
+    kept per file shrinks as the writer advances, rather than all of it being held to
+    the end."""
     summary = RunSummary()
     writer = _Writer(out_dir)
     first_path_of: dict[str, str] = {}
     state = _StateWriter(out_dir / STATE_FILE)
-    plan.reverse()
     try:
-        while plan:
-            relative, size, mtime_ns, known = plan.pop()
+        for index in range(len(plan)):
+            relative, stamp, known = plan.take(index)
             rows = previous.take(relative) if known else None
             if rows is None:
                 rows = next(parsed)
@@ -569,7 +607,7 @@ def _write(plan, parsed: Iterator[FileRows], previous: _Sources, out_dir: Path, 
             if rows.status == "parsed":
                 first_path_of[rows.report_id] = relative
             writer.add(rows, summary)
-            state.add(relative, size, mtime_ns, digest)
+            state.add(relative, *_unstamp(stamp), digest)
         # What was held per file goes before DuckDB reads the reports back (the run's peak).
         first_path_of.clear()
         previous.close()
