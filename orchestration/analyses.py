@@ -15,17 +15,15 @@ a second. Any change to the project compiles again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 
 from .settings import DBT_PROJECT_DIR, environment
-from .warehouse import DBT_EXECUTABLE, dbt_project_files, replace_whole
+from .warehouse import DBT_EXECUTABLE, DBT_SOURCES, project_digest, replace_whole
 
 ANALYSES_DIR = DBT_PROJECT_DIR / "analyses"
 COMPILED_DIR = DBT_PROJECT_DIR / "target" / "ogi_analyses"
@@ -56,11 +54,7 @@ def _keys(selected: list[str], warehouse: Path, variables: dict[str, object] | N
     """What an analysis's compiled SQL depends on, hashed: the dbt project's files (its
     own SQL, the models it refs, macros, profile), dbt's version, the vars, and the
     warehouse's path (the SQL names the database after the file)."""
-    shared = hashlib.sha256()
-    for package in ("dbt-core", "dbt-duckdb"):
-        shared.update(f"{package}=={version(package)}\n".encode())
-    for path in dbt_project_files():
-        shared.update(f"{path.relative_to(DBT_PROJECT_DIR).as_posix()}\n".encode() + path.read_bytes())
+    shared = project_digest(DBT_SOURCES, ("dbt-core", "dbt-duckdb"))
     shared.update(json.dumps(variables or {}, sort_keys=True, ensure_ascii=False).encode())
     shared.update(str(warehouse.resolve()).encode())
     keys = {}

@@ -25,7 +25,7 @@ from .settings import DBT_PROJECT_DIR, Settings, environment
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 PARTIAL_PARSE = MANIFEST.with_name("partial_parse.msgpack")
-_DBT_SOURCES = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
+DBT_SOURCES = ("models", "macros", "seeds", "tests", "analyses", "dbt_project.yml", "profiles.yml")
 # What the tables are made of besides the Parquet's rows (tests and analyses only read them).
 _TABLE_SOURCES = ("models", "macros", "seeds", "dbt_project.yml", "profiles.yml")
 _TABLE_SOFTWARE = ("dbt-core", "dbt-duckdb", "duckdb")
@@ -53,13 +53,20 @@ def build_fingerprint() -> str:
     versions, and the parser's version. When it changes, the fact marts cannot be kept."""
     from .parsing import PARSER_VERSION
 
-    digest = hashlib.sha256()
-    for path in dbt_project_files(_TABLE_SOURCES):
-        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _TABLE_SOFTWARE:
-        digest.update(f"{name}=={metadata.version(name)}\0".encode())
+    digest = project_digest(_TABLE_SOURCES, _TABLE_SOFTWARE)
     digest.update(PARSER_VERSION.encode())
     return digest.hexdigest()[:16]
+
+
+def project_digest(sources: tuple[str, ...], packages: tuple[str, ...]):
+    """A sha256 of the dbt project's files under ``sources`` (paths and contents) and of
+    the installed versions of ``packages``: what dbt's output depends on but the data."""
+    digest = hashlib.sha256()
+    for path in dbt_project_files(sources):
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in packages:
+        digest.update(f"{name}=={metadata.version(name)}\0".encode())
+    return digest
 
 
 def recorded_fingerprint(settings: Settings) -> str | None:
@@ -174,7 +181,7 @@ def prune_build_folders(invocation_target: Path, keep: int = KEPT_BUILD_FOLDERS)
     return stale
 
 
-def dbt_project_files(sources: tuple[str, ...] = _DBT_SOURCES) -> list[Path]:
+def dbt_project_files(sources: tuple[str, ...] = DBT_SOURCES) -> list[Path]:
     """The files dbt reads when it parses the project (or those of ``sources``), in a fixed order."""
     files: list[Path] = []
     for name in sources:

@@ -4,7 +4,6 @@ it was asked to compile; tests/test_pipeline_e2e.py runs the real one."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -51,12 +50,16 @@ def test_other_vars_or_another_warehouse_compile_again(compiles, tmp_path):
 
 
 def test_a_change_to_the_dbt_project_compiles_again(compiles, tmp_path, monkeypatch):
+    import shutil
+
+    from orchestration import warehouse as warehouse_module
+
     warehouse = tmp_path / "data" / "warehouse.duckdb"
-    model = tmp_path / "report_summary.sql"
+    project = tmp_path / "dbt_project"  # a copy, whose model the test edits
+    shutil.copytree(warehouse_module.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    monkeypatch.setattr(warehouse_module, "DBT_PROJECT_DIR", project)
+    model = project / "models" / "marts" / "report_summary.sql"
     model.write_text("select 1 as report_year", encoding="utf-8")
-    project = analyses.dbt_project_files()
-    monkeypatch.setattr(analyses, "dbt_project_files", lambda: [*project, model])
-    monkeypatch.setattr(analyses, "DBT_PROJECT_DIR", Path("/"))  # (the added file is outside the project)
 
     analyses.compile_analyses(["identity_failures"], warehouse)
     analyses.compile_analyses(["identity_failures"], warehouse)
