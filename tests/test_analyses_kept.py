@@ -4,7 +4,6 @@ it was asked to compile; tests/test_pipeline_e2e.py runs the real one."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from orchestration import analyses
