@@ -24,6 +24,7 @@ import re
 import resource
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import parsing
@@ -37,29 +38,31 @@ _DIGITS = re.compile(r"\d+")
 _SCORED_UP_TO = 20_000
 
 
-def corpus(reports: int, seed: int, workdir: Path) -> Path:
-    """A synthetic corpus of ``reports`` files, generated once and reused."""
-    out = workdir / f"synth-{reports}-{seed}"
+def _made_once(out: Path, make: Callable[[Path], object]) -> Path:
+    """``out``, made by ``make`` the first time and reused after (a half-made one is made again)."""
     done = out / ".complete"
     if not done.exists():
         shutil.rmtree(out, ignore_errors=True)
-        generate(reports, out, seed)
+        make(out)
         done.touch()
     return out
+
+
+def corpus(reports: int, seed: int, workdir: Path) -> Path:
+    """A synthetic corpus of ``reports`` files, generated once and reused."""
+    return _made_once(workdir / f"synth-{reports}-{seed}", lambda out: generate(reports, out, seed))
 
 
 def crawl_added(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
     """The raw folder as the next crawl leaves it: the same files (hard links, so the
     same size and modification time) and 1% new reports under ``next_crawl/``."""
     added = corpus(max(1, reports // 100), seed + 1, workdir)
-    out = workdir / f"crawl-{reports}-{seed}"
-    done = out / ".complete"
-    if not done.exists():
-        shutil.rmtree(out, ignore_errors=True)
+
+    def make(out: Path) -> None:
         shutil.copytree(raw, out / "raw", copy_function=os.link)
         shutil.copytree(added / "raw", out / "raw" / "next_crawl")
-        done.touch()
-    return out / "raw"
+
+    return _made_once(workdir / f"crawl-{reports}-{seed}", make) / "raw"
 
 
 def floor(raw: Path) -> tuple[float, int]:
