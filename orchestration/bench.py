@@ -123,6 +123,7 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     added = build_parquet(Settings(crawl, grown, 50 * 2**20))
     figures["incremental_add_1pct_s"] = time.perf_counter() - start
     figures["added_files"] = added.reparsed
+    figures["added_linked_files"] = added.linked  # in folders the crawl did not touch, kept whole
     figures["incremental_add_share_of_parse"] = figures["incremental_add_1pct_s"] / parse_s
     shutil.rmtree(grown, ignore_errors=True)
     if full:

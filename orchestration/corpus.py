@@ -4,10 +4,14 @@
   returns its files' figures as an Arrow batch.
 - **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
   they come, so memory does not grow with the number of files.
+- **In parts**: each table is a folder of Parquet files, one per top-level raw
+  folder (``<table>/<folder>.parquet``) and one for the files at the top
+  (``<table>/_root.parquet``, which also holds the issues that cross folders).
 - **Incremental**: a file whose path, size and mtime match the last run (and
   the parser is the same) is not parsed again: its rows are copied from the
   published Parquet, read in step with the new output. A changed file is parsed
-  again and its old rows are gone.
+  again and its old rows are gone. A folder none of whose files changed keeps its
+  part as it was (a hard link), so a crawl that adds a folder costs that folder.
 - **Deterministic**: files are written in sorted path order with the same row
   groups whether parsed or copied, so the same raw files give byte-identical
   Parquet, full run or incremental.
@@ -18,6 +22,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import shutil
@@ -43,7 +48,6 @@ from .schema import TABLES
 from .settings import Settings, duckdb_config
 
 ROW_GROUP_FILES = 2000  # files per row group
-STATE_FILE = "file_state.parquet"  # what the next run needs to skip unchanged files
 _CHUNK = 64  # files a worker parses per task
 _WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
 _POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
@@ -96,6 +100,7 @@ class RunSummary:
     checks: int = 0
     reparsed: int = 0  # files parsed this run (the others were copied from the last run)
     unchanged: bool = False  # nothing changed: the published Parquet was kept as it was
+    linked: int = 0  # files whose folder part was linked whole from an earlier output
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -359,36 +364,128 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> It
             yield from _unpack(pending.popleft().result())
 
 
+# ---------------------------------------------------------------- parts
+
+
+ROOT_PART = "_root"  # the files directly under the raw folder (and issues that cross parts)
+STATE_DIR = "file_state"  # what the next run needs to skip unchanged files, one file per part
+
+
+def part_of(relative: str) -> str:
+    """The part a raw file's rows are written to: its top-level folder's, or ``ROOT_PART``."""
+    slash = relative.find("/")
+    return ROOT_PART if slash < 0 else part_name(relative[:slash])
+
+
+@lru_cache(maxsize=4096)
+def part_name(folder: str) -> str:
+    """A top-level raw folder's part, as a file name: the folder's own name, with one more
+    leading underscore if it has any (so no folder is ``ROOT_PART``), or a digest of it
+    when that would be too long a file name."""
+    name = f"_{folder}" if folder.startswith("_") else folder
+    if len(name.encode("utf-8", "surrogateescape")) > 200:
+        name = "_h" + hashlib.sha256(folder.encode("utf-8", "surrogateescape")).hexdigest()
+    return name
+
+
+def part_file(directory: Path, table: str, part: str) -> Path:
+    """Where a part of ``table`` (or of ``STATE_DIR``) is in a run's directory."""
+    return directory / table / f"{part}.parquet"
+
+
+def table_glob(directory: Path, table: str) -> str:
+    """Every part of ``table`` in a run's directory, as DuckDB's ``read_parquet`` reads them."""
+    return str(directory / table / "*.parquet")
+
+
 # ---------------------------------------------------------------- the last run
 
 
 class _Previous:
-    """The published Parquet of the last run, read in step with the new output."""
+    """An earlier output (the last published run, or a folder partition's part): its
+    file states, loaded a part at a time as the run plans that part's files, and its
+    rows, read in step with the new output."""
 
     def __init__(self, directory: Path) -> None:
-        self.state: dict[str, int] = {}  # path -> _stamp(size, mtime_ns), as the last run saw it
-        state_file = directory / STATE_FILE
-        if not state_file.exists() or not all(_has_schema(directory / f"{name}.parquet", table.arrow_schema)
-                                              for name, table in TABLES.items()):
-            return  # nothing to reuse (or tables of an older schema: every file is parsed again)
-        needed = ["source_path", "size", "mtime_ns", "parser_version"]
-        for batch in pq.ParquetFile(state_file).iter_batches(batch_size=ROW_GROUP_FILES, columns=needed):
-            state = batch.to_pydict()  # a batch at a time, not every file's as lists at once
-            for path, size, mtime, version in zip(*(state[name] for name in needed)):
-                if version == PARSER_VERSION:
-                    self.state[path] = _stamp(size, mtime)
-        self._reports = pq.ParquetFile(directory / "reports.parquet").iter_batches(batch_size=ROW_GROUP_FILES)
-        self._values = _Stream(pq.ParquetFile(directory / "values.parquet"))
-        self._issues = _Stream(pq.ParquetFile(directory / "issues.parquet"))
-        self._checks = _Stream(pq.ParquetFile(directory / "identity_checks.parquet"))
-        self._pending: list[dict] = []
+        self.directory = directory
+        self.files = 0  # files the output has a state for
+        self.matched = 0  # files planned so far that it has unchanged
+        self.part_matched = 0  # ... of the folder part being planned
+        self._part_rows = 0  # files in its state of that part
+        self._state: dict[str, int] = {}  # path -> _stamp(size, mtime_ns), of the part being planned
+        self._root_state: dict[str, int] = {}
+        self._parts: set[str] = set()
+        self._readers: dict[str, _PartReader] = {}
+        if not all(_has_schema(part_file(directory, name, ROOT_PART), table.arrow_schema)
+                   for name, table in TABLES.items()):
+            return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
+        states = sorted((directory / STATE_DIR).glob("*.parquet"))
+        self._parts = {path.name.removesuffix(".parquet") for path in states}
+        self.files = sum(pq.ParquetFile(path).metadata.num_rows for path in states)
+        self._root_state, _ = self._read_state(ROOT_PART)
 
-    def unchanged(self, path: str, stamp: int) -> bool:
-        """Whether the file is as the last run saw it (same size and modification time)."""
-        return self.state.get(path) == stamp
+    def _read_state(self, part: str) -> tuple[dict[str, int], int]:
+        """A part's files as the output saw them, and how many it has (any parser version)."""
+        if part not in self._parts:
+            return {}, 0
+        state: dict[str, int] = {}
+        needed = ["source_path", "size", "mtime_ns", "parser_version"]
+        file = pq.ParquetFile(part_file(self.directory, STATE_DIR, part))
+        for batch in file.iter_batches(batch_size=ROW_GROUP_FILES, columns=needed):
+            columns = batch.to_pydict()  # a batch at a time, not every file's as lists at once
+            for path, size, mtime, version in zip(*(columns[name] for name in needed)):
+                if version == PARSER_VERSION:
+                    state[path] = _stamp(size, mtime)
+        return state, file.metadata.num_rows
+
+    def enter(self, part: str) -> None:
+        """The run plans the files of folder part ``part`` next: its state replaces the last part's."""
+        self._state, self._part_rows = self._read_state(part)
+        self.part_matched = 0
+
+    def unchanged(self, path: str, stamp: int, part: str) -> bool:
+        """Whether the file is as this output saw it (same size and modification time)."""
+        if (self._root_state if part == ROOT_PART else self._state).get(path) != stamp:
+            return False
+        self.matched += 1
+        self.part_matched += part != ROOT_PART
+        return True
+
+    def has_whole_part(self, files: int) -> bool:
+        """Whether the folder part just planned is, file for file, this output's part of it."""
+        return files == self.part_matched == self._part_rows
+
+    def planned(self) -> None:
+        """Every file is planned: the states, a string and an int per file, go."""
+        self._state, self._root_state = {}, {}
 
     def take(self, path: str) -> FileRows | None:
-        """The file's rows from the last run (skipping files no longer wanted)."""
+        """The file's rows from this output (skipping files no longer wanted)."""
+        part = part_of(path)
+        reader = self._readers.get(part)
+        if reader is None:
+            if part != ROOT_PART:  # folder parts come one after another: the last one is done
+                self._readers = {p: r for p, r in self._readers.items() if p == ROOT_PART}
+            if part not in self._parts:
+                return None
+            reader = self._readers[part] = _PartReader(self.directory, part)
+        return reader.take(path)
+
+    def close(self) -> None:
+        self._readers = {}
+
+
+class _PartReader:
+    """One part of an earlier output, read in step with the new output."""
+
+    def __init__(self, directory: Path, part: str) -> None:
+        self._reports = pq.ParquetFile(part_file(directory, "reports", part)).iter_batches(batch_size=ROW_GROUP_FILES)
+        self._values = _Stream(pq.ParquetFile(part_file(directory, "values", part)))
+        self._issues = _Stream(pq.ParquetFile(part_file(directory, "issues", part)))
+        self._checks = _Stream(pq.ParquetFile(part_file(directory, "identity_checks", part)))
+        self._pending: list[dict] = []
+
+    def take(self, path: str) -> FileRows | None:
         while True:
             if not self._pending:
                 batch = next(self._reports, None)
@@ -419,22 +516,37 @@ class _Sources:
         self._sources = sources
         self._owner: dict[str, _Previous] = {}
 
-    def unchanged(self, path: str, stamp: int) -> bool:
-        for source in self._sources:
-            if source.unchanged(path, stamp):
-                if len(self._sources) > 1:  # (with one source, no map of every path to it)
-                    self._owner[path] = source
-                return True
-        return False
+    def enter(self, part: str) -> None:
+        if part != ROOT_PART:
+            for source in self._sources:
+                source.enter(part)
+
+    def unchanged(self, path: str, stamp: int, part: str) -> bool:
+        owner = None
+        for source in self._sources:  # every one, for has_whole_part
+            if source.unchanged(path, stamp, part) and owner is None:
+                owner = source
+        if owner is not None and len(self._sources) > 1:  # (with one source, no map of every path to it)
+            self._owner[path] = owner
+        return owner is not None
+
+    def whole_part(self, files: int) -> _Previous | None:
+        """An output that has the folder part just planned as it is: its files can be linked."""
+        return next((source for source in self._sources if source.has_whole_part(files)), None)
 
     def planned(self) -> None:
-        """Every file is planned: the sources' states, a string and an int per file, go."""
         for source in self._sources:
-            source.state = {}
+            source.planned()
 
     def close(self) -> None:
         """Drop the earlier outputs' read buffers: every file is written."""
+        for source in self._sources:
+            source.close()
         self._sources, self._owner = [], {}
+
+    def skip(self, path: str) -> None:
+        """The file's part was linked whole: its rows are not taken."""
+        self._owner.pop(path, None)
 
     def take(self, path: str) -> FileRows | None:
         source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
@@ -518,19 +630,29 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
 def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
                  folder: str | None = None, parts: list[Path] | None = None) -> RunSummary:
     """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
-    ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``."""
+    ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``.
+
+    A folder part whose files an earlier output has, all and only them unchanged, is
+    linked from it rather than written again (if which copy of a duplicated file is
+    the report has not moved): a crawl that adds a folder writes that folder."""
     workers = workers or os.cpu_count() or 1
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
+    names = raw_file_names(raw / folder if folder else raw)
+    if folder:
+        names = [f"{folder}/{relative}" for relative in names]
     plan = _Plan()
-    for relative in raw_file_names(raw / folder if folder else raw):
-        relative = f"{folder}/{relative}" if folder else relative
-        stat = os.stat(os.path.join(raw, relative))
-        stamp = _stamp(stat.st_size, stat.st_mtime_ns)
-        plan.add(relative, stamp, sources.unchanged(relative, stamp))
-    if (previous and len(plan) and len(plan) == len(previous.state)
-            and all(previous.unchanged(relative, stamp) for relative, stamp in zip(plan.paths, plan.stamps))):
+    for part, files in groupby(names, key=part_of):  # a folder's files follow one another
+        start = len(plan)
+        sources.enter(part)
+        for relative in files:
+            stat = os.stat(os.path.join(raw, relative))
+            stamp = _stamp(stat.st_size, stat.st_mtime_ns)
+            plan.add(relative, stamp, sources.unchanged(relative, stamp, part))
+        if part != ROOT_PART and (source := sources.whole_part(len(plan) - start)):
+            plan.links[start] = (len(plan), part, source.directory)
+    if previous and len(plan) and len(plan) == previous.files == previous.matched:
         summary = _summary_of(previous_dir)
         summary.unchanged = True
         return summary
@@ -556,14 +678,16 @@ def _unstamp(stamp: int) -> tuple[int, int]:
 class _Plan:
     """The raw files in their order, each with its stamp and whether an earlier output
     has it unchanged: lists side by side rather than a tuple per file, since a crawl of a
-    million files holds them all while the run starts."""
+    million files holds them all while the run starts. ``links`` maps the first index of
+    a folder part an earlier output has whole to (its end, the part, that output)."""
 
-    __slots__ = ("known", "paths", "stamps")
+    __slots__ = ("known", "links", "paths", "stamps")
 
     def __init__(self) -> None:
         self.paths: list[str | None] = []
         self.stamps: list[int | None] = []
         self.known = bytearray()
+        self.links: dict[int, tuple[int, str, Path]] = {}
 
     def add(self, path: str, stamp: int, known: bool) -> None:
         self.paths.append(path)
@@ -586,12 +710,20 @@ def _write(plan: _Plan, parsed: Iterator[FileRows], previous: _Sources, out_dir:
     kept per file shrinks as the writer advances, rather than all of it being held to
     the end."""
     summary = RunSummary()
-    writer = _Writer(out_dir)
+    writers = _PartWriters(out_dir)
     first_path_of: dict[str, str] = {}
-    state = _StateWriter(out_dir / STATE_FILE)
     try:
-        for index in range(len(plan)):
+        index = 0
+        while index < len(plan):
+            if index in plan.links:
+                end, part, source = plan.links[index]
+                if _link_part(source, part, out_dir, first_path_of, summary):
+                    for linked in range(index, end):
+                        previous.skip(plan.take(linked)[0])
+                    index = end
+                    continue
             relative, stamp, known = plan.take(index)
+            index += 1
             rows = previous.take(relative) if known else None
             if rows is None:
                 rows = next(parsed)
@@ -606,25 +738,64 @@ def _write(plan: _Plan, parsed: Iterator[FileRows], previous: _Sources, out_dir:
                 rows = _duplicate(rows, first_path_of[rows.report_id])
             if rows.status == "parsed":
                 first_path_of[rows.report_id] = relative
-            writer.add(rows, summary)
-            state.add(relative, *_unstamp(stamp), digest)
+            writers.add(part_of(relative), rows, summary, stamp, digest)
         # What was held per file goes before DuckDB reads the reports back (the run's peak).
         first_path_of.clear()
         previous.close()
-        writer.close_reports()
+        writers.close_reports()
         pa.default_memory_pool().release_unused()
-        writer.add_issues(_duplicate_report_issues(out_dir / "reports.parquet"), summary)
-        writer.close()
-        state.close()
+        writers.root.add_issues(_duplicate_report_issues(table_glob(out_dir, "reports")), summary)
+        writers.close()
     except BaseException:
-        writer.abort()
-        state.close()
+        writers.abort()
         raise
     return summary
 
 
+def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, str], summary: RunSummary) -> bool:
+    """Link an earlier output's part of a folder into ``out_dir`` if every file in it
+    would be written as it is there: which copy of a duplicated file is the report (the
+    first in path order) depends on the files before, which may have changed."""
+    columns = ["source_path", "report_id", "status", "quarantine_code", "quarantine_reason",
+               "value_count", "issue_count", "check_count"]
+    reports = pq.read_table(part_file(source, "reports", part), columns=columns).to_pydict()
+    found: dict[str, str] = {}
+    for path, report_id, status, code, reason in zip(*(reports[name] for name in columns[:5])):
+        if code == "duplicate_content":
+            first = found.get(report_id) or first_path_of.get(report_id)
+            if first is None or reason != f"same bytes as {first}":
+                return False
+        elif status == "parsed":
+            if report_id in found or report_id in first_path_of:
+                return False
+            found[report_id] = path
+    first_path_of.update(found)
+    for table in (*TABLES, STATE_DIR):
+        _link(part_file(source, table, part), part_file(out_dir, table, part))
+    parsed = reports["status"].count("parsed")
+    summary.files += len(reports["status"])
+    summary.parsed += parsed
+    summary.quarantined += len(reports["status"]) - parsed
+    summary.values += sum(reports["value_count"])
+    summary.issues += sum(reports["issue_count"])
+    summary.checks += sum(reports["check_count"])
+    for code in pq.read_table(part_file(source, "issues", part), columns=["code"]).column(0).to_pylist():
+        summary.by_code[code] += 1
+    summary.linked += len(reports["status"])
+    return True
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (a copy across file systems): Parquet files are never written in place."""
+    target.parent.mkdir(exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 class _StateWriter:
-    """file_state.parquet, written in row groups as files are settled (not held to the end)."""
+    """A part's file states, written in row groups as files are settled (not held to the end)."""
 
     def __init__(self, path: Path) -> None:
         self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
@@ -666,10 +837,10 @@ def _duplicate(rows: FileRows, first_path: str) -> FileRows:
     return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), [issue])
 
 
-def _duplicate_report_issues(reports: Path) -> list[dict]:
+def _duplicate_report_issues(reports: str) -> list[dict]:
     """Two different files for the same organ and year: both kept, both flagged.
 
-    Read back from the reports just written, by DuckDB under its memory cap, rather
+    Read back from the reports just written (``reports``, a glob of its parts), by DuckDB under its memory cap, rather
     than gathered as files go by: a map of every report's organ and year grew with
     the corpus (20 MB of the parse's peak at 100,000 reports).
     """
@@ -688,12 +859,11 @@ def _duplicate_report_issues(reports: Path) -> list[dict]:
 
 
 # Parsed reports whose organ and year another parsed report claims too, by organ and
-# year, then in the files' order (the row order of reports.parquet). A report's next
-# issue index is its issue_count.
+# year, then in the files' (path) order. A report's next issue index is its issue_count.
 _SHARED_CLAIMS = """
     with claims as (
-        select agency_name, report_year, source_path, report_id, issue_count, file_row_number
-        from read_parquet(?, file_row_number = true)
+        select agency_name, report_year, source_path, report_id, issue_count
+        from read_parquet(?)
         where status = 'parsed' and agency_name <> '' and report_year <> 0
     ),
     shared as (
@@ -701,28 +871,34 @@ _SHARED_CLAIMS = """
     )
     select agency_name, report_year, source_path, report_id, issue_count
     from claims semi join shared using (agency_name, report_year)
-    order by agency_name, report_year, file_row_number
+    order by agency_name, report_year, source_path
 """
 
 
 class _Writer:
-    """Row groups of ROW_GROUP_FILES files, for the three tables."""
+    """One part's tables and file states, in row groups of ROW_GROUP_FILES files."""
 
-    def __init__(self, out_dir: Path) -> None:
-        self._writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", t.arrow_schema,
-                                                write_statistics=_statistics_columns(name))
-                         for name, t in TABLES.items()}
+    def __init__(self, out_dir: Path, part: str) -> None:
+        self.part = part
+        self._writers = {}
+        for name, table in TABLES.items():
+            path = part_file(out_dir, name, part)
+            path.parent.mkdir(exist_ok=True)
+            self._writers[name] = pq.ParquetWriter(path, table.arrow_schema, write_statistics=_statistics_columns(name))
+        (out_dir / STATE_DIR).mkdir(exist_ok=True)
+        self._state = _StateWriter(part_file(out_dir, STATE_DIR, part))
         self._reports: list[dict] = []
         self._values: list[Span] = []
         self._issues: list[dict] = []
         self._checks: list[Span] = []
         self._files = 0
 
-    def add(self, rows: FileRows, summary: RunSummary) -> None:
+    def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
         self._reports.append(rows.report)
         _join(self._values, rows.values)
         self._issues.extend(rows.issues)
         _join(self._checks, rows.checks)
+        self._state.add(rows.source_path, *_unstamp(stamp), digest)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
@@ -760,12 +936,50 @@ class _Writer:
 
     def close(self) -> None:
         self.flush()
-        for writer in self._writers.values():
-            writer.close()
+        self.abort()
 
     def abort(self) -> None:
         for writer in self._writers.values():
             writer.close()
+        self._state.close()
+
+
+class _PartWriters:
+    """The writers of the root part (open from start to end: files at the top of the
+    raw folder come between folders) and of the folder part being written."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._out_dir = out_dir
+        self.root = _Writer(out_dir, ROOT_PART)  # always written: every table has a file to read
+        self._folder: _Writer | None = None
+
+    def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
+        if part == ROOT_PART:
+            writer = self.root
+        else:
+            if self._folder is None or self._folder.part != part:
+                self._close_folder()
+                self._folder = _Writer(self._out_dir, part)
+            writer = self._folder
+        writer.add(rows, summary, stamp, digest)
+
+    def _close_folder(self) -> None:
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+
+    def close_reports(self) -> None:
+        """Every file is written: close the folder part and the root part's reports, to be read back."""
+        self._close_folder()
+        self.root.close_reports()
+
+    def close(self) -> None:
+        self.root.close()
+
+    def abort(self) -> None:
+        for writer in (self.root, self._folder):
+            if writer is not None:
+                writer.abort()
 
 
 def _write_spans(writer: pq.ParquetWriter, spans: list[Span]) -> None:
@@ -808,12 +1022,13 @@ def _summary_of(directory: Path) -> RunSummary:
     with duckdb.connect(config=duckdb_config()) as db:
         summary.files, summary.parsed = db.execute(
             "select count(*), count(*) filter (where status = 'parsed') from read_parquet(?)",
-            [str(directory / "reports.parquet")]).fetchone()
+            [table_glob(directory, "reports")]).fetchone()
         summary.quarantined = summary.files - summary.parsed
-        summary.values = pq.ParquetFile(directory / "values.parquet").metadata.num_rows
-        summary.checks = pq.ParquetFile(directory / "identity_checks.parquet").metadata.num_rows
+        summary.values, summary.checks = (
+            sum(pq.ParquetFile(path).metadata.num_rows for path in (directory / table).glob("*.parquet"))
+            for table in ("values", "identity_checks"))
         for code, count in db.execute("select code, count(*) from read_parquet(?) group by code order by code",
-                                      [str(directory / "issues.parquet")]).fetchall():
+                                      [table_glob(directory, "issues")]).fetchall():
             summary.by_code[code] = count
             summary.issues += count
     return summary

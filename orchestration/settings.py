@@ -33,8 +33,13 @@ class Settings:
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
-    def parquet_file(self, table: str) -> Path:
-        return self.parquet_dir / f"{table}.parquet"
+    def parquet_table(self, table: str) -> Path:
+        """A published table: a folder of Parquet parts, one per top-level raw folder."""
+        return self.parquet_dir / table
+
+    def parquet_glob(self, table: str) -> str:
+        """Every part of a published table, as DuckDB's ``read_parquet`` reads them."""
+        return str(self.parquet_table(table) / "*.parquet")
 
 
 def load_settings() -> Settings:

@@ -22,6 +22,12 @@ REAL = SAMPLES / "real"
 os.environ.setdefault("OGI_DBT_THREADS", "2")
 
 
+def published_parquet(data: Path) -> dict[str, bytes]:
+    """The published Parquet of a data folder, file by file (``<table>/<part>.parquet``)."""
+    root = (data / "parquet").resolve()
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.parquet"))}
+
+
 def parse(text: str):
     return parse_text(text, max_year=2030)
 

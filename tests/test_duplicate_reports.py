@@ -17,9 +17,10 @@ def _reports(path, rows):
     pq.write_table(pa.Table.from_pylist(full, schema=schema), path)
 
 
-def test_every_claimant_of_a_shared_organ_and_year_is_flagged_in_file_order(tmp_path):
+def test_every_claimant_of_a_shared_organ_and_year_is_flagged_in_path_order(tmp_path):
     rows = [
-        # (file order is row order; issue_count is the next issue index of the file)
+        # (issue_count is the next issue index of the file; a/3 before a/1 in the rows, to show
+        # that the order is the paths', whatever the order of the rows and parts)
         ("a/3.txt", "r3", "parsed", "乙县人民政府", 2021, 2),
         ("a/1.txt", "r1", "parsed", "乙县人民政府", 2021, 0),
         ("b/2.txt", "r2", "parsed", "甲市教育局", 2020, 1),
@@ -32,16 +33,19 @@ def test_every_claimant_of_a_shared_organ_and_year_is_flagged_in_file_order(tmp_
         ("d/10.txt", "r10", "parsed", "丙县财政局", None, 0),  # no year: claims nothing
         ("d/11.txt", "r11", "parsed", "丙县财政局", None, 0),
     ]
-    _reports(tmp_path / "reports.parquet", [
-        {"source_path": p, "report_id": i, "status": s, "agency_name": a, "report_year": y, "issue_count": n}
-        for p, i, s, a, y, n in rows
-    ])
-    issues = _duplicate_report_issues(tmp_path / "reports.parquet")
+    parts = tmp_path / "reports"
+    parts.mkdir()
+    for name, part in (("a", rows[:4]), ("c", rows[4:])):  # the table's parts, as the parse writes them
+        _reports(parts / f"{name}.parquet", [
+            {"source_path": p, "report_id": i, "status": s, "agency_name": a, "report_year": y, "issue_count": n}
+            for p, i, s, a, y, n in part
+        ])
+    issues = _duplicate_report_issues(str(parts / "*.parquet"))
     assert [(i["source_path"], i["report_id"], i["issue_index"], i["code"], i["message"]) for i in issues] == [
-        # organs in code-point order (乙 U+4E59 before 甲 U+7532), files in file order
-        ("a/3.txt", "r3", 2, "duplicate_report", "乙县人民政府 2021 is also reported by a/1.txt, c/5.txt"),
+        # organs in code-point order (乙 U+4E59 before 甲 U+7532), files in path order
         ("a/1.txt", "r1", 0, "duplicate_report", "乙县人民政府 2021 is also reported by a/3.txt, c/5.txt"),
-        ("c/5.txt", "r5", 5, "duplicate_report", "乙县人民政府 2021 is also reported by a/3.txt, a/1.txt"),
+        ("a/3.txt", "r3", 2, "duplicate_report", "乙县人民政府 2021 is also reported by a/1.txt, c/5.txt"),
+        ("c/5.txt", "r5", 5, "duplicate_report", "乙县人民政府 2021 is also reported by a/1.txt, a/3.txt"),
         ("b/2.txt", "r2", 1, "duplicate_report", "甲市教育局 2020 is also reported by c/7.txt"),
         ("c/7.txt", "r7", 3, "duplicate_report", "甲市教育局 2020 is also reported by b/2.txt"),
     ]
@@ -52,4 +56,4 @@ def test_no_shared_claim_gives_no_issue(tmp_path):
         {"source_path": "x.txt", "report_id": "x", "status": "parsed", "agency_name": "乙县人民政府", "report_year": 2021,
          "issue_count": 0},
     ])
-    assert _duplicate_report_issues(tmp_path / "reports.parquet") == []
+    assert _duplicate_report_issues(str(tmp_path / "reports.parquet")) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -13,13 +14,11 @@ from orchestration.corpus import build_parquet
 from orchestration.settings import Settings
 from orchestration.synth import generate
 
+from .conftest import SAMPLES_RAW, published_parquet
+
 
 def settings(raw: Path, data: Path) -> Settings:
     return Settings(raw, data, 50 * 2**20)
-
-
-def published(data: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((data / "parquet").iterdir())}
 
 
 @pytest.fixture()
@@ -33,11 +32,11 @@ def corpus(tmp_path):
 
 def test_an_unchanged_folder_is_not_parsed_again(corpus):
     raw, data = corpus
-    target, before = os.readlink(data / "parquet"), published(data)
+    target, before = os.readlink(data / "parquet"), published_parquet(data)
     again = build_parquet(settings(raw, data), workers=2)
     assert again.unchanged and again.reparsed == 0
     assert (again.files, again.parsed, again.values) == (400, 400 - again.quarantined, again.values)
-    assert os.readlink(data / "parquet") == target and published(data) == before
+    assert os.readlink(data / "parquet") == target and published_parquet(data) == before
 
 
 def test_new_changed_and_deleted_files(corpus, tmp_path):
@@ -58,10 +57,10 @@ def test_new_changed_and_deleted_files(corpus, tmp_path):
     # The same bytes as a full run over the same folder.
     full = build_parquet(settings(raw, tmp_path / "full"), workers=1)
     assert full.reparsed == 402
-    assert published(data) == published(tmp_path / "full")
+    assert published_parquet(data) == published_parquet(tmp_path / "full")
     with duckdb.connect() as db:
         paths = [row[0] for row in db.execute(
-            "select source_path from read_parquet(?) order by all", [str(data / "parquet" / "reports.parquet")]).fetchall()]
+            "select source_path from read_parquet(?) order by all", [str(data / "parquet" / "reports" / "*.parquet")]).fetchall()]
     assert "batch_0000/0000003.txt" not in paths and "batch_new/n2.txt" in paths
 
 
@@ -71,11 +70,67 @@ def test_rows_of_a_changed_file_are_replaced(corpus):
     with duckdb.connect() as db:
         query = ("select r.report_id, count(v.report_id) from read_parquet(?) r left join read_parquet(?) v using (report_id) "
                  "where r.source_path = 'batch_0000/0000001.txt' group by 1")
-        args = [str(data / "parquet" / "reports.parquet"), str(data / "parquet" / "values.parquet")]
+        args = [str(data / "parquet" / "reports" / "*.parquet"), str(data / "parquet" / "values" / "*.parquet")]
         (old_id, _), = db.execute(query, args).fetchall()
         target.write_text("某县人民政府办公室2021年政府信息公开工作年度报告\n2021年,本机关共收到政府信息公开申请7件。\n", encoding="utf-8")
         build_parquet(settings(raw, data), workers=2)
         (new_id, count), = db.execute(query, args).fetchall()
         assert new_id != old_id and count == 1
         assert db.execute("select count(*) from read_parquet(?) where report_id = ?",
-                          [str(data / "parquet" / "values.parquet"), old_id]).fetchone() == (0,)
+                          [str(data / "parquet" / "values" / "*.parquet"), old_id]).fetchone() == (0,)
+
+
+def test_folders_a_crawl_did_not_change_keep_their_parts(tmp_path):
+    """A folder whose files are as they were is linked whole from the last run, unless a
+    change elsewhere moves which copy of a duplicated file is the report."""
+    synthetic = sorted((generate(40, tmp_path / "synth", seed=5) / "batch_0000").iterdir())
+    samples = sorted(p for p in SAMPLES_RAW.iterdir() if p.is_file())
+    raw = tmp_path / "raw"
+    for index, file in enumerate(synthetic):
+        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    shutil.copy2(samples[0], raw / "crawl_0" / "original.txt")
+    shutil.copy2(samples[0], raw / "crawl_3" / "copy.txt")  # a copy of it, in a later folder
+    shutil.copy2(samples[1], raw / "crawl_2" / "report.txt")
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+
+    def inodes() -> dict[str, int]:
+        return {name: (data / "parquet" / name).stat().st_ino for name in published_parquet(data)}
+
+    def status() -> dict[str, str]:
+        with duckdb.connect() as db:
+            return dict(db.execute("select source_path, coalesce(quarantine_code, status) from read_parquet(?)",
+                                   [str(data / "parquet" / "reports" / "*.parquet")]).fetchall())
+
+    assert status()["crawl_3/copy.txt"] == "duplicate_content"
+
+    # A crawl adds a folder: the others are linked, not written.
+    (raw / "crawl_9").mkdir()
+    for index in range(3):
+        (raw / "crawl_9" / f"n{index}.txt").write_bytes(samples[2].read_bytes() + f"\n附:第{index}号。".encode())
+    before = inodes()
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.linked) == (46, 3, 43)
+    after = inodes()
+    kept = {name for name in after if name.split("/")[1] in {f"crawl_{n}.parquet" for n in range(4)}}
+    assert len(kept) == 4 * 5 and all(after[name] == before[name] for name in kept)
+    assert all(after[name] != before.get(name) for name in after if name not in kept)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full-1"))
+
+    # The original goes, and a copy of a crawl_2 report lands before it, in crawl_1: crawl_3's
+    # copy is the report now and crawl_2's report a copy, so neither folder can keep its part.
+    (raw / "crawl_0" / "original.txt").unlink()
+    shutil.copy2(samples[1], raw / "crawl_1" / "early.txt")
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.linked) == (46, 2, 3)  # early.txt and copy.txt parsed; crawl_9 linked
+    found = status()
+    assert (found["crawl_3/copy.txt"], found["crawl_1/early.txt"], found["crawl_2/report.txt"]) == (
+        "parsed", "parsed", "duplicate_content")
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full-2"))
+
+
+def _full(raw: Path, data: Path) -> Path:
+    full = build_parquet(settings(raw, data), workers=1)
+    assert full.reparsed == full.files and full.linked == 0
+    return data

@@ -15,15 +15,11 @@ from orchestration.corpus import build_folder_part, build_parquet, part_dir
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import Settings, environment
 
-from .conftest import SAMPLES_RAW
+from .conftest import SAMPLES_RAW, published_parquet
 
 
 def settings(raw: Path, data: Path) -> Settings:
     return Settings(raw, data, 50 * 2**20)
-
-
-def published(data: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((data / "parquet").iterdir())}
 
 
 @pytest.fixture()
@@ -55,15 +51,16 @@ def test_backfilled_folders_are_composed_without_parsing_again(raw, tmp_path):
     assert sorted(p.name for p in (data / "parts").iterdir()) == ["crawl-a", "crawl-b"]
 
     composed = build_parquet(settings(raw, data), workers=1)
-    # only the file outside every folder was parsed; the rest came from the parts
-    assert (composed.files, composed.reparsed) == (7, 1)
+    # only the file outside every folder was parsed; the rest came from the parts: crawl-a's
+    # linked whole, crawl-b's copied file by file (its copy of a crawl-a file is a duplicate now)
+    assert (composed.files, composed.reparsed, composed.linked) == (7, 1, 3)
     reference = build_parquet(settings(raw, full), workers=1)
     assert reference.reparsed == 7
-    assert published(data) == published(full)
+    assert published_parquet(data) == published_parquet(full)
 
     with duckdb.connect() as db:
         status = dict(db.execute("select source_path, coalesce(quarantine_code, status) from read_parquet(?)",
-                                 [str(data / "parquet" / "reports.parquet")]).fetchall())
+                                 [str(data / "parquet" / "reports" / "*.parquet")]).fetchall())
     assert status["crawl-b/copy_of_a.txt"] == "duplicate_content"
     assert status["crawl-a/" + sorted(SAMPLES_RAW.iterdir())[0].name] == "parsed"
 

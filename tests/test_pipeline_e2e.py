@@ -14,7 +14,7 @@ import pytest
 
 from orchestration.cli import main
 
-from .conftest import SAMPLES_RAW
+from .conftest import SAMPLES_RAW, published_parquet
 
 pytestmark = pytest.mark.e2e
 
@@ -216,13 +216,13 @@ def test_sql_recheck_of_the_identities_catches_a_parser_that_disagrees(pipeline,
     data = tmp_path / "data"
     shutil.copytree((root / "first" / "parquet").resolve(), data / "parquet")
     shutil.copyfile(root / "first" / "warehouse.duckdb", data / "warehouse.duckdb")
-    checks = pq.read_table(data / "parquet" / "identity_checks.parquet").to_pylist()
+    checks = pq.read_table(data / "parquet" / "identity_checks" / "_root.parquet").to_pylist()
     assert len(checks) == 88
     checks[0]["signed_sum"] += 5
     checks[0]["holds"] = False
     del checks[1]
-    schema = pq.read_schema(data / "parquet" / "identity_checks.parquet")
-    pq.write_table(pa.Table.from_pylist(checks, schema=schema), data / "parquet" / "identity_checks.parquet")
+    schema = pq.read_schema(data / "parquet" / "identity_checks" / "_root.parquet")
+    pq.write_table(pa.Table.from_pylist(checks, schema=schema), data / "parquet" / "identity_checks" / "_root.parquet")
 
     def dbt(*command: str) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -241,8 +241,8 @@ def test_sql_recheck_of_the_identities_catches_a_parser_that_disagrees(pipeline,
     tampered = recheck()
     assert tampered.returncode == 1, tampered.stdout
     assert "Got 2 results" in tampered.stdout
-    shutil.copyfile((root / "first" / "parquet" / "identity_checks.parquet").resolve(),
-                    data / "parquet" / "identity_checks.parquet")
+    shutil.copyfile((root / "first" / "parquet" / "identity_checks" / "_root.parquet").resolve(),
+                    data / "parquet" / "identity_checks" / "_root.parquet")
     untouched = recheck()
     assert untouched.returncode == 0, untouched.stdout
 
@@ -250,10 +250,9 @@ def test_sql_recheck_of_the_identities_catches_a_parser_that_disagrees(pipeline,
 def test_two_runs_give_identical_parquet_and_rows(pipeline):
     root, outputs = pipeline
     assert outputs["second"][0] == 0
-    for table in ("reports", "values", "issues", "identity_checks"):
-        first = (root / "first" / "parquet" / f"{table}.parquet").read_bytes()
-        second = (root / "second" / "parquet" / f"{table}.parquet").read_bytes()
-        assert first == second, table
+    first, second = published_parquet(root / "first"), published_parquet(root / "second")
+    assert {name.split("/")[0] for name in first} == {"reports", "values", "issues", "identity_checks", "file_state"}
+    assert first == second
     with duckdb.connect(str(root / "first" / "warehouse.duckdb"), read_only=True) as a, duckdb.connect(
         str(root / "second" / "warehouse.duckdb"), read_only=True
     ) as b:

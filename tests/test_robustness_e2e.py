@@ -20,7 +20,7 @@ import pytest
 from orchestration import synthetic
 from orchestration.cli import main
 
-from .conftest import SAMPLES_RAW
+from .conftest import SAMPLES_RAW, published_parquet
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .test_formats import T2, _mirror, _pdf_rows
 
@@ -214,7 +214,7 @@ def published(published_once, monkeypatch):
 
 
 def snapshot(data: Path) -> dict[str, bytes]:
-    files = {f"parquet/{p.name}": p.read_bytes() for p in sorted((data / "parquet").iterdir())}
+    files = {f"parquet/{name}": content for name, content in published_parquet(data).items()}
     files["parquet ->"] = os.readlink(data / "parquet").encode()
     files["warehouse.duckdb"] = (data / "warehouse.duckdb").read_bytes()
     return files
@@ -257,9 +257,9 @@ def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     # Publish Parquet that lacks a column the staging models read: dbt cannot build.
     staging = data / "parquet.d" / "staging-broken"
     staging.mkdir()
-    for table in ("values", "issues"):
-        shutil.copyfile(data / "parquet" / f"{table}.parquet", staging / f"{table}.parquet")
-    pq.write_table(pq.read_table(data / "parquet" / "reports.parquet").drop_columns(["template"]), staging / "reports.parquet")
+    shutil.copytree((data / "parquet").resolve(), staging, dirs_exist_ok=True)
+    part = staging / "reports" / "_root.parquet"
+    pq.write_table(pq.read_table(part).drop_columns(["template"]), part)
     publish(staging, data / "parquet")
     result = dg.materialize(
         [warehouse_models],

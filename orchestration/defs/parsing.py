@@ -89,12 +89,13 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     ],
 )
 def parse_raw_reports(context: dg.AssetExecutionContext):
-    """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}.parquet."""
+    """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}/*.parquet."""
     settings = load_settings()
     summary = build_parquet(settings)
     context.log.info(
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
-        f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run"
+        f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "
+        f"{summary.linked} kept in folders that did not change"
         + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
     counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues,
@@ -102,7 +103,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
     for name in TABLES:
         metadata = {
             "dagster/row_count": counts[name],
-            "path": dg.MetadataValue.path(str(settings.parquet_file(name))),
+            "path": dg.MetadataValue.path(str(settings.parquet_table(name))),
         }
         if name == "reports":
             metadata.update(
@@ -110,6 +111,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 parsed=summary.parsed,
                 quarantined=summary.quarantined,
                 reparsed=summary.reparsed,
+                linked=summary.linked,
                 unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),
             )

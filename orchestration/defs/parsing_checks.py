@@ -30,7 +30,7 @@ def _query(sql: str, *params) -> list[tuple]:
 
 
 def _parquet(table: str) -> str:
-    return str(load_settings().parquet_file(table))
+    return load_settings().parquet_glob(table)
 
 
 @dg.asset_check(
