@@ -121,7 +121,9 @@ def _summary(result, settings) -> str:
         f"parsed: {reports_meta.get('parsed', 0)}",
         f"quarantined: {reports_meta.get('quarantined', 0)}",
         f"parsed this run: {reports_meta.get('reparsed', 0)}"
-        + (" (nothing changed)" if reports_meta.get("unchanged") else ""),
+        + (" (nothing changed)" if reports_meta.get("unchanged")
+           else f" ({reports_meta['linked']} more kept in folders that did not change)" if reports_meta.get("linked")
+           else ""),
         f"values: {values_count}",
         f"issues: {issues_count}",
         f"checks: {len(evaluations)} run, {len(failed)} failed ({len(failed_errors)} errors, {len(failed) - len(failed_errors)} warnings)",

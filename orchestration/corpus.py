@@ -38,6 +38,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import issue_codes
@@ -410,9 +411,7 @@ class _Previous:
         self.directory = directory
         self.files = 0  # files the output has a state for
         self.matched = 0  # files planned so far that it has unchanged
-        self.part_matched = 0  # ... of the folder part being planned
-        self._part_rows = 0  # files in its state of that part
-        self._state: dict[str, int] = {}  # path -> _stamp(size, mtime_ns), of the part being planned
+        self._state: dict[str, int] = {}  # path -> _stamp(size, mtime_ns), of the folder part being planned
         self._root_state: dict[str, int] = {}
         self._parts: set[str] = set()
         self._readers: dict[str, _PartReader] = {}
@@ -422,38 +421,41 @@ class _Previous:
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
         self._parts = {path.name.removesuffix(".parquet") for path in states}
         self.files = sum(pq.ParquetFile(path).metadata.num_rows for path in states)
-        self._root_state, _ = self._read_state(ROOT_PART)
+        paths, stamps, _ = self._read_state(ROOT_PART)
+        self._root_state = dict(zip(paths, stamps))
 
-    def _read_state(self, part: str) -> tuple[dict[str, int], int]:
-        """A part's files as the output saw them, and how many it has (any parser version)."""
+    def _read_state(self, part: str) -> tuple[list[str], list[int], int]:
+        """A part's files (paths and stamps) as this output saw them, but those another parser
+        version read; and how many files it has in all."""
         if part not in self._parts:
-            return {}, 0
-        state: dict[str, int] = {}
-        needed = ["source_path", "size", "mtime_ns", "parser_version"]
-        file = pq.ParquetFile(part_file(self.directory, STATE_DIR, part))
-        for batch in file.iter_batches(batch_size=ROW_GROUP_FILES, columns=needed):
-            columns = batch.to_pydict()  # a batch at a time, not every file's as lists at once
-            for path, size, mtime, version in zip(*(columns[name] for name in needed)):
-                if version == PARSER_VERSION:
-                    state[path] = _stamp(size, mtime)
-        return state, file.metadata.num_rows
+            return [], [], 0
+        state = pq.read_table(part_file(self.directory, STATE_DIR, part),
+                              columns=["source_path", "size", "mtime_ns", "parser_version"])
+        rows = state.num_rows
+        current = pc.equal(state["parser_version"], PARSER_VERSION)
+        if not pc.all(current).as_py():
+            state = state.filter(current)
+        sizes, mtimes = state["size"].to_pylist(), state["mtime_ns"].to_pylist()
+        return state["source_path"].to_pylist(), [_stamp(*file) for file in zip(sizes, mtimes)], rows
 
-    def enter(self, part: str) -> None:
-        """The run plans the files of folder part ``part`` next: its state replaces the last part's."""
-        self._state, self._part_rows = self._read_state(part)
-        self.part_matched = 0
+    def enter(self, part: str, paths: list[str], stamps: list[int]) -> bool:
+        """Plan the files of folder part ``part``: whether this output has that part as it is,
+        file for file (compared as lists, not file by file); if not, its state of the part
+        replaces the last part's, for ``unchanged``."""
+        known_paths, known_stamps, rows = self._read_state(part)
+        if rows == len(paths) and known_paths == paths and known_stamps == stamps:
+            self._state = {}
+            self.matched += rows
+            return True
+        self._state = dict(zip(known_paths, known_stamps))
+        return False
 
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
         """Whether the file is as this output saw it (same size and modification time)."""
         if (self._root_state if part == ROOT_PART else self._state).get(path) != stamp:
             return False
         self.matched += 1
-        self.part_matched += part != ROOT_PART
         return True
-
-    def has_whole_part(self, files: int) -> bool:
-        """Whether the folder part just planned is, file for file, this output's part of it."""
-        return files == self.part_matched == self._part_rows
 
     def planned(self) -> None:
         """Every file is planned: the states, a string and an int per file, go."""
@@ -516,23 +518,24 @@ class _Sources:
         self._sources = sources
         self._owner: dict[str, _Previous] = {}
 
-    def enter(self, part: str) -> None:
-        if part != ROOT_PART:
-            for source in self._sources:
-                source.enter(part)
+    def plan_part(self, part: str, paths: list[str], stamps: list[int]) -> tuple[bytes, _Previous | None]:
+        """Which files of folder part ``part`` an earlier output has unchanged, and an output
+        that has the whole part as it is (its files can be linked), if any."""
+        whole = None
+        for source in self._sources:  # every one enters the part
+            if source.enter(part, paths, stamps) and whole is None:
+                whole = source
+        if whole is not None:
+            if len(self._sources) > 1:
+                self._owner.update(dict.fromkeys(paths, whole))
+            return b"\x01" * len(paths), whole
+        return bytes(self.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps)), None
 
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
-        owner = None
-        for source in self._sources:  # every one, for has_whole_part
-            if source.unchanged(path, stamp, part) and owner is None:
-                owner = source
+        owner = next((source for source in self._sources if source.unchanged(path, stamp, part)), None)
         if owner is not None and len(self._sources) > 1:  # (with one source, no map of every path to it)
             self._owner[path] = owner
         return owner is not None
-
-    def whole_part(self, files: int) -> _Previous | None:
-        """An output that has the folder part just planned as it is: its files can be linked."""
-        return next((source for source in self._sources if source.has_whole_part(files)), None)
 
     def planned(self) -> None:
         for source in self._sources:
@@ -544,9 +547,11 @@ class _Sources:
             source.close()
         self._sources, self._owner = [], {}
 
-    def skip(self, path: str) -> None:
-        """The file's part was linked whole: its rows are not taken."""
-        self._owner.pop(path, None)
+    def skip(self, paths: list[str]) -> None:
+        """The files' part was linked whole: their rows are not taken."""
+        if self._owner:
+            for path in paths:
+                self._owner.pop(path, None)
 
     def take(self, path: str) -> FileRows | None:
         source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
@@ -643,15 +648,17 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     if folder:
         names = [f"{folder}/{relative}" for relative in names]
     plan = _Plan()
+    root = str(raw)
     for part, files in groupby(names, key=part_of):  # a folder's files follow one another
-        start = len(plan)
-        sources.enter(part)
-        for relative in files:
-            stat = os.stat(os.path.join(raw, relative))
-            stamp = _stamp(stat.st_size, stat.st_mtime_ns)
-            plan.add(relative, stamp, sources.unchanged(relative, stamp, part))
-        if part != ROOT_PART and (source := sources.whole_part(len(plan) - start)):
-            plan.links[start] = (len(plan), part, source.directory)
+        paths = list(files)
+        stamps = [_stamp_of(f"{root}/{relative}") for relative in paths]
+        if part == ROOT_PART:
+            known = bytes(sources.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps))
+        else:
+            known, whole = sources.plan_part(part, paths, stamps)
+            if whole is not None:
+                plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
+        plan.extend(paths, stamps, known)
     if previous and len(plan) and len(plan) == previous.files == previous.matched:
         summary = _summary_of(previous_dir)
         summary.unchanged = True
@@ -668,6 +675,11 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
 def _stamp(size: int, mtime_ns: int) -> int:
     """A file's size and modification time as one int: one object per file, not three."""
     return mtime_ns << 64 | size
+
+
+def _stamp_of(path: str) -> int:
+    stat = os.stat(path)
+    return _stamp(stat.st_size, stat.st_mtime_ns)
 
 
 def _unstamp(stamp: int) -> tuple[int, int]:
@@ -689,13 +701,19 @@ class _Plan:
         self.known = bytearray()
         self.links: dict[int, tuple[int, str, Path]] = {}
 
-    def add(self, path: str, stamp: int, known: bool) -> None:
-        self.paths.append(path)
-        self.stamps.append(stamp)
-        self.known.append(known)
+    def extend(self, paths: list[str], stamps: list[int], known: bytes) -> None:
+        self.paths.extend(paths)
+        self.stamps.extend(stamps)
+        self.known.extend(known)
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    def forget(self, start: int, end: int) -> list[str]:
+        """Files ``start`` to ``end`` (a part linked whole), forgotten by the plan."""
+        paths = self.paths[start:end]
+        self.paths[start:end] = self.stamps[start:end] = [None] * (end - start)
+        return paths  # type: ignore[return-value]
 
     def take(self, index: int) -> tuple[str, int, bool]:
         """File ``index``, forgotten by the plan: what the writer has passed is freed."""
@@ -718,8 +736,7 @@ def _write(plan: _Plan, parsed: Iterator[FileRows], previous: _Sources, out_dir:
             if index in plan.links:
                 end, part, source = plan.links[index]
                 if _link_part(source, part, out_dir, first_path_of, summary):
-                    for linked in range(index, end):
-                        previous.skip(plan.take(linked)[0])
+                    previous.skip(plan.forget(index, end))
                     index = end
                     continue
             relative, stamp, known = plan.take(index)
@@ -755,33 +772,36 @@ def _write(plan: _Plan, parsed: Iterator[FileRows], previous: _Sources, out_dir:
 def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, str], summary: RunSummary) -> bool:
     """Link an earlier output's part of a folder into ``out_dir`` if every file in it
     would be written as it is there: which copy of a duplicated file is the report (the
-    first in path order) depends on the files before, which may have changed."""
-    columns = ["source_path", "report_id", "status", "quarantine_code", "quarantine_reason",
-               "value_count", "issue_count", "check_count"]
-    reports = pq.read_table(part_file(source, "reports", part), columns=columns).to_pydict()
-    found: dict[str, str] = {}
-    for path, report_id, status, code, reason in zip(*(reports[name] for name in columns[:5])):
-        if code == "duplicate_content":
-            first = found.get(report_id) or first_path_of.get(report_id)
-            if first is None or reason != f"same bytes as {first}":
-                return False
-        elif status == "parsed":
-            if report_id in found or report_id in first_path_of:
-                return False
-            found[report_id] = path
+    first in path order) depends on the files before, which may have changed.
+
+    The parsed reports are checked as a set (none may be the first copy elsewhere now),
+    and only the duplicates one by one: a part is mostly parsed reports."""
+    reports = pq.read_table(part_file(source, "reports", part), columns=[
+        "source_path", "report_id", "status", "quarantine_code", "quarantine_reason",
+        "value_count", "issue_count", "check_count"])
+    is_parsed = pc.equal(reports["status"], "parsed")
+    parsed = reports.filter(is_parsed)
+    found = dict(zip(parsed["report_id"].to_pylist(), parsed["source_path"].to_pylist()))
+    if len(found) < parsed.num_rows or not first_path_of.keys().isdisjoint(found):
+        return False  # a parsed report is a copy now
+    copies = reports.filter(pc.equal(reports["quarantine_code"], "duplicate_content"))
+    for report_id, reason in zip(copies["report_id"].to_pylist(), copies["quarantine_reason"].to_pylist()):
+        first = first_path_of.get(report_id) or found.get(report_id)
+        if first is None or reason != f"same bytes as {first}":
+            return False  # its first copy moved, or is gone
     first_path_of.update(found)
     for table in (*TABLES, STATE_DIR):
         _link(part_file(source, table, part), part_file(out_dir, table, part))
-    parsed = reports["status"].count("parsed")
-    summary.files += len(reports["status"])
-    summary.parsed += parsed
-    summary.quarantined += len(reports["status"]) - parsed
-    summary.values += sum(reports["value_count"])
-    summary.issues += sum(reports["issue_count"])
-    summary.checks += sum(reports["check_count"])
-    for code in pq.read_table(part_file(source, "issues", part), columns=["code"]).column(0).to_pylist():
-        summary.by_code[code] += 1
-    summary.linked += len(reports["status"])
+    summary.files += reports.num_rows
+    summary.parsed += parsed.num_rows
+    summary.quarantined += reports.num_rows - parsed.num_rows
+    summary.values, summary.issues, summary.checks = (
+        total + (pc.sum(reports[column]).as_py() or 0) for total, column in
+        ((summary.values, "value_count"), (summary.issues, "issue_count"), (summary.checks, "check_count")))
+    codes = pq.read_table(part_file(source, "issues", part), columns=["code"])["code"]
+    for code in codes.value_counts().to_pylist():
+        summary.by_code[code["values"]] += code["counts"]
+    summary.linked += reports.num_rows
     return True
 
 

@@ -377,10 +377,22 @@ def test_an_incremental_build_equals_a_build_from_scratch(published, monkeypatch
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
         assert db.execute("select count(*) from fct_requests where snippet like '[kept] %'").fetchone() == (0,)
         from_scratch = _tables(db)
+        moved_rows = db.execute("select count(*) from fct_requests where report_id = ?", [ids[moved.name]]).fetchone()[0]
     assert {"fct_requests", "fct_appeals", "fct_disclosures", "fct_other_figures", "dim_report"} <= set(from_scratch)
     assert incremental.keys() == from_scratch.keys()
     for table, rows in from_scratch.items():
         assert incremental[table] == rows, table
+
+    # A crawl adds a folder: the folder moved/ keeps its Parquet part, and the warehouse reads both.
+    (raw / "later").mkdir()
+    (raw / "later" / "x.txt").write_bytes(national("壬县人民政府办公室", 2021, seed=10).encode())
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0, out
+    assert "parsed this run: 1 (1 more kept in folders that did not change)" in out
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as db:
+        counts = dict(db.execute("select r.source_path, count(*) from fct_requests f join dim_report r using (report_id) "
+                                 "group by 1").fetchall())
+    assert counts["later/x.txt"] > 100 and counts["moved/" + moved.name] == moved_rows
 
 
 def test_report_summary_of_a_2021_page(crawl):
