@@ -8,9 +8,9 @@ Their asset keys ``parquet/<table>`` are the dbt sources of the same names.
 For fan-out, ``parquet/folder_parts`` is the same parse partitioned by top-level
 raw sub-folder (dynamic partitions, one per folder, added by ``raw_folders_sensor``):
 a backfill parses folders in parallel runs (on k8s or celery, one pod or worker
-each); the multi-asset then takes every file from the parts and only composes the
-tables and settles what crosses folders (duplicate files, two reports for one organ
-and year).
+each); the multi-asset then links each folder's part into the published tables
+(each table is a folder of parts, ``<table>/<folder>.parquet``) and settles what
+crosses folders (duplicate files, two reports for one organ and year).
 """
 
 import dagster as dg
