@@ -425,8 +425,8 @@ class _Previous:
         self._root_state = dict(zip(paths, stamps))
 
     def _read_state(self, part: str) -> tuple[list[str], list[int], int]:
-        """A part's files (paths and stamps) as this output saw them, but those another parser
-        version read; and how many files it has in all."""
+        """A part's files (paths and stamps) as this output saw them, leaving out those read by
+        another parser version, and how many files the part has in all."""
         if part not in self._parts:
             return [], [], 0
         state = pq.read_table(part_file(self.directory, STATE_DIR, part),
@@ -644,21 +644,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
-    names = raw_file_names(raw / folder if folder else raw)
-    if folder:
-        names = [f"{folder}/{relative}" for relative in names]
-    plan = _Plan()
-    root = str(raw)
-    for part, files in groupby(names, key=part_of):  # a folder's files follow one another
-        paths = list(files)
-        stamps = [_stamp_of(f"{root}/{relative}") for relative in paths]
-        if part == ROOT_PART:
-            known = bytes(sources.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps))
-        else:
-            known, whole = sources.plan_part(part, paths, stamps)
-            if whole is not None:
-                plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
-        plan.extend(paths, stamps, known)
+    plan = _plan(raw, folder, sources)
     if previous and len(plan) and len(plan) == previous.files == previous.matched:
         summary = _summary_of(previous_dir)
         summary.unchanged = True
@@ -670,6 +656,27 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
 
     return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers), sources, out_dir, parse_now)
+
+
+def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
+    """Every raw file (of ``folder``, if given) in path order, with what the earlier
+    outputs have of it; a folder part at a time, since a folder's files follow one another."""
+    names = raw_file_names(raw / folder if folder else raw)
+    if folder:
+        names = [f"{folder}/{relative}" for relative in names]
+    plan = _Plan()
+    root = str(raw)
+    for part, files in groupby(names, key=part_of):
+        paths = list(files)
+        stamps = [_stamp_of(f"{root}/{relative}") for relative in paths]
+        if part == ROOT_PART:
+            known = bytes(sources.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps))
+        else:
+            known, whole = sources.plan_part(part, paths, stamps)
+            if whole is not None:
+                plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
+        plan.extend(paths, stamps, known)
+    return plan  # (the listing goes with this frame: the plan alone holds the paths, and frees them as they are written)
 
 
 def _stamp(size: int, mtime_ns: int) -> int:
