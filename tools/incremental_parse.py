@@ -1,0 +1,42 @@
+"""Time the parse stage alone over a raw folder, into a copy of an earlier run.
+
+    python tools/incremental_parse.py RAW LAST_RUN COPY [--profile]
+
+LAST_RUN is a published run (``$OGI_DATA_DIR`` of an earlier parse, or the bench's
+``run-N-S``); it is copied to COPY first, so it can be measured again and again, e.g.
+for the bench's crawl (``crawl-N-S/raw``, 1% new files). Wrap it in
+``/usr/bin/time -f %M`` for the peak memory.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from orchestration.corpus import build_parquet
+from orchestration.settings import Settings
+
+
+def main() -> None:
+    raw, last_run, copy = (Path(argument) for argument in sys.argv[1:4])
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(last_run, copy, symlinks=True)
+    settings = Settings(raw, copy, 50 * 2**20)
+    profile = cProfile.Profile() if "--profile" in sys.argv else None
+    start = time.perf_counter()
+    if profile:
+        profile.enable()
+    summary = build_parquet(settings)
+    if profile:
+        profile.disable()
+    print(f"{time.perf_counter() - start:.2f} s: {summary.reparsed} files parsed, {summary.linked} kept in unchanged folders")
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
