@@ -46,7 +46,7 @@ from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
 from .parsing.columns import CHECK_COLUMNS, KEY_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from .parsing.regions import gazetteer
 from .schema import TABLES
-from .settings import Settings, duckdb_config
+from .settings import Settings, duckdb_config, table_glob
 
 ROW_GROUP_FILES = 2000  # files per row group
 _CHUNK = 64  # files a worker parses per task
@@ -394,11 +394,6 @@ def part_file(directory: Path, table: str, part: str) -> Path:
     return directory / table / f"{part}.parquet"
 
 
-def table_glob(directory: Path, table: str) -> str:
-    """Every part of ``table`` in a run's directory, as DuckDB's ``read_parquet`` reads them."""
-    return str(directory / table / "*.parquet")
-
-
 # ---------------------------------------------------------------- the last run
 
 
@@ -519,10 +514,11 @@ class _Sources:
         self._owner: dict[str, _Previous] = {}
 
     def plan_part(self, part: str, paths: list[str], stamps: list[int]) -> tuple[bytes, _Previous | None]:
-        """Which files of folder part ``part`` an earlier output has unchanged, and an output
-        that has the whole part as it is (its files can be linked), if any."""
+        """Which of ``paths`` (consecutive files of ``part``) an earlier output has unchanged,
+        and, for a folder part, an output that has the whole part as it is (its files can be
+        linked), if any. The root part is never linked: its files come between folders."""
         whole = None
-        for source in self._sources:  # every one enters the part
+        for source in self._sources if part != ROOT_PART else ():  # every one enters the part
             if source.enter(part, paths, stamps) and whole is None:
                 whole = source
         if whole is not None:
@@ -669,12 +665,9 @@ def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
     for part, files in groupby(names, key=part_of):
         paths = list(files)
         stamps = [_stamp_of(f"{root}/{relative}") for relative in paths]
-        if part == ROOT_PART:
-            known = bytes(sources.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps))
-        else:
-            known, whole = sources.plan_part(part, paths, stamps)
-            if whole is not None:
-                plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
+        known, whole = sources.plan_part(part, paths, stamps)
+        if whole is not None:
+            plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
         plan.extend(paths, stamps, known)
     return plan  # (the listing goes with this frame: the plan alone holds the paths, and frees them as they are written)
 
@@ -802,9 +795,9 @@ def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, 
     summary.files += reports.num_rows
     summary.parsed += parsed.num_rows
     summary.quarantined += reports.num_rows - parsed.num_rows
-    summary.values, summary.issues, summary.checks = (
-        total + (pc.sum(reports[column]).as_py() or 0) for total, column in
-        ((summary.values, "value_count"), (summary.issues, "issue_count"), (summary.checks, "check_count")))
+    summary.values += pc.sum(reports["value_count"]).as_py() or 0
+    summary.issues += pc.sum(reports["issue_count"]).as_py() or 0
+    summary.checks += pc.sum(reports["check_count"]).as_py() or 0
     codes = pq.read_table(part_file(source, "issues", part), columns=["code"])["code"]
     for code in codes.value_counts().to_pylist():
         summary.by_code[code["values"]] += code["counts"]

@@ -39,7 +39,12 @@ class Settings:
 
     def parquet_glob(self, table: str) -> str:
         """Every part of a published table, as DuckDB's ``read_parquet`` reads them."""
-        return str(self.parquet_table(table) / "*.parquet")
+        return table_glob(self.parquet_dir, table)
+
+
+def table_glob(directory: Path, table: str) -> str:
+    """Every part of ``table`` in a run's Parquet directory, as DuckDB's ``read_parquet`` reads them."""
+    return str(directory / table / "*.parquet")
 
 
 def load_settings() -> Settings:

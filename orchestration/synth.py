@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import synthetic
+from .settings import table_glob
 from .synthetic import SHAPES, Figure, figure
 
 ERAS = ("t2021", "t2019", "stat_table", "prose", "mixed")
@@ -334,15 +335,15 @@ def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | N
     with duckdb.connect() as db:
         reports = {row[0]: row[1:] for row in db.execute(
             "select source_path, status, quarantine_code, report_id, agency_name, report_year, template, "
-            "cast(published_date as varchar), region_code, agency_level from read_parquet(?)", [str(parquet_dir / "reports" / "*.parquet")]).fetchall()}
+            "cast(published_date as varchar), region_code, agency_level from read_parquet(?)", [table_glob(parquet_dir, "reports")]).fetchall()}
         issues: dict[str, set[str]] = {}
         for path, code in db.execute("select source_path, code from read_parquet(?)",
-                                     [str(parquet_dir / "issues" / "*.parquet")]).fetchall():
+                                     [table_glob(parquet_dir, "issues")]).fetchall():
             issues.setdefault(path, set()).add(code)
         values: dict[str, dict] = {}
         for row in db.execute(
             "select report_id, section, item, applicant_type, channel, proceeding, outcome, category, measure, "
-            "cast(value as varchar), source from read_parquet(?)", [str(parquet_dir / "values" / "*.parquet")]).fetchall():
+            "cast(value as varchar), source from read_parquet(?)", [table_glob(parquet_dir, "values")]).fetchall():
             dims = {k: v for k, v in zip(("applicant_type", "channel", "proceeding", "outcome", "category", "measure"), row[3:9]) if v}
             key = (row[1], row[2], tuple(sorted(dims.items())), row[10])
             values.setdefault(row[0], {})[key] = row[9]
