@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 import uuid
@@ -352,10 +353,8 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> It
         for chunk in chunks:
             yield from _parse_chunk(chunk)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["orchestration.corpus"])
     window = max(workers, _WINDOW // _CHUNK)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_start_worker) as pool:
         pending: deque = deque()
         chunk = next(chunks, None)
         while chunk is not None or pending:
@@ -363,6 +362,20 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> It
                 pending.append(pool.submit(_parse_chunk_packed, chunk))
                 chunk = next(chunks, None)
             yield from _unpack(pending.popleft().result())
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["orchestration.corpus"])
+    return context
+
+
+def _start_forkserver() -> None:
+    """Start the workers' forkserver now, without waiting for it: it imports the parser
+    (about 0.4 s) while the run lists and plans the raw folder, rather than after, when
+    the first chunk is sent. A process that has one running keeps it."""
+    _pool_context()
+    multiprocessing.forkserver.ensure_running()
 
 
 # ---------------------------------------------------------------- parts
@@ -416,33 +429,24 @@ class _Previous:
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
         self._parts = {path.name.removesuffix(".parquet") for path in states}
         self.files = sum(pq.ParquetFile(path).metadata.num_rows for path in states)
-        paths, stamps, _ = self._read_state(ROOT_PART)
-        self._root_state = dict(zip(paths, stamps))
+        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))
 
-    def _read_state(self, part: str) -> tuple[list[str], list[int], int]:
-        """A part's files (paths and stamps) as this output saw them, leaving out those read by
-        another parser version, and how many files the part has in all."""
+    def _read_state(self, part: str) -> pa.Table | None:
+        """A part's file states as this output saw them (None if it has no such part)."""
         if part not in self._parts:
-            return [], [], 0
-        state = pq.read_table(part_file(self.directory, STATE_DIR, part),
-                              columns=["source_path", "size", "mtime_ns", "parser_version"])
-        rows = state.num_rows
-        current = pc.equal(state["parser_version"], PARSER_VERSION)
-        if not pc.all(current).as_py():
-            state = state.filter(current)
-        sizes, mtimes = state["size"].to_pylist(), state["mtime_ns"].to_pylist()
-        return state["source_path"].to_pylist(), [_stamp(*file) for file in zip(sizes, mtimes)], rows
+            return None
+        return pq.ParquetFile(part_file(self.directory, STATE_DIR, part)).read(columns=[*_LISTED, "parser_version"])
 
-    def enter(self, part: str, paths: list[str], stamps: list[int]) -> bool:
+    def enter(self, part: str, listing: _Listing) -> bool:
         """Plan the files of folder part ``part``: whether this output has that part as it is,
-        file for file (compared as lists, not file by file); if not, its state of the part
-        replaces the last part's, for ``unchanged``."""
-        known_paths, known_stamps, rows = self._read_state(part)
-        if rows == len(paths) and known_paths == paths and known_stamps == stamps:
+        file for file (compared as whole columns, not file by file); if not, its state of the
+        part replaces the last part's, for ``unchanged``."""
+        state = self._read_state(part)
+        if state is not None and listing.equals(state) and pc.all(pc.equal(state["parser_version"], PARSER_VERSION)).as_py():
             self._state = {}
-            self.matched += rows
+            self.matched += len(listing)
             return True
-        self._state = dict(zip(known_paths, known_stamps))
+        self._state = _stamps_by_path(state)
         return False
 
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
@@ -501,6 +505,16 @@ class _PartReader:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
 
 
+def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
+    """path -> stamp of the files in a part's ``state`` that this parser version read."""
+    if state is None:
+        return {}
+    current = pc.equal(state["parser_version"], PARSER_VERSION)
+    if not pc.all(current).as_py():
+        state = state.filter(current)
+    return dict(zip(state["source_path"].to_pylist(), map(_stamp, state["size"].to_pylist(), state["mtime_ns"].to_pylist())))
+
+
 def _has_schema(path: Path, schema: pa.Schema) -> bool:
     return path.exists() and pq.read_schema(path).remove_metadata().equals(schema)
 
@@ -513,19 +527,20 @@ class _Sources:
         self._sources = sources
         self._owner: dict[str, _Previous] = {}
 
-    def plan_part(self, part: str, paths: list[str], stamps: list[int]) -> tuple[bytes, _Previous | None]:
-        """Which of ``paths`` (consecutive files of ``part``) an earlier output has unchanged,
-        and, for a folder part, an output that has the whole part as it is (its files can be
-        linked), if any. The root part is never linked: its files come between folders."""
+    def plan_part(self, part: str, listing: _Listing, stamps: list[int]) -> tuple[bytes, _Previous | None]:
+        """Which of ``listing``'s files (consecutive files of ``part``, with their ``stamps``)
+        an earlier output has unchanged, and, for a folder part, an output that has the whole
+        part as it is (its files can be linked), if any. The root part is never linked: its
+        files come between folders."""
         whole = None
         for source in self._sources if part != ROOT_PART else ():  # every one enters the part
-            if source.enter(part, paths, stamps) and whole is None:
+            if source.enter(part, listing) and whole is None:
                 whole = source
         if whole is not None:
             if len(self._sources) > 1:
-                self._owner.update(dict.fromkeys(paths, whole))
-            return b"\x01" * len(paths), whole
-        return bytes(self.unchanged(path, stamp, part) for path, stamp in zip(paths, stamps)), None
+                self._owner.update(dict.fromkeys(listing.paths, whole))
+            return b"\x01" * len(listing), whole
+        return bytes(self.unchanged(path, stamp, part) for path, stamp in zip(listing.paths, stamps)), None
 
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
         owner = next((source for source in self._sources if source.unchanged(path, stamp, part)), None)
@@ -637,6 +652,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     linked from it rather than written again (if which copy of a duplicated file is
     the report has not moved): a crawl that adds a folder writes that folder."""
     workers = workers or os.cpu_count() or 1
+    if workers > 1:
+        _start_forkserver()
     previous = _Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = _Sources([_Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
@@ -664,8 +681,10 @@ def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
     root = str(raw)
     for part, files in groupby(names, key=part_of):
         paths = list(files)
-        stamps = [_stamp_of(f"{root}/{relative}") for relative in paths]
-        known, whole = sources.plan_part(part, paths, stamps)
+        stats = [os.stat(f"{root}/{relative}") for relative in paths]
+        listing = _Listing(paths, [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats])
+        stamps = list(map(_stamp, listing.sizes, listing.mtimes))
+        known, whole = sources.plan_part(part, listing, stamps)
         if whole is not None:
             plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
         plan.extend(paths, stamps, known)
@@ -677,9 +696,27 @@ def _stamp(size: int, mtime_ns: int) -> int:
     return mtime_ns << 64 | size
 
 
-def _stamp_of(path: str) -> int:
-    stat = os.stat(path)
-    return _stamp(stat.st_size, stat.st_mtime_ns)
+_LISTED = ("source_path", "size", "mtime_ns")
+
+
+@dataclass(slots=True)
+class _Listing:
+    """Consecutive raw files of one part, in path order, with their sizes and modification
+    times (the file states' columns ``_LISTED``)."""
+
+    paths: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def equals(self, state: pa.Table) -> bool:
+        """Whether a part's file states are these files, unchanged: the columns are compared
+        whole in Arrow (converting the state to Python objects took longer than reading it)."""
+        return state.num_rows == len(self.paths) and all(
+            state[name].equals(pa.chunked_array([pa.array(column, state.schema.field(name).type)]))
+            for name, column in zip(_LISTED, (self.paths, self.sizes, self.mtimes), strict=True))
 
 
 def _unstamp(stamp: int) -> tuple[int, int]:
@@ -776,7 +813,7 @@ def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, 
 
     The parsed reports are checked as a set (none may be the first copy elsewhere now),
     and only the duplicates one by one: a part is mostly parsed reports."""
-    reports = pq.read_table(part_file(source, "reports", part), columns=[
+    reports = pq.ParquetFile(part_file(source, "reports", part)).read(columns=[
         "source_path", "report_id", "status", "quarantine_code", "quarantine_reason",
         "value_count", "issue_count", "check_count"])
     is_parsed = pc.equal(reports["status"], "parsed")
@@ -798,7 +835,7 @@ def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, 
     summary.values += pc.sum(reports["value_count"]).as_py() or 0
     summary.issues += pc.sum(reports["issue_count"]).as_py() or 0
     summary.checks += pc.sum(reports["check_count"]).as_py() or 0
-    codes = pq.read_table(part_file(source, "issues", part), columns=["code"])["code"]
+    codes = pq.ParquetFile(part_file(source, "issues", part)).read(columns=["code"])["code"]
     for code in codes.value_counts().to_pylist():
         summary.by_code[code["values"]] += code["counts"]
     summary.linked += reports.num_rows
