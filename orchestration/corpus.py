@@ -65,8 +65,34 @@ STATE_SCHEMA = pa.schema(
 )
 
 
-def raw_file_names(raw_dir: Path) -> list[str]:
-    """Every file under ``raw_dir`` (hidden ones aside) as a relative POSIX path, sorted.
+def recorded_path(relative: str) -> str:
+    """A raw file's path as the tables record it: the path itself, or, when the file
+    system's bytes for it are not UTF-8 (a crawl unpacked from a GBK zip, say), those
+    bytes as ``\\xNN`` escapes: Parquet and DuckDB hold UTF-8 text only, and Python
+    gives such bytes as lone surrogates, which neither can take."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return relative
+
+
+@dataclass
+class RawListing:
+    """The files under a raw folder (hidden ones aside): their recorded paths (relative,
+    POSIX, ``recorded_path``), sorted, and the path on disk of each whose recorded path
+    differs from it."""
+
+    names: list[str]
+    on_disk: dict[str, str]
+
+    def disk_path(self, name: str) -> str:
+        return self.on_disk.get(name, name)
+
+
+def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
+    """The files under ``raw_dir`` (or under its top-level sub-folder recorded as
+    ``folder``), with paths relative to ``raw_dir``.
 
     A walk over ``os.scandir`` on strings: pathlib objects cost more than the
     listing itself over a hundred thousand files."""
@@ -82,14 +108,37 @@ def raw_file_names(raw_dir: Path) -> list[str]:
                 elif entry.is_file():
                     found.append(prefix + entry.name)
 
-    if raw_dir.is_dir():
-        walk(str(raw_dir), "")
-    return sorted(found)
+    if folder is None:
+        if raw_dir.is_dir():
+            walk(str(raw_dir), "")
+    else:
+        for name in _top_folders(raw_dir):
+            if recorded_path(name) == folder:
+                walk(os.path.join(raw_dir, name), f"{name}/")
+    renamed = [(recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
+    if not renamed:
+        return RawListing(sorted(found), {})
+    on_disk: dict[str, str] = {}
+    taken = set(found)  # (a name that is not UTF-8 is not a recorded path, so it takes none)
+    for recorded, relative in renamed:
+        unique, copy = recorded, 1
+        while unique in taken:  # a file really named with the escapes: numbered, not dropped
+            copy += 1
+            unique = f"{recorded}~{copy}"
+        taken.add(unique)
+        on_disk[unique] = relative
+    return RawListing(sorted(taken.difference(on_disk.values())), on_disk)
+
+
+def raw_file_names(raw_dir: Path) -> list[str]:
+    """Every file under ``raw_dir`` (hidden ones aside) as its recorded path, sorted."""
+    return raw_listing(raw_dir).names
 
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (hidden ones aside), in sorted relative-path order."""
-    return [raw_dir / name for name in raw_file_names(raw_dir)]
+    """Every file under ``raw_dir`` (hidden ones aside) on disk, in recorded-path order."""
+    listing = raw_listing(raw_dir)
+    return [raw_dir / listing.disk_path(name) for name in listing.names]
 
 
 @dataclass
@@ -337,8 +386,10 @@ def _read_ahead(paths: list[str]) -> None:
             os.close(descriptor)
 
 
-def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> Iterator[FileRows]:
-    """Parse files (paths relative to ``raw``) in order, on ``workers`` processes when
+def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
+                 on_disk: dict[str, str] | None = None) -> Iterator[FileRows]:
+    """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
+    of those whose differs, RawListing.on_disk) in order, on ``workers`` processes when
     there are enough of them.
 
     Workers come from a forkserver, not a fork of this process: the run may hold
@@ -346,8 +397,8 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int) -> It
     worker that dies fails the run (BrokenProcessPool) instead of hanging it.
     Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
-    root = str(raw)
-    chunks = ([(relative, os.path.join(root, relative), max_bytes) for relative in work[i : i + _CHUNK]]
+    root, on_disk = str(raw), on_disk or {}
+    chunks = ([(relative, os.path.join(root, on_disk.get(relative, relative)), max_bytes) for relative in work[i : i + _CHUNK]]
               for i in range(0, len(work), _CHUNK))
     if workers <= 1 or len(work) < _POOL_THRESHOLD:
         for chunk in chunks:
@@ -393,13 +444,17 @@ def part_of(relative: str) -> str:
 
 @lru_cache(maxsize=4096)
 def part_name(folder: str) -> str:
-    """A top-level raw folder's part, as a file name: the folder's own name, with one more
-    leading underscore if it has any (so no folder is ``ROOT_PART``), or a digest of it
-    when that would be too long a file name."""
+    """A top-level raw folder's part, as a file (or folder) name: the folder's own name,
+    with one more leading underscore if it has any (so no folder is ``ROOT_PART``), or a
+    digest of it when that would be too long a file name or has a character DuckDB's
+    globs read as a pattern (a folder partition's part is read through a glob of its path)."""
     name = f"_{folder}" if folder.startswith("_") else folder
-    if len(name.encode("utf-8", "surrogateescape")) > 200:
-        name = "_h" + hashlib.sha256(folder.encode("utf-8", "surrogateescape")).hexdigest()
+    if len(name.encode("utf-8")) > 200 or not _GLOB_SPECIAL.isdisjoint(name):
+        name = "_h" + hashlib.sha256(folder.encode("utf-8")).hexdigest()
     return name
+
+
+_GLOB_SPECIAL = frozenset("\\*?[]{}")
 
 
 def part_file(directory: Path, table: str, part: str) -> Path:
@@ -610,18 +665,24 @@ def build_folder_part(settings: Settings, folder: str, workers: int | None = Non
     """Parse one top-level raw sub-folder into its own part (a partition of the parse)."""
     if folder not in raw_folders(settings.raw_dir):
         raise ValueError(f"{folder!r} is not a sub-folder of {settings.raw_dir}")
-    return _build(settings, settings.data_dir / "parts.d" / folder, part_dir(settings, folder), workers, folder=folder)
+    return _build(settings, settings.data_dir / "parts.d" / part_name(folder), part_dir(settings, folder), workers,
+                  folder=folder)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:
-    return settings.data_dir / "parts" / folder
+    return settings.data_dir / "parts" / part_name(folder)
 
 
 def raw_folders(raw_dir: Path) -> list[str]:
-    """Top-level sub-folders of the raw directory: the parse's partitions."""
+    """Top-level sub-folders of the raw directory, by recorded name: the parse's partitions."""
+    return sorted({recorded_path(name) for name in _top_folders(raw_dir)})
+
+
+def _top_folders(raw_dir: Path) -> list[str]:
+    """Top-level sub-folders of the raw directory, named as on disk (hidden ones aside)."""
     if not raw_dir.is_dir():
         return []
-    return sorted(p.name for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [p.name for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
 
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
@@ -664,24 +725,39 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         return summary
     sources.planned()
     work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
+    on_disk = plan.on_disk
 
     def parse_now(relative: str) -> FileRows:
-        return _parse_chunk([(relative, str(raw / relative), settings.max_file_bytes)])[0]
+        return _noting_name(next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, on_disk)), on_disk)
 
-    return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers), sources, out_dir, parse_now)
+    parsed = (_noting_name(rows, on_disk) for rows in parse_chunks(raw, work, settings.max_file_bytes, workers, on_disk))
+    return _write(plan, parsed, sources, out_dir, parse_now)
+
+
+def _noting_name(rows: FileRows, on_disk: dict[str, str]) -> FileRows:
+    """A file parsed under an escaped path (``recorded_path``) gets an issue saying so,
+    with its name read as GB18030 (how Chinese crawls unpacked on Windows name files)
+    when it reads as that."""
+    if rows.source_path in on_disk:
+        try:
+            guess = f"; read as GB18030 it is {os.fsencode(on_disk[rows.source_path]).decode('gb18030')}"
+        except UnicodeDecodeError:
+            guess = ""
+        issue = Issue("file_name_not_utf8", f"the file's path on disk is not UTF-8{guess}")
+        rows.issues.append(_issue_row(rows.source_path, rows.report_id, len(rows.issues), issue))
+        rows.report["issue_count"] += 1
+    return rows
 
 
 def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
     """Every raw file (of ``folder``, if given) in path order, with what the earlier
     outputs have of it; a folder part at a time, since a folder's files follow one another."""
-    names = raw_file_names(raw / folder if folder else raw)
-    if folder:
-        names = [f"{folder}/{relative}" for relative in names]
-    plan = _Plan()
+    files = raw_listing(raw, folder)
+    plan = _Plan(files.on_disk)
     root = str(raw)
-    for part, files in groupby(names, key=part_of):
-        paths = list(files)
-        stats = [os.stat(f"{root}/{relative}") for relative in paths]
+    for part, names in groupby(files.names, key=part_of):
+        paths = list(names)
+        stats = [os.stat(f"{root}/{files.disk_path(relative)}") for relative in paths]
         listing = _Listing(paths, [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats])
         stamps = list(map(_stamp, listing.sizes, listing.mtimes))
         known, whole = sources.plan_part(part, listing, stamps)
@@ -730,9 +806,10 @@ class _Plan:
     million files holds them all while the run starts. ``links`` maps the first index of
     a folder part an earlier output has whole to (its end, the part, that output)."""
 
-    __slots__ = ("known", "links", "paths", "stamps")
+    __slots__ = ("known", "links", "on_disk", "paths", "stamps")
 
-    def __init__(self) -> None:
+    def __init__(self, on_disk: dict[str, str]) -> None:
+        self.on_disk = on_disk  # (RawListing.on_disk)
         self.paths: list[str | None] = []
         self.stamps: list[int | None] = []
         self.known = bytearray()
@@ -888,10 +965,14 @@ def _duplicate(rows: FileRows, first_path: str) -> FileRows:
     report.update({name: None for name in _READ_FROM_TEXT})
     report.update(
         status="quarantined", quarantine_code="duplicate_content", quarantine_reason=f"same bytes as {first_path}",
-        value_count=0, issue_count=1, check_count=0,
+        value_count=0, check_count=0,
     )
-    issue = _issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))
-    return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), [issue])
+    issues = [_issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))]
+    # (what is said of the file itself, not of its text, stays: its name)
+    issues += [dict(issue, issue_index=len(issues) + n) for n, issue in
+               enumerate(issue for issue in rows.issues if issue["code"] == "file_name_not_utf8")]
+    report["issue_count"] = len(issues)
+    return FileRows(rows.source_path, rows.report_id, "quarantined", report, _empty("values"), issues)
 
 
 def _duplicate_report_issues(reports: str) -> list[dict]:

@@ -61,6 +61,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Record the year as a correction."),
     IssueCode("no_agency_name", "warning", False, "The reporting organ could not be read from the text.",
               "Record the organ as a correction; the crawl's metadata may know it."),
+    IssueCode("file_name_not_utf8", "info", False,
+              "The file's path on disk (its name or a folder's) is not UTF-8: `source_path` shows the other bytes "
+              "as `\\xNN` escapes, and the message the name read as GB18030 when it reads as that.",
+              "Nothing for the figures; rename the file in UTF-8 (e.g. `convmv -f gbk -t utf-8`) for a readable path."),
     IssueCode("region_unknown", "info", False,
               "The organ's province / prefecture / county could not be placed from its name and the text "
               "(no place named, or a name several places share); the region columns stay NULL.",

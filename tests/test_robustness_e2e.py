@@ -19,6 +19,7 @@ import pytest
 
 from orchestration import synthetic
 from orchestration.cli import main
+from orchestration.corpus import recorded_path
 
 from .conftest import SAMPLES_RAW, published_parquet
 from .pdf_builder import blank_pdf, pdf_from_rows
@@ -75,6 +76,10 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     broken = synthetic.consistent_table3("t2021", 8)
     broken["granted"] = [cell + 1 if column == 0 else cell for column, cell in enumerate(broken["granted"])]
     add("warn/typo.txt", national("庚县人民政府办公室", 2021, seed=8, granted=broken["granted"]).encode(), "parsed", "identity_failed")
+    # A name in GBK (a crawl unpacked from a Windows zip): recorded with \xNN escapes, flagged
+    gbk_name = os.fsdecode("names/辛县年报.txt".encode("gbk"))
+    files[gbk_name] = national("辛县人民政府办公室", 2021, seed=9).encode()
+    expect[recorded_path(gbk_name)] = ("parsed", "file_name_not_utf8")
     for path, data in files.items():
         (raw / path).parent.mkdir(parents=True, exist_ok=True)
         (raw / path).write_bytes(data)
@@ -134,6 +139,20 @@ def test_each_file_has_its_status_and_code(crawl):
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
+
+
+def test_a_file_named_in_gbk_lands_under_an_escaped_path(crawl):
+    _, _, _, warehouse = crawl
+    path = recorded_path(os.fsdecode("names/辛县年报.txt".encode("gbk")))
+    assert path == "names/\\xd0\\xc1\\xcf\\xd8\\xc4걨.txt"  # (EA B1 A8 is UTF-8: 걨)
+    assert warehouse.execute("select severity, message, action is not null from fct_issues "
+                             "where source_path = ? and code = 'file_name_not_utf8'", [path]).fetchall() == [
+        ("info", "the file's path on disk is not UTF-8; read as GB18030 it is names/辛县年报.txt", True)]
+    assert warehouse.execute("select agency_name, report_year from dim_report where source_path = ?", [path]).fetchone() == (
+        "辛县人民政府办公室", 2021)
+    got = dict(warehouse.execute("select item, count from fct_requests join dim_report using (report_id) "
+                                 "where source_path = ? and applicant_type = 'total'", [path]).fetchall())
+    assert got == {item: cells[6] for item, cells in synthetic.consistent_table3("t2021", 9).items()}
 
 
 def test_good_files_land_with_their_figures(crawl):

@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import jinja2
 
-from ..corpus import list_raw_files
+from ..corpus import raw_file_names
 from ..schema import TABLES, Table
 from ..settings import DBT_PROJECT_DIR, duckdb_config, load_settings
 from .parsing import parquet_key
@@ -40,7 +40,7 @@ def _parquet(table: str) -> str:
 )
 def every_raw_file_accounted_for() -> dg.AssetCheckResult:
     settings = load_settings()
-    on_disk = {path.relative_to(settings.raw_dir).as_posix() for path in list_raw_files(settings.raw_dir)}
+    on_disk = set(raw_file_names(settings.raw_dir))
     rows = _query(
         "select source_path, status, quarantine_code from read_parquet(?)", _parquet("reports")
     )
