@@ -1,10 +1,14 @@
 -- At a million reports (900,000 organs in the synthetic corpus, one report each) this
 -- model's window over whole dim_report rows and its DISTINCT aggregates need about
 -- 1GB: more than the build's cap, which the other models keep to. dbt builds one model
--- at a time (profiles.yml), so the cap is raised for this model alone, then restored.
+-- at a time (profiles.yml), so the cap is raised for this model alone, then put back as
+-- the profile set it (kept in a variable: the default lives in profiles.yml alone).
 {{ config(
-    pre_hook="set memory_limit = '{{ env_var(\"OGI_DUCKDB_MEMORY_DIM_AGENCY\", \"1GB\") }}'",
-    post_hook="set memory_limit = '{{ env_var(\"OGI_DUCKDB_MEMORY\", \"320MB\") }}'",
+    pre_hook=[
+        "set variable ogi_build_memory_limit = current_setting('memory_limit')",
+        "set memory_limit = '{{ env_var(\"OGI_DUCKDB_MEMORY_DIM_AGENCY\", \"1GB\") }}'",
+    ],
+    post_hook="set memory_limit = getvariable('ogi_build_memory_limit')",
 ) }}
 -- One row per organ across the years it reported. Names vary between years
 -- (市机关事务局 / 衢州市机关事务管理局); agency_key is the organ's place plus its
