@@ -757,7 +757,8 @@ def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
     root = str(raw)
     for part, names in groupby(files.names, key=part_of):
         paths = list(names)
-        stats = [os.stat(f"{root}/{files.disk_path(relative)}") for relative in paths]
+        on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
+        stats = [os.stat(f"{root}/{relative}") for relative in on_disk]
         listing = _Listing(paths, [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats])
         stamps = list(map(_stamp, listing.sizes, listing.mtimes))
         known, whole = sources.plan_part(part, listing, stamps)
