@@ -22,9 +22,9 @@ GBK_FOLDER = "第二批".encode("gbk")
 
 @pytest.fixture()
 def raw(tmp_path) -> Path:
-    """Five different reports: two under GBK names (one in a GBK-named folder), one under a
-    name that is really spelled like an escaped one, one under a name that escapes to it,
-    and a GBK-named copy of a report."""
+    """Five different reports, under a plain name, a GBK name, a GBK name in a GBK-named
+    folder, a name really spelled like an escaped one, and a name that escapes to that;
+    then a copy of the first under a name that is not UTF-8."""
     raw = tmp_path / "raw"
     raw.mkdir()
     samples = sorted(SAMPLES_RAW.iterdir())
@@ -42,7 +42,7 @@ def raw(tmp_path) -> Path:
 def test_recorded_path_escapes_only_what_is_not_utf8():
     assert recorded_path("年报/2023.txt") == "年报/2023.txt"
     assert recorded_path(os.fsdecode(b"a\xd5\xfe/b.txt")) == "a\\xd5\\xfe/b.txt"
-    # byte runs of the GBK name that happen to be UTF-8 read as UTF-8 (信 is CF C5... here Ϣ and 걨)
+    # byte runs of the GBK name that happen to be UTF-8 read as UTF-8: CF A2 (息) is Ϣ, EA B1 A8 is 걨
     assert GBK_RECORDED == "\\xd5\\xfe\\xb8\\xae\\xd0\\xc5Ϣ\\xb9\\xab\\xbf\\xaa\\xc4걨.txt"
 
 
