@@ -15,12 +15,8 @@ issue_counts as (
 ),
 
 figure_sources as (
-    select
-        report_id,
-        count(*) filter (where source = 'table') as table_value_count,
-        count(*) filter (where source = 'prose') as prose_value_count
-    from {{ ref('stg_parquet__values') }}
-    group by report_id
+    select report_id, table_value_count, prose_value_count
+    from {{ ref('int_report_fingerprints') }}
 )
 
 select
