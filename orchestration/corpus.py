@@ -389,8 +389,8 @@ def _read_ahead(paths: list[str]) -> None:
 def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
                  on_disk: dict[str, str] | None = None) -> Iterator[FileRows]:
     """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
-    of those whose differs, RawListing.on_disk) in order, on ``workers`` processes when
-    there are enough of them.
+    of those whose differs, RawListing.on_disk, and their rows get an issue saying so) in
+    order, on ``workers`` processes when there are enough of them.
 
     Workers come from a forkserver, not a fork of this process: the run may hold
     threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
@@ -402,7 +402,7 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
               for i in range(0, len(work), _CHUNK))
     if workers <= 1 or len(work) < _POOL_THRESHOLD:
         for chunk in chunks:
-            yield from _parse_chunk(chunk)
+            yield from _noting_names(_parse_chunk(chunk), on_disk)
         return
     window = max(workers, _WINDOW // _CHUNK)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_start_worker) as pool:
@@ -412,7 +412,23 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
             while chunk is not None and len(pending) < window:
                 pending.append(pool.submit(_parse_chunk_packed, chunk))
                 chunk = next(chunks, None)
-            yield from _unpack(pending.popleft().result())
+            yield from _noting_names(_unpack(pending.popleft().result()), on_disk)
+
+
+def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileRows]:
+    """A file parsed under an escaped path (``recorded_path``) gets an issue saying so,
+    with its name read as GB18030 (how Chinese crawls unpacked on Windows name files)
+    when it reads as that."""
+    for rows in parsed if on_disk else ():
+        if rows.source_path in on_disk:
+            try:
+                guess = f"; read as GB18030 it is {os.fsencode(on_disk[rows.source_path]).decode('gb18030')}"
+            except UnicodeDecodeError:
+                guess = ""
+            issue = Issue("file_name_not_utf8", f"the file's path on disk is not UTF-8{guess}")
+            rows.issues.append(_issue_row(rows.source_path, rows.report_id, len(rows.issues), issue))
+            rows.report["issue_count"] += 1
+    return parsed
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -725,28 +741,12 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         return summary
     sources.planned()
     work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
-    on_disk = plan.on_disk
 
     def parse_now(relative: str) -> FileRows:
-        return _noting_name(next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, on_disk)), on_disk)
+        return next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, plan.on_disk))
 
-    parsed = (_noting_name(rows, on_disk) for rows in parse_chunks(raw, work, settings.max_file_bytes, workers, on_disk))
-    return _write(plan, parsed, sources, out_dir, parse_now)
-
-
-def _noting_name(rows: FileRows, on_disk: dict[str, str]) -> FileRows:
-    """A file parsed under an escaped path (``recorded_path``) gets an issue saying so,
-    with its name read as GB18030 (how Chinese crawls unpacked on Windows name files)
-    when it reads as that."""
-    if rows.source_path in on_disk:
-        try:
-            guess = f"; read as GB18030 it is {os.fsencode(on_disk[rows.source_path]).decode('gb18030')}"
-        except UnicodeDecodeError:
-            guess = ""
-        issue = Issue("file_name_not_utf8", f"the file's path on disk is not UTF-8{guess}")
-        rows.issues.append(_issue_row(rows.source_path, rows.report_id, len(rows.issues), issue))
-        rows.report["issue_count"] += 1
-    return rows
+    return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers, plan.on_disk), sources, out_dir,
+                  parse_now)
 
 
 def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
