@@ -3,7 +3,7 @@
 ``OGI_RAW_DIR`` (default ``raw/``) and ``OGI_DATA_DIR`` (default ``data/``) are
 resolved against the working directory, as a data engineer running ``ogi run``
 or ``dagster dev`` from the repository root expects. ``OGI_DUCKDB_MEMORY`` caps DuckDB's
-memory in dbt (default 240MB) and in the pipeline's own queries (default 128MB).
+memory in dbt (default 240MB) and in the pipeline's own queries (default 96MB).
 """
 
 from __future__ import annotations
@@ -74,13 +74,15 @@ def environment(**variables: str | None) -> Iterator[None]:
 
 
 # DuckDB's memory cap: past it DuckDB spills to disk, so memory does not grow with the
-# corpus. dbt reads OGI_DUCKDB_MEMORY in profiles.yml (default 240MB); the Python side's
-# own queries on the Parquet (asset checks, run summary) are simple scans and
-# aggregations that need less. Measured on 100,000 reports: the duplicate-key check
-# peaks at 212 MB with 128MB (324 MB with 256MB) in 2.1 s either way; dbt build at
-# 602 MB with 320MB (823 MB with 512MB) in 51 s (55 s); since session 15, 480 MB with
-# 240MB (which a million reports build under, README).
-PYTHON_DUCKDB_MEMORY_DEFAULT = "128MB"
+# corpus. dbt reads OGI_DUCKDB_MEMORY in profiles.yml (default 240MB, which a million
+# reports build under, README); the Python side's own queries on the Parquet (asset
+# checks, run summary) are scans, joins and one sort, run in the Dagster process, whose
+# resident set each adds to. The largest, the duplicate-key check on values, sorts every
+# key's hash; its resident set is the cap plus about 25 MB, and no slower under a
+# smaller cap. Measured (session 16): +152 MB with 128MB, +121 MB with 96MB at 100,000
+# reports (1.4-1.7 s); at a million, +226 MB with 128MB, +193 MB with 96MB (22 s), and
+# 64MB runs out of memory.
+PYTHON_DUCKDB_MEMORY_DEFAULT = "96MB"
 
 
 def duckdb_config() -> dict[str, str]:
