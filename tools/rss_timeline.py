@@ -3,15 +3,16 @@ parse, with this process's resident set sampled every 50 ms.
 
     python tools/rss_timeline.py N WORKDIR
 
-Reuses the bench's corpora and run folder in WORKDIR (``ogi bench --reports N
---workdir WORKDIR`` made them): the full run from an empty data folder, the crawl's
-parse, the full run again after the crawl. Prints each step's peak, then the resident
+Reuses the bench's corpora and parse in WORKDIR (``ogi bench --reports N --workdir
+WORKDIR`` makes them; they are made here otherwise): the full run from an empty data
+folder, the crawl's parse, the full run again after the crawl. Prints each step's peak, then the resident
 set at each Dagster step's start and its peak during the step (read from the run's log
 lines, which Dagster writes to stderr from this process; the log itself is not shown).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -23,7 +24,7 @@ from orchestration import bench
 from orchestration.corpus import build_parquet
 from orchestration.settings import Settings
 
-_PAGE = 4096
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _resident_mb() -> float:
@@ -65,10 +66,22 @@ class _Timeline:
 
 def main(reports: int, workdir: Path) -> None:
     timeline = _Timeline()
-    sys.stderr = timeline  # type: ignore[assignment]
+    stderr, sys.stderr = sys.stderr, timeline  # type: ignore[assignment]
+    try:
+        _steps(timeline, reports, workdir)
+    finally:
+        sys.stderr = stderr  # a failed run's traceback is shown
+    for phase, (start, peak) in timeline.peaks.items():
+        print(f"{phase}: {start:.0f} MB at its start, peak {peak:.0f} MB")
+
+
+def _steps(timeline: _Timeline, reports: int, workdir: Path) -> None:
     raw = bench.corpus(reports, 1, workdir) / "raw"
     data = workdir / f"run-{reports}-1"
     full = workdir / f"full-{reports}-1"
+    if not data.exists():
+        timeline.enter("first parse")
+        build_parquet(Settings(raw, data, 50 * 2**20))
     timeline.enter("full run")
     bench._full_run(raw, full)
     crawl = bench.crawl_added(raw, reports, 1, workdir)
@@ -80,9 +93,7 @@ def main(reports: int, workdir: Path) -> None:
     shutil.rmtree(grown, ignore_errors=True)
     timeline.enter("full run after the crawl")
     bench._full_run(crawl, full, fresh=False)
-    time.sleep(0.1)
-    for phase, (start, peak) in timeline.peaks.items():
-        print(f"{phase}: {start:.0f} MB at its start, peak {peak:.0f} MB")
+    time.sleep(0.1)  # a last sample
 
 
 if __name__ == "__main__":
