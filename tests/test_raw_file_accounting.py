@@ -35,7 +35,8 @@ def test_each_kind_of_mismatch_is_counted_and_listed(tmp_path):
         ("f.txt", "parsed", None),  # not in the raw folder
         ("c2.txt", "quarantined", ""),  # an empty code is no code
     ])
-    found = account_for_raw_files(["a.txt", "b/乙.html", "c.txt", "c2.txt", "d.txt", "e.txt", "g.txt", "h/h.txt"], reports)
+    found = account_for_raw_files(pa.array(["a.txt", "b/乙.html", "c.txt", "c2.txt", "d.txt", "e.txt", "g.txt", "h/h.txt"]),
+                                  reports)
     assert (found.raw_files, found.report_rows, found.parsed, found.quarantined) == (8, 8, 4, 3)
     assert found.missing_from_reports == ["g.txt", "h/h.txt"]
     assert found.not_on_disk == ["f.txt"]
@@ -48,7 +49,7 @@ def test_a_complete_listing_passes(tmp_path):
     names = [f"batch/{i:03d}.txt" for i in range(30)]
     reports = _reports(tmp_path, [(n, "parsed" if i % 3 else "quarantined", None if i % 3 else "not_a_report")
                                   for i, n in enumerate(names)])
-    found = account_for_raw_files(names, reports)
+    found = account_for_raw_files(pa.array(names), reports)
     assert found.passed
     assert (found.raw_files, found.report_rows, found.parsed, found.quarantined) == (30, 30, 20, 10)
 
@@ -56,7 +57,7 @@ def test_a_complete_listing_passes(tmp_path):
 def test_only_the_first_twenty_paths_are_listed_sorted(tmp_path):
     reports = _reports(tmp_path, [("kept.txt", "parsed", None)])
     names = ["kept.txt"] + [f"lost/{i:02d}.txt" for i in reversed(range(25))]
-    found = account_for_raw_files(names, reports)
+    found = account_for_raw_files(pa.array(names), reports)
     assert found.missing_from_reports == [f"lost/{i:02d}.txt" for i in range(20)]
     assert found.raw_files == 26 and not found.passed
 
