@@ -43,7 +43,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import issue_codes
-from .parsing import PARSER_VERSION, FileParse, Issue, parse_bytes
+from .parsing import PARSER_VERSION, FileParse, Issue, Parsed, parse_bytes
 from .parsing.columns import CHECK_COLUMNS, KEY_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from .parsing.regions import gazetteer
 from .schema import TABLES
@@ -338,8 +338,9 @@ def _parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     """
     max_year = date.today().year
     _read_ahead([absolute for _, absolute, _ in chunk])
+    earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
     parses = [
-        parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes)
+        parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
         for relative, absolute, max_bytes in chunk
     ]
     values, checks = empty_columns(VALUE_COLUMNS), empty_columns(CHECK_COLUMNS)

@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -66,7 +66,7 @@ if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.
     sys.meta_path.insert(0, _SourceFinder())
 
 # Imported once the choice of compiled or source modules is made.
-from .formats import extract
+from .formats import extract, sniff_format
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .regions import GAZETTEER, GAZETTEER_VERSION
 from .report import parse_text
@@ -105,9 +105,32 @@ def content_id(data: bytes) -> tuple[str, str]:
     return digest[:16], digest
 
 
-def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_bytes: int | None = None) -> FileParse:
-    """Parse one file's bytes. Never raises: a failure is a quarantine with a code."""
+Parsed = dict[tuple[str, str], FileParse]  # parse_bytes' memory of parses, by bytes and kind
+
+
+def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_bytes: int | None = None,
+                earlier: Parsed | None = None) -> FileParse:
+    """Parse one file's bytes. Never raises: a failure is a quarantine with a code.
+
+    ``earlier`` (a dict the caller keeps across calls with the same limits) remembers
+    what was parsed: a file with the bytes of one parsed before, read as the same kind
+    (its name may say HTML or PDF), takes that parse under its own path. The parse of
+    the same bytes read as the same kind is the same; a report saved twice, mostly next
+    to its first copy, is then read once.
+    """
     report_id, digest = content_id(data)
+    if earlier is None:
+        return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
+    kind = (digest, sniff_format(data, source_path))
+    first = earlier.get(kind)
+    if first is None:
+        first = earlier[kind] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
+        return first
+    return replace(first, source_path=source_path, issues=list(first.issues))
+
+
+def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max_year: int | None,
+                 max_bytes: int | None) -> FileParse:
     parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
     if max_bytes is not None and len(data) > max_bytes:
         return _quarantine(parse, "too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
@@ -151,4 +174,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
+__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
