@@ -121,10 +121,10 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
     report_id, digest = content_id(data)
     if earlier is None:
         return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
-    kind = (digest, sniff_format(data, source_path))
-    first = earlier.get(kind)
+    key = (digest, sniff_format(data, source_path))
+    first = earlier.get(key)
     if first is None:
-        first = earlier[kind] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
+        first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
         return first
     return replace(first, source_path=source_path, issues=list(first.issues))
 
