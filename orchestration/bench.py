@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import parsing
-from .corpus import build_parquet, list_raw_files
+from .corpus import RunSummary, build_parquet, list_raw_files
 from .settings import Settings, environment, load_settings
 from .synth import generate, score
 
@@ -63,6 +63,19 @@ def crawl_added(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
         shutil.copytree(added / "raw", out / "raw" / "next_crawl")
 
     return _made_once(workdir / f"crawl-{reports}-{seed}", make) / "raw"
+
+
+def parse_into_copy(raw: Path, data: Path, copy: Path) -> tuple[float, RunSummary]:
+    """Seconds to parse ``raw`` into a copy of the run in ``data`` (a crawl over the
+    last run), and the run's summary; the copy is removed, ``data`` kept as it was."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(data, copy, symlinks=True)
+    try:
+        start = time.perf_counter()
+        summary = build_parquet(Settings(raw, copy, 50 * 2**20))
+        return time.perf_counter() - start, summary
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 def floor(raw: Path) -> tuple[float, int]:
@@ -116,16 +129,10 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     # A crawl adds 1% new files: parsed into a copy of this run's data folder, so the
     # scoring below reads the corpus it knows.
     crawl = crawl_added(raw, reports, seed, workdir)
-    grown = workdir / f"run-{reports}-{seed}-crawl"
-    shutil.rmtree(grown, ignore_errors=True)
-    shutil.copytree(data, grown, symlinks=True)
-    start = time.perf_counter()
-    added = build_parquet(Settings(crawl, grown, 50 * 2**20))
-    figures["incremental_add_1pct_s"] = time.perf_counter() - start
+    figures["incremental_add_1pct_s"], added = parse_into_copy(crawl, data, workdir / f"run-{reports}-{seed}-crawl")
     figures["added_files"] = added.reparsed
     figures["added_linked_files"] = added.linked  # in folders the crawl did not touch, kept whole
     figures["incremental_add_share_of_parse"] = figures["incremental_add_1pct_s"] / parse_s
-    shutil.rmtree(grown, ignore_errors=True)
     if full:
         figures["full_rerun_add_1pct_s"] = _full_run(crawl, full_data, fresh=False)
     own, children = _peak_rss_mb()  # before scoring, which holds every figure in memory

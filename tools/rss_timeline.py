@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -85,12 +84,8 @@ def _steps(timeline: _Timeline, reports: int, workdir: Path) -> None:
     timeline.enter("full run")
     bench._full_run(raw, full)
     crawl = bench.crawl_added(raw, reports, 1, workdir)
-    grown = workdir / f"run-{reports}-1-crawl"
-    shutil.rmtree(grown, ignore_errors=True)
-    shutil.copytree(data, grown, symlinks=True)
     timeline.enter("crawl parse")
-    build_parquet(Settings(crawl, grown, 50 * 2**20))
-    shutil.rmtree(grown, ignore_errors=True)
+    bench.parse_into_copy(crawl, data, workdir / f"run-{reports}-1-crawl")
     timeline.enter("full run after the crawl")
     bench._full_run(crawl, full, fresh=False)
     time.sleep(0.1)  # a last sample
