@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.decode import decode
+from orchestration.parsing.decode import _GARBAGE, _GARBAGE_BYTES, _REPLACEMENT_UTF8, _checked, decode
 
 TRADITIONAL = "精河縣行政服務中心2016年度政府信息公開工作年度報告。2016年,未收到依申請公開政府信息申請。" * 3
 TEXT = "精河县行政服务中心2016年度政府信息公开工作年度报告。2016年,未收到依申请公开政府信息申请。" * 3
@@ -46,3 +48,14 @@ def test_report_id_is_the_content_hash():
     second = parse_bytes(TEXT.encode(), "b/c.txt")
     assert first.report_id == second.report_id and len(first.report_id) == 16
     assert first.status == "parsed" and first.result.metadata.report_year == 2016
+
+
+@given(st.text(alphabet="公开 a1\n\t\r\x00\x01\x08\x09\x0b\x0e\x1f\x7f\ufffd\u3000", max_size=60))
+def test_garbage_counted_in_utf8_bytes_is_the_patterns_count_in_the_text(text):
+    """The UTF-8 path counts control and replacement characters in the bytes: the
+    count, and so the verdict, is the one the pattern gives on the decoded text."""
+    data = text.encode("utf-8")
+    assert len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8) == len(
+        _GARBAGE.findall(text))
+    if text.strip():
+        assert decode(data) == _checked(text, "utf-8")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from orchestration import synthetic
+from orchestration.parsing import labels
+from orchestration.parsing.prose import _LITIGATION_NONE, _REVIEW_NONE, _finditer_from, _requests
 
 from .conftest import found, parse
 
@@ -69,6 +75,52 @@ RECEIVED = [
 @pytest.mark.parametrize("sentence,value", RECEIVED)
 def test_applications_received_in_prose(sentence, value):
     assert prose_value(sentence, "requests", item="new_received", applicant_type="total", channel="all") == value
+
+
+_WORDS = ["未", "没有", "无", "收到", "受理", "有", "申请", "请求", "复议", "诉讼", "公开", "。", ";", ",", "!", "?", "\n", " "]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=40).map("".join))
+@example("未收到\n申请")  # a statement broken by a clause's end is none
+@example("未收到!申请。没有收到 申请")
+@example("未收到复议申请;无受理申请")  # the first clause is about appeals
+@example("未受理申请请求,复议")
+def test_a_stated_none_is_found_as_reading_clause_by_clause_finds_it(text):
+    """The text is searched once for "none received": the first such statement in a
+    clause that says nothing of appeals, as searching each clause in turn finds it."""
+    expected = None
+    for clause in re.finditer(r"[^。;!?\n]+", text):
+        if any(word in clause.group() for word in labels.APPEAL_WORDS):
+            continue
+        none = re.search(r"(?:未|没有|无)(?:收到|接到|受理|发生|有)[^。;,]{0,30}?(?:申请|请求)", clause.group())
+        if none:
+            expected = (clause.start() + none.start(), clause.start() + none.end())
+            break
+    # (no digit or numeral in the words: no count is stated, only a "none")
+    assert [(v.char_start, v.char_end, v.value) for v in _requests(text)][:1] == ([(*expected, 0)] if expected else [])
+
+
+_PATTERN_WORDS = ["未", "没有", "无", "收到", "受理", "接到", "接收", "并按时办结", "答复", "申请", "依申请公开", "公开申请",
+                  "事项", "共", "12", "3", "三", "件", "条", "余", "万", "行政复议", "行政诉讼", "诉讼", "和", "提起诉讼",
+                  "政府信息公开", "有", "发生", "请求", "我局", "。", ";", ",", "\n", " "]
+_OPENED_PATTERNS = [
+    *((pattern, labels.RECEIVING_WORDS) for pattern in labels.REQUESTS_COUNT),
+    *((pattern, labels.NEGATION_WORDS) for pattern in (labels.REQUESTS_NONE, _REVIEW_NONE, _LITIGATION_NONE)),
+]
+
+
+@given(st.lists(st.sampled_from(_PATTERN_WORDS), max_size=30).map("".join))
+@example("未收到未收到申请")  # a failed try inside a later match
+@example("收到申请12件,受理3件申请")
+@example("接收政府信息公开申请12件")  # each opening word, as the first of a match
+@example("无发生申请;没有收到请求;未行政复议;无和诉讼")
+def test_patterns_tried_only_where_their_opening_words_stand_match_as_finditer_does(text):
+    """Each pattern prose reads with _finditer_from opens with one of its words: read
+    there alone, it gives every match finditer gives, in order."""
+    for pattern, openings in _OPENED_PATTERNS:
+        compiled = re.compile(pattern)
+        assert [m.span() for m in _finditer_from(compiled, openings, text)] == [
+            m.span() for m in compiled.finditer(text)], pattern
 
 
 def test_all_natural_persons_and_carried_forward():

@@ -13,6 +13,7 @@ from orchestration.parsing.text import (
     _append_cell,
     _tokenize_pipes,
     _tokenize_separated,
+    _tokenize_tabs,
     _translation_table,
     is_figure,
     is_plain_cell,
@@ -62,6 +63,23 @@ def test_a_line_of_pipes_is_cut_as_the_general_separator_loop_cuts_it(line):
     general: list = []
     _tokenize_pipes(text, start, line, is_markdown_row, fast)
     _tokenize_separated(text, start, end, is_markdown_row, general)
+    assert [(t.text, t.start, t.end) for t in fast] == [(t.text, t.start, t.end) for t in general]
+
+
+@given(st.text(alphabet="\t\t 1２表,—\u3000\xa0", max_size=30).filter(lambda line: "\u3000\u3000" not in line))
+@example("")
+@example("\t")
+@example("label\t1\t")  # a blank last cell
+@example("\tlabel\t\t2")  # a blank first cell is no cell; a blank between tabs is
+@example("一、本年新收 1 0\t3")  # a label and its figures on one side of a tab
+def test_a_line_of_tabs_is_cut_as_the_general_separator_loop_cuts_it(line):
+    """(Lines with two wide spaces in a row, a separator too, go the general way.)"""
+    text = f"前\n{line}\n后"
+    start, end = 2, 2 + len(line)
+    fast: list = []
+    general: list = []
+    _tokenize_tabs(text, start, line, fast)
+    _tokenize_separated(text, start, end, False, general)
     assert [(t.text, t.start, t.end) for t in fast] == [(t.text, t.start, t.end) for t in general]
 
 

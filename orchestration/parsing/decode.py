@@ -16,6 +16,8 @@ _BOMS = (
 # decoded text is taken to be garbage.
 _MAX_GARBAGE_SHARE = 0.02
 _GARBAGE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+_GARBAGE_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # its control characters, in UTF-8
+_REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,14 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), encoding)
     try:
-        return _checked(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # Counted in the bytes, where a control character is one byte and U+FFFD three,
+        # without a pattern tried at every character of the text.
+        garbage = len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8)
+        return _checked(text, "utf-8", garbage)
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         return Decoded(None, None, "binary_file", "NUL bytes in the first 4 KiB")
     best = charset_normalizer.from_bytes(data).best()
@@ -59,10 +66,13 @@ def _looks_like_utf16(data: bytes) -> bool:
     return (even > 0.25 and odd < 0.02) or (odd > 0.25 and even < 0.02)
 
 
-def _checked(text: str, encoding: str) -> Decoded:
+def _checked(text: str, encoding: str, garbage: int | None = None) -> Decoded:
+    """``text`` unless it is blank or garbage (``garbage``: its count of _GARBAGE
+    characters, when known)."""
     if not text.strip():
         return Decoded(None, encoding, "empty_file", "only white space once decoded")
-    garbage = len(_GARBAGE.findall(text))
+    if garbage is None:
+        garbage = len(_GARBAGE.findall(text))
     if garbage > _MAX_GARBAGE_SHARE * len(text):
         return Decoded(None, encoding, "binary_file" if "\x00" in text else "undecodable",
                        f"{garbage} of {len(text)} characters are control or replacement characters as {encoding}")

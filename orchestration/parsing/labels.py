@@ -408,10 +408,15 @@ CUMULATIVE_CONTEXT = r"截至|截止|历年|以来|至今|目前"
 # A yearly figure stated beside a cumulative one: "(其中2017年1-12月主动公开政府信息67条)".
 YEARLY_BESIDE_CUMULATIVE = r"其中\s*\d{4}\s*年[^,。()]{0,12}?(?:新增)?(?:主动)?公开(?:政府)?信息\s*" + PROSE_NUMBER + r"\s*条"
 
-# 依申请公开: applications received, stated in prose.
-REQUESTS_NONE = (
-    r"(?:未|没有|无)(?:收到|接到|受理|发生|有)[^。;,]{0,30}?(?:申请|请求)"
-)
+# Words a negation opens with; and the negation, as a pattern.
+NEGATION_WORDS: tuple[str, ...] = ("未", "没有", "无")
+NEGATION = "(?:" + "|".join(NEGATION_WORDS) + ")"
+
+# 依申请公开: applications received, stated in prose. "None received" is said within
+# one clause (between 。 ; ! ? and line ends): its gap stops there, and at a comma.
+REQUESTS_NONE = NEGATION + r"(?:收到|接到|受理|发生|有)[^。;,!?\n]{0,30}?(?:申请|请求)"
+# Words every REQUESTS_COUNT pattern opens with (prose reads the text only where one stands).
+RECEIVING_WORDS: tuple[str, ...] = ("收到", "受理", "接到", "接收")
 REQUESTS_COUNT: tuple[str, ...] = (
     r"(?:收到|受理|接到|接收)(?:并按时办结|答复)?[^。;,\d]{0,16}?(?:申请|依申请公开|公开申请)(?:办理事项|事项)?(?:共)?\s*"
     + PROSE_NUMBER
@@ -424,7 +429,6 @@ REQUESTS_ALL_NATURAL_PERSONS = r"全部(?:属|为|是)自然人申请"
 CARRIED_FORWARD_PROSE = r"结转(?:下年度|至下年度|到下年度)(?:继续)?办理\s*" + PROSE_NUMBER + r"\s*件"
 
 # 行政复议 / 行政诉讼 stated in prose.
-NEGATION = r"(?:未|没有|无)"
 REVIEW_COUNT = r"行政复议(?:案件|申请)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"
 LITIGATION_COUNT = r"行政诉讼(?:案件)?(?:共)?\s*" + PROSE_NUMBER + r"\s*(?:件|起|宗|次|个)"
 

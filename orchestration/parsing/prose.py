@@ -8,6 +8,7 @@ figure never replaces a table figure: the marts prefer the table (REPORTS.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -15,13 +16,36 @@ from . import labels
 from .model import Value
 from .numbers import parse_prose_number
 
-_CLAUSE = re.compile(r"[^。;!?\n]+")
+_CLAUSE_ENDS = "。;!?\n"  # what ends a clause of a "none received" statement
 _SUB_FIGURE = re.compile(r"其中[^。;]{0,12}$")
 
 
 @lru_cache(maxsize=None)
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+def _finditer_from(pattern: re.Pattern[str], openings: tuple[str, ...], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, for a pattern whose every match opens with one of
+    ``openings``: tried only where one of them stands, found by ``str.find``, not at
+    every character of the report (a pattern opening with alternatives is)."""
+    next_at = [text.find(opening) for opening in openings]  # where each stands next; -1: nowhere
+    position = 0
+    while True:
+        start = -1
+        for index, at in enumerate(next_at):
+            if -1 < at < position:
+                at = next_at[index] = text.find(openings[index], position)
+            if at != -1 and (start == -1 or at < start):
+                start = at
+        if start == -1:
+            return
+        match = pattern.match(text, start)
+        if match is None:
+            position = start + 1
+            continue
+        yield match
+        position = max(match.end(), start + 1)
 
 
 def _number(match: re.Match[str]) -> tuple[Decimal | None, bool]:
@@ -33,9 +57,10 @@ def _number(match: re.Match[str]) -> tuple[Decimal | None, bool]:
     return value, bool(match["approx"] or match["approx2"])
 
 
-def _clause_of(text: str, position: int) -> tuple[int, int]:
-    start = max(text.rfind(mark, 0, position) for mark in "。;\n") + 1
-    ends = [i for i in (text.find(mark, position) for mark in "。;\n") if i != -1]
+def _clause_of(text: str, position: int, marks: str = "。;\n") -> tuple[int, int]:
+    """The run of ``text`` around ``position`` that holds none of ``marks``."""
+    start = max(text.rfind(mark, 0, position) for mark in marks) + 1
+    ends = [i for i in (text.find(mark, position) for mark in marks) if i != -1]
     return start, min(ends) if ends else len(text)
 
 
@@ -121,7 +146,7 @@ _TOTAL = {"applicant_type": "total", "channel": "all"}
 def _requests(text: str) -> list[Value]:
     received: Value | None = None
     for pattern in labels.REQUESTS_COUNT:
-        for match in _re(pattern).finditer(text):
+        for match in _finditer_from(_re(pattern), labels.RECEIVING_WORDS, text):
             value, approximate = _number(match)
             if value is None:
                 continue
@@ -130,15 +155,14 @@ def _requests(text: str) -> list[Value]:
                 received = candidate
             break
     if received is None:
-        for clause in _CLAUSE.finditer(text):
-            words = clause.group()
-            if any(word in words for word in labels.APPEAL_WORDS):
+        # The first "none received" in a clause that says nothing of appeals. The pattern
+        # cannot cross a clause's end, so the text is searched once, not clause by clause.
+        for none in _finditer_from(_re(labels.REQUESTS_NONE), labels.NEGATION_WORDS, text):
+            clause_start, clause_end = _clause_of(text, none.start(), _CLAUSE_ENDS)
+            if any(word in text[clause_start:clause_end] for word in labels.APPEAL_WORDS):
                 continue
-            none = _re(labels.REQUESTS_NONE).search(words)
-            if none:
-                span = (clause.start() + none.start(), clause.start() + none.end())
-                received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), span, raw=none.group())
-                break
+            received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), none.span(), raw=none.group())
+            break
     if received is None:
         return []
     values = [received]
@@ -181,7 +205,7 @@ def _appeals(text: str) -> list[Value]:
             if value is not None:
                 values.append(_prose_value(text, "appeals", "cases", dims, value, match.span("number"), approximate))
                 continue
-        match = _re(none_pattern).search(text)
+        match = next(_finditer_from(_re(none_pattern), labels.NEGATION_WORDS, text), None)
         if match:
             values.append(_prose_value(text, "appeals", "cases", dims, Decimal(0), match.span(), raw=match.group()))
     return values

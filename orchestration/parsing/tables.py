@@ -131,15 +131,19 @@ def _blank(section: str, item: str, dims: Dims, label_token: Token, unit: str | 
 
 
 def _page_ends_after(text: str, position: int) -> bool:
-    """Fewer than _TRAILING_TEXT_OF_A_CUT_PAGE visible characters follow ``position``
-    (counted up to that many: the rest of a long report need not be read)."""
-    for seen, _ in enumerate(_VISIBLE.finditer(text, position), 1):
+    """Fewer than _TRAILING_TEXT_OF_A_CUT_PAGE visible characters (what str.split()
+    keeps) follow ``position``. Counted a window at a time, up to that many: the rest
+    of a long report need not be read."""
+    seen = 0
+    while position < len(text):
+        seen += len("".join(text[position : position + _VISIBLE_WINDOW].split()))
         if seen >= _TRAILING_TEXT_OF_A_CUT_PAGE:
             return False
+        position += _VISIBLE_WINDOW
     return True
 
 
-_VISIBLE = re.compile(r"\S")  # what str.split() keeps
+_VISIBLE_WINDOW = 64
 
 
 def _fit(figures: list[Token], columns: int) -> list[Token] | None:

@@ -133,11 +133,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         stripped = line.strip()
         if stripped:
             if is_plain_cell(stripped):  # the common case: one cell, nothing to split
-                offset = line_start + len(line) - len(line.lstrip())
+                offset = line_start + line.find(stripped)  # (white space alone precedes it)
                 tokens.append(Token(stripped, offset, offset + len(stripped)))
             elif stripped[-1] == "|" and stripped.count("|") == 1 and is_plain_cell(cell := stripped[:-1].rstrip()):
                 # "cell |": one cell per line, ending in a pipe
-                offset = line_start + len(line) - len(line.lstrip())
+                offset = line_start + line.find(stripped)
                 tokens.append(Token(cell, offset, offset + len(cell)))
             else:
                 _tokenize_line(text, line_start, line_start + len(line), tokens)
@@ -155,8 +155,12 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
         tokens.append(Token("", position, position))
         return
     is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
-    if "\r" not in line and "\t" not in line and "<" not in line and "\u3000\u3000" not in line:
+    if "\r" in line or "<" in line or "\u3000\u3000" in line:
+        _tokenize_separated(text, start, end, is_markdown_row, tokens)
+    elif "\t" not in line:
         _tokenize_pipes(text, start, line, is_markdown_row, tokens)
+    elif "|" not in line:
+        _tokenize_tabs(text, start, line, tokens)
     else:
         _tokenize_separated(text, start, end, is_markdown_row, tokens)
 
@@ -197,7 +201,22 @@ def _tokenize_pipes(text: str, start: int, line: str, is_markdown_row: bool, tok
         if index < last and index > 0 and is_markdown_row and not piece.strip():
             tokens.append(Token("", position, position))  # "| |" inside a markdown row: an empty cell
         else:
-            _append_cell(text, position, end, tokens)
+            _append_cell(text, position, end, tokens, piece)
+        position = end + 1
+
+
+def _tokenize_tabs(text: str, start: int, line: str, tokens: list[Token]) -> None:
+    """A line whose only separator is the tab (a spreadsheet row pasted as text): what
+    _tokenize_separated does, without a regex match per cell."""
+    pieces = line.split("\t")
+    is_tab_row = len(pieces) > 2  # two tabs or more: a blank between them is an empty cell
+    position = start
+    for index, piece in enumerate(pieces):
+        end = position + len(piece)
+        if is_tab_row and index > 0 and not piece.strip():
+            tokens.append(Token("", position, position))
+        else:
+            _append_cell(text, position, end, tokens, piece)
         position = end + 1
 
 
@@ -205,12 +224,14 @@ def is_empty_cell(token: Token) -> bool:
     return token.text == ""
 
 
-def _append_cell(text: str, start: int, end: int, tokens: list[Token]) -> None:
-    raw = text[start:end]
+def _append_cell(text: str, start: int, end: int, tokens: list[Token], raw: str | None = None) -> None:
+    """The cell ``text[start:end]`` (``raw``, when the caller has it) as tokens, if not blank."""
+    if raw is None:
+        raw = text[start:end]
     stripped = raw.strip()
     if not stripped:
         return
-    offset = start + len(raw) - len(raw.lstrip())  # where stripped begins
+    offset = start + raw.find(stripped)  # where stripped begins: what precedes it is white space
     parts = stripped.split()
     if len(parts) > 1 and is_figure(parts[-1]):
         # A label followed by its figures on one line ("一、本年新收… 1 0 0"), or a
