@@ -16,7 +16,7 @@ _BOMS = (
 # decoded text is taken to be garbage.
 _MAX_GARBAGE_SHARE = 0.02
 _GARBAGE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
-_GARBAGE_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # its control characters, in UTF-8
+_GARBAGE_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])  # its control characters, in UTF-8
 _REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
