@@ -152,12 +152,15 @@ def _walk(element, lines: list[str], current: list[str]) -> None:
         return
     if tag in _BLOCK_TAGS:
         _flush(lines, current)
-    if element.text:
-        current.append(element.text)
+    # (lxml builds a new string each time .text or .tail is read: each is read once)
+    text = element.text
+    if text:
+        current.append(text)
     for child in element:
         _walk(child, lines, current)
-        if child.tail:
-            current.append(child.tail)
+        tail = child.tail
+        if tail:
+            current.append(tail)
     if tag in _BLOCK_TAGS:
         _flush(lines, current)
 
@@ -181,6 +184,14 @@ def _table_rows(table) -> list[str]:
                 colspan = _span(cell.get("colspan"))
             else:
                 rowspan = colspan = 1
+            if rowspan == colspan == 1:  # most cells: the loop below without its lists
+                if column == len(line):
+                    line.append(text)
+                else:
+                    line[column] = text
+                column += 1
+                width = max(width, column)
+                continue
             for spanned in grid[r : r + rowspan]:
                 if len(spanned) < column + colspan:
                     spanned.extend([None] * (column + colspan - len(spanned)))
@@ -200,20 +211,13 @@ def _table_rows(table) -> list[str]:
 
 def _row_cells(table) -> list[list]:
     """The cells (td, th) of each row (tr) of a table, as ``row.iterchildren("td", "th")``
-    for each ``table.iter("tr")`` gives them, in one walk: lxml builds a tag matcher
-    for each call of iterchildren, which cost more than the walk itself."""
-    row_cells: list[list] = []
-    index_of: dict = {}  # row element -> its index
-    for element in table.iter("tr", "td", "th"):
-        if element.tag == "tr":
-            if element.getparent() is not None:
-                index_of[element] = len(row_cells)
-                row_cells.append([])
-        else:
-            index = index_of.get(element.getparent())
-            if index is not None:  # a cell outside any row is not read, as before
-                row_cells[index].append(element)
-    return row_cells
+    for each ``table.iter("tr")`` gives them. The children are read as they come: lxml
+    builds a tag matcher for each call of iterchildren, which cost more than the walk
+    itself, and a walk of the whole table asking each cell for its row cost more still."""
+    return [[cell for cell in row if cell.tag in _CELL_TAGS] for row in table.iter("tr")]
+
+
+_CELL_TAGS = frozenset(("td", "th"))  # (a comment's tag is a function: never one of them)
 
 
 def _cell_text(cell) -> str:
