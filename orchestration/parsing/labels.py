@@ -417,11 +417,16 @@ NEGATION = "(?:" + "|".join(NEGATION_WORDS) + ")"
 REQUESTS_NONE = NEGATION + r"(?:收到|接到|受理|发生|有)[^。;,!?\n]{0,30}?(?:申请|请求)"
 # Words every REQUESTS_COUNT pattern opens with (prose reads the text only where one stands).
 RECEIVING_WORDS: tuple[str, ...] = ("收到", "受理", "接到", "接收")
+RECEIVING = "(?:" + "|".join(RECEIVING_WORDS) + ")"
 REQUESTS_COUNT: tuple[str, ...] = (
-    r"(?:收到|受理|接到|接收)(?:并按时办结|答复)?[^。;,\d]{0,16}?(?:申请|依申请公开|公开申请)(?:办理事项|事项)?(?:共)?\s*"
+    RECEIVING
+    + r"(?:并按时办结|答复)?[^。;,\d]{0,16}?(?:申请|依申请公开|公开申请)(?:办理事项|事项)?(?:共)?\s*"
     + PROSE_NUMBER
     + r"\s*(?:件|条|个|次|份|宗)",
-    r"(?:收到|受理|接到)(?:并按时办结)?[^。;,\d]{0,6}?" + PROSE_NUMBER + r"\s*(?:件|条|个|份)[^。;,\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请",
+    RECEIVING
+    + r"(?:并按时办结)?[^。;,\d]{0,6}?"
+    + PROSE_NUMBER
+    + r"\s*(?:件|条|个|份)[^。;,\d]{0,8}?(?:政府信息公开|信息公开|依申请公开)?申请",
 )
 # Words that make a negated clause about appeals, not about applications.
 APPEAL_WORDS: tuple[str, ...] = ("复议", "诉讼")
