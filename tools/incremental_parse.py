@@ -4,7 +4,8 @@
 
 LAST_RUN is a published run (``$OGI_DATA_DIR`` of an earlier parse, or the bench's
 ``run-N-S``); it is copied to COPY first, so it can be measured again and again, e.g.
-for the bench's crawl (``crawl-N-S/raw``, 1% new files). Wrap it in
+for the bench's crawl (``crawl-N-S/raw``, 1% new files). LAST_RUN ``-`` starts COPY
+empty: a full parse, e.g. to time two checkouts against each other in turn. Wrap it in
 ``/usr/bin/time -f %M`` for the peak memory.
 """
 
@@ -24,7 +25,10 @@ from orchestration.settings import Settings
 def main() -> None:
     raw, last_run, copy = (Path(argument) for argument in sys.argv[1:4])
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(last_run, copy, symlinks=True)
+    if str(last_run) == "-":
+        copy.mkdir(parents=True)
+    else:
+        shutil.copytree(last_run, copy, symlinks=True)
     settings = Settings(raw, copy, 50 * 2**20)
     profile = cProfile.Profile() if "--profile" in sys.argv else None
     start = time.perf_counter()
