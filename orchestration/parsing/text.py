@@ -191,29 +191,27 @@ def _tokenize_separated(text: str, start: int, end: int, is_markdown_row: bool, 
 
 
 def _tokenize_pipes(text: str, start: int, line: str, is_markdown_row: bool, tokens: list[Token]) -> None:
-    """A line whose only separator is "|": what _tokenize_separated does, without a
-    regex match per cell (most multi-cell lines are markdown rows)."""
+    """A line whose only separator is "|" (most multi-cell lines are markdown rows).
+    "| |" inside a markdown row is an empty cell; what lies outside its pipes is not."""
     pieces = line.split("|")
-    last = len(pieces) - 1
-    position = start
-    for index, piece in enumerate(pieces):
-        end = position + len(piece)
-        if index < last and index > 0 and is_markdown_row and not piece.strip():
-            tokens.append(Token("", position, position))  # "| |" inside a markdown row: an empty cell
-        else:
-            _append_cell(text, position, end, tokens, piece)
-        position = end + 1
+    _tokenize_pieces(text, start, pieces, len(pieces) - 1 if is_markdown_row else 0, tokens)
 
 
 def _tokenize_tabs(text: str, start: int, line: str, tokens: list[Token]) -> None:
-    """A line whose only separator is the tab (a spreadsheet row pasted as text): what
-    _tokenize_separated does, without a regex match per cell."""
+    """A line whose only separator is the tab (a spreadsheet row pasted as text). With
+    two tabs or more, a blank after the first is an empty cell, the last one too ("label\t1\t")."""
     pieces = line.split("\t")
-    is_tab_row = len(pieces) > 2  # two tabs or more: a blank between them is an empty cell
+    _tokenize_pieces(text, start, pieces, len(pieces) if len(pieces) > 2 else 0, tokens)
+
+
+def _tokenize_pieces(text: str, start: int, pieces: list[str], blank_cells_before: int, tokens: list[Token]) -> None:
+    """The cells of a line cut at one separator into ``pieces``: what _tokenize_separated
+    does, without a regex match per cell. A blank piece from the second up to (not
+    including) ``blank_cells_before`` is an empty cell; any other blank piece is none."""
     position = start
     for index, piece in enumerate(pieces):
         end = position + len(piece)
-        if is_tab_row and index > 0 and not piece.strip():
+        if 0 < index < blank_cells_before and not piece.strip():
             tokens.append(Token("", position, position))
         else:
             _append_cell(text, position, end, tokens, piece)
