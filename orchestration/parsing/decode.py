@@ -40,10 +40,7 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     else:
-        # Counted in the bytes, where a control character is one byte and U+FFFD three,
-        # without a pattern tried at every character of the text.
-        garbage = len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8)
-        return _checked(text, "utf-8", garbage)
+        return _checked(text, "utf-8", _utf8_garbage(data))
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         return Decoded(None, None, "binary_file", "NUL bytes in the first 4 KiB")
     best = charset_normalizer.from_bytes(data).best()
@@ -64,6 +61,13 @@ def _looks_like_utf16(data: bytes) -> bool:
     half = max(1, len(sample) // 2)
     even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
     return (even > 0.25 and odd < 0.02) or (odd > 0.25 and even < 0.02)
+
+
+def _utf8_garbage(data: bytes) -> int:
+    """The count of _GARBAGE characters in the text ``data`` holds as UTF-8, counted in
+    the bytes (a control character is one byte, U+FFFD three), without a pattern tried
+    at every character of the text."""
+    return len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8)
 
 
 def _checked(text: str, encoding: str, garbage: int | None = None) -> Decoded:
