@@ -31,10 +31,11 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -389,10 +390,20 @@ def _read_ahead(paths: list[str]) -> None:
 
 def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
                  on_disk: dict[str, str] | None = None) -> Iterator[FileRows]:
-    """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
-    of those whose differs, RawListing.on_disk, and their rows get an issue saying so) in
-    order, on ``workers`` processes when there are enough of them.
+    """The rows of ``work``'s files, in order, parsed as ``parsing`` does."""
+    with parsing(raw, work, max_bytes, workers, on_disk) as rows:
+        yield from rows
 
+
+@contextmanager
+def parsing(raw: Path, work: list[str], max_bytes: int, workers: int,
+            on_disk: dict[str, str] | None = None) -> Iterator[Iterator[FileRows]]:
+    """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
+    of those whose differs, RawListing.on_disk, and their rows get an issue saying so) on
+    ``workers`` processes when there are enough of them; gives their rows in order.
+
+    The first chunks are sent on entering, not when the first file is asked for: a run
+    links the folders it keeps (its first work) while the workers parse the new files.
     Workers come from a forkserver, not a fork of this process: the run may hold
     threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
     worker that dies fails the run (BrokenProcessPool) instead of hanging it.
@@ -402,18 +413,25 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
     chunks = ([(relative, os.path.join(root, on_disk.get(relative, relative)), max_bytes) for relative in work[i : i + _CHUNK]]
               for i in range(0, len(work), _CHUNK))
     if workers <= 1 or len(work) < _POOL_THRESHOLD:
-        for chunk in chunks:
-            yield from _noting_names(_parse_chunk(chunk), on_disk)
+        yield (rows for chunk in chunks for rows in _noting_names(_parse_chunk(chunk), on_disk))
         return
     window = max(workers, _WINDOW // _CHUNK)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_start_worker) as pool:
-        pending: deque = deque()
-        chunk = next(chunks, None)
-        while chunk is not None or pending:
-            while chunk is not None and len(pending) < window:
-                pending.append(pool.submit(_parse_chunk_packed, chunk))
-                chunk = next(chunks, None)
-            yield from _noting_names(_unpack(pending.popleft().result()), on_disk)
+        pending = deque(pool.submit(_parse_chunk_packed, chunk) for chunk in islice(chunks, window))
+
+        def in_order() -> Iterator[FileRows]:
+            while pending:
+                done = pending.popleft().result()
+                chunk = next(chunks, None)  # one back for each one taken: the window stays full
+                if chunk is not None:
+                    pending.append(pool.submit(_parse_chunk_packed, chunk))
+                yield from _noting_names(_unpack(done), on_disk)
+
+        try:
+            yield in_order()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # (the chunks not yet begun are not parsed for nothing)
+            raise
 
 
 def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileRows]:
@@ -746,8 +764,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     def parse_now(relative: str) -> FileRows:
         return next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, plan.on_disk))
 
-    return _write(plan, parse_chunks(raw, work, settings.max_file_bytes, workers, plan.on_disk), sources, out_dir,
-                  parse_now)
+    with parsing(raw, work, settings.max_file_bytes, workers, plan.on_disk) as parsed:
+        return _write(plan, parsed, sources, out_dir, parse_now)
 
 
 def _plan(raw: Path, folder: str | None, sources: _Sources) -> _Plan:
@@ -1192,4 +1210,4 @@ def publish(staging: Path, link: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["RunSummary", "build_parquet", "file_rows", "list_raw_files", "parse_chunks", "publish", "write_corpus"]
+__all__ = ["RunSummary", "build_parquet", "file_rows", "list_raw_files", "parse_chunks", "parsing", "publish", "write_corpus"]

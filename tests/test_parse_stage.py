@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from concurrent.futures import ProcessPoolExecutor
+
 import pyarrow as pa
 import pytest
 
@@ -62,6 +65,31 @@ def test_the_pool_gives_the_rows_of_parsing_in_process_in_path_order(raw):
     assert any(r.status == "parsed" for r, _ in copies)
     assert all((r.status, r.report["value_count"]) == (previous.status, previous.report["value_count"])
                for r, previous in copies)
+
+
+def test_the_pool_is_parsing_before_the_first_file_is_asked_for(raw, monkeypatch):
+    """A run links the folders it keeps while the workers parse its new files, so the
+    first chunks go out on entering ``parsing``; no more than the window is ever out."""
+    monkeypatch.setattr(corpus, "_CHUNK", 8)
+    monkeypatch.setattr(corpus, "_WINDOW", 40)  # 5 chunks of 8 files in flight
+    sent: list[int] = []  # files per chunk, as submitted
+    real_submit = ProcessPoolExecutor.submit
+
+    def submit(pool, function, chunk):
+        sent.append(len(chunk))
+        return real_submit(pool, function, chunk)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    work = corpus.raw_file_names(raw)
+    with corpus.parsing(raw, work, LIMIT, 2) as rows:
+        assert sent == [8] * 5
+        paths = []
+        for file_rows in rows:
+            paths.append(file_rows.source_path)
+            # one chunk goes out as each one comes back, while there are chunks left
+            assert len(sent) == min(38, 5 + math.ceil(len(paths) / 8))
+    assert paths == work
+    assert sent == [8] * 37 + [4]
 
 
 def test_a_file_with_the_bytes_of_an_earlier_one_takes_its_parse(monkeypatch):

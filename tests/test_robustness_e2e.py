@@ -244,15 +244,20 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
     before = snapshot(data)
     import orchestration.corpus as corpus
 
-    real = corpus.parse_chunks
+    real = corpus.parsing
 
-    def failing(*args):
-        for count, rows in enumerate(real(*args)):
+    def rows_then_failure(rows):
+        for count, file_rows in enumerate(rows):
             if count == 2:
                 raise RuntimeError("disk gone")
-            yield rows
+            yield file_rows
 
-    monkeypatch.setattr(corpus, "parse_chunks", failing)
+    @contextlib.contextmanager
+    def failing(*args):
+        with real(*args) as rows:
+            yield rows_then_failure(rows)
+
+    monkeypatch.setattr(corpus, "parsing", failing)
     for path in raw.iterdir():  # make every file new to this run
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
     (raw / "new.txt").write_text("新的报告2021年政府信息公开工作年度报告,未收到申请。", encoding="utf-8")
