@@ -3,7 +3,7 @@
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.corpus import _duplicate_report_issues
+from orchestration.corpus.duplicates import duplicate_report_issues
 from orchestration.schema import TABLES
 
 
@@ -40,7 +40,7 @@ def test_every_claimant_of_a_shared_organ_and_year_is_flagged_in_path_order(tmp_
             {"source_path": p, "report_id": i, "status": s, "agency_name": a, "report_year": y, "issue_count": n}
             for p, i, s, a, y, n in part
         ])
-    issues = _duplicate_report_issues(str(parts / "*.parquet"))
+    issues = duplicate_report_issues(str(parts / "*.parquet"))
     assert [(i["source_path"], i["report_id"], i["issue_index"], i["code"], i["message"]) for i in issues] == [
         # organs in code-point order (乙 U+4E59 before 甲 U+7532), files in path order
         ("a/1.txt", "r1", 0, "duplicate_report", "乙县人民政府 2021 is also reported by a/3.txt, c/5.txt"),
@@ -56,4 +56,4 @@ def test_no_shared_claim_gives_no_issue(tmp_path):
         {"source_path": "x.txt", "report_id": "x", "status": "parsed", "agency_name": "乙县人民政府", "report_year": 2021,
          "issue_count": 0},
     ])
-    assert _duplicate_report_issues(str(tmp_path / "reports.parquet")) == []
+    assert duplicate_report_issues(str(tmp_path / "reports.parquet")) == []

@@ -10,7 +10,9 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.corpus import Span, _join, _keyed_table, _Stream
+from orchestration.corpus.previous import Stream
+from orchestration.corpus.rows import Span, keyed_table
+from orchestration.corpus.writers import join
 from orchestration.parsing.columns import CHECK_COLUMNS, empty_columns
 
 
@@ -27,7 +29,7 @@ def _checks(count: int, first: int) -> list[list]:
 def test_rows_keep_their_report_and_index_across_reports_without_rows():
     counts = [2, 0, 3, 0]
     columns = _checks(5, 10)
-    table = _keyed_table("identity_checks", columns, ["a", "b", "c", "d"], counts)
+    table = keyed_table("identity_checks", columns, ["a", "b", "c", "d"], counts)
     assert table.column("report_id").to_pylist() == ["a", "a", "c", "c", "c"]
     assert table.column("check_index").to_pylist() == [0, 1, 0, 1, 2]
     assert table.column("identity").to_pylist() == [f"identity_{i}" for i in range(10, 15)]
@@ -38,14 +40,14 @@ def test_rows_keep_their_report_and_index_across_reports_without_rows():
 
 
 def test_a_chunk_without_rows_gives_an_empty_table_of_the_schema():
-    table = _keyed_table("identity_checks", empty_columns(CHECK_COLUMNS), ["a", "b"], [0, 0])
+    table = keyed_table("identity_checks", empty_columns(CHECK_COLUMNS), ["a", "b"], [0, 0])
     assert table.num_rows == 0
     assert table.schema.names == list(CHECK_COLUMNS)
 
 
 def test_a_report_with_more_rows_than_the_shared_index_is_numbered_on():
     big = 2**16 + 5
-    table = _keyed_table("identity_checks", _checks(big + 1, 0), ["small", "big"], [1, big])
+    table = keyed_table("identity_checks", _checks(big + 1, 0), ["small", "big"], [1, big])
     indexes = table.column("check_index").to_pylist()
     assert indexes[:3] == [0, 0, 1]
     assert indexes[-1] == big - 1
@@ -59,7 +61,7 @@ def test_spans_that_follow_on_in_one_table_are_joined():
     spans: list[Span] = []
     for span in (Span(chunk, 0, 2), Span(chunk, 2, 0), Span(chunk, 2, 3), Span(other, 0, 3), Span(chunk, 5, 1),
                  Span(chunk, 7, 2)):
-        _join(spans, span)
+        join(spans, span)
     assert [(span.table is chunk, span.offset, span.length) for span in spans] == [
         (True, 0, 5), (False, 0, 3), (True, 5, 1), (True, 7, 2)]
     assert pa.concat_tables([span.rows() for span in spans]).column("x").to_pylist() == [
@@ -70,7 +72,7 @@ def test_the_last_runs_rows_are_taken_across_its_batches(tmp_path):
     """A file's rows copied from the last run may straddle two of the Parquet's batches."""
     path = tmp_path / "rows.parquet"
     pq.write_table(pa.table({"x": list(range(150_000))}), path, row_group_size=40_000)
-    stream = _Stream(pq.ParquetFile(path))
+    stream = Stream(pq.ParquetFile(path))
     taken = [stream.take(n) for n in (3, 0, 65_530, 10, 84_457, 5)]
     assert [span.length for span in taken] == [3, 0, 65_530, 10, 84_457, 0]
     assert [span.rows().column("x").to_pylist()[:2] for span in taken[:5]] == [

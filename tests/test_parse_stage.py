@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from orchestration import corpus, parsing
+from orchestration.corpus import pool
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import sniff_format
 from orchestration.synth import generate, make_report
@@ -54,7 +55,7 @@ def raw(tmp_path_factory):
 
 def test_the_pool_gives_the_rows_of_parsing_in_process_in_path_order(raw):
     work = corpus.raw_file_names(raw)
-    assert len(work) == 300 >= corpus._POOL_THRESHOLD  # so two workers parse them
+    assert len(work) == 300 >= pool.POOL_THRESHOLD  # so two workers parse them
     pooled = list(corpus.parse_chunks(raw, work, LIMIT, 2))
     in_process = list(corpus.parse_chunks(raw, work, LIMIT, 1))
     assert [r.source_path for r in pooled] == work
@@ -70,8 +71,8 @@ def test_the_pool_gives_the_rows_of_parsing_in_process_in_path_order(raw):
 def test_the_pool_is_parsing_before_the_first_file_is_asked_for(raw, monkeypatch):
     """A run links the folders it keeps while the workers parse its new files, so the
     first chunks go out on entering ``parsing``; no more than the window is ever out."""
-    monkeypatch.setattr(corpus, "_CHUNK", 8)
-    monkeypatch.setattr(corpus, "_WINDOW", 40)  # 5 chunks of 8 files in flight
+    monkeypatch.setattr(pool, "CHUNK", 8)
+    monkeypatch.setattr(pool, "WINDOW", 40)  # 5 chunks of 8 files in flight
     sent: list[int] = []  # files per chunk, as submitted
     real_submit = ProcessPoolExecutor.submit
 
@@ -121,13 +122,13 @@ def test_a_chunk_with_copies_gives_the_rows_of_parsing_each_file(tmp_path, monke
         (tmp_path / name).write_bytes(data)
     chunk = [(name, str(tmp_path / name), LIMIT) for name in files]
     parsed_texts = _count_parses(monkeypatch)
-    reusing = corpus._parse_chunk_packed(chunk)
+    reusing = pool.parse_chunk_packed(chunk)
     assert len(parsed_texts) == 4  # a (b and d are its copies), c, e, and f read as HTML
 
-    real = corpus.parse_bytes
-    monkeypatch.setattr(corpus, "parse_bytes", lambda *args, earlier=None, **kwargs: real(*args, **kwargs))
+    real = pool.parse_bytes
+    monkeypatch.setattr(pool, "parse_bytes", lambda *args, earlier=None, **kwargs: real(*args, **kwargs))
     parsed_texts.clear()
-    each = corpus._parse_chunk_packed(chunk)
+    each = pool.parse_chunk_packed(chunk)
     assert len(parsed_texts) == 6
 
     values, checks, rows, counts = reusing

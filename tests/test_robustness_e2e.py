@@ -242,9 +242,9 @@ def snapshot(data: Path) -> dict[str, bytes]:
 def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, monkeypatch):
     raw, data = published
     before = snapshot(data)
-    import orchestration.corpus as corpus
+    from orchestration.corpus import run
 
-    real = corpus.parsing
+    real = run.parsing
 
     def rows_then_failure(rows):
         for count, file_rows in enumerate(rows):
@@ -257,7 +257,7 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
         with real(*args) as rows:
             yield rows_then_failure(rows)
 
-    monkeypatch.setattr(corpus, "parsing", failing)
+    monkeypatch.setattr(run, "parsing", failing)
     for path in raw.iterdir():  # make every file new to this run
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
     (raw / "new.txt").write_text("新的报告2021年政府信息公开工作年度报告,未收到申请。", encoding="utf-8")

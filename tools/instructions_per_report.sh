@@ -5,8 +5,8 @@
 #
 #   tools/instructions_per_report.sh RAW_DIR [N]     (N files, default 500)
 #
-# Runs the worker's chunk function (corpus._parse_chunk_packed, in chunks as the pool
-# sends them, after _start_worker) over the first N files and over the first file, and
+# Runs the worker's chunk function (corpus.pool.parse_chunk_packed, in chunks as the pool
+# sends them, after start_worker) over the first N files and over the first file, and
 # prints (instructions for N - instructions for 1) / (N - 1): start-up cancels out. The
 # profiles stay in the printed folder, for callgrind_annotate.
 set -euo pipefail
@@ -21,13 +21,14 @@ import os
 import sys
 from pathlib import Path
 
-from orchestration.corpus import _CHUNK, _parse_chunk_packed, _start_worker, list_raw_files
+from orchestration.corpus import list_raw_files
+from orchestration.corpus.pool import CHUNK, parse_chunk_packed, start_worker
 
 raw, count = Path(sys.argv[1]), int(sys.argv[2])
 relative = [str(path.relative_to(raw)) for path in list_raw_files(raw)[:count]]
-_start_worker()
-for start in range(0, count, _CHUNK):
-    _parse_chunk_packed([(name, os.path.join(raw, name), 50 * 2**20) for name in relative[start : start + _CHUNK]])
+start_worker()
+for start in range(0, count, CHUNK):
+    parse_chunk_packed([(name, os.path.join(raw, name), 50 * 2**20) for name in relative[start : start + CHUNK]])
 PY
 done
 total() { grep -h "^summary:\|^totals:" "$1" | head -1 | awk '{print $2}'; }

@@ -1,0 +1,36 @@
+"""Parse a folder of raw files into the ``reports``, ``values``, ``issues`` and ``identity_checks`` Parquet.
+
+- **Parallel**: new files are parsed by a process pool (all cores); each worker
+  returns its files' figures as an Arrow batch.
+- **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
+  they come, so memory does not grow with the number of files.
+- **In parts**: each table is a folder of Parquet files, one per top-level raw
+  folder (``<table>/<folder>.parquet``) and one for the files at the top
+  (``<table>/_root.parquet``, which also holds the issues that cross folders).
+- **Incremental**: a file whose path, size and mtime match the last run (and
+  the parser is the same) is not parsed again: its rows are copied from the
+  published Parquet, read in step with the new output. A changed file is parsed
+  again and its old rows are gone. A folder none of whose files changed keeps its
+  part as it was (a hard link), so a crawl that adds a folder costs that folder.
+- **Deterministic**: files are written in sorted path order with the same row
+  groups whether parsed or copied, so the same raw files give byte-identical
+  Parquet, full run or incremental.
+- **Atomic**: the new Parquet is written aside and published by swapping one
+  symlink; a run that fails half-way leaves the last published files as they were.
+
+Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
+file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
+``pool`` (the parse workers), ``rows`` (one file's rows), ``writers`` and ``parts``
+(the output on disk), ``duplicates``, ``summary``; ``run`` puts them together.
+"""
+
+from .listing import list_raw_files, raw_file_names, raw_folders, recorded_path
+from .pool import parse_chunks, parsing
+from .rows import FileRows, file_rows
+from .run import build_folder_part, build_parquet, part_dir, publish, write_corpus
+from .summary import RunSummary
+
+__all__ = [
+    "FileRows", "RunSummary", "build_folder_part", "build_parquet", "file_rows", "list_raw_files", "parse_chunks",
+    "parsing", "part_dir", "publish", "raw_file_names", "raw_folders", "recorded_path", "write_corpus",
+]

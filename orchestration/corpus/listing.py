@@ -1,0 +1,131 @@
+"""The raw folder: its files, named as the tables record them, and their sizes and
+modification times (what tells a run a file is unchanged)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+
+def recorded_path(relative: str) -> str:
+    """A raw file's path as the tables record it: the path itself, or, when the file
+    system's bytes for it are not UTF-8 (a crawl unpacked from a GBK zip, say), those
+    bytes as ``\\xNN`` escapes: Parquet and DuckDB hold UTF-8 text only, and Python
+    gives such bytes as lone surrogates, which neither can take."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return relative
+
+
+@dataclass
+class RawListing:
+    """The files under a raw folder (hidden ones aside): their recorded paths (relative,
+    POSIX, ``recorded_path``), sorted, and the path on disk of each whose recorded path
+    differs from it."""
+
+    names: list[str]
+    on_disk: dict[str, str]
+
+    def disk_path(self, name: str) -> str:
+        return self.on_disk.get(name, name)
+
+
+def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
+    """The files under ``raw_dir`` (or under its top-level sub-folder recorded as
+    ``folder``), with paths relative to ``raw_dir``.
+
+    A walk over ``os.scandir`` on strings: pathlib objects cost more than the
+    listing itself over a hundred thousand files."""
+    found: list[str] = []
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():  # following links, as Path.rglob does
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+
+    if folder is None:
+        if raw_dir.is_dir():
+            walk(str(raw_dir), "")
+    else:
+        for name in _top_folders(raw_dir):
+            if recorded_path(name) == folder:
+                walk(os.path.join(raw_dir, name), f"{name}/")
+    renamed = [(recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
+    if not renamed:
+        return RawListing(sorted(found), {})
+    on_disk: dict[str, str] = {}
+    taken = set(found)  # (a name that is not UTF-8 is not a recorded path, so it takes none)
+    for recorded, relative in renamed:
+        unique, copy = recorded, 1
+        while unique in taken:  # a file really named with the escapes: numbered, not dropped
+            copy += 1
+            unique = f"{recorded}~{copy}"
+        taken.add(unique)
+        on_disk[unique] = relative
+    return RawListing(sorted(taken.difference(on_disk.values())), on_disk)
+
+
+def raw_file_names(raw_dir: Path) -> list[str]:
+    """Every file under ``raw_dir`` (hidden ones aside) as its recorded path, sorted."""
+    return raw_listing(raw_dir).names
+
+
+def list_raw_files(raw_dir: Path) -> list[Path]:
+    """Every file under ``raw_dir`` (hidden ones aside) on disk, in recorded-path order."""
+    listing = raw_listing(raw_dir)
+    return [raw_dir / listing.disk_path(name) for name in listing.names]
+
+
+def raw_folders(raw_dir: Path) -> list[str]:
+    """Top-level sub-folders of the raw directory, by recorded name: the parse's partitions."""
+    return sorted({recorded_path(name) for name in _top_folders(raw_dir)})
+
+
+def _top_folders(raw_dir: Path) -> list[str]:
+    """Top-level sub-folders of the raw directory, named as on disk (hidden ones aside)."""
+    if not raw_dir.is_dir():
+        return []
+    return [p.name for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
+
+
+def file_stamp(size: int, mtime_ns: int) -> int:
+    """A file's size and modification time as one int: one object per file, not three."""
+    return mtime_ns << 64 | size
+
+
+LISTED = ("source_path", "size", "mtime_ns")
+
+
+@dataclass(slots=True)
+class Listing:
+    """Consecutive raw files of one part, in path order, with their sizes and modification
+    times (the file states' columns ``LISTED``)."""
+
+    paths: list[str]
+    sizes: list[int]
+    mtimes: list[int]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def equals(self, state: pa.Table) -> bool:
+        """Whether a part's file states are these files, unchanged: the columns are compared
+        whole in Arrow (converting the state to Python objects took longer than reading it)."""
+        return state.num_rows == len(self.paths) and all(
+            state[name].equals(pa.chunked_array([pa.array(column, state.schema.field(name).type)]))
+            for name, column in zip(LISTED, (self.paths, self.sizes, self.mtimes), strict=True))
+
+
+def unstamp(stamp: int) -> tuple[int, int]:
+    """(size, mtime_ns) back from ``file_stamp``."""
+    return stamp & (2**64 - 1), stamp >> 64

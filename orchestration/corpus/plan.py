@@ -1,0 +1,69 @@
+"""A run's plan: every raw file in path order, stat-ed, with whether an earlier output
+has it unchanged, and the folder parts an earlier output has whole (to be linked)."""
+
+from __future__ import annotations
+
+import os
+from itertools import groupby
+from pathlib import Path
+
+from .listing import Listing, file_stamp, raw_listing
+from .parts import part_of
+from .previous import Sources
+
+
+def plan_files(raw: Path, folder: str | None, sources: Sources) -> Plan:
+    """Every raw file (of ``folder``, if given) in path order, with what the earlier
+    outputs have of it; a folder part at a time, since a folder's files follow one another."""
+    files = raw_listing(raw, folder)
+    plan = Plan(files.on_disk)
+    root = str(raw)
+    for part, names in groupby(files.names, key=part_of):
+        paths = list(names)
+        on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
+        stats = [os.stat(f"{root}/{relative}") for relative in on_disk]
+        listing = Listing(paths, [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats])
+        stamps = list(map(file_stamp, listing.sizes, listing.mtimes))
+        known, whole = sources.plan_part(part, listing, stamps)
+        if whole is not None:
+            plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
+        plan.extend(paths, stamps, known)
+    return plan  # (the listing goes with this frame: the plan alone holds the paths, and frees them as they are written)
+
+
+
+class Plan:
+    """The raw files in their order, each with its stamp and whether an earlier output
+    has it unchanged: lists side by side rather than a tuple per file, since a crawl of a
+    million files holds them all while the run starts. ``links`` maps the first index of
+    a folder part an earlier output has whole to (its end, the part, that output)."""
+
+    __slots__ = ("known", "links", "on_disk", "paths", "stamps")
+
+    def __init__(self, on_disk: dict[str, str]) -> None:
+        self.on_disk = on_disk  # (RawListing.on_disk)
+        self.paths: list[str | None] = []
+        self.stamps: list[int | None] = []
+        self.known = bytearray()
+        self.links: dict[int, tuple[int, str, Path]] = {}
+
+    def extend(self, paths: list[str], stamps: list[int], known: bytes) -> None:
+        self.paths.extend(paths)
+        self.stamps.extend(stamps)
+        self.known.extend(known)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def forget(self, start: int, end: int) -> list[str]:
+        """Files ``start`` to ``end`` (a part linked whole), forgotten by the plan."""
+        paths = self.paths[start:end]
+        self.paths[start:end] = self.stamps[start:end] = [None] * (end - start)
+        return paths  # type: ignore[return-value]
+
+    def take(self, index: int) -> tuple[str, int, bool]:
+        """File ``index``, forgotten by the plan: what the writer has passed is freed."""
+        path, stamp = self.paths[index], self.stamps[index]
+        self.paths[index] = self.stamps[index] = None
+        assert path is not None and stamp is not None
+        return path, stamp, bool(self.known[index])

@@ -1,0 +1,179 @@
+"""The parse workers: new files parsed on every core by a process pool, a chunk of
+files per task, their rows given back in path order."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import multiprocessing.forkserver
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..parsing import Issue, Parsed, parse_bytes
+from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
+from ..parsing.regions import gazetteer
+from .rows import FileRows, Span, file_rows, issue_row, keyed_table
+
+CHUNK = 64  # files a worker parses per task
+WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
+POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
+
+
+def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
+    """Parse files given as (relative path, absolute path, size limit), in order."""
+    return _unpack(parse_chunk_packed(chunk))
+
+
+_Packed = tuple[pa.Table, pa.Table, list[FileRows], list[tuple[int, int]]]
+
+
+def _unpack(packed: _Packed) -> list[FileRows]:
+    """Give each file its span of the chunk's figures and checks."""
+    values, checks, rows, counts = packed
+    value_offset = check_offset = 0
+    for file, (value_count, check_count) in zip(rows, counts):
+        file.values = Span(values, value_offset, value_count)
+        file.checks = Span(checks, check_offset, check_count)
+        value_offset += value_count
+        check_offset += check_count
+    return rows
+
+
+def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
+    """Worker: parse a chunk; its figures and checks travel as two Arrow tables.
+
+    Files are given their spans in the parent: a pickled slice would carry the whole table.
+    """
+    max_year = date.today().year
+    _read_ahead([absolute for _, absolute, _ in chunk])
+    earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
+    parses = [
+        parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
+        for relative, absolute, max_bytes in chunk
+    ]
+    values, checks = empty_columns(VALUE_COLUMNS), empty_columns(CHECK_COLUMNS)
+    counts = []
+    for parse in parses:
+        result = parse.result
+        counts.append((len(result.values), len(result.checks)) if result else (0, 0))
+        if result:
+            append_values(values, result.values)
+            append_checks(checks, result.checks)
+    # Each file's span is marked in the parent (_unpack): an Arrow table per file,
+    # even an empty one, would cost more to pickle than the file's rows.
+    rows = [file_rows(parse) for parse in parses]
+    report_ids = [parse.report_id for parse in parses]
+    return (keyed_table("values", values, report_ids, [n for n, _ in counts]),
+            keyed_table("identity_checks", checks, report_ids, [n for _, n in counts]), rows, counts)
+
+
+def start_worker() -> None:
+    """Ready a parse worker: load the gazetteer, then take what it holds for good out
+    of the garbage collector's sweeps, which otherwise cost about 3% of a worker.
+
+    A chunk's parses are freed by reference counting when it is sent, not by the
+    collector: it need only run now and then, not every 700 allocations.
+    """
+    gazetteer()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+def _read_ahead(paths: list[str]) -> None:
+    """Ask the kernel to read a chunk's files now, so the disk reads the next files
+    while the worker parses one (a large crawl's files are rarely in the page cache)."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # parse_bytes reports it
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(descriptor)
+
+
+def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
+                 on_disk: dict[str, str] | None = None) -> Iterator[FileRows]:
+    """The rows of ``work``'s files, in order, parsed as ``parsing`` does."""
+    with parsing(raw, work, max_bytes, workers, on_disk) as rows:
+        yield from rows
+
+
+@contextmanager
+def parsing(raw: Path, work: list[str], max_bytes: int, workers: int,
+            on_disk: dict[str, str] | None = None) -> Iterator[Iterator[FileRows]]:
+    """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
+    of those whose differs, RawListing.on_disk, and their rows get an issue saying so) on
+    ``workers`` processes when there are enough of them; gives their rows in order.
+
+    The first chunks are sent on entering, not when the first file is asked for: a run
+    links the folders it keeps (its first work) while the workers parse the new files.
+    Workers come from a forkserver, not a fork of this process: the run may hold
+    threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
+    worker that dies fails the run (BrokenProcessPool) instead of hanging it.
+    Chunks are cut as they are sent: the parent holds one string per file, not three.
+    """
+    root, on_disk = str(raw), on_disk or {}
+    chunks = ([(relative, os.path.join(root, on_disk.get(relative, relative)), max_bytes) for relative in work[i : i + CHUNK]]
+              for i in range(0, len(work), CHUNK))
+    if workers <= 1 or len(work) < POOL_THRESHOLD:
+        yield (rows for chunk in chunks for rows in _noting_names(_parse_chunk(chunk), on_disk))
+        return
+    window = max(workers, WINDOW // CHUNK)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=start_worker) as pool:
+        pending = deque(pool.submit(parse_chunk_packed, chunk) for chunk in islice(chunks, window))
+
+        def in_order() -> Iterator[FileRows]:
+            while pending:
+                done = pending.popleft().result()
+                chunk = next(chunks, None)  # one back for each one taken: the window stays full
+                if chunk is not None:
+                    pending.append(pool.submit(parse_chunk_packed, chunk))
+                yield from _noting_names(_unpack(done), on_disk)
+
+        try:
+            yield in_order()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # (the chunks not yet begun are not parsed for nothing)
+            raise
+
+
+def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileRows]:
+    """A file parsed under an escaped path (``recorded_path``) gets an issue saying so,
+    with its name read as GB18030 (how Chinese crawls unpacked on Windows name files)
+    when it reads as that."""
+    for rows in parsed if on_disk else ():
+        if rows.source_path in on_disk:
+            try:
+                guess = f"; read as GB18030 it is {os.fsencode(on_disk[rows.source_path]).decode('gb18030')}"
+            except UnicodeDecodeError:
+                guess = ""
+            issue = Issue("file_name_not_utf8", f"the file's path on disk is not UTF-8{guess}")
+            rows.issues.append(issue_row(rows.source_path, rows.report_id, len(rows.issues), issue))
+            rows.report["issue_count"] += 1
+    return parsed
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def start_forkserver() -> None:
+    """Start the workers' forkserver now, without waiting for it: it imports the parser
+    (about 0.4 s) while the run lists and plans the raw folder, rather than after, when
+    the first chunk is sent. A process that has one running keeps it."""
+    _pool_context()
+    multiprocessing.forkserver.ensure_running()

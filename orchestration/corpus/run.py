@@ -1,0 +1,207 @@
+"""A run of the parse stage: plan the raw files, parse the new and changed ones, take
+the others' rows from earlier outputs (or link their folder parts whole), write the
+tables aside and publish them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..schema import TABLES
+from ..settings import Settings, table_glob
+from .duplicates import as_duplicate, duplicate_report_issues
+from .listing import raw_folders
+from .parts import STATE_DIR, part_file, part_name, part_of, read_part
+from .plan import Plan, plan_files
+from .pool import parse_chunks, parsing, start_forkserver
+from .previous import Previous, Sources
+from .rows import FileRows
+from .summary import RunSummary, summary_of
+from .writers import PartWriters
+
+
+def build_parquet(settings: Settings, workers: int | None = None) -> RunSummary:
+    """Parse the raw folder and publish the three Parquet tables (and the state).
+
+    Files a folder partition already parsed (``build_folder_part``) are taken from
+    its part, so after a backfill of every folder this step parses nothing and
+    only settles what crosses folders (duplicates) while composing the tables.
+    """
+    parts = [part_dir(settings, folder) for folder in raw_folders(settings.raw_dir)]
+    return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
+                  parts=[p for p in parts if p.exists()])
+
+
+def build_folder_part(settings: Settings, folder: str, workers: int | None = None) -> RunSummary:
+    """Parse one top-level raw sub-folder into its own part (a partition of the parse)."""
+    if folder not in raw_folders(settings.raw_dir):
+        raise ValueError(f"{folder!r} is not a sub-folder of {settings.raw_dir}")
+    return _build(settings, settings.data_dir / "parts.d" / part_name(folder), part_dir(settings, folder), workers,
+                  folder=folder)
+
+
+def part_dir(settings: Settings, folder: str) -> Path:
+    return settings.data_dir / "parts" / part_name(folder)
+
+
+def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
+           parts: list[Path] | None = None) -> RunSummary:
+    staging = versions / f"staging-{uuid.uuid4().hex[:12]}"
+    staging.mkdir(parents=True)
+    try:
+        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [])
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if summary.unchanged:
+        shutil.rmtree(staging, ignore_errors=True)
+    else:
+        publish(staging, link)
+    # Arrow's allocator keeps the memory the row groups freed (~80 MB at 100,000 files);
+    # the checks and dbt that follow in this process do not allocate from it.
+    pa.default_memory_pool().release_unused()
+    return summary
+
+
+def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
+                 folder: str | None = None, parts: list[Path] | None = None) -> RunSummary:
+    """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
+    ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``.
+
+    A folder part whose files an earlier output has, all and only them unchanged, is
+    linked from it rather than written again (if which copy of a duplicated file is
+    the report has not moved): a crawl that adds a folder writes that folder."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1:
+        start_forkserver()
+    previous = Previous(previous_dir) if previous_dir and previous_dir.exists() else None
+    sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
+    raw = settings.raw_dir
+    plan = plan_files(raw, folder, sources)
+    if previous and len(plan) and len(plan) == previous.files == previous.matched:
+        summary = summary_of(previous_dir)
+        summary.unchanged = True
+        return summary
+    sources.planned()
+    work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
+
+    def parse_now(relative: str) -> FileRows:
+        return next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, plan.on_disk))
+
+    with parsing(raw, work, settings.max_file_bytes, workers, plan.on_disk) as parsed:
+        return _write(plan, parsed, sources, out_dir, parse_now)
+
+
+def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now) -> RunSummary:
+    """Write every file of ``plan`` in its order, taking up the plan as it goes: what is
+    kept per file shrinks as the writer advances, rather than all of it being held to
+    the end."""
+    summary = RunSummary()
+    writers = PartWriters(out_dir)
+    first_path_of: dict[str, str] = {}
+    try:
+        index = 0
+        while index < len(plan):
+            if index in plan.links:
+                end, part, source = plan.links[index]
+                if _link_part(source, part, out_dir, first_path_of, summary):
+                    previous.skip(plan.forget(index, end))
+                    index = end
+                    continue
+            relative, stamp, known = plan.take(index)
+            index += 1
+            rows = previous.take(relative) if known else None
+            if rows is None:
+                rows = next(parsed)
+                assert rows.source_path == relative, (rows.source_path, relative)
+                summary.reparsed += 1
+            digest = rows.report["content_sha256"]
+            if rows.report["quarantine_code"] == "duplicate_content" and rows.report_id not in first_path_of:
+                # A copy in the last run whose original is gone: it is the report now.
+                rows = parse_now(relative)
+                summary.reparsed += 1
+            if rows.report_id in first_path_of and (rows.status == "parsed" or rows.report["quarantine_code"] == "duplicate_content"):
+                rows = as_duplicate(rows, first_path_of[rows.report_id])
+            if rows.status == "parsed":
+                first_path_of[rows.report_id] = relative
+            writers.add(part_of(relative), rows, summary, stamp, digest)
+        # What was held per file goes before DuckDB reads the reports back (the run's peak).
+        first_path_of.clear()
+        previous.close()
+        writers.close_reports()
+        pa.default_memory_pool().release_unused()
+        writers.root.add_issues(duplicate_report_issues(table_glob(out_dir, "reports")), summary)
+        writers.close()
+    except BaseException:
+        writers.abort()
+        raise
+    return summary
+
+
+def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, str], summary: RunSummary) -> bool:
+    """Link an earlier output's part of a folder into ``out_dir`` if every file in it
+    would be written as it is there: which copy of a duplicated file is the report (the
+    first in path order) depends on the files before, which may have changed.
+
+    The parsed reports are checked as a set (none may be the first copy elsewhere now),
+    and only the duplicates one by one: a part is mostly parsed reports."""
+    reports = read_part(part_file(source, "reports", part), [
+        "source_path", "report_id", "status", "quarantine_code", "quarantine_reason",
+        "value_count", "issue_count", "check_count"])
+    is_parsed = pc.equal(reports["status"], "parsed")
+    parsed = reports.filter(is_parsed)
+    found = dict(zip(parsed["report_id"].to_pylist(), parsed["source_path"].to_pylist()))
+    if len(found) < parsed.num_rows or not first_path_of.keys().isdisjoint(found):
+        return False  # a parsed report is a copy now
+    copies = reports.filter(pc.equal(reports["quarantine_code"], "duplicate_content"))
+    for report_id, reason in zip(copies["report_id"].to_pylist(), copies["quarantine_reason"].to_pylist()):
+        first = first_path_of.get(report_id) or found.get(report_id)
+        if first is None or reason != f"same bytes as {first}":
+            return False  # its first copy moved, or is gone
+    first_path_of.update(found)
+    for table in (*TABLES, STATE_DIR):
+        _link(part_file(source, table, part), part_file(out_dir, table, part))
+    summary.files += reports.num_rows
+    summary.parsed += parsed.num_rows
+    summary.quarantined += reports.num_rows - parsed.num_rows
+    summary.values += pc.sum(reports["value_count"]).as_py() or 0
+    summary.issues += pc.sum(reports["issue_count"]).as_py() or 0
+    summary.checks += pc.sum(reports["check_count"]).as_py() or 0
+    codes = read_part(part_file(source, "issues", part), ["code"])["code"]
+    for code in codes.value_counts().to_pylist():
+        summary.by_code[code["values"]] += code["counts"]
+    summary.linked += reports.num_rows
+    return True
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (a copy across file systems): Parquet files are never written in place."""
+    target.parent.mkdir(exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def publish(staging: Path, link: Path) -> None:
+    """Point ``link`` at ``staging`` in one atomic rename; remove older versions."""
+    versions = staging.parent
+    final = versions / f"run-{uuid.uuid4().hex[:12]}"
+    staging.rename(final)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain directory left by hand: replace it
+    temporary = link.with_name(link.name + ".new")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    temporary.symlink_to(os.path.relpath(final, link.parent))
+    os.replace(temporary, link)
+    for old in versions.iterdir():
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,47 @@
+"""A run's counts: files, parsed and quarantined, figures, issues by code."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ..settings import duckdb_config, table_glob
+
+
+@dataclass
+class RunSummary:
+    """What a run wrote, in counts (its log line, the assets' metadata)."""
+
+    files: int = 0
+    parsed: int = 0
+    quarantined: int = 0
+    values: int = 0
+    issues: int = 0
+    checks: int = 0
+    reparsed: int = 0  # files parsed this run (the others were copied from the last run)
+    unchanged: bool = False  # nothing changed: the published Parquet was kept as it was
+    linked: int = 0  # files whose folder part was linked whole from an earlier output
+    by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def summary_of(directory: Path) -> RunSummary:
+    """The counts of a published run, for a run that changed nothing."""
+    import duckdb
+
+    summary = RunSummary()
+    with duckdb.connect(config=duckdb_config()) as db:
+        summary.files, summary.parsed = db.execute(
+            "select count(*), count(*) filter (where status = 'parsed') from read_parquet(?)",
+            [table_glob(directory, "reports")]).fetchone()
+        summary.quarantined = summary.files - summary.parsed
+        summary.values, summary.checks = (
+            sum(pq.ParquetFile(path).metadata.num_rows for path in (directory / table).glob("*.parquet"))
+            for table in ("values", "identity_checks"))
+        for code, count in db.execute("select code, count(*) from read_parquet(?) group by code order by code",
+                                      [table_glob(directory, "issues")]).fetchall():
+            summary.by_code[code] = count
+            summary.issues += count
+    return summary

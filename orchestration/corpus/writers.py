@@ -1,0 +1,179 @@
+"""The new output's writers: each part's four tables and file states, streamed in row
+groups of ``ROW_GROUP_FILES`` files, the same bytes whether a file was parsed or copied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..parsing import PARSER_VERSION
+from ..schema import TABLES
+from .listing import unstamp
+from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file
+from .rows import FileRows, Span
+from .summary import RunSummary
+
+
+class _StateWriter:
+    """A part's file states, written in row groups as files are settled (not held to the end)."""
+
+    def __init__(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
+        self._rows: list[tuple[str, int, int, str]] = []
+
+    def add(self, relative: str, size: int, mtime_ns: int, digest: str) -> None:
+        self._rows.append((relative, size, mtime_ns, digest))
+        if len(self._rows) == ROW_GROUP_FILES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            paths, sizes, mtimes, digests = map(list, zip(*self._rows))
+            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths)]
+            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
+            self._rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+class _Writer:
+    """One part's tables and file states, in row groups of ROW_GROUP_FILES files."""
+
+    def __init__(self, out_dir: Path, part: str) -> None:
+        self.part = part
+        self._writers = {}
+        for name, table in TABLES.items():
+            path = part_file(out_dir, name, part)
+            path.parent.mkdir(exist_ok=True)
+            self._writers[name] = pq.ParquetWriter(path, table.arrow_schema, write_statistics=_statistics_columns(name))
+        (out_dir / STATE_DIR).mkdir(exist_ok=True)
+        self._state = _StateWriter(part_file(out_dir, STATE_DIR, part))
+        self._reports: list[dict] = []
+        self._values: list[Span] = []
+        self._issues: list[dict] = []
+        self._checks: list[Span] = []
+        self._files = 0
+
+    def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
+        self._reports.append(rows.report)
+        join(self._values, rows.values)
+        self._issues.extend(rows.issues)
+        join(self._checks, rows.checks)
+        self._state.add(rows.source_path, *unstamp(stamp), digest)
+        summary.files += 1
+        summary.parsed += rows.status == "parsed"
+        summary.quarantined += rows.status != "parsed"
+        summary.values += rows.values.length
+        summary.issues += len(rows.issues)
+        summary.checks += rows.checks.length
+        for issue in rows.issues:
+            summary.by_code[issue["code"]] += 1
+        self._files += 1
+        if self._files % ROW_GROUP_FILES == 0:
+            self.flush()
+
+    def close_reports(self) -> None:
+        """Write what is pending and close the reports' file, so it can be read back."""
+        self.flush()
+        self._writers["reports"].close()
+
+    def add_issues(self, issues: list[dict], summary: RunSummary) -> None:
+        self.flush()
+        self._issues.extend(issues)
+        summary.issues += len(issues)
+        for issue in issues:
+            summary.by_code[issue["code"]] += 1
+
+    def flush(self) -> None:
+        if self._reports:
+            self._writers["reports"].write_table(pa.Table.from_pylist(self._reports, schema=TABLES["reports"].arrow_schema))
+        if self._values:
+            _write_spans(self._writers["values"], self._values)
+        if self._issues:
+            self._writers["issues"].write_table(pa.Table.from_pylist(self._issues, schema=TABLES["issues"].arrow_schema))
+        if self._checks:
+            _write_spans(self._writers["identity_checks"], self._checks)
+        self._reports, self._values, self._issues, self._checks = [], [], [], []
+
+    def close(self) -> None:
+        self.flush()
+        self.abort()
+
+    def abort(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._state.close()
+
+
+class PartWriters:
+    """The writers of the root part (open from start to end: files at the top of the
+    raw folder come between folders) and of the folder part being written."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._out_dir = out_dir
+        self.root = _Writer(out_dir, ROOT_PART)  # always written: every table has a file to read
+        self._folder: _Writer | None = None
+
+    def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
+        if part == ROOT_PART:
+            writer = self.root
+        else:
+            if self._folder is None or self._folder.part != part:
+                self._close_folder()
+                self._folder = _Writer(self._out_dir, part)
+            writer = self._folder
+        writer.add(rows, summary, stamp, digest)
+
+    def _close_folder(self) -> None:
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+
+    def close_reports(self) -> None:
+        """Every file is written: close the folder part and the root part's reports, to be read back."""
+        self._close_folder()
+        self.root.close_reports()
+
+    def close(self) -> None:
+        self.root.close()
+
+    def abort(self) -> None:
+        for writer in (self.root, self._folder):
+            if writer is not None:
+                writer.abort()
+
+
+def _write_spans(writer: pq.ParquetWriter, spans: list[Span]) -> None:
+    """One row group of the spans' rows, combined into one chunk per column whether
+    they were parsed or copied (and however they were cut): a column's pages, and so
+    the bytes, do not depend on it."""
+    rows = pa.concat_tables([span.rows() for span in spans]).combine_chunks()
+    writer.write_table(rows, row_group_size=max(1, rows.num_rows))
+
+
+def _statistics_columns(name: str) -> bool | list[str]:
+    """Columns whose row-group min / max the Parquet keeps.
+
+    In the figure tables, not the strings outside the key: every row group holds
+    every section, item and dimension, so their bounds would prune nothing, and
+    computing them was a fifth of encoding the values table.
+    """
+    if name not in ("values", "identity_checks"):
+        return True
+    table = TABLES[name]
+    return [c.name for c in table.columns if c.name in table.unique_key or not pa.types.is_string(c.type)]
+
+
+def join(spans: list[Span], span: Span) -> None:
+    """Add ``span`` to ``spans``, lengthening the last one when it follows on from it."""
+    if not span.length:
+        return
+    if spans and span.follows(spans[-1]):
+        last = spans[-1]
+        spans[-1] = Span(last.table, last.offset, last.length + span.length)
+    else:
+        spans.append(span)
