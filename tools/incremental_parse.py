@@ -13,31 +13,22 @@ from __future__ import annotations
 
 import cProfile
 import pstats
-import shutil
 import sys
-import time
 from pathlib import Path
 
-from orchestration.corpus import build_parquet
-from orchestration.settings import Settings
+from orchestration.bench import copy_run, timed_parse
 
 
 def main() -> None:
     raw, last_run, copy = (Path(argument) for argument in sys.argv[1:4])
-    shutil.rmtree(copy, ignore_errors=True)
-    if str(last_run) == "-":
-        copy.mkdir(parents=True)
-    else:
-        shutil.copytree(last_run, copy, symlinks=True)
-    settings = Settings(raw, copy, 50 * 2**20)
+    copy_run(None if str(last_run) == "-" else last_run, copy)
     profile = cProfile.Profile() if "--profile" in sys.argv else None
-    start = time.perf_counter()
     if profile:
         profile.enable()
-    summary = build_parquet(settings)
+    seconds, summary = timed_parse(raw, copy)
     if profile:
         profile.disable()
-    print(f"{time.perf_counter() - start:.2f} s: {summary.reparsed} files parsed, {summary.linked} kept in unchanged folders")
+    print(f"{seconds:.2f} s: {summary.reparsed} files parsed, {summary.linked} kept in unchanged folders")
     if profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
 
