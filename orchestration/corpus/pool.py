@@ -110,6 +110,12 @@ def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
         yield from rows
 
 
+def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None) -> FileRows:
+    """One file's rows, parsed in this process."""
+    with parsing(raw, [relative], max_bytes, 1, on_disk) as rows:
+        return next(rows)
+
+
 @contextmanager
 def parsing(raw: Path, work: list[str], max_bytes: int, workers: int,
             on_disk: dict[str, str] | None = None) -> Iterator[Iterator[FileRows]]:

@@ -19,7 +19,7 @@ from .duplicates import as_duplicate, duplicate_report_issues
 from .listing import raw_folders
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, plan_files
-from .pool import parse_chunks, parsing, start_forkserver
+from .pool import parse_file, parsing, start_forkserver
 from .previous import Previous, Sources
 from .rows import FileRows
 from .summary import RunSummary, summary_of
@@ -92,7 +92,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
 
     def parse_now(relative: str) -> FileRows:
-        return next(parse_chunks(raw, [relative], settings.max_file_bytes, 1, plan.on_disk))
+        return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
     with parsing(raw, work, settings.max_file_bytes, workers, plan.on_disk) as parsed:
         return _write(plan, parsed, sources, out_dir, parse_now)
