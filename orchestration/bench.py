@@ -66,8 +66,8 @@ def crawl_added(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
 
 
 def copy_run(data: Path | None, copy: Path) -> None:
-    """``copy`` made a copy of the run in ``data`` (empty if ``data`` is None), so the
-    parse can be measured over that run again and again."""
+    """Make ``copy`` a copy of the run in ``data`` (an empty folder if ``data`` is None),
+    so the parse can be measured over that run again and again."""
     shutil.rmtree(copy, ignore_errors=True)
     if data is None:
         copy.mkdir(parents=True)

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from orchestration.corpus.previous import Stream
 from orchestration.corpus.rows import Span, keyed_table
-from orchestration.corpus.writers import join
+from orchestration.corpus.writers import join_span
 from orchestration.parsing.columns import CHECK_COLUMNS, empty_columns
 
 
@@ -61,7 +61,7 @@ def test_spans_that_follow_on_in_one_table_are_joined():
     spans: list[Span] = []
     for span in (Span(chunk, 0, 2), Span(chunk, 2, 0), Span(chunk, 2, 3), Span(other, 0, 3), Span(chunk, 5, 1),
                  Span(chunk, 7, 2)):
-        join(spans, span)
+        join_span(spans, span)
     assert [(span.table is chunk, span.offset, span.length) for span in spans] == [
         (True, 0, 5), (False, 0, 3), (True, 5, 1), (True, 7, 2)]
     assert pa.concat_tables([span.rows() for span in spans]).column("x").to_pylist() == [

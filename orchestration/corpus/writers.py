@@ -60,9 +60,9 @@ class _Writer:
 
     def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
         self._reports.append(rows.report)
-        join(self._values, rows.values)
+        join_span(self._values, rows.values)
         self._issues.extend(rows.issues)
-        join(self._checks, rows.checks)
+        join_span(self._checks, rows.checks)
         self._state.add(rows.source_path, *unstamp(stamp), digest)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
@@ -168,7 +168,7 @@ def _statistics_columns(name: str) -> bool | list[str]:
     return [c.name for c in table.columns if c.name in table.unique_key or not pa.types.is_string(c.type)]
 
 
-def join(spans: list[Span], span: Span) -> None:
+def join_span(spans: list[Span], span: Span) -> None:
     """Add ``span`` to ``spans``, lengthening the last one when it follows on from it."""
     if not span.length:
         return
