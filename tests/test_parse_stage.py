@@ -56,8 +56,10 @@ def raw(tmp_path_factory):
 def test_the_pool_gives_the_rows_of_parsing_in_process_in_path_order(raw):
     work = corpus.raw_file_names(raw)
     assert len(work) == 300 >= pool.POOL_THRESHOLD  # so two workers parse them
-    pooled = list(corpus.parse_chunks(raw, work, LIMIT, 2))
-    in_process = list(corpus.parse_chunks(raw, work, LIMIT, 1))
+    with corpus.parsing(raw, work, LIMIT, 2) as rows:
+        pooled = list(rows)
+    with corpus.parsing(raw, work, LIMIT, 1) as rows:
+        in_process = list(rows)
     assert [r.source_path for r in pooled] == work
     assert _comparable(pooled) == _comparable(in_process)
     assert sum(r.values.length for r in pooled) > 10_000

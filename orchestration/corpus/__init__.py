@@ -25,12 +25,12 @@ file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
 """
 
 from .listing import list_raw_files, raw_file_names, raw_folders, recorded_path
-from .pool import parse_chunks, parsing
-from .rows import FileRows, file_rows
+from .pool import parsing
+from .rows import FileRows
 from .run import build_folder_part, build_parquet, part_dir, publish, write_corpus
 from .summary import RunSummary
 
 __all__ = [
-    "FileRows", "RunSummary", "build_folder_part", "build_parquet", "file_rows", "list_raw_files", "parse_chunks",
-    "parsing", "part_dir", "publish", "raw_file_names", "raw_folders", "recorded_path", "write_corpus",
+    "FileRows", "RunSummary", "build_folder_part", "build_parquet", "list_raw_files", "parsing", "part_dir", "publish",
+    "raw_file_names", "raw_folders", "recorded_path", "write_corpus",
 ]

@@ -103,13 +103,6 @@ def _read_ahead(paths: list[str]) -> None:
             os.close(descriptor)
 
 
-def parse_chunks(raw: Path, work: list[str], max_bytes: int, workers: int,
-                 on_disk: dict[str, str] | None = None) -> Iterator[FileRows]:
-    """The rows of ``work``'s files, in order, parsed as ``parsing`` does."""
-    with parsing(raw, work, max_bytes, workers, on_disk) as rows:
-        yield from rows
-
-
 def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None) -> FileRows:
     """One file's rows, parsed in this process."""
     with parsing(raw, [relative], max_bytes, 1, on_disk) as rows:
