@@ -78,9 +78,9 @@ def test_the_pool_is_parsing_before_the_first_file_is_asked_for(raw, monkeypatch
     sent: list[int] = []  # files per chunk, as submitted
     real_submit = ProcessPoolExecutor.submit
 
-    def submit(pool, function, chunk):
+    def submit(executor, function, chunk):
         sent.append(len(chunk))
-        return real_submit(pool, function, chunk)
+        return real_submit(executor, function, chunk)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     work = corpus.raw_file_names(raw)
