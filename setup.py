@@ -1,10 +1,13 @@
-"""Build: the parser's modules compiled to C with mypyc, when they can be.
+"""Build: the parser's modules compiled to C with mypyc, and the parse stage's file
+stat in C, when they can be.
 
 Everything else about the package is in pyproject.toml. mypyc (part of mypy)
 turns the type-annotated parser into C extensions: the same code, about 1.4x
-faster (README, "Compiled parser"). The build falls back to plain Python when
-there is no C compiler or ``OGI_PURE_PYTHON=1`` is set; ``orchestration.parsing``
-then runs from source, and also when a compiled module is older than its source.
+faster (README, "Compiled parser"). ``orchestration/corpus/native_stat.c`` stats
+a folder's files in one call (its header says why). The build falls back to plain
+Python when there is no C compiler or ``OGI_PURE_PYTHON=1`` is set;
+``orchestration.parsing`` then runs from source, and also when a compiled module is
+older than its source, and the run stats files with ``os.stat``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 PARSER = Path("orchestration") / "parsing"
@@ -46,6 +49,8 @@ class OptionalBuildExt(build_ext):
         except Exception as error:  # noqa: BLE001 - no compiler, missing headers: run from source
             print(f"warning: the parser was not compiled ({error}); it runs as plain Python", file=sys.stderr)
             return
+        if not any(extension.name.startswith("orchestration.parsing.") for extension in self.extensions):
+            return  # (no mypyc: only the file stat was built)
         target = PARSER if self.inplace else Path(self.build_lib) / PARSER
         target.mkdir(parents=True, exist_ok=True)
         (target / MANIFEST).write_text(source_fingerprint(parser_modules()) + "\n")
@@ -54,11 +59,12 @@ class OptionalBuildExt(build_ext):
 def extensions() -> list:
     if os.environ.get("OGI_PURE_PYTHON") == "1":
         return []
+    native_stat = Extension("orchestration.corpus.native_stat", ["orchestration/corpus/native_stat.c"])
     try:
         from mypyc.build import mypycify
     except ImportError:
-        return []
-    return mypycify(["--ignore-missing-imports", *parser_modules()], opt_level="3", group_name=GROUP)
+        return [native_stat]
+    return [*mypycify(["--ignore-missing-imports", *parser_modules()], opt_level="3", group_name=GROUP), native_stat]
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -3,11 +3,10 @@ has it unchanged, and the folder parts an earlier output has whole (to be linked
 
 from __future__ import annotations
 
-import os
 from itertools import groupby
 from pathlib import Path
 
-from .listing import Listing, file_stamp, raw_listing
+from .listing import Listing, file_stamp, raw_listing, sizes_and_mtimes
 from .parts import part_of
 from .previous import Sources
 
@@ -21,8 +20,7 @@ def plan_files(raw: Path, folder: str | None, sources: Sources) -> Plan:
     for part, names in groupby(files.names, key=part_of):
         paths = list(names)
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
-        stats = [os.stat(f"{root}/{relative}") for relative in on_disk]
-        listing = Listing(paths, [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats])
+        listing = Listing(paths, *sizes_and_mtimes(root, on_disk))
         stamps = list(map(file_stamp, listing.sizes, listing.mtimes))
         known, whole = sources.plan_part(part, listing, stamps)
         if whole is not None:
