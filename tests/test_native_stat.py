@@ -91,6 +91,15 @@ def test_the_same_errors_as_os_stat(tmp_path, case, code):
     assert ours.errno == code and ours.filename == f"{root}/{bad}"
 
 
+def test_a_nul_byte_is_refused_as_os_stat_refuses_it(tmp_path):
+    _tree(tmp_path)
+    for root, names in ((str(tmp_path), ["top.txt\0ignored"]), (f"{tmp_path}\0", ["top.txt"])):
+        with pytest.raises(ValueError, match="embedded null byte"):
+            sizes_and_mtimes(root, names)
+        with pytest.raises(ValueError, match="embedded null byte"):
+            _os_sizes_and_mtimes(root, names)
+
+
 def test_names_must_be_a_list_of_str(tmp_path):
     with pytest.raises(TypeError):
         sizes_and_mtimes(str(tmp_path), [b"top.txt"])

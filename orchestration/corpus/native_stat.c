@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,11 +27,27 @@ PyDoc_STRVAR(sizes_and_mtimes_doc,
 "(following symbolic links), for the relative paths in the list ``names``. A file\n"
 "that cannot be stat-ed raises the OSError os.stat would, with that path.");
 
-static PyObject *
-raise_for(PyObject *root, PyObject *name, int error)
+static int
+has_nul(PyObject *bytes)
 {
-    /* os.stat's error for f"{root}/{name}": the same subclass (errno), message and path. */
+    /* A path with a NUL byte would be cut short by the system call: os.stat refuses it. */
+    if ((Py_ssize_t)strlen(PyBytes_AS_STRING(bytes)) == PyBytes_GET_SIZE(bytes))
+        return 0;
+    PyErr_SetString(PyExc_ValueError, "embedded null byte");
+    return 1;
+}
+
+static PyObject *
+raise_for(PyObject *root, PyObject *encoded_name, int error)
+{
+    /* os.stat's error for f"{root}/{name}": the same subclass (errno), message and path.
+       The name is decoded back from our own bytes: the caller's list may have changed
+       while the GIL was released. */
+    PyObject *name = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(encoded_name));
+    if (name == NULL)
+        return NULL;
     PyObject *path = PyUnicode_FromFormat("%U/%U", root, name);
+    Py_DECREF(name);
     if (path != NULL) {
         errno = error;
         PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path);
@@ -63,6 +80,8 @@ sizes_and_mtimes(PyObject *module, PyObject *args)
             PyErr_NoMemory();
         goto done;
     }
+    if (has_nul(root_bytes))
+        goto done;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *name = PyList_GET_ITEM(names, i);
         if (!PyUnicode_Check(name)) {
@@ -73,6 +92,8 @@ sizes_and_mtimes(PyObject *module, PyObject *args)
         if (bytes == NULL)
             goto done;
         PyList_SET_ITEM(encoded, i, bytes);
+        if (has_nul(bytes))
+            goto done;
     }
 
     Py_ssize_t failed = -1;
@@ -97,11 +118,11 @@ sizes_and_mtimes(PyObject *module, PyObject *args)
     Py_END_ALLOW_THREADS
 
     if (folder < 0) {  /* os.stat would fail on the first file, for the same reason */
-        raise_for(root, PyList_GET_ITEM(names, 0), error);
+        raise_for(root, PyList_GET_ITEM(encoded, 0), error);
         goto done;
     }
     if (failed >= 0) {
-        raise_for(root, PyList_GET_ITEM(names, failed), error);
+        raise_for(root, PyList_GET_ITEM(encoded, failed), error);
         goto done;
     }
     sizes = PyList_New(count);
