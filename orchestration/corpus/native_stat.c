@@ -2,7 +2,7 @@
  * The size and modification time of many files under one folder, in one call.
  *
  * A run stats every raw file, since that is how a file rewritten in place is noticed.
- * Through os.stat that takes 4-5 us a file here, more than half of it in Python around
+ * Through os.stat that takes 3.5-5 us a file here, more than half of it in Python around
  * the system call (the path object, a stat_result of ten fields and three float times,
  * of which the run reads two): at a million files, seconds of a crawl whose new files
  * take a few. Here each file is one fstatat() against the root folder, about 2 us, with
