@@ -47,7 +47,8 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # noqa: BLE001 - no compiler, missing headers: run from source
-            print(f"warning: the parser was not compiled ({error}); it runs as plain Python", file=sys.stderr)
+            print(f"warning: the parser and the file stat were not compiled ({error}); both run as plain Python",
+                  file=sys.stderr)
             return
         if not any(extension.name.startswith("orchestration.parsing.") for extension in self.extensions):
             return  # (no mypyc: only the file stat was built)

@@ -109,15 +109,16 @@ def _native_or_os():
     """native_stat's function (the same answers and errors, tests/test_native_stat.py, in
     about half the time) unless setup.py did not build it or OGI_PURE_PYTHON=1 is set."""
     if os.environ.get("OGI_PURE_PYTHON") == "1":
-        return _os_sizes_and_mtimes, False
+        return _os_sizes_and_mtimes
     try:
         from .native_stat import sizes_and_mtimes
     except ImportError:
-        return _os_sizes_and_mtimes, False
-    return sizes_and_mtimes, True
+        return _os_sizes_and_mtimes
+    return sizes_and_mtimes
 
 
-sizes_and_mtimes, NATIVE_STAT = _native_or_os()
+sizes_and_mtimes = _native_or_os()
+NATIVE_STAT = sizes_and_mtimes is not _os_sizes_and_mtimes
 
 
 def file_stamp(size: int, mtime_ns: int) -> int:

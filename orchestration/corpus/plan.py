@@ -29,7 +29,6 @@ def plan_files(raw: Path, folder: str | None, sources: Sources) -> Plan:
     return plan  # (the listing goes with this frame: the plan alone holds the paths, and frees them as they are written)
 
 
-
 class Plan:
     """The raw files in their order, each with its stamp and whether an earlier output
     has it unchanged: lists side by side rather than a tuple per file, since a crawl of a
