@@ -6,11 +6,17 @@ import json
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
+import pyarrow as pa
 import pytest
 
-from orchestration.corpus import build_parquet
+from orchestration.corpus import build_parquet, pool
+from orchestration.corpus.duplicates import LinkedPaths, strings
+from orchestration.corpus.listing import RawListing
+from orchestration.corpus.plan import new_files
+from orchestration.corpus.previous import Sources
 from orchestration.settings import Settings
 from orchestration.synth import generate
 
@@ -128,6 +134,89 @@ def test_folders_a_crawl_did_not_change_keep_their_parts(tmp_path):
     assert (found["crawl_3/copy.txt"], found["crawl_1/early.txt"], found["crawl_2/report.txt"]) == (
         "parsed", "parsed", "duplicate_content")
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full-2"))
+
+
+def test_new_files_are_those_of_folders_no_earlier_output_has():
+    names = sorted(["_x/f.txt", "a-b/1.txt", "a.b/2.txt", "a/1.txt", "a/2.txt", "a0/x.txt", "ab/3.txt", "top.txt", "z/9.txt"])
+    folders = ["z", "a", "ab", "a.b", "a-b", "a0", "_x"]
+    earlier = SimpleNamespace(has_part={"a", "z", "__x"}.__contains__)  # (folder "_x" is part "__x")
+    found = new_files(RawListing(names, {}), folders, Sources([earlier]))
+    assert found == ["a-b/1.txt", "a.b/2.txt", "a0/x.txt", "ab/3.txt"]  # path order ("-" and "." come before "/")
+    assert new_files(RawListing(names, {}), folders, Sources([])) == [n for n in names if n != "top.txt"]
+    assert new_files(RawListing(names, {}), ["a"], Sources([])) == ["a/1.txt", "a/2.txt"]  # (a folder partition's run)
+
+
+def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_path, monkeypatch):
+    """The files of folders the last run did not have go to the workers before the run
+    has stat-ed and planned the folders it had; the output is still a full run's."""
+    raw, data = corpus
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 8)
+    monkeypatch.setattr(pool, "CHUNK", 4)
+    monkeypatch.setattr(pool, "EARLY", 12)
+    files = sorted(raw.rglob("*.txt"))
+    for folder, start in (("a_new", 40), ("zz_new", 60)):  # a new folder before the one kept, and one after
+        (raw / folder).mkdir()
+        for index in range(8):
+            (raw / folder / f"n{index}.txt").write_bytes(files[start + index].read_bytes() + f"\n附:{folder}第{index}号。".encode())
+    shutil.copy2(files[100], raw / "a_new" / "copy.txt")  # now the first copy of a report kept in batch_0000
+    (raw / "batch_0000" / "0000010.txt").write_bytes(files[20].read_bytes().replace(b"2", b"3"))
+    (raw / "top.txt").write_bytes(files[5].read_bytes() + "\n附:顶层。".encode())
+    begun: list[list[str]] = []
+    real_begin = pool.Parser.begin
+
+    def begin(parser, new):
+        begun.append(list(new))
+        real_begin(parser, new)
+        begun.append(list(parser._early_chunk))
+
+    monkeypatch.setattr(pool.Parser, "begin", begin)
+    run = build_parquet(settings(raw, data), workers=2)
+    new = [f"a_new/{name}" for name in ["copy.txt", *(f"n{i}.txt" for i in range(8))]] + [f"zz_new/n{i}.txt" for i in range(8)]
+    assert begun == [new, new[:12]]
+    assert (run.files, run.reparsed, run.linked) == (418, 19, 0)
+    full = build_parquet(settings(raw, tmp_path / "full"), workers=1)
+    assert full.reparsed == 418
+    assert published_parquet(data) == published_parquet(tmp_path / "full")
+
+
+def test_a_crawl_s_copy_of_a_kept_report_is_its_duplicate(tmp_path, monkeypatch):
+    """A linked folder's reports are known by id alone; the path of one is read back
+    from its part when a later file turns out to be a copy of it."""
+    synthetic = sorted((generate(30, tmp_path / "synth", seed=6) / "batch_0000").iterdir())
+    samples = sorted(p for p in SAMPLES_RAW.iterdir() if p.is_file())
+    raw = tmp_path / "raw"
+    for index, file in enumerate(synthetic):
+        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    shutil.copy2(samples[0], raw / "crawl_1" / "report.txt")
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    (raw / "crawl_5").mkdir()
+    shutil.copy2(samples[0], raw / "crawl_5" / "copy.txt")
+    shutil.copy2(samples[1], raw / "crawl_5" / "other.txt")
+    read_back: list[str] = []
+    real_path = LinkedPaths.path
+    monkeypatch.setattr(LinkedPaths, "path", lambda self, report_id: read_back.append(report_id) or real_path(self, report_id))
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.linked) == (33, 2, 31)
+    with duckdb.connect() as db:
+        found = db.execute("select source_path, report_id, quarantine_reason from read_parquet(?) "
+                           "where source_path in ('crawl_1/report.txt', 'crawl_5/copy.txt') order by 1",
+                           [str(data / "parquet" / "reports" / "*.parquet")]).fetchall()
+    (_, original_id, none), (_, copy_id, reason) = found
+    assert original_id == copy_id and none is None and reason == "same bytes as crawl_1/report.txt"
+    assert read_back == [copy_id]  # one path read back: the other kept reports stayed ids
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_a_column_of_report_ids_as_strings():
+    ids = pa.chunked_array([["849d905b95e473df", "00000000000000ff"], ["abcdefabcdef0123"]])
+    assert strings(ids) == ids.to_pylist()
+    sliced = pa.chunked_array([pa.array(["x" * 16, "a" * 16, "b" * 16, "c" * 16]).slice(1, 2)])
+    assert strings(sliced) == ["a" * 16, "b" * 16]
+    for other in ([["ab", "cde"]], [["中文", "汉字"]], [["中", "abc"]], [["ab", None]], [["", ""]], [[]]):
+        column = pa.chunked_array(other, pa.string())
+        assert strings(column) == column.to_pylist()
 
 
 def _full(raw: Path, data: Path) -> Path:

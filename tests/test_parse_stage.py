@@ -12,6 +12,7 @@ from orchestration import corpus, parsing
 from orchestration.corpus import pool
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import sniff_format
+from orchestration.parsing.regions import gazetteer
 from orchestration.synth import generate, make_report
 
 LIMIT = 50 * 2**20
@@ -95,6 +96,75 @@ def test_the_pool_is_parsing_before_the_first_file_is_asked_for(raw, monkeypatch
     assert sent == [8] * 37 + [4]
 
 
+def _counting_submits(monkeypatch) -> list[list[str]]:
+    """The files of each chunk the workers are sent, from now on."""
+    sent: list[list[str]] = []
+    real_submit = ProcessPoolExecutor.submit
+
+    def submit(executor, function, chunk):
+        sent.append([relative for relative, _, _ in chunk])
+        return real_submit(executor, function, chunk)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    return sent
+
+
+def test_files_sent_early_come_back_in_their_place_among_the_others(raw, monkeypatch):
+    """A run sends its new folders' files (``begin``) before it has planned the rest; the
+    rows still come in path order, each file parsed once, as parsed in process."""
+    monkeypatch.setattr(pool, "CHUNK", 16)
+    monkeypatch.setattr(pool, "EARLY", 100)
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 64)
+    sent = _counting_submits(monkeypatch)
+    work = corpus.raw_file_names(raw)
+    new = work[120:250]  # files in the middle: the ones before them are asked for first
+    with pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(new)
+        early = new[:100]  # the first EARLY of them, sent at once
+        assert sent == [early[i : i + 16] for i in range(0, 100, 16)]
+        rows = list(parser.rows(work))
+    assert [r.source_path for r in rows] == work
+    assert sorted(path for chunk in sent for path in chunk) == work  # none sent twice
+    assert sent[7] == work[:16]  # the rest after, in path order, without the files sent early
+    assert set(sent[7 + 120 // 16]).isdisjoint(early) and new[100] in sent[7 + 120 // 16]
+    with corpus.parsing(raw, work, LIMIT, 1) as in_process:
+        assert _comparable(rows) == _comparable(list(in_process))
+
+
+def test_a_file_sent_early_that_the_run_no_longer_wants_is_not_given(raw, monkeypatch):
+    monkeypatch.setattr(pool, "CHUNK", 16)
+    work = corpus.raw_file_names(raw)
+    with pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work[:260])
+        wanted = work[:100] + work[101:280]  # work[100] went between the listing and the plan
+        assert [r.source_path for r in parser.rows(wanted)] == wanted
+
+
+def test_too_few_new_files_for_the_pool_are_not_sent_early(raw, monkeypatch):
+    sent = _counting_submits(monkeypatch)
+    work = corpus.raw_file_names(raw)
+    with pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work[: pool.POOL_THRESHOLD - 1])
+        assert sent == []
+        rows = parser.rows(work[:20])  # and too few in all: parsed in this process
+        assert [r.source_path for r in rows] == work[:20] and sent == []
+    with pool.Parser(raw, LIMIT, 1) as parser:  # one worker: no pool
+        parser.begin(work)
+        assert [r.source_path for r in parser.rows(work)] == work and sent == []
+
+
+def test_a_failing_run_stops_the_early_files(raw, monkeypatch):
+    """Leaving the parser on an error cancels the chunks the workers have not begun."""
+    monkeypatch.setattr(pool, "CHUNK", 8)
+    work = corpus.raw_file_names(raw)
+    with pytest.raises(RuntimeError, match="the plan failed"), pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work)
+        futures = list(parser._early)
+        raise RuntimeError("the plan failed")
+    assert any(future.cancelled() for future in futures)
+    assert all(future.done() for future in futures)
+
+
 def test_a_file_with_the_bytes_of_an_earlier_one_takes_its_parse(monkeypatch):
     report, other = _reports(2, "text")
     calls = _count_parses(monkeypatch)
@@ -141,3 +211,16 @@ def test_a_chunk_with_copies_gives_the_rows_of_parsing_each_file(tmp_path, monke
     assert [r.report["source_format"] for r in rows[4:6]] == ["text", "html"] and counts[4][0] >= 3
     assert rows[6].report["quarantine_code"] == "empty_file"
     assert isinstance(values, pa.Table) and values.num_rows == sum(n for n, _ in counts)
+
+
+def _gazetteer_loads() -> tuple[int, int]:
+    info = gazetteer.cache_info()
+    return info.hits, info.misses
+
+
+def test_a_worker_starts_with_the_gazetteer_its_forkserver_loaded():
+    """Workers are forked from a forkserver that has readied one (worker_preload): the
+    gazetteer was loaded there, before the fork, and the worker only finds it."""
+    with ProcessPoolExecutor(1, mp_context=pool._pool_context(), initializer=pool.start_worker) as workers:
+        hits, misses = workers.submit(_gazetteer_loads).result()
+    assert misses == 1 and hits >= 1  # the forkserver's miss, then the worker's own call finds it

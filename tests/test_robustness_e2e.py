@@ -242,22 +242,17 @@ def snapshot(data: Path) -> dict[str, bytes]:
 def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, monkeypatch):
     raw, data = published
     before = snapshot(data)
-    from orchestration.corpus import run
+    from orchestration.corpus import pool
 
-    real = run.parsing
+    real = pool.Parser.rows
 
-    def rows_then_failure(rows):
-        for count, file_rows in enumerate(rows):
+    def rows_then_failure(parser, work):
+        for count, file_rows in enumerate(real(parser, work)):
             if count == 2:
                 raise RuntimeError("disk gone")
             yield file_rows
 
-    @contextlib.contextmanager
-    def failing(*args):
-        with real(*args) as rows:
-            yield rows_then_failure(rows)
-
-    monkeypatch.setattr(run, "parsing", failing)
+    monkeypatch.setattr(pool.Parser, "rows", rows_then_failure)
     for path in raw.iterdir():  # make every file new to this run
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
     (raw / "new.txt").write_text("新的报告2021年政府信息公开工作年度报告,未收到申请。", encoding="utf-8")

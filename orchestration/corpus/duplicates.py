@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..parsing import Issue
 from ..schema import TABLES
 from ..settings import duckdb_config
+from .parts import read_part
 from .rows import FileRows, empty_span, issue_row
 
 _IDENTITY_COLUMNS = ("source_path", "report_id", "content_sha256", "file_size", "source_format", "encoding",
@@ -32,6 +37,68 @@ def as_duplicate(rows: FileRows, first_path: str) -> FileRows:
                enumerate(issue for issue in rows.issues if issue["code"] == "file_name_not_utf8")]
     report["issue_count"] = len(issues)
     return FileRows(rows.source_path, rows.report_id, "quarantined", report, empty_span("values"), issues)
+
+
+class FirstCopies:
+    """Each report id met so far in path order, with the path of its first parsed copy
+    (which later copies are quarantined as duplicates of). The ids of a part linked
+    whole point at that part, whose paths are read back only when one is asked for
+    (a later copy of one of its reports): a path string for each of a million kept
+    reports cost more than the rest of linking their parts."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str | LinkedPaths] = {}
+
+    def __contains__(self, report_id: str) -> bool:
+        return report_id in self._first
+
+    def path(self, report_id: str) -> str | None:
+        first = self._first.get(report_id)
+        return first.path(report_id) if isinstance(first, LinkedPaths) else first
+
+    def add(self, report_id: str, path: str) -> None:
+        self._first[report_id] = path
+
+    def isdisjoint(self, report_ids: dict[str, LinkedPaths]) -> bool:
+        return self._first.keys().isdisjoint(report_ids)
+
+    def update(self, report_ids: dict[str, LinkedPaths]) -> None:
+        self._first.update(report_ids)
+
+    def clear(self) -> None:
+        self._first.clear()
+
+
+class LinkedPaths:
+    """The paths of a linked part's parsed reports by report id, read when first asked for."""
+
+    def __init__(self, reports: Path) -> None:
+        self._reports = reports
+        self._paths: dict[str, str] | None = None
+
+    def path(self, report_id: str) -> str:
+        if self._paths is None:
+            reports = read_part(self._reports, ["source_path", "report_id", "status"])
+            parsed = reports.filter(pc.equal(reports["status"], "parsed"))
+            self._paths = dict(zip(parsed["report_id"].to_pylist(), parsed["source_path"].to_pylist()))
+        return self._paths[report_id]
+
+
+def strings(column: pa.ChunkedArray) -> list[str]:
+    """A string column as Python strings; when they are all as long, in ASCII (report
+    ids: 16 hexadecimal digits), cut from its buffer decoded at once, at a sixth of
+    the cost of ``to_pylist``."""
+    array = column.combine_chunks()
+    lengths = pc.min_max(pc.binary_length(array)).as_py()
+    width = lengths["max"]
+    if not width or lengths["min"] != width or array.null_count or array.type != pa.string():
+        return array.to_pylist()
+    offsets = memoryview(array.buffers()[1]).cast("i")
+    start, end = offsets[array.offset], offsets[array.offset + len(array)]
+    joined = bytes(memoryview(array.buffers()[2])[start:end]).decode("utf-8")
+    if len(joined) != end - start:
+        return array.to_pylist()  # (not ASCII: a character's bytes would be cut)
+    return [joined[at : at + width] for at in range(0, len(joined), width)]
 
 
 def duplicate_report_issues(reports: str) -> list[dict]:

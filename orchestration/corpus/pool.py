@@ -9,7 +9,7 @@ import multiprocessing.forkserver
 import os
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from itertools import islice
@@ -25,6 +25,7 @@ from .rows import FileRows, Span, file_rows, issue_row, keyed_table
 CHUNK = 64  # files a worker parses per task
 WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
 POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
+EARLY = 1024  # new files sent while the run plans (held until written, ~40 KB each: a window more)
 
 
 def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
@@ -114,38 +115,92 @@ def parsing(raw: Path, work: list[str], max_bytes: int, workers: int,
             on_disk: dict[str, str] | None = None) -> Iterator[Iterator[FileRows]]:
     """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
     of those whose differs, RawListing.on_disk, and their rows get an issue saying so) on
-    ``workers`` processes when there are enough of them; gives their rows in order.
+    ``workers`` processes when there are enough of them; gives their rows in order."""
+    with Parser(raw, max_bytes, workers, on_disk) as parser:
+        yield parser.rows(work)
 
-    The first chunks are sent on entering, not when the first file is asked for: a run
-    links the folders it keeps (its first work) while the workers parse the new files.
-    Workers come from a forkserver, not a fork of this process: the run may hold
-    threads (Dagster's, DuckDB's) whose locks a forked child would inherit. A
-    worker that dies fails the run (BrokenProcessPool) instead of hanging it.
+
+class Parser:
+    """The run's parse workers (a process pool, started when there is work enough for it).
+
+    A run may send files it already knows to be new (``begin``: its new folders') while
+    it plans the rest, then asks for the rows of all its work in path order (``rows``):
+    the first chunks go out on entering ``rows``, as the run links the folders it keeps
+    while the workers parse. Workers come from a forkserver, not a fork of this process:
+    the run may hold threads (Dagster's, DuckDB's) whose locks a forked child would
+    inherit. A worker that dies fails the run (BrokenProcessPool) instead of hanging it.
     Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
-    root, on_disk = str(raw), on_disk or {}
-    chunks = ([(relative, os.path.join(root, on_disk.get(relative, relative)), max_bytes) for relative in work[i : i + CHUNK]]
-              for i in range(0, len(work), CHUNK))
-    if workers <= 1 or len(work) < POOL_THRESHOLD:
-        yield (rows for chunk in chunks for rows in _noting_names(_parse_chunk(chunk), on_disk))
-        return
-    window = max(workers, WINDOW // CHUNK)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=start_worker) as pool:
-        pending = deque(pool.submit(parse_chunk_packed, chunk) for chunk in islice(chunks, window))
 
-        def in_order() -> Iterator[FileRows]:
-            while pending:
-                done = pending.popleft().result()
-                chunk = next(chunks, None)  # one back for each one taken: the window stays full
-                if chunk is not None:
-                    pending.append(pool.submit(parse_chunk_packed, chunk))
-                yield from _noting_names(_unpack(done), on_disk)
+    def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None) -> None:
+        self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._early_chunk: dict[str, int] = {}  # a file sent by ``begin`` -> its chunk's index in _early
+        self._early: list[Future[_Packed] | None] = []
 
-        try:
-            yield in_order()
-        except BaseException:
-            pool.shutdown(cancel_futures=True)  # (the chunks not yet begun are not parsed for nothing)
-            raise
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self._pool is not None:
+            # (after a failure the chunks not yet begun are not parsed for nothing)
+            self._pool.shutdown(cancel_futures=kind is not None)
+            self._pool = None
+
+    def begin(self, new: list[str]) -> None:
+        """Send the first ``EARLY`` of ``new`` files (files no earlier output has) now: the
+        workers parse them while the run stats and plans the rest, which a crawl of a
+        million files takes seconds to do with one core, the other idle. They are held
+        until the run writes them (after the files before them): ``EARLY`` bounds that."""
+        if self._workers <= 1 or len(new) < POOL_THRESHOLD:
+            return
+        pool = self._started()
+        for chunk in self._chunks(new[:EARLY]):
+            self._early_chunk.update(dict.fromkeys((relative for relative, _, _ in chunk), len(self._early)))
+            self._early.append(pool.submit(parse_chunk_packed, chunk))
+
+    def rows(self, work: list[str]) -> Iterator[FileRows]:
+        """The rows of the files ``work`` (in path order, those sent by ``begin`` among them),
+        in that order. The other files are sent now, ``WINDOW`` at most in flight."""
+        rest = [relative for relative in work if relative not in self._early_chunk] if self._early_chunk else work
+        chunks = self._chunks(rest)
+        if self._pool is None and (self._workers <= 1 or len(work) < POOL_THRESHOLD):
+            return (rows for chunk in chunks for rows in self._named(_parse_chunk(chunk)))
+        pool = self._started()
+        pending = deque(pool.submit(parse_chunk_packed, chunk) for chunk in islice(chunks, max(self._workers, WINDOW // CHUNK)))
+        return self._in_order(work, pending, chunks)
+
+    def _in_order(self, work: list[str], pending: deque[Future[_Packed]], chunks: Iterator[list]) -> Iterator[FileRows]:
+        came: deque[FileRows] = deque()  # the last chunk back of the other files
+        early: dict[str, FileRows] = {}  # early files back, not yet given
+        for relative in work:
+            chunk = self._early_chunk.get(relative)
+            if chunk is None:
+                if not came:
+                    came.extend(self._named(_unpack(pending.popleft().result())))
+                    more = next(chunks, None)  # one back for each one taken: the window stays full
+                    if more is not None:
+                        pending.append(self._started().submit(parse_chunk_packed, more))
+                yield came.popleft()
+            else:
+                if relative not in early:
+                    future, self._early[chunk] = self._early[chunk], None
+                    assert future is not None, relative  # (a chunk is taken whole, the first time one of its files is asked for)
+                    early.update((rows.source_path, rows) for rows in self._named(_unpack(future.result())))
+                yield early.pop(relative)
+
+    def _chunks(self, paths: list[str]) -> Iterator[list[tuple[str, str, int]]]:
+        root, on_disk, max_bytes = self._root, self._on_disk, self._max_bytes
+        return ([(relative, os.path.join(root, on_disk.get(relative, relative)), max_bytes) for relative in paths[i : i + CHUNK]]
+                for i in range(0, len(paths), CHUNK))
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(), initializer=start_worker)
+        return self._pool
+
+    def _named(self, parsed: list[FileRows]) -> list[FileRows]:
+        return _noting_names(parsed, self._on_disk)
 
 
 def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileRows]:
@@ -166,7 +221,7 @@ def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileR
 
 def _pool_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([f"{__package__}.worker_preload"])
     return context
 
 

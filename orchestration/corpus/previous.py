@@ -55,6 +55,10 @@ class Previous:
         self._state = _stamps_by_path(state)
         return False
 
+    def has_part(self, part: str) -> bool:
+        """Whether this output has files of folder part ``part`` (a state for them)."""
+        return part in self._parts
+
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
         """Whether the file is as this output saw it (same size and modification time)."""
         if (self._root_state if part == ROOT_PART else self._state).get(path) != stamp:
@@ -143,6 +147,12 @@ class Sources:
                 self._owner.update(dict.fromkeys(listing.paths, whole))
             return b"\x01" * len(listing), whole
         return bytes(self.unchanged(path, stamp, part) for path, stamp in zip(listing.paths, stamps)), None
+
+    def is_new(self, part: str) -> bool:
+        """Whether no earlier output has files of folder part ``part``: all of its files
+        are to be parsed, whatever their sizes and times (the root part's are not
+        counted: its files come between folders, and a run's earlier output always has it)."""
+        return part != ROOT_PART and not any(source.has_part(part) for source in self._sources)
 
     def unchanged(self, path: str, stamp: int, part: str) -> bool:
         owner = next((source for source in self._sources if source.unchanged(path, stamp, part)), None)

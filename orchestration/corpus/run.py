@@ -15,11 +15,11 @@ import pyarrow.compute as pc
 
 from ..schema import TABLES
 from ..settings import Settings, table_glob
-from .duplicates import as_duplicate, duplicate_report_issues
-from .listing import raw_folders
+from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
+from .listing import raw_folders, raw_listing
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
-from .plan import Plan, plan_files
-from .pool import parse_file, parsing, start_forkserver
+from .plan import Plan, new_files, plan_files
+from .pool import Parser, parse_file, start_forkserver
 from .previous import Previous, Sources
 from .rows import FileRows
 from .summary import RunSummary, summary_of
@@ -83,19 +83,22 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
-    plan = plan_files(raw, folder, sources)
-    if previous and len(plan) and len(plan) == previous.files == previous.matched:
-        summary = summary_of(previous_dir)
-        summary.unchanged = True
-        return summary
-    sources.planned()
-    work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
+    files = raw_listing(raw, folder)
+    with Parser(raw, settings.max_file_bytes, workers, files.on_disk) as parser:
+        parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
+        plan = plan_files(raw, files, sources)
+        del files  # the plan holds the paths now, and frees each as it is written
+        if previous and len(plan) and len(plan) == previous.files == previous.matched:
+            summary = summary_of(previous_dir)
+            summary.unchanged = True
+            return summary
+        sources.planned()
+        work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
 
-    def parse_now(relative: str) -> FileRows:
-        return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
+        def parse_now(relative: str) -> FileRows:
+            return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
-    with parsing(raw, work, settings.max_file_bytes, workers, plan.on_disk) as parsed:
-        return _write(plan, parsed, sources, out_dir, parse_now)
+        return _write(plan, parser.rows(work), sources, out_dir, parse_now)
 
 
 def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now) -> RunSummary:
@@ -104,13 +107,13 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
     the end."""
     summary = RunSummary()
     writers = PartWriters(out_dir)
-    first_path_of: dict[str, str] = {}
+    first_copies = FirstCopies()
     try:
         index = 0
         while index < len(plan):
             if index in plan.links:
                 end, part, source = plan.links[index]
-                if _link_part(source, part, out_dir, first_path_of, summary):
+                if _link_part(source, part, out_dir, first_copies, summary):
                     previous.skip(plan.forget(index, end))
                     index = end
                     continue
@@ -122,17 +125,17 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
                 assert rows.source_path == relative, (rows.source_path, relative)
                 summary.reparsed += 1
             digest = rows.report["content_sha256"]
-            if rows.report["quarantine_code"] == "duplicate_content" and rows.report_id not in first_path_of:
+            if rows.report["quarantine_code"] == "duplicate_content" and rows.report_id not in first_copies:
                 # A copy in the last run whose original is gone: it is the report now.
                 rows = parse_now(relative)
                 summary.reparsed += 1
-            if rows.report_id in first_path_of and (rows.status == "parsed" or rows.report["quarantine_code"] == "duplicate_content"):
-                rows = as_duplicate(rows, first_path_of[rows.report_id])
+            if rows.report_id in first_copies and (rows.status == "parsed" or rows.report["quarantine_code"] == "duplicate_content"):
+                rows = as_duplicate(rows, first_copies.path(rows.report_id))
             if rows.status == "parsed":
-                first_path_of[rows.report_id] = relative
+                first_copies.add(rows.report_id, relative)
             writers.add(part_of(relative), rows, summary, stamp, digest)
         # What was held per file goes before DuckDB reads the reports back (the run's peak).
-        first_path_of.clear()
+        first_copies.clear()
         previous.close()
         writers.close_reports()
         pa.default_memory_pool().release_unused()
@@ -144,7 +147,7 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
     return summary
 
 
-def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, str], summary: RunSummary) -> bool:
+def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies, summary: RunSummary) -> bool:
     """Link an earlier output's part of a folder into ``out_dir`` if every file in it
     would be written as it is there: which copy of a duplicated file is the report (the
     first in path order) depends on the files before, which may have changed.
@@ -156,15 +159,18 @@ def _link_part(source: Path, part: str, out_dir: Path, first_path_of: dict[str, 
         "value_count", "issue_count", "check_count"])
     is_parsed = pc.equal(reports["status"], "parsed")
     parsed = reports.filter(is_parsed)
-    found = dict(zip(parsed["report_id"].to_pylist(), parsed["source_path"].to_pylist()))
-    if len(found) < parsed.num_rows or not first_path_of.keys().isdisjoint(found):
+    found = dict.fromkeys(strings(parsed["report_id"]), LinkedPaths(part_file(source, "reports", part)))
+    if len(found) < parsed.num_rows or not first_copies.isdisjoint(found):
         return False  # a parsed report is a copy now
     copies = reports.filter(pc.equal(reports["quarantine_code"], "duplicate_content"))
-    for report_id, reason in zip(copies["report_id"].to_pylist(), copies["quarantine_reason"].to_pylist()):
-        first = first_path_of.get(report_id) or found.get(report_id)
-        if first is None or reason != f"same bytes as {first}":
-            return False  # its first copy moved, or is gone
-    first_path_of.update(found)
+    if copies.num_rows:
+        firsts = parsed.filter(pc.is_in(parsed["report_id"], copies["report_id"].combine_chunks()))  # (in this part)
+        here = dict(zip(firsts["report_id"].to_pylist(), firsts["source_path"].to_pylist()))
+        for report_id, reason in zip(copies["report_id"].to_pylist(), copies["quarantine_reason"].to_pylist()):
+            first = first_copies.path(report_id) or here.get(report_id)
+            if first is None or reason != f"same bytes as {first}":
+                return False  # its first copy moved, or is gone
+    first_copies.update(found)
     for table in (*TABLES, STATE_DIR):
         _link(part_file(source, table, part), part_file(out_dir, table, part))
     summary.files += reports.num_rows
