@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import Self
 
 import pyarrow as pa
 
@@ -138,7 +139,7 @@ class Parser:
         self._early_chunk: dict[str, int] = {}  # a file sent by ``begin`` -> its chunk's index in _early
         self._early: list[Future[_Packed] | None] = []
 
-    def __enter__(self) -> Parser:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
