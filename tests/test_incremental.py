@@ -162,14 +162,19 @@ def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_
     (raw / "batch_0000" / "0000010.txt").write_bytes(files[20].read_bytes().replace(b"2", b"3"))
     (raw / "top.txt").write_bytes(files[5].read_bytes() + "\n附:顶层。".encode())
     begun: list[list[str]] = []
-    real_begin = pool.Parser.begin
+    real_begin, real_rows = pool.Parser.begin, pool.Parser.rows
 
     def begin(parser, new):
         begun.append(list(new))
         real_begin(parser, new)
-        begun.append(list(parser._early_chunk))
+
+    def rows(parser, work):
+        given = real_rows(parser, work)
+        begun.append(list(parser._early_chunk))  # sent before the plan was made
+        return given
 
     monkeypatch.setattr(pool.Parser, "begin", begin)
+    monkeypatch.setattr(pool.Parser, "rows", rows)
     run = build_parquet(settings(raw, data), workers=2)
     new = [f"a_new/{name}" for name in ["copy.txt", *(f"n{i}.txt" for i in range(8))]] + [f"zz_new/n{i}.txt" for i in range(8)]
     assert begun == [new, new[:12]]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, wait
 
 import pyarrow as pa
 import pytest
@@ -110,8 +111,9 @@ def _counting_submits(monkeypatch) -> list[list[str]]:
 
 
 def test_files_sent_early_come_back_in_their_place_among_the_others(raw, monkeypatch):
-    """A run sends its new folders' files (``begin``) before it has planned the rest; the
-    rows still come in path order, each file parsed once, as parsed in process."""
+    """A run sends its new folders' files (``begin``) before it has planned the rest, a
+    chunk a worker at a time as the plan goes (``top_up``); the rows still come in path
+    order, each file parsed once, as parsed in process."""
     monkeypatch.setattr(pool, "CHUNK", 16)
     monkeypatch.setattr(pool, "EARLY", 100)
     monkeypatch.setattr(pool, "POOL_THRESHOLD", 64)
@@ -120,15 +122,50 @@ def test_files_sent_early_come_back_in_their_place_among_the_others(raw, monkeyp
     new = work[120:250]  # files in the middle: the ones before them are asked for first
     with pool.Parser(raw, LIMIT, 2) as parser:
         parser.begin(new)
-        early = new[:100]  # the first EARLY of them, sent at once
-        assert sent == [early[i : i + 16] for i in range(0, 100, 16)]
-        rows = list(parser.rows(work))
+        parser._starting.join()  # (sent from another thread)
+        assert sent == [new[0:16], new[16:32], new[32:48]]  # a chunk a worker, and one waiting
+        wait(list(parser._in_flight))
+        parser.top_up()
+        assert sent[3:] == [new[48:64], new[64:80], new[80:96]]
+        rows = list(parser.rows(work))  # the plan is made: no more early chunks (new[96:100] were not sent)
     assert [r.source_path for r in rows] == work
     assert sorted(path for chunk in sent for path in chunk) == work  # none sent twice
-    assert sent[7] == work[:16]  # the rest after, in path order, without the files sent early
-    assert set(sent[7 + 120 // 16]).isdisjoint(early) and new[100] in sent[7 + 120 // 16]
+    assert sent[6] == work[:16]  # the rest after, in path order, without the files sent early
+    assert sent[6 + 120 // 16] == work[112:120] + new[96:104]
     with corpus.parsing(raw, work, LIMIT, 1) as in_process:
         assert _comparable(rows) == _comparable(list(in_process))
+
+
+def test_the_run_plans_while_the_first_early_chunks_wait_for_the_workers(raw, monkeypatch):
+    """Sending the first chunk waits until a worker can be forked (in a fresh process,
+    until the forkserver has imported the parser): ``begin`` and ``top_up`` do not."""
+    forkable = threading.Event()
+    real_submit = ProcessPoolExecutor.submit
+
+    def submit(executor, function, chunk):
+        assert forkable.wait(30)
+        return real_submit(executor, function, chunk)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    work = corpus.raw_file_names(raw)
+    with pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work)
+        parser.top_up()
+        assert parser._early == [] and parser._starting.is_alive()
+        forkable.set()
+        assert [r.source_path for r in parser.rows(work)] == work
+    assert len(parser._early) == 3  # the early chunks the starting thread sent
+
+
+def test_a_failure_to_send_the_early_chunks_fails_the_run(raw, monkeypatch):
+    def submit(executor, function, chunk):
+        raise RuntimeError("no workers")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    work = corpus.raw_file_names(raw)
+    with pytest.raises(RuntimeError, match="no workers"), pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work)
+        parser.rows(work)
 
 
 def test_a_file_sent_early_that_the_run_no_longer_wants_is_not_given(raw, monkeypatch):
@@ -153,16 +190,26 @@ def test_too_few_new_files_for_the_pool_are_not_sent_early(raw, monkeypatch):
         assert [r.source_path for r in parser.rows(work)] == work and sent == []
 
 
-def test_a_failing_run_stops_the_early_files(raw, monkeypatch):
-    """Leaving the parser on an error cancels the chunks the workers have not begun."""
+def test_a_failing_run_stops_the_workers(raw, monkeypatch):
+    """Leaving the parser on an error sends no more early chunks, and cancels the chunks
+    the workers have not begun."""
     monkeypatch.setattr(pool, "CHUNK", 8)
+    futures = []
+    real_submit = ProcessPoolExecutor.submit
+
+    def submit(executor, function, chunk):
+        futures.append(real_submit(executor, function, chunk))
+        return futures[-1]
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     work = corpus.raw_file_names(raw)
-    with pytest.raises(RuntimeError, match="the plan failed"), pool.Parser(raw, LIMIT, 2) as parser:
-        parser.begin(work)
-        futures = list(parser._early)
-        raise RuntimeError("the plan failed")
-    assert any(future.cancelled() for future in futures)
-    assert all(future.done() for future in futures)
+    with pytest.raises(RuntimeError, match="disk gone"), pool.Parser(raw, LIMIT, 2) as parser:
+        parser.begin(work[100:])  # 25 chunks that could go early
+        rows = parser.rows(work)  # the plan is made: the other 276 files go, 35 chunks (the window is 128)
+        next(rows)
+        raise RuntimeError("disk gone")
+    assert len(futures) == 3 + 35  # a chunk a worker and one waiting, then the others
+    assert all(future.done() for future in futures) and any(future.cancelled() for future in futures[3:])
 
 
 def test_a_file_with_the_bytes_of_an_earlier_one_takes_its_parse(monkeypatch):

@@ -4,6 +4,7 @@ has it unchanged, and the folder parts an earlier output has whole (to be linked
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from .parts import part_name, part_of
 from .previous import Sources
 
 
-def plan_files(raw: Path, files: RawListing, sources: Sources) -> Plan:
+def plan_files(raw: Path, files: RawListing, sources: Sources, between_parts: Callable[[], None] = lambda: None) -> Plan:
     """Every raw file listed (``files``) in path order, stat-ed, with what the earlier
-    outputs have of it; a folder part at a time, since a folder's files follow one another."""
+    outputs have of it; a folder part at a time, since a folder's files follow one
+    another (calling ``between_parts`` before each: the parser's ``top_up``)."""
     plan = Plan(files.on_disk)
     root = str(raw)
     for part, names in groupby(files.names, key=part_of):
+        between_parts()
         paths = list(names)
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
         listing = Listing(paths, *sizes_and_mtimes(root, on_disk))

@@ -86,7 +86,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     files = raw_listing(raw, folder)
     with Parser(raw, settings.max_file_bytes, workers, files.on_disk) as parser:
         parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
-        plan = plan_files(raw, files, sources)
+        plan = plan_files(raw, files, sources, parser.top_up)
         del files  # the plan holds the paths now, and frees each as it is written
         if previous and len(plan) and len(plan) == previous.files == previous.matched:
             summary = summary_of(previous_dir)
