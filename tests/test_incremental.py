@@ -179,8 +179,9 @@ def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_
     new = [f"a_new/{name}" for name in ["copy.txt", *(f"n{i}.txt" for i in range(8))]] + [f"zz_new/n{i}.txt" for i in range(8)]
     assert begun == [new, new[:12]]
     assert (run.files, run.reparsed, run.linked) == (418, 19, 0)
-    full = build_parquet(settings(raw, tmp_path / "full"), workers=1)
+    full = build_parquet(settings(raw, tmp_path / "full"), workers=2)
     assert full.reparsed == 418
+    assert begun[2:] == [[]]  # a first run has nothing sent early (no begin, and rows found none)
     assert published_parquet(data) == published_parquet(tmp_path / "full")
 
 

@@ -28,7 +28,7 @@ from .rows import FileRows, Span, file_rows, issue_row, keyed_table
 CHUNK = 64  # files a worker parses per task
 WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
 POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
-EARLY = 8192  # new files sent while the run plans (held LZ4-compressed until written: ~10 KB each)
+EARLY = 8192  # new files sent while the run plans (held LZ4-compressed until written: about 8.5 KB each)
 
 
 def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
