@@ -1,7 +1,8 @@
 """Parse a folder of raw files into the ``reports``, ``values``, ``issues`` and ``identity_checks`` Parquet.
 
 - **Parallel**: new files are parsed by a process pool (all cores); each worker
-  returns its files' figures as an Arrow batch.
+  returns its files' figures as an Arrow batch. A crawl's new folders go to the
+  workers while the run plans the rest.
 - **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
   they come, so memory does not grow with the number of files.
 - **In parts**: each table is a folder of Parquet files, one per top-level raw
@@ -20,8 +21,9 @@
 
 Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
 file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
-``pool`` (the parse workers), ``rows`` (one file's rows), ``writers`` and ``parts``
-(the output on disk), ``duplicates``, ``summary``; ``run`` puts them together.
+``pool`` (the parse workers, readied by ``worker_preload``), ``rows`` (one file's
+rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
+``run`` puts them together.
 """
 
 from .listing import list_raw_files, raw_file_names, raw_folders, recorded_path
