@@ -89,12 +89,7 @@ def test_rows_of_a_changed_file_are_replaced(corpus):
 def test_folders_a_crawl_did_not_change_keep_their_parts(tmp_path):
     """A folder whose files are as they were is linked whole from the last run, unless a
     change elsewhere moves which copy of a duplicated file is the report."""
-    synthetic = sorted((generate(40, tmp_path / "synth", seed=5) / "batch_0000").iterdir())
-    samples = sorted(p for p in SAMPLES_RAW.iterdir() if p.is_file())
-    raw = tmp_path / "raw"
-    for index, file in enumerate(synthetic):
-        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    raw, samples = _crawl_folders(tmp_path, 40, seed=5)
     shutil.copy2(samples[0], raw / "crawl_0" / "original.txt")
     shutil.copy2(samples[0], raw / "crawl_3" / "copy.txt")  # a copy of it, in a later folder
     shutil.copy2(samples[1], raw / "crawl_2" / "report.txt")
@@ -188,12 +183,7 @@ def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_
 def test_a_crawl_s_copy_of_a_kept_report_is_its_duplicate(tmp_path, monkeypatch):
     """A linked folder's reports are known by id alone; the path of one is read back
     from its part when a later file turns out to be a copy of it."""
-    synthetic = sorted((generate(30, tmp_path / "synth", seed=6) / "batch_0000").iterdir())
-    samples = sorted(p for p in SAMPLES_RAW.iterdir() if p.is_file())
-    raw = tmp_path / "raw"
-    for index, file in enumerate(synthetic):
-        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    raw, samples = _crawl_folders(tmp_path, 30, seed=6)
     shutil.copy2(samples[0], raw / "crawl_1" / "report.txt")
     data = tmp_path / "data"
     build_parquet(settings(raw, data), workers=1)
@@ -223,6 +213,17 @@ def test_a_column_of_report_ids_as_strings():
     for other in ([["ab", "cde"]], [["中文", "汉字"]], [["中", "abc"]], [["ab", None]], [["", ""]], [[]]):
         column = pa.chunked_array(other, pa.string())
         assert strings(column) == column.to_pylist()
+
+
+def _crawl_folders(tmp_path: Path, reports: int, seed: int) -> tuple[Path, list[Path]]:
+    """``tmp_path/raw`` with ``reports`` synthetic reports, ten a folder (``crawl_0``, ...),
+    and the sample reports, to copy in."""
+    synthetic = sorted((generate(reports, tmp_path / "synth", seed=seed) / "batch_0000").iterdir())
+    raw = tmp_path / "raw"
+    for index, file in enumerate(synthetic):
+        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    return raw, sorted(p for p in SAMPLES_RAW.iterdir() if p.is_file())
 
 
 def _full(raw: Path, data: Path) -> Path:
