@@ -122,7 +122,7 @@ def test_files_sent_early_come_back_in_their_place_among_the_others(raw, monkeyp
     new = work[120:250]  # files in the middle: the ones before them are asked for first
     with pool.Parser(raw, LIMIT, 2) as parser:
         parser.begin(new)
-        parser._starting.join()  # (sent from another thread)
+        parser._starting.result()  # (sent from another thread)
         assert sent == [new[0:16], new[16:32], new[32:48]]  # a chunk a worker, and one waiting
         wait(list(parser._in_flight))
         parser.top_up()
@@ -151,7 +151,7 @@ def test_the_run_plans_while_the_first_early_chunks_wait_for_the_workers(raw, mo
     with pool.Parser(raw, LIMIT, 2) as parser:
         parser.begin(work)
         parser.top_up()
-        assert parser._early == [] and parser._starting.is_alive()
+        assert parser._early == [] and not parser._starting.done()
         forkable.set()
         assert [r.source_path for r in parser.rows(work)] == work
     assert len(parser._early) == 3  # the early chunks the starting thread sent

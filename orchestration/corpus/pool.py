@@ -8,10 +8,9 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
-import threading
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import date
 from itertools import islice
@@ -159,15 +158,14 @@ class Parser:
         self._early: list[Future[tuple[bytes, int]] | None] = []
         self._unsent: Iterator[list[tuple[str, str, int]]] | None = None  # early chunks not yet sent
         self._in_flight: deque[Future[tuple[bytes, int]]] = deque()  # early chunks sent, maybe not back
-        self._starting: threading.Thread | None = None  # sending the first early chunks
-        self._start_error: Exception | None = None
+        self._starting: Future[None] | None = None  # sending the first early chunks
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
         if self._starting is not None:
-            self._starting.join()  # (the run failed or returned before asking for rows: what the thread raised goes)
+            wait([self._starting])  # (the run failed or returned before asking for rows: what it raised goes)
             self._starting = None
         if self._pool is not None:
             # (after a failure the chunks not yet begun are not parsed for nothing)
@@ -186,31 +184,23 @@ class Parser:
         # On another thread: the first chunk sent waits until the forkserver can fork a
         # worker, which in a fresh process is once it has imported the parser (about
         # 0.4 s, most of the plan of 100,000 files), and the run plans meanwhile.
-        self._starting = threading.Thread(target=self._send_early, name="parse-workers-start", daemon=True)
-        self._starting.start()
+        starter = ThreadPoolExecutor(1, thread_name_prefix="parse-workers-start")
+        self._starting = starter.submit(self._send_early_chunks)
+        starter.shutdown(wait=False)  # (the thread ends with its one task)
 
     def top_up(self) -> None:
         """Keep the workers busy with early chunks, and no more than busy: the chunks the
         run wants once it is planned are sent behind those in flight (``rows``)."""
-        if self._starting is not None and self._starting.is_alive():
+        if self._starting is not None and not self._starting.done():
             return
         self._started_early()
-        self._send_early()
+        self._send_early_chunks()
 
     def _started_early(self) -> None:
-        """Wait for the thread sending the first early chunks, if any (raising what it did)."""
+        """Wait for the first early chunks to be sent, if they are being (raising what that raised)."""
         if self._starting is not None:
-            self._starting.join()
-            self._starting = None
-        if self._start_error is not None:
-            error, self._start_error = self._start_error, None
-            raise error
-
-    def _send_early(self) -> None:
-        try:
-            self._send_early_chunks()
-        except Exception as error:  # noqa: BLE001 (raised on the run's thread: _started_early)
-            self._start_error = error
+            starting, self._starting = self._starting, None
+            starting.result()
 
     def _send_early_chunks(self) -> None:
         while self._in_flight and self._in_flight[0].done():
