@@ -7,7 +7,9 @@
 - ``floor_ratio``: parse time / floor time;
 - ``incremental_rerun_s``: the parse stage again, nothing changed;
 - ``incremental_add_1pct_s``: the parse stage again after a crawl added 1% new files
-  (``added_files``), and its share of the first parse;
+  (``added_files``) in a folder of their own, and its share of the first parse;
+- ``incremental_add_1pct_spread_s``: the same new files spread over every existing folder
+  instead (``spread_added_files``): every folder part is written again;
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
 - ``full_rerun_add_1pct_s``: `ogi run` again in the same data folder after that crawl
   (parse of the new files, the fact marts only for the new reports, every check);
@@ -63,6 +65,21 @@ def crawl_added(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
         shutil.copytree(added / "raw", out / "raw" / "next_crawl")
 
     return _made_once(workdir / f"crawl-{reports}-{seed}", make) / "raw"
+
+
+def crawl_spread(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
+    """The raw folder as a crawl that adds to every folder leaves it: the same files (hard
+    links) and the 1% new reports of ``crawl_added``, dealt out to the top-level folders
+    in turn, each named after its own file so it falls among the folder's files."""
+    added = corpus(max(1, reports // 100), seed + 1, workdir)
+
+    def make(out: Path) -> None:
+        shutil.copytree(raw, out / "raw", copy_function=os.link)
+        folders = sorted(path for path in (out / "raw").iterdir() if path.is_dir()) or [out / "raw"]
+        for n, path in enumerate(sorted(list_raw_files(added / "raw"))):
+            os.link(path, folders[n % len(folders)] / f"{path.stem}-crawl{path.suffix}")
+
+    return _made_once(workdir / f"crawl-spread-{reports}-{seed}", make) / "raw"
 
 
 def copy_run(data: Path | None, copy: Path) -> None:
@@ -153,6 +170,10 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     figures["added_files"] = added.reparsed
     figures["added_linked_files"] = added.linked  # in folders the crawl did not touch, kept whole
     figures["incremental_add_share_of_parse"] = figures["incremental_add_1pct_s"] / parse_s
+    spread = crawl_spread(raw, reports, seed, workdir)
+    figures["incremental_add_1pct_spread_s"], added = parse_into_copy(spread, data, workdir / f"run-{reports}-{seed}-crawl")
+    figures["spread_added_files"] = added.reparsed
+    figures["incremental_add_spread_share_of_parse"] = figures["incremental_add_1pct_spread_s"] / parse_s
     if full:
         figures["full_rerun_add_1pct_s"] = _full_run(crawl, full_data, fresh=False)
     own, children = _peak_rss_mb()  # before scoring, which holds every figure in memory

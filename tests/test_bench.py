@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestration import parsing
-from orchestration.bench import report, run
+from orchestration.bench import crawl_spread, report, run
 
 
 def test_bench_prints_every_figure(tmp_path):
@@ -21,9 +21,33 @@ def test_bench_prints_every_figure(tmp_path):
     crawl = tmp_path / "crawl-300-5" / "raw"
     assert len([p for p in crawl.rglob("*") if p.is_file()]) == 303
     assert (crawl / "next_crawl").is_dir() and not (tmp_path / "run-300-5-crawl").exists()
+    assert figures["spread_added_files"] == 3  # the same new files, in the corpus's folders
+    assert figures["incremental_add_spread_share_of_parse"] == pytest.approx(figures["incremental_add_1pct_spread_s"] / figures["parse_s"])
+    spread = tmp_path / "crawl-spread-300-5" / "raw"
+    added = sorted(p.relative_to(spread).as_posix() for p in spread.rglob("*-crawl.txt"))
+    assert len(added) == 3 and {name.split("/")[0] for name in added} == {"batch_0000"}  # (300 reports: one folder)
+    assert len([p for p in spread.rglob("*") if p.is_file()]) == 303
     assert figures["peak_rss_mb"] == max(figures["peak_rss_own_mb"], figures["peak_rss_children_mb"]) > 50
     assert 50 < figures["peak_rss_first_runs_mb"] <= figures["peak_rss_mb"]
     assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100
     printed = dict(line.split(": ") for line in report(figures).splitlines())
     assert set(printed) == set(figures) and printed["files"] == "300"
     assert (tmp_path / "synth-300-5" / ".complete").exists()  # generated once, reused by the next bench
+
+
+def test_a_spread_crawl_deals_the_new_files_out_to_every_folder(tmp_path):
+    raw = tmp_path / "raw"
+    for folder, names in {"a": ["1.txt", "3.txt"], "b": ["2.txt"]}.items():
+        (raw / folder).mkdir(parents=True)
+        for name in names:
+            (raw / folder / name).write_text(name)
+    added = tmp_path / "work" / "synth-1-8"  # the crawl's corpus (1% of 100 reports, seed 7 + 1), made already
+    (added / "raw" / "batch_0000").mkdir(parents=True)
+    for name in ("0.txt", "2.txt", "4.txt"):
+        (added / "raw" / "batch_0000" / name).write_text(f"new {name}")
+    (added / ".complete").touch()
+    spread = crawl_spread(raw, 100, 7, tmp_path / "work")
+    files = {p.relative_to(spread).as_posix(): p.read_text() for p in spread.rglob("*") if p.is_file()}
+    assert files == {"a/1.txt": "1.txt", "a/3.txt": "3.txt", "b/2.txt": "2.txt",
+                     "a/0-crawl.txt": "new 0.txt", "b/2-crawl.txt": "new 2.txt", "a/4-crawl.txt": "new 4.txt"}
+    assert (spread / "a" / "1.txt").stat().st_ino == (raw / "a" / "1.txt").stat().st_ino  # hard links: the same stamps
