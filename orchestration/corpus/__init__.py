@@ -4,13 +4,15 @@
   returns its files' figures as an Arrow batch. A crawl's new folders go to the
   workers while the run plans the rest.
 - **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
-  they come, so memory does not grow with the number of files.
+  they come, so memory does not grow with the number of files; a row group is
+  encoded on a thread of its own while the run gathers the next.
 - **In parts**: each table is a folder of Parquet files, one per top-level raw
   folder (``<table>/<folder>.parquet``) and one for the files at the top
   (``<table>/_root.parquet``, which also holds the issues that cross folders).
 - **Incremental**: a file whose path, size and mtime match the last run (and
   the parser is the same) is not parsed again: its rows are copied from the
-  published Parquet, read in step with the new output. A changed file is parsed
+  published Parquet, read in step with the new output and kept as Arrow (not
+  turned into Python objects and back). A changed file is parsed
   again and its old rows are gone. A folder none of whose files changed keeps its
   part as it was (a hard link), so a crawl that adds a folder costs that folder.
 - **Deterministic**: files are written in sorted path order with the same row

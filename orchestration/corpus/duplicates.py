@@ -23,12 +23,17 @@ _READ_FROM_TEXT = tuple(c.name for c in TABLES["reports"].columns
 
 
 def as_duplicate(rows: FileRows, first_path: str) -> FileRows:
-    message = f"same bytes as {first_path}; parsed there"
-    report = dict(rows.report)
+    """The file's rows as a copy of ``first_path``'s (taken as they are when the last run
+    wrote them so: a copy's rows depend on nothing else that the last run could differ in)."""
+    reason = f"same bytes as {first_path}"
+    if rows.quarantine_code == "duplicate_content" and rows.quarantine_reason == reason:
+        return rows
+    message = f"{reason}; parsed there"
+    report = rows.report_row()
     # The copy says nothing of its own: what was read from it belongs to the first path.
     report.update({name: None for name in _READ_FROM_TEXT})
     report.update(
-        status="quarantined", quarantine_code="duplicate_content", quarantine_reason=f"same bytes as {first_path}",
+        status="quarantined", quarantine_code="duplicate_content", quarantine_reason=reason,
         value_count=0, check_count=0,
     )
     issues = [issue_row(rows.source_path, rows.report_id, 0, Issue("duplicate_content", message))]
@@ -36,7 +41,8 @@ def as_duplicate(rows: FileRows, first_path: str) -> FileRows:
     issues += [dict(issue, issue_index=len(issues) + n) for n, issue in
                enumerate(issue for issue in rows.issues if issue["code"] == "file_name_not_utf8")]
     report["issue_count"] = len(issues)
-    return FileRows(rows.source_path, rows.report_id, "quarantined", report, empty_span("values"), issues)
+    return FileRows(rows.source_path, rows.report_id, "quarantined", "duplicate_content", reason, rows.content_sha256,
+                    report, empty_span("values"), issues)
 
 
 class FirstCopies:

@@ -91,28 +91,58 @@ class _PartReader:
 
     def __init__(self, directory: Path, part: str) -> None:
         self._reports = pq.ParquetFile(part_file(directory, "reports", part)).iter_batches(batch_size=ROW_GROUP_FILES)
-        self._values = Stream(pq.ParquetFile(part_file(directory, "values", part)))
-        self._issues = Stream(pq.ParquetFile(part_file(directory, "issues", part)))
-        self._checks = Stream(pq.ParquetFile(part_file(directory, "identity_checks", part)))
-        self._pending: list[dict] = []
+        self._values = _stream(directory, "values", part)
+        self._issues = _stream(directory, "issues", part, batch_size=4096)  # (taken as dicts, a batch at a time)
+        self._checks = _stream(directory, "identity_checks", part)
+        self._batch = _ReportBatch(None)
 
     def take(self, path: str) -> FileRows | None:
         while True:
-            if not self._pending:
-                batch = next(self._reports, None)
-                if batch is None:
+            batch = self._batch
+            if batch.next == batch.length:
+                read = next(self._reports, None)
+                if read is None:
                     return None
-                self._pending = batch.to_pylist()[::-1]
-            report = self._pending.pop()
-            values = self._values.take(report["value_count"])
-            issues = self._issues.take(report["issue_count"])
-            checks = self._checks.take(report["check_count"])
-            if report["source_path"] == path:
-                # Most files have no issue, and an empty slice costs as much to convert as a full one (~50 µs).
-                file_issues = issues.rows().to_pylist() if issues.length else []
-                return FileRows(path, report["report_id"], report["status"], report, values, file_issues, checks)
-            if report["source_path"] > path:
+                batch = self._batch = _ReportBatch(pa.Table.from_batches([read]))
+            row = batch.next
+            batch.next += 1
+            values = self._values.take(batch.value_count[row])
+            issues = self._issues.take_dicts(batch.issue_count[row])
+            checks = self._checks.take(batch.check_count[row])
+            source_path = batch.source_path[row]
+            if source_path == path:
+                return FileRows(path, batch.report_id[row], batch.status[row], batch.quarantine_code[row],
+                                batch.quarantine_reason[row], batch.content_sha256[row], Span(batch.table, row, 1),
+                                values, issues, checks)
+            if source_path > path:
                 raise RuntimeError(f"the last run's files are out of order at {path}")
+
+
+def _stream(directory: Path, table: str, part: str, batch_size: int = 65536) -> Stream:
+    return Stream(pq.ParquetFile(part_file(directory, table, part)), TABLES[table].arrow_schema, batch_size)
+
+
+class _ReportBatch:
+    """A batch of an earlier output's report rows, with the columns the run reads per
+    file as Python lists (the rows themselves stay Arrow, to be written as they are)."""
+
+    def __init__(self, table: pa.Table | None) -> None:
+        self.table = table
+        self.length = table.num_rows if table is not None else 0
+        self.next = 0  # the row to take next
+
+        def column(name: str) -> list:
+            return table[name].to_pylist() if table is not None else []
+
+        self.source_path: list[str] = column("source_path")
+        self.report_id: list[str] = column("report_id")
+        self.status: list[str] = column("status")
+        self.quarantine_code: list[str | None] = column("quarantine_code")
+        self.quarantine_reason: list[str | None] = column("quarantine_reason")
+        self.content_sha256: list[str] = column("content_sha256")
+        self.value_count: list[int] = column("value_count")
+        self.issue_count: list[int] = column("issue_count")
+        self.check_count: list[int] = column("check_count")
 
 
 def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
@@ -186,10 +216,12 @@ class Sources:
 class Stream:
     """Consecutive rows of a Parquet file, taken n at a time."""
 
-    def __init__(self, parquet: pq.ParquetFile) -> None:
-        self._batches = parquet.iter_batches(batch_size=65536)
-        self._buffer = parquet.schema_arrow.empty_table()
+    def __init__(self, parquet: pq.ParquetFile, schema: pa.Schema, batch_size: int = 65536) -> None:
+        self._batches = parquet.iter_batches(batch_size=batch_size)
+        self._buffer = schema.empty_table()
         self._offset = 0  # rows of the buffer already taken
+        self._dicts: list[dict] = []  # the buffer's rows as dicts, once asked for
+        self._dicts_of: pa.Table | None = None
 
     def take(self, n: int) -> Span:
         while self._buffer.num_rows - self._offset < n:
@@ -201,3 +233,13 @@ class Stream:
         taken = Span(self._buffer, self._offset, min(n, self._buffer.num_rows - self._offset))
         self._offset += taken.length
         return taken
+
+    def take_dicts(self, n: int) -> list[dict]:
+        """The next ``n`` rows as dicts, converted a buffer at a time (a conversion costs
+        about 50 µs however few its rows)."""
+        taken = self.take(n)
+        if not taken.length:
+            return []
+        if self._dicts_of is not taken.table:
+            self._dicts, self._dicts_of = taken.table.to_pylist(), taken.table
+        return self._dicts[taken.offset : taken.offset + taken.length]

@@ -40,15 +40,30 @@ class Span:
 
 @dataclass
 class FileRows:
-    """One file's rows, as the writer needs them."""
+    """One file's rows, as the writer needs them.
+
+    ``report`` is its report row: a dict when the file was parsed, a one-row span of
+    the last run's reports when its rows are copied (so a folder written again is not
+    turned into a dict per file and back: that was a sixth of such a run)."""
 
     source_path: str
     report_id: str
     status: str
-    report: dict
+    quarantine_code: str | None
+    quarantine_reason: str | None
+    content_sha256: str
+    report: dict | Span
     values: Span
     issues: list[dict]
     checks: Span = field(default_factory=lambda: empty_span("identity_checks"))
+
+    def report_row(self) -> dict:
+        """The report row as a dict of its own (to change)."""
+        if isinstance(self.report, dict):
+            return dict(self.report)
+        table, row = self.report.table, self.report.offset
+        # (a scalar a column: a fifth of the cost of converting a one-row slice)
+        return {name: column[row].as_py() for name, column in zip(table.column_names, table.columns)}
 
 
 def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -> dict:
@@ -161,6 +176,9 @@ def file_rows(parse: FileParse) -> FileRows:
         parse.source_path,
         parse.report_id,
         parse.status,
+        parse.quarantine_code,
+        parse.quarantine_reason,
+        parse.content_sha256,
         _report_row(parse, len(values), len(issues), len(checks)),
         None,  # (None pickles to nothing; an empty table would not)
         [issue_row(parse.source_path, parse.report_id, i, issue) for i, issue in enumerate(issues)],

@@ -128,12 +128,12 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
                 rows = next(parsed)
                 assert rows.source_path == relative, (rows.source_path, relative)
                 summary.reparsed += 1
-            digest = rows.report["content_sha256"]
-            if rows.report["quarantine_code"] == "duplicate_content" and rows.report_id not in first_copies:
+            digest = rows.content_sha256
+            if rows.quarantine_code == "duplicate_content" and rows.report_id not in first_copies:
                 # A copy in the last run whose original is gone: it is the report now.
                 rows = parse_now(relative)
                 summary.reparsed += 1
-            if rows.report_id in first_copies and (rows.status == "parsed" or rows.report["quarantine_code"] == "duplicate_content"):
+            if rows.report_id in first_copies and (rows.status == "parsed" or rows.quarantine_code == "duplicate_content"):
                 rows = as_duplicate(rows, first_copies.path(rows.report_id))
             if rows.status == "parsed":
                 first_copies.add(rows.report_id, relative)
