@@ -49,7 +49,7 @@ class _Encoder:
     run's: Arrow encodes without the GIL, and a run that copies most of its rows (a
     crawl adding to every folder) spent 40% of its time there. At most ``DEPTH``
     tasks wait or run, so as many row groups at most are held beyond the one being
-    gathered (two gave no more speed, for 40-60 MB more)."""
+    gathered (two gave no more speed, for about 60 MB more)."""
 
     DEPTH = 1
 
