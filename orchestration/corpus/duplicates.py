@@ -23,8 +23,9 @@ _READ_FROM_TEXT = tuple(c.name for c in TABLES["reports"].columns
 
 
 def as_duplicate(rows: FileRows, first_path: str) -> FileRows:
-    """The file's rows as a copy of ``first_path``'s (taken as they are when the last run
-    wrote them so: a copy's rows depend on nothing else that the last run could differ in)."""
+    """The file's rows as a copy of ``first_path``'s. Rows the last run wrote as that very
+    copy are returned as they are: a copy's rows depend only on its own file and on the
+    path of its first copy."""
     reason = f"same bytes as {first_path}"
     if rows.quarantine_code == "duplicate_content" and rows.quarantine_reason == reason:
         return rows

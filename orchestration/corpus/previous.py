@@ -214,7 +214,8 @@ class Sources:
 
 
 class Stream:
-    """Consecutive rows of a Parquet file, taken n at a time."""
+    """Consecutive rows of a Parquet file, taken n at a time. ``schema`` is the file's,
+    given rather than read from it (0.8 ms a file)."""
 
     def __init__(self, parquet: pq.ParquetFile, schema: pa.Schema, batch_size: int = 65536) -> None:
         self._batches = parquet.iter_batches(batch_size=batch_size)
