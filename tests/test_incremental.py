@@ -45,6 +45,20 @@ def test_an_unchanged_folder_is_not_parsed_again(corpus):
     assert os.readlink(data / "parquet") == target and published_parquet(data) == before
 
 
+def test_a_deleted_file_alone_is_a_change(corpus):
+    """Every file the run plans is unchanged, but the last run had one more: not the same output."""
+    raw, data = corpus
+    files = sorted(raw.rglob("*.txt"))
+    deleted = files[-1]  # (the last: no later copy of it becomes the report)
+    deleted.unlink()
+    again = build_parquet(settings(raw, data), workers=2)
+    assert not again.unchanged and (again.files, again.reparsed) == (399, 0)
+    with duckdb.connect() as db:
+        (count,) = db.execute("select count(*) from read_parquet(?) where source_path = ?",
+                              [str(data / "parquet" / "reports" / "*.parquet"), deleted.relative_to(raw).as_posix()]).fetchone()
+    assert count == 0
+
+
 def test_new_changed_and_deleted_files(corpus, tmp_path):
     raw, data = corpus
     files = sorted(raw.rglob("*.txt"))

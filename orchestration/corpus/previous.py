@@ -23,7 +23,6 @@ class Previous:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.files = 0  # files the output has a state for
         self.matched = 0  # files planned so far that it has unchanged
         self._state: dict[str, int] = {}  # path -> file_stamp(size, mtime_ns), of the folder part being planned
         self._root_state: dict[str, int] = {}
@@ -34,8 +33,12 @@ class Previous:
             return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
         self._parts = {path.name.removesuffix(".parquet") for path in states}
-        self.files = sum(pq.ParquetFile(path).metadata.num_rows for path in states)
         self._root_state = _stamps_by_path(self._read_state(ROOT_PART))
+
+    def files(self) -> int:
+        """The files the output has a state for (read from every state part's footer: asked
+        only once a run found every file it plans unchanged, 0.1 s at a million files)."""
+        return sum(pq.ParquetFile(part_file(self.directory, STATE_DIR, part)).metadata.num_rows for part in self._parts)
 
     def _read_state(self, part: str) -> pa.Table | None:
         """A part's file states as this output saw them (None if it has no such part)."""

@@ -92,7 +92,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
         plan = plan_files(raw, files, sources, parser.top_up)
         del files  # the plan holds the paths now, and frees each as it is written
-        if previous and len(plan) and len(plan) == previous.files == previous.matched:
+        if previous and len(plan) and len(plan) == previous.matched == previous.files():
             summary = summary_of(previous_dir)
             summary.unchanged = True
             return summary
