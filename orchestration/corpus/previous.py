@@ -97,7 +97,7 @@ class _PartReader:
         self._values = _stream(directory, "values", part)
         self._issues = _stream(directory, "issues", part, batch_size=4096)  # (taken as dicts, a batch at a time)
         self._checks = _stream(directory, "identity_checks", part)
-        self._batch = _ReportBatch(None)
+        self._batch = _ReportBatch(TABLES["reports"].arrow_schema.empty_table())  # (none taken yet)
 
     def take(self, path: str) -> FileRows | None:
         while True:
@@ -129,23 +129,19 @@ class _ReportBatch:
     """A batch of an earlier output's report rows, with the columns the run reads per
     file as Python lists (the rows themselves stay Arrow, to be written as they are)."""
 
-    def __init__(self, table: pa.Table | None) -> None:
+    def __init__(self, table: pa.Table) -> None:
         self.table = table
-        self.length = table.num_rows if table is not None else 0
+        self.length = table.num_rows
         self.next = 0  # the row to take next
-
-        def column(name: str) -> list:
-            return table[name].to_pylist() if table is not None else []
-
-        self.source_path: list[str] = column("source_path")
-        self.report_id: list[str] = column("report_id")
-        self.status: list[str] = column("status")
-        self.quarantine_code: list[str | None] = column("quarantine_code")
-        self.quarantine_reason: list[str | None] = column("quarantine_reason")
-        self.content_sha256: list[str] = column("content_sha256")
-        self.value_count: list[int] = column("value_count")
-        self.issue_count: list[int] = column("issue_count")
-        self.check_count: list[int] = column("check_count")
+        self.source_path: list[str] = table["source_path"].to_pylist()
+        self.report_id: list[str] = table["report_id"].to_pylist()
+        self.status: list[str] = table["status"].to_pylist()
+        self.quarantine_code: list[str | None] = table["quarantine_code"].to_pylist()
+        self.quarantine_reason: list[str | None] = table["quarantine_reason"].to_pylist()
+        self.content_sha256: list[str] = table["content_sha256"].to_pylist()
+        self.value_count: list[int] = table["value_count"].to_pylist()
+        self.issue_count: list[int] = table["issue_count"].to_pylist()
+        self.check_count: list[int] = table["check_count"].to_pylist()
 
 
 def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
