@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from ..parsing import Issue
 from ..schema import TABLES
-from ..settings import duckdb_config
+from ..settings import duckdb_connect
 from .parts import read_part
 from .rows import FileRows, empty_span, issue_row
 
@@ -115,9 +115,7 @@ def duplicate_report_issues(reports: str) -> list[dict]:
     than gathered as files go by: a map of every report's organ and year grew with
     the corpus (20 MB of the parse's peak at 100,000 reports).
     """
-    import duckdb
-
-    with duckdb.connect(config=duckdb_config()) as db:
+    with duckdb_connect() as db:
         claims = db.execute(_SHARED_CLAIMS, [str(reports)]).fetchall()
     rows = []
     for (agency, year), group in groupby(claims, key=itemgetter(0, 1)):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ..settings import duckdb_config, table_glob
+from ..settings import duckdb_connect, table_glob
 
 
 @dataclass
@@ -29,10 +29,8 @@ class RunSummary:
 
 def summary_of(directory: Path) -> RunSummary:
     """The counts of a published run, for a run that changed nothing."""
-    import duckdb
-
     summary = RunSummary()
-    with duckdb.connect(config=duckdb_config()) as db:
+    with duckdb_connect() as db:
         summary.files, summary.parsed = db.execute(
             "select count(*), count(*) filter (where status = 'parsed') from read_parquet(?)",
             [table_glob(directory, "reports")]).fetchone()

@@ -13,20 +13,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import dagster as dg
-import duckdb
 import jinja2
 import pyarrow as pa
 
 from ..corpus import raw_file_names
 from ..schema import TABLES, Table
-from ..settings import DBT_PROJECT_DIR, duckdb_config, load_settings
+from ..settings import DBT_PROJECT_DIR, duckdb_connect, load_settings
 from .parsing import parquet_key
 
 _LISTED = 20  # failures shown in a check's metadata
 
 
 def _query(sql: str, *params) -> list[tuple]:
-    with duckdb.connect(config=duckdb_config()) as connection:
+    with duckdb_connect() as connection:
         return connection.execute(sql, list(params)).fetchall()
 
 
@@ -72,7 +71,7 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str) -> Ra
     included (92 MB as a Python list); as Python sets and tuples, the comparison added
     404 MB, and grew with the files where DuckDB's share stays under its cap."""
     on_disk = pa.table({"source_path": raw_names})
-    with duckdb.connect(config=duckdb_config()) as connection:
+    with duckdb_connect() as connection:
         connection.register("on_disk", on_disk)
         connection.read_parquet(reports_parquet).create_view("reports")
         rows, parsed, quarantined = connection.execute(
@@ -147,6 +146,32 @@ def _key_macros():
     return jinja2.Environment().from_string((DBT_PROJECT_DIR / "macros" / "unique_keys.sql").read_text()).module
 
 
+def schema_violations(table: Table, path: str) -> dict[str, int]:
+    """How many rows of the Parquet at ``path`` break each rule ``table`` registers:
+    ``duplicate_keys`` (keys shared by two rows or more), ``<column>_null`` for each
+    required column, ``<column>_not_accepted`` for each coded column.
+
+    The column rules are counted in one scan, not a query per rule: at 100,000
+    reports the values table's 15 rules took 1.31 s as one query each and take 0.89 s
+    together, the reports table's 17 rules 0.54 s against 0.08 s; at a million, the
+    four tables' checks took 31 s and take 25-28 s, most of it the key check on values."""
+    rules: dict[str, str] = {}
+    accepted: list[list[str]] = []
+    for column in table.columns:
+        quoted = f'"{column.name}"'
+        if not column.nullable:
+            rules[f"{column.name}_null"] = f"{quoted} is null"
+        if column.accepted:
+            accepted.append(list(column.accepted))
+            rules[f"{column.name}_not_accepted"] = f"{quoted} is not null and not list_contains(${len(accepted)}, {quoted})"
+    violations = {"duplicate_keys": _query(_duplicate_keys_sql(table.unique_key), path, path)[0][0]}
+    if rules:
+        counts = ", ".join(f"count(*) filter (where {rule})" for rule in rules.values())
+        found = _query(f"select {counts} from read_parquet(${len(accepted) + 1})", *accepted, path)[0]
+        violations.update(zip(rules, found, strict=True))
+    return violations
+
+
 def _schema_check(table: Table) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=parquet_key(table.name),
@@ -157,22 +182,7 @@ def _schema_check(table: Table) -> dg.AssetChecksDefinition:
         ),
     )
     def _check() -> dg.AssetCheckResult:
-        path = _parquet(table.name)
-        problems: dict[str, int] = {}
-        problems["duplicate_keys"] = _query(_duplicate_keys_sql(table.unique_key), path, path)[0][0]
-        for column in table.columns:
-            if not column.nullable:
-                problems[f"{column.name}_null"] = _query(
-                    f'select count(*) from read_parquet(?) where "{column.name}" is null', path
-                )[0][0]
-            if column.accepted:
-                problems[f"{column.name}_not_accepted"] = _query(
-                    f'select count(*) from read_parquet(?) where "{column.name}" is not null '
-                    f'and "{column.name}" not in (select unnest(?))',
-                    path,
-                    list(column.accepted),
-                )[0][0]
-        failing = {name: count for name, count in problems.items() if count}
+        failing = {name: count for name, count in schema_violations(table, _parquet(table.name)).items() if count}
         return dg.AssetCheckResult(passed=not failing, metadata={"violations": dg.MetadataValue.json(failing)})
 
     return _check
