@@ -1,11 +1,17 @@
-"""`ogi bench` on a small corpus: every figure it promises, with values that add up."""
+"""`ogi bench` on a small corpus: every figure it promises, with values that add up; and
+the profiling tool that times a worker's steps."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 
 from orchestration import parsing
 from orchestration.bench import crawl_spread, report, run
+from orchestration.settings import PROJECT_ROOT
+from orchestration.synth import generate
 
 
 def test_bench_prints_every_figure(tmp_path):
@@ -51,3 +57,19 @@ def test_a_spread_crawl_deals_the_new_files_out_to_every_folder(tmp_path):
     assert files == {"a/1.txt": "1.txt", "a/3.txt": "3.txt", "b/2.txt": "2.txt",
                      "a/0-crawl.txt": "new 0.txt", "b/2-crawl.txt": "new 2.txt", "a/4-crawl.txt": "new 4.txt"}
     assert (spread / "a" / "1.txt").stat().st_ino == (raw / "a" / "1.txt").stat().st_ino  # hard links: the same stamps
+
+
+def test_the_worker_steps_tool_times_every_step_of_a_chunk(tmp_path):
+    """tools/worker_steps.py runs the worker's real chunk function with a timer on each
+    name it calls: a name renamed in corpus.pool would fail it here, not on the day it is
+    needed."""
+    generate(40, tmp_path / "synth", seed=3)
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "worker_steps.py"),
+                           str(tmp_path / "synth" / "raw"), "30"], capture_output=True, text=True, check=True,
+                          cwd=PROJECT_ROOT)
+    rounds = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in rounds] == ["round 1", "round 2"]
+    steps = dict(step.rsplit(" ", 1) for step in rounds[1].split("(30 files): ")[1].split(", "))
+    assert list(steps) == ["read ahead", "parse_bytes", "append to columns", "file_rows", "keyed_table (to Arrow)",
+                           "pickle", "rest"]
+    assert int(steps["parse_bytes"]) > max(int(steps["file_rows"]), 1)
