@@ -13,6 +13,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -89,13 +93,13 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get("OGI_DUCKDB_MEMORY", PYTHON_DUCKDB_MEMORY_DEFAULT)}
 
 
-def duckdb_connect():
+def duckdb_connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for the Python side's queries on the Parquet,
     under its memory cap and without the progress bar DuckDB draws when a query runs
     past two seconds: at a million reports the checks' queries take 10-20 s, and the
     bar went to the run's output and Dagster's logs whether or not they were a terminal.
     (A per-connection setting: DuckDB refuses it in the config of ``connect``.)"""
-    import duckdb  # (here: most of what imports the settings never queries)
+    import duckdb  # (imported here: most of what imports the settings never queries)
 
     connection = duckdb.connect(config=duckdb_config())
     connection.execute("set enable_progress_bar = false")
