@@ -73,3 +73,17 @@ def test_the_worker_steps_tool_times_every_step_of_a_chunk(tmp_path):
     assert list(steps) == ["read ahead", "parse_bytes", "append to columns", "file_rows", "keyed_table (to Arrow)",
                            "pickle", "rest"]
     assert int(steps["parse_bytes"]) > max(int(steps["file_rows"]), 1)
+
+
+def test_the_process_tree_tool_lists_a_child_that_exited_before_it_was_reaped():
+    """tools/process_tree_peak.py samples `ps`: a child that has exited but is not yet
+    reaped shows as "[true] <defunct>" with 0 KiB. Its line is printed (0 MB) rather than
+    the tool failing at the end of a long run, as it did at the end of a million-report run."""
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "process_tree_peak.py"), sys.executable, "-c",
+                           "import subprocess, time; child = subprocess.Popen(['true']); time.sleep(1)"],
+                          capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("exit 0, ")
+    peaks = dict(line.rsplit(": ", 1) for line in lines[1:])
+    assert peaks["[true] <defunct>"].startswith("0 MB at ")  # (kept by `child`, reaped only at exit)
+    assert int(peaks["all processes together"].split()[0]) > 5

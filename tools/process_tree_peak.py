@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections import defaultdict
 
 
 def kind(args: str) -> str:
@@ -41,17 +40,20 @@ def tree(root: int) -> list[tuple[int, str]]:
 def main() -> None:
     process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = time.time()
-    peak: dict[str, int] = defaultdict(int)
+    peak: dict[str, int] = {}
     at: dict[str, float] = {}
+
+    def note(name: str, rss: int) -> None:
+        # (a process already exited, "[python3]" with 0 KiB, still gets its line)
+        if rss > peak.get(name, -1):
+            peak[name], at[name] = rss, time.time() - start
+
     while process.poll() is None:
         total = 0
         for rss, args in tree(process.pid):
             total += rss
-            name = kind(args)
-            if rss > peak[name]:
-                peak[name], at[name] = rss, time.time() - start
-        if total > peak["all processes together"]:
-            peak["all processes together"], at["all processes together"] = total, time.time() - start
+            note(kind(args), rss)
+        note("all processes together", total)
         time.sleep(0.2)
     print(f"exit {process.returncode}, {time.time() - start:.1f} s")
     for name, rss in sorted(peak.items()):
