@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from orchestration.parsing import parse_text
+from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.warehouse import DBT_EXECUTABLE
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES_RAW = REPO / "raw"
@@ -68,3 +71,17 @@ def expected() -> dict:
 
 def dec(x) -> Decimal:
     return Decimal(str(x))
+
+
+def dbt_show(inline: str, warehouse: Path, target: Path) -> list[dict]:
+    """The rows of ``dbt show --inline`` (this project's macros and refs) run on the
+    warehouse file ``warehouse`` (named warehouse.duckdb, as the models' catalog is)."""
+    done = subprocess.run(
+        [DBT_EXECUTABLE, "show", "--inline", inline, "--output", "json", "--log-format", "json", "--limit", "-1",
+         "--target-path", str(target), "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        capture_output=True, text=True, cwd=DBT_PROJECT_DIR, check=False,
+        env={**os.environ, "OGI_WAREHOUSE_PATH": str(warehouse)},
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    preview = next(json.loads(line)["data"]["preview"] for line in done.stdout.splitlines() if '"preview"' in line)
+    return json.loads(preview)

@@ -4,17 +4,14 @@ which renders the same macro) sort key hashes, then group only the rows whose ha
 And the Parquet schema checks' other rules (required columns, registered codes), counted
 in one scan."""
 
-import json
-import os
-import subprocess
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.defs.parsing_checks import _duplicate_keys_sql, _query, schema_violations
 from orchestration.schema import TABLES, Column, Table
-from orchestration.settings import DBT_PROJECT_DIR, duckdb_connect
-from orchestration.warehouse import DBT_EXECUTABLE
+from orchestration.settings import duckdb_connect
+
+from .conftest import dbt_show
 
 # report_id, value_index: ("a", 1) three times, ("b", 0) twice, (NULL, 2) twice; the rest once.
 _KEYS = [("a", 0), ("a", 1), ("a", 1), ("b", 0), ("a", 1), ("b", 0), ("b", 1), (None, 2), (None, 2), (None, 3), ("c", 1)]
@@ -49,17 +46,8 @@ def test_the_dbt_key_tests_list_the_shared_keys(tmp_path):
         "union all select 'unique', unique_field, null, n_records from ({{ duckdb__test_unique(ids, 'unique_field') }}) "
         "order by all"
     )
-    done = subprocess.run(
-        [DBT_EXECUTABLE, "show", "--inline", inline, "--output", "json", "--log-format", "json",
-         "--target-path", str(tmp_path / "target"), "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        capture_output=True, text=True, cwd=DBT_PROJECT_DIR, check=False,
-        env={**os.environ, "OGI_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb")},
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    preview = next(json.loads(line)["data"]["preview"] for line in done.stdout.splitlines()
-                   if '"preview"' in line)
-    found = [(r["test"], r["report_id"], r["value_index"], r["rows_with_this_key"]) for r in json.loads(preview)]
+    rows = dbt_show(inline, tmp_path / "warehouse.duckdb", tmp_path / "target")
+    found = [(r["test"], r["report_id"], r["value_index"], r["rows_with_this_key"]) for r in rows]
     assert found == [
         ("combination", "a", 1, 3), ("combination", "b", 0, 2), ("combination", None, 2, 2),
         ("unique", "a", None, 4), ("unique", "b", None, 3),

@@ -21,7 +21,7 @@ from orchestration import synthetic
 from orchestration.cli import main
 from orchestration.corpus import recorded_path
 
-from .conftest import SAMPLES_RAW, published_parquet
+from .conftest import SAMPLES_RAW, dbt_show, published_parquet
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .test_formats import T2, _mirror, _pdf_rows
 
@@ -412,6 +412,37 @@ def test_an_incremental_build_equals_a_build_from_scratch(published, monkeypatch
         counts = dict(db.execute("select r.source_path, count(*) from fct_requests f join dim_report r using (report_id) "
                                  "group by 1").fetchall())
     assert counts["later/x.txt"] > 100 and counts["moved/" + moved.name] == moved_rows
+
+
+_FACT_MARTS = ("fct_requests", "fct_appeals", "fct_disclosures", "fct_other_figures")
+
+
+def test_a_build_leaves_no_report_for_the_next_to_insert(crawl, tmp_path):
+    """After a build every report a fact mart has figures for is there under its current
+    hash, so the next build over the same Parquet has nothing to insert (the marts' own
+    macro, current_fingerprints, against each mart) and reads none of the mart's figures.
+    A report with no figure for a mart (a page cut off before table 四 has no appeals; a
+    national form, nothing for fct_other_figures) has no hash for it: before, one hash per
+    report listed such reports as still to insert on every build, and each mart read all
+    of its figures again to find none."""
+    _, _, _, warehouse = crawl
+    for mart in _FACT_MARTS:
+        assert warehouse.execute(
+            f"select count(*) from {mart} m left join int_report_fingerprints f using (report_id) "
+            f"where f.{mart}_fingerprint is distinct from m.figures_fingerprint").fetchone() == (0,), mart
+    without = dict(warehouse.execute(" union all ".join(
+        f"select '{mart}', count(*) from int_report_fingerprints where {mart}_fingerprint is null" for mart in _FACT_MARTS
+    )).fetchall())
+    assert without["fct_appeals"] > 0 and without["fct_other_figures"] > 0, without
+
+    copy = tmp_path / "warehouse.duckdb"  # (the fixture holds the file open)
+    shutil.copyfile(warehouse.execute("select path from duckdb_databases() where database_name = 'warehouse'").fetchone()[0],
+                    copy)
+    to_insert = dbt_show(" union all ".join(
+        f"select '{mart}' as mart, count(*) as reports from (({{{{ current_fingerprints('{mart}') }}}}) "
+        f"except select distinct report_id, figures_fingerprint from {{{{ ref('{mart}') }}}})" for mart in _FACT_MARTS
+    ), copy, tmp_path / "target")
+    assert {row["mart"]: row["reports"] for row in to_insert} == dict.fromkeys(_FACT_MARTS, 0)
 
 
 def test_report_summary_of_a_2021_page(crawl):
