@@ -79,9 +79,12 @@ def report_ids(warehouse) -> dict[str, str]:
 
 
 def test_run_succeeds_and_prints_a_summary(pipeline):
-    _, outputs = pipeline
+    root, outputs = pipeline
     code, out = outputs["first"]
     assert code == 0, out
+    # the parse and the warehouse build each took their lock (orchestration/locks.py)
+    assert sorted(p.name for p in (root / "first" / ".locks").iterdir()) == [
+        "parquet.lock", "parts.lock", "warehouse.lock"]
     summary = out[out.index("files:"):]
     assert "files: 9\n" in summary
     assert "parsed: 5\n" in summary

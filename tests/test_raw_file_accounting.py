@@ -4,6 +4,7 @@ against the rows of reports, compared in DuckDB."""
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -73,7 +74,7 @@ def test_the_check_fails_on_a_raw_file_the_parse_has_not_seen(tmp_path, monkeypa
     build_parquet(load_settings())
     (raw / "empty.txt").write_bytes(b"")  # quarantined as empty at the next parse, absent now
 
-    result = every_raw_file_accounted_for()
+    result = every_raw_file_accounted_for(dg.build_asset_check_context())
     assert not result.passed
     metadata = {name: value.value for name, value in result.metadata.items()}
     assert metadata == {
@@ -82,6 +83,6 @@ def test_the_check_fails_on_a_raw_file_the_parse_has_not_seen(tmp_path, monkeypa
     }
 
     build_parquet(load_settings())
-    again = every_raw_file_accounted_for()
+    again = every_raw_file_accounted_for(dg.build_asset_check_context())
     assert again.passed
     assert again.metadata["quarantined"].value == 1 and again.metadata["report_rows"].value == 3

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
@@ -26,24 +27,29 @@ from .summary import RunSummary, summary_of
 from .writers import PartWriters
 
 
-def build_parquet(settings: Settings, workers: int | None = None) -> RunSummary:
+def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None) -> RunSummary:
     """Parse the raw folder and publish the three Parquet tables (and the state).
 
     Files a folder partition already parsed (``build_folder_part``) are taken from
     its part, so after a backfill of every folder this step parses nothing and
     only settles what crosses folders (duplicates) while composing the tables.
+    While another run writes or reads them, it waits (``orchestration.locks``),
+    telling ``waiting``.
     """
-    parts = [part_dir(settings, folder) for folder in raw_folders(settings.raw_dir)]
-    return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
-                  parts=[p for p in parts if p.exists()])
+    with locks.whole_parse(settings.data_dir, waiting):
+        parts = [part_dir(settings, folder) for folder in raw_folders(settings.raw_dir)]
+        return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
+                      parts=[p for p in parts if p.exists()])
 
 
-def build_folder_part(settings: Settings, folder: str, workers: int | None = None) -> RunSummary:
+def build_folder_part(settings: Settings, folder: str, workers: int | None = None,
+                      waiting: locks.Waiting | None = None) -> RunSummary:
     """Parse one top-level raw sub-folder into its own part (a partition of the parse)."""
     if folder not in raw_folders(settings.raw_dir):
         raise ValueError(f"{folder!r} is not a sub-folder of {settings.raw_dir}")
-    return _build(settings, settings.data_dir / "parts.d" / part_name(folder), part_dir(settings, folder), workers,
-                  folder=folder)
+    with locks.folder_parse(settings.data_dir, part_name(folder), waiting):
+        return _build(settings, settings.data_dir / "parts.d" / part_name(folder), part_dir(settings, folder),
+                      workers, folder=folder)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:

@@ -55,7 +55,7 @@ FOLDER_PARTS = dg.AssetKey(["parquet", "folder_parts"])
 def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
     folder = context.partition_key
-    summary = build_folder_part(settings, folder)
+    summary = build_folder_part(settings, folder, waiting=context.log.warning)
     context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run")
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
@@ -91,7 +91,7 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 def parse_raw_reports(context: dg.AssetExecutionContext):
     """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}/*.parquet."""
     settings = load_settings()
-    summary = build_parquet(settings)
+    summary = build_parquet(settings, waiting=context.log.warning)
     context.log.info(
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "

@@ -16,6 +16,7 @@ import dagster as dg
 import jinja2
 import pyarrow as pa
 
+from .. import locks
 from ..corpus import raw_file_names
 from ..schema import TABLES, Table
 from ..settings import DBT_PROJECT_DIR, duckdb_connect, load_settings
@@ -31,6 +32,11 @@ def _query(sql: str, *params) -> list[tuple]:
 
 def _parquet(table: str) -> str:
     return load_settings().parquet_glob(table)
+
+
+def _reading(context: dg.AssetCheckExecutionContext):
+    """No parse publishes (and removes the version read) while a check reads the tables."""
+    return locks.reading_parquet(load_settings().data_dir, waiting=context.log.warning)
 
 
 @dataclass
@@ -90,9 +96,10 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str) -> Ra
     blocking=True,
     description="Every raw file appears once in reports, parsed or quarantined with a code; nothing is dropped.",
 )
-def every_raw_file_accounted_for() -> dg.AssetCheckResult:
+def every_raw_file_accounted_for(context) -> dg.AssetCheckResult:
     settings = load_settings()
-    found = account_for_raw_files(pa.array(raw_file_names(settings.raw_dir), pa.string()), _parquet("reports"))
+    with _reading(context):
+        found = account_for_raw_files(pa.array(raw_file_names(settings.raw_dir), pa.string()), _parquet("reports"))
     return dg.AssetCheckResult(
         passed=found.passed,
         metadata={
@@ -109,11 +116,13 @@ def every_raw_file_accounted_for() -> dg.AssetCheckResult:
     asset=parquet_key("issues"),
     description="The identities (勾稽关系) of REPORTS.md hold in every report; failures are findings, listed here.",
 )
-def identities_hold() -> dg.AssetCheckResult:
-    rows = _query(
-        "select source_path, message from read_parquet(?) where code = 'identity_failed' order by source_path, issue_index",
-        _parquet("issues"),
-    )
+def identities_hold(context) -> dg.AssetCheckResult:
+    with _reading(context):
+        rows = _query(
+            "select source_path, message from read_parquet(?) where code = 'identity_failed' "
+            "order by source_path, issue_index",
+            _parquet("issues"),
+        )
     reports = sorted({row[0] for row in rows})
     return dg.AssetCheckResult(
         passed=not rows,
@@ -181,8 +190,10 @@ def _schema_check(table: Table) -> dg.AssetChecksDefinition:
             "coded columns hold only registered codes (orchestration/schema.py)."
         ),
     )
-    def _check() -> dg.AssetCheckResult:
-        failing = {name: count for name, count in schema_violations(table, _parquet(table.name)).items() if count}
+    def _check(context) -> dg.AssetCheckResult:
+        with _reading(context):
+            violations = schema_violations(table, _parquet(table.name))
+        failing = {name: count for name, count in violations.items() if count}
         return dg.AssetCheckResult(passed=not failing, metadata={"violations": dg.MetadataValue.json(failing)})
 
     return _check

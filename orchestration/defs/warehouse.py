@@ -7,7 +7,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 import dagster as dg
 
-from ..settings import DBT_PROJECT_DIR, load_settings
+from .. import locks
+from ..settings import DBT_PROJECT_DIR, Settings, load_settings
 from ..warehouse import (
     abandon_build,
     dbt_environment,
@@ -45,8 +46,16 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     A failing data test is reported as a failed asset check and does not stop the
     publication: the models are right, the data has a finding. A model that fails
     to build keeps the previous warehouse in place and fails the run.
+
+    One build at a time, and no parse publishes while it reads the Parquet
+    (``orchestration.locks``): a run that finds another building waits for it.
     """
     settings = load_settings()
+    with locks.warehouse_build(settings.data_dir, waiting=context.log.warning):
+        yield from _build(context, dbt, settings)
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
     build = start_build(settings, every_model=not context.is_subset)
     context.log.info(
         "fact marts: only the reports whose figures changed (the last warehouse was built by this project)"

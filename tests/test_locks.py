@@ -1,0 +1,186 @@
+"""Two runs at once on one data folder: each output has one writer at a time, and a run
+that finds another writing it waits instead of racing (orchestration/locks.py).
+
+Before the locks, a parse that started while another was writing failed with
+FileNotFoundError, because the first one's publish removed its staging folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration import locks
+from orchestration.corpus import build_parquet
+from orchestration.defs.parsing_checks import every_raw_file_accounted_for, identities_hold, schema_checks
+from orchestration.settings import Settings
+
+from .conftest import SAMPLES_RAW, published_parquet
+
+Lock = Callable[[Path, locks.Waiting], AbstractContextManager]
+
+WHOLE_PARSE: Lock = locks.whole_parse
+READING: Lock = locks.reading_parquet
+BUILD: Lock = locks.warehouse_build
+
+
+def folder(part: str) -> Lock:
+    return lambda data, waiting: locks.folder_parse(data, part, waiting)
+
+
+def second_waits(data: Path, first: Lock, second: Lock) -> bool:
+    """Whether ``second``, taken on another thread while ``first`` is held, waits for it
+    (and is told so); either way it must be held once ``first`` is let go."""
+    told, taken, release = threading.Event(), threading.Event(), threading.Event()
+
+    def take_second() -> None:
+        with second(data, lambda message: told.set()):
+            taken.set()
+            release.wait(10)
+
+    with first(data, lambda message: pytest.fail(f"the first lock waited: {message}")):
+        thread = threading.Thread(target=take_second)
+        thread.start()
+        _until(lambda: told.is_set() or taken.is_set(), "the second lock is taken or waits", 10)
+        waited = told.is_set()
+        if waited:
+            time.sleep(0.05)
+            assert not taken.is_set(), "told to wait, yet it took the lock"
+    assert taken.wait(10), "not taken once the first lock was let go"
+    release.set()
+    thread.join(10)
+    return waited
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "waits"),
+    [
+        (WHOLE_PARSE, WHOLE_PARSE, True),
+        (WHOLE_PARSE, folder("a"), True),  # the whole parse reads every folder's part
+        (folder("a"), WHOLE_PARSE, True),
+        (folder("a"), folder("b"), False),  # a backfill's folders run side by side
+        (folder("a"), folder("a"), True),
+        (WHOLE_PARSE, READING, True),  # a check or a build waits for the publish
+        (READING, WHOLE_PARSE, True),  # and a parse does not remove what they read
+        (READING, READING, False),
+        (BUILD, BUILD, True),
+        (BUILD, READING, False),  # the checks on the Parquet run beside the build
+        (BUILD, WHOLE_PARSE, True),
+        (folder("a"), BUILD, False),  # a build reads the published tables, not the parts
+        (folder("a"), READING, False),
+    ],
+    ids=lambda value: value if isinstance(value, bool) else None,
+)
+def test_which_runs_wait_for_which(tmp_path, first, second, waits):
+    assert second_waits(tmp_path, first, second) is waits
+
+
+def test_the_lock_files_stay_out_of_the_outputs(tmp_path):
+    for lock in (locks.whole_parse(tmp_path), locks.warehouse_build(tmp_path), locks.folder_parse(tmp_path, "crawl-a")):
+        with lock:
+            pass
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        ".locks/parquet.lock", ".locks/parts.lock", ".locks/parts/crawl-a.lock", ".locks/warehouse.lock"]
+
+
+_PARSE = """
+import sys
+from pathlib import Path
+from orchestration.corpus import build_parquet
+from orchestration.settings import Settings
+summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20), workers=1)
+print(summary.files, summary.reparsed)
+"""
+
+
+def _start_parse(raw: Path, data: Path, log: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _PARSE, str(raw), str(data)],
+                            stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
+
+
+def _until(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.05)
+
+
+def test_two_parses_at_once_take_turns_and_publish_what_one_would(tmp_path):
+    raw, data, single = tmp_path / "raw", tmp_path / "data", tmp_path / "single"
+    shutil.copytree(SAMPLES_RAW, raw)
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with locks.whole_parse(data):  # (held here, so that both start while it is taken)
+        runs = [_start_parse(raw, data, log) for log in logs]
+        _until(lambda: all("is held by another run; waiting" in log.read_text() for log in logs),
+               "both parses say they wait")
+        assert [run.poll() for run in runs] == [None, None]
+    outputs = [run.communicate(timeout=120)[0].split() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [log.read_text() for log in logs]
+    # one parsed the five samples, then the other found them unchanged
+    assert sorted(outputs) == [["5", "0"], ["5", "5"]]
+    assert [p.name.split("-")[0] for p in (data / "parquet.d").iterdir()] == ["run"]
+    build_parquet(Settings(raw, single, 50 * 2**20), workers=1)
+    assert published_parquet(data) == published_parquet(single)
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from orchestration import locks
+with locks.whole_parse(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_run_killed_holding_a_lock_leaves_it_free(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    told, taken = threading.Event(), threading.Event()
+
+    def take() -> None:
+        with locks.whole_parse(tmp_path, lambda message: told.set()):
+            taken.set()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    _until(told.is_set, "told to wait for the holder", 10)
+    assert not taken.is_set()
+    os.kill(holder.pid, signal.SIGKILL)  # no clean-up of its own: the kernel lets the lock go
+    holder.wait(10)
+    assert taken.wait(10), "the lock stayed taken after its holder died"
+    thread.join(10)
+
+
+def test_the_checks_on_the_parquet_read_it_under_the_shared_lock(tmp_path, monkeypatch):
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(SAMPLES_RAW, raw)
+    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+    held: list[tuple[str, bool]] = []
+    real_hold = locks.hold
+
+    @contextmanager
+    def recorded_hold(path: Path, *, shared: bool = False, waiting: locks.Waiting | None = None):
+        with real_hold(path, shared=shared, waiting=waiting):
+            held.append((str(path.relative_to(data)), shared))
+            yield
+
+    monkeypatch.setattr(locks, "hold", recorded_hold)
+    checks = (every_raw_file_accounted_for, identities_hold, *schema_checks)
+    for check in checks:
+        held.clear()
+        check(dg.build_asset_check_context())
+        assert held == [(".locks/parquet.lock", True)], check
+    assert len(checks) == 6
