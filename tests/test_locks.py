@@ -184,3 +184,15 @@ def test_the_checks_on_the_parquet_read_it_under_the_shared_lock(tmp_path, monke
         check(dg.build_asset_check_context())
         assert held == [(".locks/parquet.lock", True)], check
     assert len(checks) == 6
+
+
+def test_a_run_waiting_for_a_lock_can_be_cancelled(tmp_path):
+    """Dagster cancels a run with SIGINT: a run waiting for a lock stops at once."""
+    waiter_log = tmp_path / "waiter.log"
+    with locks.whole_parse(tmp_path / "data"):
+        waiter = _start_parse(SAMPLES_RAW, tmp_path / "data", waiter_log)
+        _until(lambda: "is held by another run; waiting" in waiter_log.read_text(), "the parse says it waits")
+        waiter.send_signal(signal.SIGINT)
+        waiter.wait(10)
+        assert waiter.returncode != 0 and "KeyboardInterrupt" in waiter_log.read_text()
+    assert not (tmp_path / "data" / "parquet.d").exists()  # it had not started
