@@ -3,9 +3,10 @@
 Two runs can overlap: a schedule and a click in the UI, two clicks, a backfill's
 folder runs beside the whole parse. Without a lock they race. A parse that publishes
 removes every other version in its folder, the other run's half-written one too (that
-run then fails on a missing file). Two warehouse builds write the same file aside,
-and one can publish the other's half-built warehouse. A warehouse build or a check
-that reads the Parquet while a parse publishes sees some tables of each version.
+run then fails on a missing file). Two warehouse builds use the same file aside: one
+removes the other's, which then fails on DuckDB's lock or publishes a file that is not
+its own build. A warehouse build or a check that reads the Parquet while a parse
+publishes sees some tables of each version.
 
 Each output has a lock file in ``<data folder>/.locks``, held with ``flock(2)``:
 - a parse of the whole raw folder holds ``parquet.lock`` and ``parts.lock`` alone;
