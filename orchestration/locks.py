@@ -58,6 +58,8 @@ def hold(path: Path, *, shared: bool = False, waiting: Waiting | None = None) ->
         try:
             yield
         finally:
+            # (Not left to the close: a child forked meanwhile holds a copy of the descriptor,
+            # which would keep the lock taken until the child exits.)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
