@@ -104,8 +104,9 @@ print(summary.files, summary.reparsed)
 
 
 def _start_parse(raw: Path, data: Path, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", _PARSE, str(raw), str(data)],
-                            stdout=subprocess.PIPE, stderr=log.open("w"), text=True)
+    with log.open("w") as stderr:  # (the child keeps its own copy)
+        return subprocess.Popen([sys.executable, "-c", _PARSE, str(raw), str(data)],
+                                stdout=subprocess.PIPE, stderr=stderr, text=True)
 
 
 def _until(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
@@ -157,7 +158,7 @@ def test_a_run_killed_holding_a_lock_leaves_it_free(tmp_path):
     _until(told.is_set, "told to wait for the holder", 10)
     assert not taken.is_set()
     os.kill(holder.pid, signal.SIGKILL)  # no clean-up of its own: the kernel lets the lock go
-    holder.wait(10)
+    holder.communicate(timeout=10)
     assert taken.wait(10), "the lock stayed taken after its holder died"
     thread.join(10)
 
@@ -193,6 +194,6 @@ def test_a_run_waiting_for_a_lock_can_be_cancelled(tmp_path):
         waiter = _start_parse(SAMPLES_RAW, tmp_path / "data", waiter_log)
         _until(lambda: "is held by another run; waiting" in waiter_log.read_text(), "the parse says it waits")
         waiter.send_signal(signal.SIGINT)
-        waiter.wait(10)
+        waiter.communicate(timeout=10)
         assert waiter.returncode != 0 and "KeyboardInterrupt" in waiter_log.read_text()
     assert not (tmp_path / "data" / "parquet.d").exists()  # it had not started
