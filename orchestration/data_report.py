@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from .warehouse import replace_whole
+
 TEMPLATE_NAMES = {"stat_table": "统计表 2008-2018", "t2019": "2019 format", "t2021": "2021 format", "prose": "prose only"}
 LEVELS = ("central_department", "province", "prefecture", "county", "township", "department")
 
@@ -127,11 +129,14 @@ def build(warehouse: Path, out_dir: Path) -> Path:
         figures = [(chart, chart.draw(db.execute(chart.sql).fetchall())) for chart in CHARTS]
         summary = {name: db.execute(sql).fetchone()[0] for name, sql in SUMMARY_SQL.items()}
         issues = db.execute(ISSUES_SQL).fetchall()
+    # Written aside and renamed into place: a browser or a copy job reading the page while
+    # a run writes it, or two runs writing it at once, sees one whole page, never a mix.
     script = out_dir / "plotly.min.js"
-    if not script.exists() or script.stat().st_size != len(get_plotlyjs().encode()):
-        script.write_text(get_plotlyjs(), encoding="utf-8")
+    plotly_js = get_plotlyjs().encode()
+    if not script.exists() or script.stat().st_size != len(plotly_js):
+        replace_whole(script, plotly_js)
     page = out_dir / "index.html"
-    page.write_text(_page(figures, summary, issues), encoding="utf-8")
+    replace_whole(page, _page(figures, summary, issues).encode())
     return page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -84,3 +85,24 @@ def test_same_warehouse_same_page(run, tmp_path):
     first = (root / "data" / "report" / "index.html").read_bytes()
     again = build(root / "data" / "warehouse.duckdb", tmp_path / "again")
     assert again.read_bytes() == first
+
+
+def test_a_new_page_replaces_the_old_one_whole(run, tmp_path):
+    """A reader that has the old page open (here: a hard link to it) keeps the old bytes;
+    the new page is another file renamed into place, and nothing is left beside it."""
+    root, _, _ = run
+    out = tmp_path / "report"
+    out.mkdir()
+    old_page = b"<html>the page of the last run</html>"
+    (out / "index.html").write_bytes(old_page)
+    (out / "plotly.min.js").write_bytes(b"an old, shorter plotly")
+    os.link(out / "index.html", tmp_path / "held_open.html")
+    os.link(out / "plotly.min.js", tmp_path / "held_open.js")
+
+    page = build(root / "data" / "warehouse.duckdb", out)
+
+    assert (tmp_path / "held_open.html").read_bytes() == old_page
+    assert (tmp_path / "held_open.js").read_bytes() == b"an old, shorter plotly"
+    assert page.read_bytes() == (root / "data" / "report" / "index.html").read_bytes()
+    assert (out / "plotly.min.js").read_bytes() == (root / "data" / "report" / "plotly.min.js").read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js"]
