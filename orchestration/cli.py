@@ -192,7 +192,7 @@ def docs() -> int:
             done = subprocess.run(
                 [DBT_EXECUTABLE, "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
                  str(DBT_PROJECT_DIR), "--quiet"],
-                cwd=DBT_PROJECT_DIR,
+                cwd=DBT_PROJECT_DIR, check=False,
             )
     finally:
         copy.unlink(missing_ok=True)

@@ -330,8 +330,8 @@ def consistent_table3(layout: str, seed: int = 1) -> dict[str, list]:
     values["new_received"] = [
         values["total_processed"][c] + values["carried_forward"][c] - values["carried_over"][c] for c in range(6)
     ]
-    for item in values:
-        values[item] = [*values[item], sum(values[item])]
+    for item, figures in values.items():
+        values[item] = [*figures, sum(figures)]
     return values
 
 
@@ -360,7 +360,7 @@ def table3_html(layout: str, values: dict[str, list]) -> str:
         "<tr>" + "".join(_td(h) for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")) + "</tr>",
     ]
     rows = T3_ROWS[layout]
-    cells = lambda item: "".join(_td(cell_text(_dec(v))) for v in values[item])  # noqa: E731
+    cells = lambda item: "".join(_td(cell_text(_dec(v))) for v in values[item])
     outcome_rows = [i for i, (label, _) in enumerate(rows) if label.startswith("三、")]
     start = outcome_rows[0]
     end = next(i for i, (label, _) in enumerate(rows) if label.startswith("(七)"))

@@ -35,7 +35,7 @@ def render(page: Path, profile: Path) -> lxml_html.HtmlElement:
     done = subprocess.run(
         [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=20000", "--dump-dom",
          page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return lxml_html.fromstring(done.stdout)

@@ -47,8 +47,8 @@ def test_table4_block_total():
     t4 = synthetic.consistent_table4()
     t4[9] += 1  # litigation_direct total
     assert [m for m in failures(report(synthetic.consistent_table3("t2021"), t4)) if m.startswith("t4_block_total")] == [
-        "t4_block_total [litigation_direct]: Table 四, each block: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结; "
-        "signed sum is -1, should be 0"
+        ("t4_block_total [litigation_direct]: Table 四, each block: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结; "
+         "signed sum is -1, should be 0")
     ]
 
 

@@ -67,7 +67,7 @@ def test_new_changed_and_deleted_files(corpus, tmp_path):
     # A copy of the deleted file was quarantined as its duplicate: now it is the report, parsed anew.
     orphaned = truth["batch_0000/0000004.txt"]["fault"] == "duplicate"
     changed = raw / "batch_0000" / "0000010.txt"
-    changed.write_bytes(files[20].read_bytes().replace("2".encode(), "3".encode()))
+    changed.write_bytes(files[20].read_bytes().replace(b"2", b"3"))
     new_dir = raw / "batch_new"
     new_dir.mkdir()
     for index in range(3):

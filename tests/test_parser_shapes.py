@@ -107,7 +107,7 @@ def test_full_width_digits_thousands_separators_and_glued_units():
     )
     result = parse(text)
     table = as_map(result.values)
-    key = lambda c, m: ("proactive", "disclosure", (("category", c), ("measure", m)))  # noqa: E731
+    key = lambda c, m: ("proactive", "disclosure", (("category", c), ("measure", m)))
     assert table[key("regulation", "issued")] == 12
     assert table[key("regulation", "repealed")] == 3
     assert table[key("regulation", "in_force")] == 1234

@@ -263,15 +263,14 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
 
 
 def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
-    raw, data = published
+    _, data = published
     before = (data / "warehouse.duckdb").read_bytes()
+    import dagster as dg
     import pyarrow.parquet as pq
 
     from orchestration.corpus import publish
     from orchestration.defs.resources import defs as resources
     from orchestration.defs.warehouse import warehouse_models
-
-    import dagster as dg
 
     # Publish Parquet that lacks a column the staging models read: dbt cannot build.
     staging = data / "parquet.d" / "staging-broken"
@@ -454,7 +453,7 @@ def test_report_summary_of_a_2021_page(crawl):
         "denied, unable_to_provide, not_processed, applications_carried_forward, reviews, reviews_corrected, lawsuits, "
         "lawsuits_corrected, grant_rate from report_summary s join dim_report r using (report_id) "
         "where r.source_path = 'good/page.html'").fetchone()
-    total = lambda *items: sum(t3[i][6] for i in items)  # noqa: E731
+    total = lambda *items: sum(t3[i][6] for i in items)
     denied = [i for i in t3 if i.startswith("denied_")]
     unavailable = [i for i in t3 if i.startswith("unavailable_")]
     not_processed = [i for i in t3 if i.startswith("not_processed_")]
@@ -468,9 +467,9 @@ def test_report_summary_of_a_2021_page(crawl):
 
 def test_organs_of_every_input_kind_are_placed(crawl):
     _, _, _, warehouse = crawl
-    placed = dict((path, rest) for path, *rest in warehouse.execute(
+    placed = {path: rest for path, *rest in warehouse.execute(
         "select source_path, province, prefecture_code, county_code, agency_level, region_source from dim_report "
-        "where source_path in ('good/page.html', 'good/attachment.pdf', 'good/mirror.txt')").fetchall())
+        "where source_path in ('good/page.html', 'good/attachment.pdf', 'good/mirror.txt')").fetchall()}
     assert placed == {
         "good/page.html": ["新疆维吾尔自治区", "652700", "652722", "county", "agency_name"],
         "good/attachment.pdf": ["陕西省", "610600", "610628", "county", "agency_name"],

@@ -3,11 +3,10 @@
 from collections.abc import Sequence
 from functools import cached_property
 
+import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 from packaging.version import Version
-
-import dagster as dg
 
 from ..warehouse import DBT_EXECUTABLE
 from .warehouse import dbt_project

@@ -3,9 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
-
 import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 from .. import locks
 from ..settings import DBT_PROJECT_DIR, Settings, load_settings

@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .decode import Decoded, decode
 
@@ -25,10 +26,12 @@ _CELL_GAP = 6.0
 _LINE_TOLERANCE = 2.5
 
 _DROPPED_TAGS = ("script", "style", "noscript", "head", "iframe", "svg", "template", "object", "select", "button")
-_BLOCK_TAGS = frozenset(
-    "p div section article header footer main aside nav h1 h2 h3 h4 h5 h6 li ul ol dl dt dd br hr tr "
-    "center blockquote pre form table tbody thead tfoot caption figure figcaption address".split()
-)
+_BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav",
+    "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "br", "hr", "tr",
+    "center", "blockquote", "pre", "form", "table", "tbody", "thead", "tfoot", "caption", "figure", "figcaption",
+    "address",
+))
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,7 @@ def _page_text(page) -> str:
     for line in lines:
         line.sort(key=lambda w: w["x0"])
         parts = [line[0]["text"]]
-        for previous, word in zip(line, line[1:]):
+        for previous, word in pairwise(line):
             gap = word["x0"] - previous["x1"]
             parts.append((" | " if gap > _CELL_GAP else " ") + word["text"])
         out.append("".join(parts))

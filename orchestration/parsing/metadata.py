@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from . import labels, regions
 
@@ -20,7 +20,7 @@ _NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求")
 FIRST_REPORT_YEAR = 2007  # the 条例 took effect on 2008-05-01; the first reports cover 2007/2008
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from . import labels
 from .model import Value
@@ -20,7 +20,7 @@ _CLAUSE_ENDS = "。;!?\n"  # what ends a clause of a "none received" statement
 _SUB_FIGURE = re.compile(r"其中[^。;]{0,12}$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 

@@ -469,7 +469,7 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
 
 def _starts_table4(token: Token) -> bool:
     key = token.key
-    return key.startswith("行政复议") or "行政复议、行政诉讼" in token.text or key.startswith("政府信息公开行政复议")
+    return key.startswith(("行政复议", "政府信息公开行政复议")) or "行政复议、行政诉讼" in token.text
 
 
 # ------------------------------------------------------------------ table 四

@@ -97,7 +97,7 @@ class Token:
     of every cell.
     """
 
-    __slots__ = ("text", "start", "end", "is_figure", "_key")
+    __slots__ = ("_key", "end", "is_figure", "start", "text")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
