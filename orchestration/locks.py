@@ -21,12 +21,18 @@ is ever left to clear by hand. Locks are always taken in the order above (parque
 then parts, then a folder; warehouse, then parquet), so no two runs can each wait for
 the other. A process takes one of these at a time: ``flock`` locks belong to an open
 file, so a second one taken in the same process waits for the first like any other.
+
+A data folder on a file system without ``flock`` (NFSv3 without its lock daemon, some
+FUSE mounts) fails the run at its first lock, saying so, rather than running unguarded.
+``OGI_LOCKS=off`` turns the locks off, for deployments that keep runs apart otherwise
+(a Dagster pool with a limit of one).
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +45,15 @@ WAREHOUSE = "warehouse.lock"  # the published warehouse and the file it is built
 Waiting = Callable[[str], None]
 
 
+class LocksUnsupported(RuntimeError):
+    """The data folder's file system cannot hold a ``flock``."""
+
+
+def enabled() -> bool:
+    """Whether runs take the locks: unless ``OGI_LOCKS`` is ``off`` (or ``0``, ``false``, ``no``)."""
+    return os.environ.get("OGI_LOCKS", "on").strip().lower() not in ("off", "0", "false", "no")
+
+
 def _log_waiting(message: str) -> None:
     logging.getLogger(__name__).warning(message)
 
@@ -47,6 +62,9 @@ def _log_waiting(message: str) -> None:
 def hold(path: Path, *, shared: bool = False, waiting: Waiting | None = None) -> Iterator[None]:
     """Hold the lock file ``path`` (created if need be), alone or ``shared``; if another
     process holds it in a way that excludes this, tell ``waiting`` and wait."""
+    if not enabled():
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     with open(path, "a") as handle:  # (never truncated: another process may hold it)
@@ -55,6 +73,13 @@ def hold(path: Path, *, shared: bool = False, waiting: Waiting | None = None) ->
         except BlockingIOError:
             (waiting or _log_waiting)(f"{path} is held by another run; waiting for it to finish")
             fcntl.flock(handle, mode)
+        except OSError as error:  # ENOLCK, EOPNOTSUPP, ENOSYS, EINVAL: no flock on this file system
+            raise LocksUnsupported(
+                f"cannot lock {path}: {error.strerror or error} (errno {error.errno}). The data folder's "
+                "file system does not support flock, so two runs at once could not take turns. Put "
+                "OGI_DATA_DIR on local disk or NFSv4, or keep runs apart another way (a Dagster pool "
+                "with a limit of one) and set OGI_LOCKS=off."
+            ) from error
         try:
             yield
         finally:

@@ -6,6 +6,7 @@ FileNotFoundError, because the first one's publish removed its staging folder.""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -33,6 +34,12 @@ WHOLE_PARSE: Lock = locks.whole_parse
 READING: Lock = locks.reading_parquet
 BUILD: Lock = locks.warehouse_build
 
+
+
+@pytest.fixture(autouse=True)
+def _locks_on(monkeypatch):
+    """(Whatever the shell running the tests has set.)"""
+    monkeypatch.delenv("OGI_LOCKS", raising=False)
 
 def folder(part: str) -> Lock:
     return lambda data, waiting: locks.folder_parse(data, part, waiting)
@@ -197,3 +204,49 @@ def test_a_run_waiting_for_a_lock_can_be_cancelled(tmp_path):
         waiter.communicate(timeout=10)
         assert waiter.returncode != 0 and "KeyboardInterrupt" in waiter_log.read_text()
     assert not (tmp_path / "data" / "parquet.d").exists()  # it had not started
+
+
+@pytest.mark.parametrize("code", [errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS])
+def test_a_file_system_without_flock_fails_the_run_saying_so(tmp_path, monkeypatch, code):
+    """NFSv3 without its lock daemon answers flock with ENOLCK, some FUSE mounts with
+    EOPNOTSUPP or ENOSYS: the run stops before it writes anything, and says what to do."""
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(SAMPLES_RAW, raw)
+
+    def no_flock(handle, mode):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(locks.fcntl, "flock", no_flock)
+    with pytest.raises(locks.LocksUnsupported) as failed:
+        build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+    message = str(failed.value)
+    assert f"cannot lock {data / '.locks' / 'parquet.lock'}: {os.strerror(code)} (errno {code})" in message
+    assert "OGI_LOCKS=off" in message and "Dagster pool" in message
+    assert isinstance(failed.value.__cause__, OSError)
+    assert not (data / "parquet.d").exists() and not (data / "parquet").exists()
+
+
+def test_with_the_locks_off_runs_take_none(tmp_path, monkeypatch):
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(SAMPLES_RAW, raw)
+    monkeypatch.setenv("OGI_LOCKS", "off")
+
+    def no_flock(handle, mode):
+        pytest.fail("flock called with OGI_LOCKS=off")
+
+    monkeypatch.setattr(locks.fcntl, "flock", no_flock)
+    with locks.whole_parse(data), locks.whole_parse(data):  # (with the locks on, the second would wait for ever)
+        pass
+    summary = build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+    assert (summary.files, summary.reparsed) == (5, 5)
+    assert not (data / ".locks").exists()
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("on", True), ("1", True), ("off", False), ("OFF", False),
+                                           ("0", False), ("false", False), ("no", False)])
+def test_ogi_locks_values(monkeypatch, value, on):
+    if value is None:
+        monkeypatch.delenv("OGI_LOCKS", raising=False)
+    else:
+        monkeypatch.setenv("OGI_LOCKS", value)
+    assert locks.enabled() is on
