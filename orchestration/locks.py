@@ -42,6 +42,12 @@ PARQUET = "parquet.lock"  # the published tables (parquet/ and parquet.d/)
 PARTS = "parts.lock"  # the folder partitions' parts, as a whole (parts/)
 WAREHOUSE = "warehouse.lock"  # the published warehouse and the file it is built in
 
+# The Dagster pool of every step that writes the data folder or reads the Parquet (the
+# parses, the warehouse build, the checks on the Parquet). It has no limit unless one is
+# set; where flock cannot work, `dagster instance concurrency set ogi_data_folder 1`
+# keeps those steps one at a time instead (with OGI_LOCKS=off).
+POOL = "ogi_data_folder"
+
 Waiting = Callable[[str], None]
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from orchestration import locks
 from orchestration.corpus import build_parquet
+from orchestration.defs.parsing import parse_raw_reports
 from orchestration.defs.parsing_checks import every_raw_file_accounted_for, identities_hold, schema_checks
 from orchestration.settings import Settings
 
@@ -250,3 +251,47 @@ def test_ogi_locks_values(monkeypatch, value, on):
     else:
         monkeypatch.setenv("OGI_LOCKS", value)
     assert locks.enabled() is on
+
+
+def test_a_dagster_pool_of_one_keeps_the_parse_waiting(tmp_path, monkeypatch):
+    """Where flock cannot work, the README's recipe: `dagster instance concurrency set
+    ogi_data_folder 1`. The parse waits while another run's step holds the pool's slot."""
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(SAMPLES_RAW, raw)
+    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    monkeypatch.setenv("OGI_LOCKS", "off")
+    with dg.instance_for_test() as instance:
+        slots = instance.event_log_storage
+        slots.set_concurrency_slots(locks.POOL, 1)
+        slots.claim_concurrency_slot(locks.POOL, "another-run", "warehouse_models")
+        result: list[dg.ExecuteInProcessResult] = []
+        run = threading.Thread(target=lambda: result.append(dg.materialize([parse_raw_reports], instance=instance)))
+        run.start()
+
+        def blocked() -> bool:
+            runs = instance.get_runs()
+            return bool(runs) and any(
+                f"blocked by limit for pool {locks.POOL}" in (entry.user_message or "")
+                for entry in instance.all_logs(runs[0].run_id))
+
+        _until(blocked, "the parse is blocked by the pool", 60)
+        assert not result and not (data / "parquet").exists()
+        slots.free_concurrency_slots_for_run("another-run")
+        run.join(120)
+    assert result and result[0].success
+    assert sorted(p.name for p in (data / "parquet" / "reports").iterdir()) == ["_root.parquet"]
+
+
+def test_every_step_that_writes_the_data_folder_or_reads_its_parquet_is_in_the_pool():
+    from orchestration.definitions import defs
+
+    repository = defs().get_repository_def()
+    pools = {node.name: node.definition.pool for name in ("ogi_all_assets", "parse_raw_folders")
+             for node in repository.get_job(name).graph.nodes}
+    assert {name for name, pool in pools.items() if pool != locks.POOL} == {"reports__data_report"}
+    assert {"parse_raw_reports", "parquet__folder_parts", "warehouse_models",
+            "parquet__reports_every_raw_file_accounted_for", "parquet__issues_identities_hold",
+            *(f"parquet__{table}_{table}_matches_schema" for table in ("reports", "values", "issues",
+                                                                       "identity_checks"))} == set(pools) - {
+        "reports__data_report"}

@@ -15,6 +15,7 @@ crosses folders (duplicate files, two reports for one organ and year).
 
 import dagster as dg
 
+from .. import locks
 from ..corpus import build_folder_part, build_parquet, raw_folders
 from ..schema import TABLES, Table
 from ..settings import load_settings
@@ -48,6 +49,7 @@ FOLDER_PARTS = dg.AssetKey(["parquet", "folder_parts"])
     partitions_def=RAW_FOLDERS,
     deps=[RAW_REPORT_FILES],
     group_name="parsed",
+    pool=locks.POOL,
     kinds={"python", "parquet"},
     description="One top-level raw sub-folder parsed into $OGI_DATA_DIR/parts/<folder>/ "
     "(the parse, partitioned for backfills; parse_raw_reports composes the parts).",
@@ -87,6 +89,7 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         )
         for name, table in TABLES.items()
     ],
+    pool=locks.POOL,
 )
 def parse_raw_reports(context: dg.AssetExecutionContext):
     """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}/*.parquet."""

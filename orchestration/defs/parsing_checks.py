@@ -94,6 +94,7 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str) -> Ra
 @dg.asset_check(
     asset=parquet_key("reports"),
     blocking=True,
+    pool=locks.POOL,
     description="Every raw file appears once in reports, parsed or quarantined with a code; nothing is dropped.",
 )
 def every_raw_file_accounted_for(context) -> dg.AssetCheckResult:
@@ -114,6 +115,7 @@ def every_raw_file_accounted_for(context) -> dg.AssetCheckResult:
 
 @dg.asset_check(
     asset=parquet_key("issues"),
+    pool=locks.POOL,
     description="The identities (勾稽关系) of REPORTS.md hold in every report; failures are findings, listed here.",
 )
 def identities_hold(context) -> dg.AssetCheckResult:
@@ -185,6 +187,7 @@ def _schema_check(table: Table) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=parquet_key(table.name),
         name=f"{table.name}_matches_schema",
+        pool=locks.POOL,
         description=(
             f"{table.name}: key {', '.join(table.unique_key)} unique; required columns filled; "
             "coded columns hold only registered codes (orchestration/schema.py)."

@@ -34,7 +34,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
 translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator)
+@dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator, pool=locks.POOL)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` into a file aside, published only if every model built.
 
