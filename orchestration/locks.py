@@ -83,8 +83,8 @@ def hold(path: Path, *, shared: bool = False, waiting: Waiting | None = None) ->
             raise LocksUnsupported(
                 f"cannot lock {path}: {error.strerror or error} (errno {error.errno}). The data folder's "
                 "file system does not support flock, so two runs at once could not take turns. Put "
-                "OGI_DATA_DIR on local disk or NFSv4, or keep runs apart another way (a Dagster pool "
-                "with a limit of one) and set OGI_LOCKS=off."
+                f"OGI_DATA_DIR on local disk or NFSv4, or keep runs apart with the Dagster pool {POOL} "
+                f"(`dagster instance concurrency set {POOL} 1`) and set OGI_LOCKS=off."
             ) from error
         try:
             yield

@@ -222,7 +222,7 @@ def test_a_file_system_without_flock_fails_the_run_saying_so(tmp_path, monkeypat
         build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
     message = str(failed.value)
     assert f"cannot lock {data / '.locks' / 'parquet.lock'}: {os.strerror(code)} (errno {code})" in message
-    assert "OGI_LOCKS=off" in message and "Dagster pool" in message
+    assert "OGI_LOCKS=off" in message and "`dagster instance concurrency set ogi_data_folder 1`" in message
     assert isinstance(failed.value.__cause__, OSError)
     assert not (data / "parquet.d").exists() and not (data / "parquet").exists()
 
