@@ -412,9 +412,11 @@ YEARLY_BESIDE_CUMULATIVE = r"其中\s*\d{4}\s*年[^,。()]{0,12}?(?:新增)?(?:�
 NEGATION_WORDS: tuple[str, ...] = ("未", "没有", "无")
 NEGATION = "(?:" + "|".join(NEGATION_WORDS) + ")"
 
+# What ends a clause of prose: 。 ; ! ? and line ends.
+CLAUSE_ENDS = "。;!?\n"
 # 依申请公开: applications received, stated in prose. "None received" is said within
-# one clause (between 。 ; ! ? and line ends): its gap stops there, and at a comma.
-REQUESTS_NONE = NEGATION + r"(?:收到|接到|受理|发生|有)[^。;,!?\n]{0,30}?(?:申请|请求)"
+# one clause (prose reads the clause around it): its gap stops at a clause's end, and at a comma.
+REQUESTS_NONE = NEGATION + r"(?:收到|接到|受理|发生|有)[^" + CLAUSE_ENDS + r",]{0,30}?(?:申请|请求)"
 # Words every REQUESTS_COUNT pattern opens with (prose reads the text only where one stands).
 RECEIVING_WORDS: tuple[str, ...] = ("收到", "受理", "接到", "接收")
 RECEIVING = "(?:" + "|".join(RECEIVING_WORDS) + ")"

@@ -16,7 +16,6 @@ from . import labels
 from .model import Value
 from .numbers import parse_prose_number
 
-_CLAUSE_ENDS = "。;!?\n"  # what ends a clause of a "none received" statement
 _SUB_FIGURE = re.compile(r"其中[^。;]{0,12}$")
 
 
@@ -158,7 +157,7 @@ def _requests(text: str) -> list[Value]:
         # The first "none received" in a clause that says nothing of appeals. The pattern
         # cannot cross a clause's end, so the text is searched once, not clause by clause.
         for none in _finditer_from(_re(labels.REQUESTS_NONE), labels.NEGATION_WORDS, text):
-            clause_start, clause_end = _clause_of(text, none.start(), _CLAUSE_ENDS)
+            clause_start, clause_end = _clause_of(text, none.start(), labels.CLAUSE_ENDS)
             if any(word in text[clause_start:clause_end] for word in labels.APPEAL_WORDS):
                 continue
             received = _prose_value(text, "requests", "new_received", _TOTAL, Decimal(0), none.span(), raw=none.group())
