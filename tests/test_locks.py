@@ -42,6 +42,15 @@ def _locks_on(monkeypatch):
     """(Whatever the shell running the tests has set.)"""
     monkeypatch.delenv("OGI_LOCKS", raising=False)
 
+
+@pytest.fixture
+def samples(tmp_path) -> Settings:
+    """The five samples copied to a raw folder of their own, and a data folder not made yet."""
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLES_RAW, raw)
+    return Settings(raw, tmp_path / "data", 50 * 2**20)
+
+
 def folder(part: str) -> Lock:
     return lambda data, waiting: locks.folder_parse(data, part, waiting)
 
@@ -124,9 +133,8 @@ def _until(condition: Callable[[], bool], what: str, seconds: float = 120) -> No
         time.sleep(0.05)
 
 
-def test_two_parses_at_once_take_turns_and_publish_what_one_would(tmp_path):
-    raw, data, single = tmp_path / "raw", tmp_path / "data", tmp_path / "single"
-    shutil.copytree(SAMPLES_RAW, raw)
+def test_two_parses_at_once_take_turns_and_publish_what_one_would(tmp_path, samples):
+    raw, data, single = samples.raw_dir, samples.data_dir, tmp_path / "single"
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     with locks.whole_parse(data):  # (held here, so that both start while it is taken)
         runs = [_start_parse(raw, data, log) for log in logs]
@@ -171,12 +179,11 @@ def test_a_run_killed_holding_a_lock_leaves_it_free(tmp_path):
     thread.join(10)
 
 
-def test_the_checks_on_the_parquet_read_it_under_the_shared_lock(tmp_path, monkeypatch):
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(SAMPLES_RAW, raw)
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+def test_the_checks_on_the_parquet_read_it_under_the_shared_lock(samples, monkeypatch):
+    data = samples.data_dir
+    monkeypatch.setenv("OGI_RAW_DIR", str(samples.raw_dir))
     monkeypatch.setenv("OGI_DATA_DIR", str(data))
-    build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+    build_parquet(samples, workers=1)
     held: list[tuple[str, bool]] = []
     real_hold = locks.hold
 
@@ -208,18 +215,17 @@ def test_a_run_waiting_for_a_lock_can_be_cancelled(tmp_path):
 
 
 @pytest.mark.parametrize("code", [errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS])
-def test_a_file_system_without_flock_fails_the_run_saying_so(tmp_path, monkeypatch, code):
+def test_a_file_system_without_flock_fails_the_run_saying_so(samples, monkeypatch, code):
     """NFSv3 without its lock daemon answers flock with ENOLCK, some FUSE mounts with
     EOPNOTSUPP or ENOSYS: the run stops before it writes anything, and says what to do."""
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(SAMPLES_RAW, raw)
+    data = samples.data_dir
 
     def no_flock(handle, mode):
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(locks.fcntl, "flock", no_flock)
     with pytest.raises(locks.LocksUnsupported) as failed:
-        build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+        build_parquet(samples, workers=1)
     message = str(failed.value)
     assert f"cannot lock {data / '.locks' / 'parquet.lock'}: {os.strerror(code)} (errno {code})" in message
     assert "OGI_LOCKS=off" in message and "`dagster instance concurrency set ogi_data_folder 1`" in message
@@ -227,9 +233,8 @@ def test_a_file_system_without_flock_fails_the_run_saying_so(tmp_path, monkeypat
     assert not (data / "parquet.d").exists() and not (data / "parquet").exists()
 
 
-def test_with_the_locks_off_runs_take_none(tmp_path, monkeypatch):
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(SAMPLES_RAW, raw)
+def test_with_the_locks_off_runs_take_none(samples, monkeypatch):
+    data = samples.data_dir
     monkeypatch.setenv("OGI_LOCKS", "off")
 
     def no_flock(handle, mode):
@@ -238,7 +243,7 @@ def test_with_the_locks_off_runs_take_none(tmp_path, monkeypatch):
     monkeypatch.setattr(locks.fcntl, "flock", no_flock)
     with locks.whole_parse(data), locks.whole_parse(data):  # (with the locks on, the second would wait for ever)
         pass
-    summary = build_parquet(Settings(raw, data, 50 * 2**20), workers=1)
+    summary = build_parquet(samples, workers=1)
     assert (summary.files, summary.reparsed) == (5, 5)
     assert not (data / ".locks").exists()
 
@@ -253,12 +258,11 @@ def test_ogi_locks_values(monkeypatch, value, on):
     assert locks.enabled() is on
 
 
-def test_a_dagster_pool_of_one_keeps_the_parse_waiting(tmp_path, monkeypatch):
+def test_a_dagster_pool_of_one_keeps_the_parse_waiting(samples, monkeypatch):
     """Where flock cannot work, the README's recipe: `dagster instance concurrency set
     ogi_data_folder 1`. The parse waits while another run's step holds the pool's slot."""
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(SAMPLES_RAW, raw)
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    data = samples.data_dir
+    monkeypatch.setenv("OGI_RAW_DIR", str(samples.raw_dir))
     monkeypatch.setenv("OGI_DATA_DIR", str(data))
     monkeypatch.setenv("OGI_LOCKS", "off")
     with dg.instance_for_test() as instance:
