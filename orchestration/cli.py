@@ -77,11 +77,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> int:
+    from .corpus.listing import RawDirMissing, require_raw_dir
     from .settings import load_settings
 
     settings = load_settings()
-    if not settings.raw_dir.is_dir():
-        print(f"ogi: raw directory {settings.raw_dir} does not exist (set OGI_RAW_DIR)", file=sys.stderr)
+    try:
+        require_raw_dir(settings.raw_dir)
+    except RawDirMissing as missing:
+        print(f"ogi: {missing}", file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 

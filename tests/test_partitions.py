@@ -3,6 +3,7 @@ then the composed parse parses nothing more and gives the bytes of a full run.""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +12,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.corpus import build_folder_part, build_parquet, part_dir
+from orchestration.cli import main
+from orchestration.corpus import RawDirMissing, build_folder_part, build_parquet, part_dir
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import Settings, environment
 
@@ -77,14 +79,81 @@ def test_a_file_changed_after_its_part_is_parsed_again(raw, tmp_path):
     # crawl-b (3), the root file and the changed file
     assert composed.reparsed == 5
     assert part_dir(settings(raw, data), "crawl-a").is_symlink()
-    with pytest.raises(ValueError):
-        build_folder_part(settings(raw, data), "no-such-folder")
+
+
+def test_a_folder_gone_from_the_raw_folder_has_its_part_removed(raw, tmp_path):
+    data = tmp_path / "data"
+    for folder in ("crawl-a", "crawl-b"):
+        build_folder_part(settings(raw, data), folder, workers=1)
+    shutil.rmtree(raw / "crawl-b")
+    gone = build_folder_part(settings(raw, data), "crawl-b", workers=1)
+    assert gone.folder_gone and (gone.files, gone.reparsed) == (0, 0)
+    assert sorted(p.name for p in (data / "parts").iterdir()) == ["crawl-a"]
+    assert sorted(p.name for p in (data / "parts.d").iterdir()) == ["crawl-a"]
+    kept = build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    assert (kept.folder_gone, kept.unchanged, kept.files) == (False, True, 3)
+
+
+def test_the_whole_parse_removes_the_parts_of_folders_gone_from_the_raw_folder(raw, tmp_path):
+    data, full = tmp_path / "data", tmp_path / "full"
+    for folder in ("crawl-a", "crawl-b"):
+        build_folder_part(settings(raw, data), folder, workers=1)
+    (raw / "crawl-a").rename(raw / "crawl-c")  # renamed: crawl-a's part is of no use any more
+    composed = build_parquet(settings(raw, data), workers=1)
+    assert sorted(p.name for p in (data / "parts").iterdir()) == ["crawl-b"]
+    assert sorted(p.name for p in (data / "parts.d").iterdir()) == ["crawl-b"]
+    # crawl-c and the root file parsed; crawl-b's files taken from its part
+    assert (composed.files, composed.reparsed) == (7, 4)
+    build_parquet(settings(raw, full), workers=1)
+    assert published_parquet(data) == published_parquet(full)
+
+
+def test_a_parse_of_a_missing_raw_folder_stops_before_writing(tmp_path):
+    missing = settings(tmp_path / "not_mounted", tmp_path / "data")
+    with pytest.raises(RawDirMissing, match="does not exist or is not a directory"):
+        build_parquet(missing, workers=1)
+    with pytest.raises(RawDirMissing):
+        build_folder_part(missing, "crawl-a", workers=1)
+    assert not (tmp_path / "data").exists()
+
+
+def test_ogi_run_of_a_missing_raw_folder_exits_saying_so(tmp_path, capsys):
+    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
+        assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith(f"ogi: raw directory {tmp_path / 'not_mounted'} does not exist")
+    assert not (tmp_path / "data").exists()
 
 
 def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path):
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a"])
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-old"])
     with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(tmp_path / "data")):
         result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
     assert [request.partition_key for request in result.run_requests] == ["crawl-b"]
-    assert [list(request.partition_keys) for request in result.dynamic_partitions_requests] == [["crawl-b"]]
+    requests = [(type(request).__name__, list(request.partition_keys)) for request in result.dynamic_partitions_requests]
+    # crawl-old is gone from the raw folder: its partition goes (a backfill would find no folder)
+    assert requests == [("AddDynamicPartitionsRequest", ["crawl-b"]), ("DeleteDynamicPartitionsRequest", ["crawl-old"])]
+
+
+def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing(tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
+    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
+        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
+    assert isinstance(result, dg.SkipReason) and "does not exist" in result.skip_message
+
+
+def test_a_gone_folder_partition_materializes_empty_and_says_so(raw, tmp_path):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
+    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(tmp_path / "data")):
+        assert dg.materialize([folder_parts], partition_key="crawl-b", instance=instance).success
+        shutil.rmtree(raw / "crawl-b")
+        result = dg.materialize([folder_parts], partition_key="crawl-b", instance=instance)
+    assert result.success
+    metadata = result.asset_materializations_for_node("parquet__folder_parts")[0].metadata
+    assert (metadata["folder_gone"].value, metadata["files"].value) == (True, 0)
+    warnings = [record.user_message for record in instance.all_logs(result.run_id)
+                if record.level == logging.WARNING]
+    assert any(message.startswith("crawl-b is no longer a sub-folder") for message in warnings)
+    assert not (tmp_path / "data" / "parts" / "crawl-b").exists()

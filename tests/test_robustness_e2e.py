@@ -262,6 +262,29 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
     assert [p.name for p in (data / "parquet.d").iterdir()] == [os.readlink(data / "parquet").split("/")[-1]]
 
 
+def test_a_missing_raw_folder_fails_the_parse_and_keeps_the_published_outputs(published, monkeypatch):
+    """A share not mounted, or OGI_RAW_DIR mistyped in the UI's environment: parsed, an absent
+    folder would publish empty tables, and the warehouse build after it would empty the warehouse."""
+    raw, data = published
+    before = snapshot(data)
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import ALL_ASSETS_JOB
+
+    shutil.move(raw, raw.with_name("raw_elsewhere"))
+    result = defs().resolve_job_def(ALL_ASSETS_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    (failure,) = [event for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "parse_raw_reports"
+    cause = failure.step_failure_data.error.cause  # (the UI shows it under Dagster's own wrapper)
+    assert cause.cls_name == "RawDirMissing" and f"raw directory {raw} does not exist" in cause.message
+    materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
+    assert materialized == set()  # the steps after the parse did not run
+    assert snapshot(data) == before
+
+
 def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     _, data = published
     before = (data / "warehouse.duckdb").read_bytes()

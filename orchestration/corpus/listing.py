@@ -10,6 +10,21 @@ from pathlib import Path
 import pyarrow as pa
 
 
+class RawDirMissing(FileNotFoundError):
+    """The raw folder is not there (a mistyped ``OGI_RAW_DIR``, a share not mounted)."""
+
+
+def require_raw_dir(raw_dir: Path) -> None:
+    """Stop a parse whose raw folder is missing, before it writes anything: parsed, an
+    absent folder would publish empty tables, and the next warehouse build would empty
+    the warehouse."""
+    if not raw_dir.is_dir():
+        raise RawDirMissing(
+            f"raw directory {raw_dir} does not exist or is not a directory (set OGI_RAW_DIR; a share "
+            "that is not mounted looks like this): nothing was parsed, the published tables are kept"
+        )
+
+
 def recorded_path(relative: str) -> str:
     """A raw file's path as the tables record it: the path itself, or, when the file
     system's bytes for it are not UTF-8 (a crawl unpacked from a GBK zip, say), those

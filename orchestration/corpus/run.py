@@ -17,7 +17,7 @@ from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
-from .listing import raw_folders, raw_listing
+from .listing import raw_folders, raw_listing, require_raw_dir
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
@@ -36,24 +36,55 @@ def build_parquet(settings: Settings, workers: int | None = None, waiting: locks
     While another run writes or reads them, it waits (``orchestration.locks``),
     telling ``waiting``.
     """
+    require_raw_dir(settings.raw_dir)
     with locks.whole_parse(settings.data_dir, waiting):
-        parts = [part_dir(settings, folder) for folder in raw_folders(settings.raw_dir)]
+        folders = raw_folders(settings.raw_dir)
+        remove_parts_of_gone_folders(settings, keep={part_name(folder) for folder in folders})
+        parts = [part_dir(settings, folder) for folder in folders]
         return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
                       parts=[p for p in parts if p.exists()])
 
 
 def build_folder_part(settings: Settings, folder: str, workers: int | None = None,
                       waiting: locks.Waiting | None = None) -> RunSummary:
-    """Parse one top-level raw sub-folder into its own part (a partition of the parse)."""
-    if folder not in raw_folders(settings.raw_dir):
-        raise ValueError(f"{folder!r} is not a sub-folder of {settings.raw_dir}")
-    with locks.folder_parse(settings.data_dir, part_name(folder), waiting):
-        return _build(settings, settings.data_dir / "parts.d" / part_name(folder), part_dir(settings, folder),
-                      workers, folder=folder)
+    """Parse one top-level raw sub-folder into its own part (a partition of the parse).
+
+    A folder gone from the raw folder (moved, renamed, removed) has no files: its part,
+    if any, is removed, and the summary says ``folder_gone``."""
+    require_raw_dir(settings.raw_dir)
+    name = part_name(folder)
+    with locks.folder_parse(settings.data_dir, name, waiting):
+        if folder not in raw_folders(settings.raw_dir):
+            remove_part(settings, name)
+            return RunSummary(folder_gone=True)
+        return _build(settings, settings.data_dir / "parts.d" / name, part_dir(settings, folder), workers,
+                      folder=folder)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:
     return settings.data_dir / "parts" / part_name(folder)
+
+
+def remove_part(settings: Settings, name: str) -> None:
+    """Remove the folder part ``name``: its link in ``parts/`` and its versions in ``parts.d/``."""
+    link = settings.data_dir / "parts" / name
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    elif link.is_dir():
+        shutil.rmtree(link)
+    shutil.rmtree(settings.data_dir / "parts.d" / name, ignore_errors=True)
+
+
+def remove_parts_of_gone_folders(settings: Settings, keep: set[str]) -> None:
+    """Remove every folder part but those named in ``keep`` (the raw folder's folders now):
+    a folder partition's part outlives its folder otherwise, taking its disk for nothing.
+    Called with the parts held alone (``locks.whole_parse``), so no folder is parsed meanwhile."""
+    for place in ("parts", "parts.d"):
+        directory = settings.data_dir / place
+        if directory.is_dir():
+            for entry in sorted(directory.iterdir()):
+                if entry.name not in keep:
+                    remove_part(settings, entry.name)
 
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,

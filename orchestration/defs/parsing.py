@@ -58,21 +58,35 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
     folder = context.partition_key
     summary = build_folder_part(settings, folder, waiting=context.log.warning)
-    context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run")
+    if summary.folder_gone:
+        context.log.warning(f"{folder} is no longer a sub-folder of {settings.raw_dir}: its part is removed and "
+                            "it has no files (raw_folders_sensor deletes the partitions of gone folders)")
+    else:
+        context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run")
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
         "values": summary.values, "reparsed": summary.reparsed, "unchanged": summary.unchanged,
+        "folder_gone": summary.folder_gone,
     })
 
 
 @dg.sensor(minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Adds a raw_folders partition for each new top-level raw sub-folder and parses it.")
-def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    known = set(context.instance.get_dynamic_partitions(RAW_FOLDERS.name))
-    new = [folder for folder in raw_folders(load_settings().raw_dir) if folder not in known]
+           description="Adds a raw_folders partition for each new top-level raw sub-folder and parses it; "
+           "deletes the partitions of folders gone from the raw folder.")
+def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    raw_dir = load_settings().raw_dir
+    if not raw_dir.is_dir():  # not mounted, or OGI_RAW_DIR mistyped: not a reason to forget every partition
+        return dg.SkipReason(f"raw directory {raw_dir} does not exist or is not a directory")
+    known = context.instance.get_dynamic_partitions(RAW_FOLDERS.name)
+    folders = raw_folders(raw_dir)
+    new = sorted(set(folders).difference(known))
+    gone = sorted(set(known).difference(folders))
     return dg.SensorResult(
         run_requests=[dg.RunRequest(partition_key=folder, asset_selection=[FOLDER_PARTS]) for folder in new],
-        dynamic_partitions_requests=[RAW_FOLDERS.build_add_request(new)] if new else [],
+        dynamic_partitions_requests=[
+            *([RAW_FOLDERS.build_add_request(new)] if new else []),
+            *([RAW_FOLDERS.build_delete_request(gone)] if gone else []),
+        ],
     )
 
 
