@@ -133,6 +133,12 @@ def _summary(result, settings) -> str:
     ]
     for evaluation in failed:
         lines.append(f"  failed {evaluation.severity.value.lower()}: {evaluation.asset_key.to_user_string()} {evaluation.check_name}")
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            if error.cls_name == "DagsterExecutionStepExecutionError" and error.cause:  # Dagster's wrapper
+                error = error.cause
+            lines.append(f"  failed step: {event.step_key}: {error.message.strip()}")
     lines.append(f"warehouse: {settings.warehouse_path}")
     if data_report:
         lines.append(f"data report: {data_report}")

@@ -12,8 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.cli import main
-from orchestration.corpus import RawDirMissing, build_folder_part, build_parquet, part_dir
+from orchestration.corpus import build_folder_part, build_parquet, part_dir
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import Settings, environment
 
@@ -106,22 +105,6 @@ def test_the_whole_parse_removes_the_parts_of_folders_gone_from_the_raw_folder(r
     assert (composed.files, composed.reparsed) == (7, 4)
     build_parquet(settings(raw, full), workers=1)
     assert published_parquet(data) == published_parquet(full)
-
-
-def test_a_parse_of_a_missing_raw_folder_stops_before_writing(tmp_path):
-    missing = settings(tmp_path / "not_mounted", tmp_path / "data")
-    with pytest.raises(RawDirMissing, match="does not exist or is not a directory"):
-        build_parquet(missing, workers=1)
-    with pytest.raises(RawDirMissing):
-        build_folder_part(missing, "crawl-a", workers=1)
-    assert not (tmp_path / "data").exists()
-
-
-def test_ogi_run_of_a_missing_raw_folder_exits_saying_so(tmp_path, capsys):
-    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
-        assert main(["run"]) == 2
-    assert capsys.readouterr().err.startswith(f"ogi: raw directory {tmp_path / 'not_mounted'} does not exist")
-    assert not (tmp_path / "data").exists()
 
 
 def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path):

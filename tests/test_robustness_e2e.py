@@ -285,6 +285,21 @@ def test_a_missing_raw_folder_fails_the_parse_and_keeps_the_published_outputs(pu
     assert snapshot(data) == before
 
 
+def test_ogi_run_over_an_emptied_raw_folder_says_why_and_keeps_the_warehouse(published, monkeypatch):
+    raw, data = published
+    before = snapshot(data)
+    for path in raw.iterdir():  # the mount point of a share that is not mounted
+        path.unlink()
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 1 and "run: FAILED" in out
+    failed = [line for line in out.splitlines() if line.startswith("  failed step:")]
+    reason = (f"raw directory {raw} has no files, and the published tables have 5: nothing was parsed, the published "
+              "tables are kept (a share that is not mounted looks like this). To empty the tables on purpose, remove "
+              f"{data / 'parquet'} first.")
+    assert failed == [f"  failed step: parse_raw_reports: orchestration.corpus.listing.RawDirEmptied: {reason}"]
+    assert snapshot(data) == before
+
+
 def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     _, data = published
     before = (data / "warehouse.duckdb").read_bytes()

@@ -28,13 +28,13 @@ rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary
 ``run`` puts them together.
 """
 
-from .listing import RawDirMissing, list_raw_files, raw_file_names, raw_folders, recorded_path
+from .listing import RawDirEmptied, RawDirMissing, list_raw_files, raw_file_names, raw_folders, recorded_path
 from .pool import parsing
 from .rows import FileRows
 from .run import build_folder_part, build_parquet, part_dir, publish, write_corpus
 from .summary import RunSummary
 
 __all__ = [
-    "FileRows", "RawDirMissing", "RunSummary", "build_folder_part", "build_parquet", "list_raw_files", "parsing",
-    "part_dir", "publish", "raw_file_names", "raw_folders", "recorded_path", "write_corpus",
+    "FileRows", "RawDirEmptied", "RawDirMissing", "RunSummary", "build_folder_part", "build_parquet", "list_raw_files",
+    "parsing", "part_dir", "publish", "raw_file_names", "raw_folders", "recorded_path", "write_corpus",
 ]

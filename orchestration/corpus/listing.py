@@ -14,6 +14,11 @@ class RawDirMissing(FileNotFoundError):
     """The raw folder is not there (a mistyped ``OGI_RAW_DIR``, a share not mounted)."""
 
 
+class RawDirEmptied(RuntimeError):
+    """The raw folder has no files, but the published tables have: an unmounted share's
+    mount point, more likely than a collection removed on purpose."""
+
+
 def require_raw_dir(raw_dir: Path) -> None:
     """Stop a parse whose raw folder is missing, before it writes anything: parsed, an
     absent folder would publish empty tables, and the next warehouse build would empty

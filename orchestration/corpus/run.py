@@ -17,7 +17,7 @@ from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
-from .listing import raw_folders, raw_listing, require_raw_dir
+from .listing import RawDirEmptied, raw_folders, raw_listing, require_raw_dir
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
@@ -121,6 +121,12 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
     files = raw_listing(raw, folder)
+    if folder is None and not files.names and previous and previous.files():
+        raise RawDirEmptied(
+            f"raw directory {raw} has no files, and the published tables have {previous.files():,}: nothing was "
+            "parsed, the published tables are kept (a share that is not mounted looks like this). To empty the "
+            f"tables on purpose, remove {settings.parquet_dir} first."
+        )
     with Parser(raw, settings.max_file_bytes, workers, files.on_disk) as parser:
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
