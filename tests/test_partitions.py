@@ -118,12 +118,17 @@ def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path):
     assert requests == [("AddDynamicPartitionsRequest", ["crawl-b"]), ("DeleteDynamicPartitionsRequest", ["crawl-old"])]
 
 
-def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing(tmp_path):
+def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_or_empty(tmp_path):
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
     with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
         result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
     assert isinstance(result, dg.SkipReason) and "does not exist" in result.skip_message
+    (tmp_path / "not_mounted").mkdir()  # the mount point, empty
+    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
+        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
+    assert isinstance(result, dg.SkipReason) and "keeping the 2 partitions" in result.skip_message
+    assert instance.get_dynamic_partitions(RAW_FOLDERS.name) == ["crawl-a", "crawl-b"]
 
 
 def test_a_gone_folder_partition_materializes_empty_and_says_so(raw, tmp_path):

@@ -79,6 +79,9 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
         return dg.SkipReason(f"raw directory {raw_dir} does not exist or is not a directory")
     known = context.instance.get_dynamic_partitions(RAW_FOLDERS.name)
     folders = raw_folders(raw_dir)
+    if known and not folders:  # the empty mount point of a share not mounted, more likely than every folder removed
+        return dg.SkipReason(f"raw directory {raw_dir} has no sub-folders: keeping the {len(known)} partitions "
+                             "(delete them in the UI if the folders were removed on purpose)")
     new = sorted(set(folders).difference(known))
     gone = sorted(set(known).difference(folders))
     return dg.SensorResult(
