@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
+from orchestration.definitions import defs
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import Settings, environment
 
@@ -107,27 +108,43 @@ def test_the_whole_parse_removes_the_parts_of_folders_gone_from_the_raw_folder(r
     assert published_parquet(data) == published_parquet(full)
 
 
-def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path):
-    instance = dg.DagsterInstance.ephemeral()
+def sensor_tick(instance: dg.DagsterInstance, raw: Path, data: Path):
+    """One tick of the sensor as the daemon evaluates it: with the code location's
+    definitions, which check its run requests against its target and its partitions
+    (calling the sensor's function alone checks neither)."""
+    context = dg.build_sensor_context(instance=instance, instance_ref=instance.get_ref(), definitions=defs())
+    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(data)):
+        return raw_folders_sensor.evaluate_tick(context)
+
+
+@pytest.fixture()
+def instance():
+    """A persistent instance, as the daemon's: the sensor's run requests name partitions it
+    checks against the instance's, after the tick's own additions."""
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def test_sensor_adds_new_folders_and_requests_their_parse(raw, tmp_path, instance):
     instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-old"])
-    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(tmp_path / "data")):
-        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
-    assert [request.partition_key for request in result.run_requests] == ["crawl-b"]
+    result = sensor_tick(instance, raw, tmp_path / "data")
+    assert raw_folders_sensor.job_name == "parse_raw_folders"
+    # resolved against the job's partitions, as the daemon launches it
+    assert [request.tags["dagster/partition"] for request in result.run_requests] == ["crawl-b"]
     requests = [(type(request).__name__, list(request.partition_keys)) for request in result.dynamic_partitions_requests]
     # crawl-old is gone from the raw folder: its partition goes (a backfill would find no folder)
     assert requests == [("AddDynamicPartitionsRequest", ["crawl-b"]), ("DeleteDynamicPartitionsRequest", ["crawl-old"])]
 
 
-def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_or_empty(tmp_path):
-    instance = dg.DagsterInstance.ephemeral()
+def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_or_empty(tmp_path, instance):
     instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
-    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
-        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
-    assert isinstance(result, dg.SkipReason) and "does not exist" in result.skip_message
+    result = sensor_tick(instance, tmp_path / "not_mounted", tmp_path / "data")
+    assert (result.run_requests, result.dynamic_partitions_requests) == ([], [])
+    assert "does not exist" in result.skip_message
     (tmp_path / "not_mounted").mkdir()  # the mount point, empty
-    with environment(OGI_RAW_DIR=str(tmp_path / "not_mounted"), OGI_DATA_DIR=str(tmp_path / "data")):
-        result = raw_folders_sensor(dg.build_sensor_context(instance=instance))
-    assert isinstance(result, dg.SkipReason) and "keeping the 2 partitions" in result.skip_message
+    result = sensor_tick(instance, tmp_path / "not_mounted", tmp_path / "data")
+    assert (result.run_requests, result.dynamic_partitions_requests) == ([], [])
+    assert "keeping the 2 partitions" in result.skip_message
     assert instance.get_dynamic_partitions(RAW_FOLDERS.name) == ["crawl-a", "crawl-b"]
 
 

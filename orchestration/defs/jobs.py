@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .parsing import FOLDER_PARTS
+from .parsing import FOLDER_PARTS, FOLDER_PARTS_JOB
 
 ALL_ASSETS_JOB = "ogi_all_assets"
 
@@ -14,7 +14,7 @@ all_assets_job = dg.define_asset_job(
 )
 
 folder_parts_job = dg.define_asset_job(
-    "parse_raw_folders",
+    FOLDER_PARTS_JOB,
     selection=dg.AssetSelection.assets(FOLDER_PARTS),
     description="Parse raw sub-folders, one partition each (backfill it to fan out).",
 )

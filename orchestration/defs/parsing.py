@@ -42,6 +42,7 @@ def column_schema(table: Table) -> dg.TableSchema:
 
 RAW_FOLDERS = dg.DynamicPartitionsDefinition(name="raw_folders")
 FOLDER_PARTS = dg.AssetKey(["parquet", "folder_parts"])
+FOLDER_PARTS_JOB = "parse_raw_folders"  # (defined in jobs.py; named here for the sensor's target)
 
 
 @dg.asset(
@@ -70,7 +71,7 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     })
 
 
-@dg.sensor(minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
+@dg.sensor(job_name=FOLDER_PARTS_JOB, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Adds a raw_folders partition for each new top-level raw sub-folder and parses it; "
            "deletes the partitions of folders gone from the raw folder.")
 def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
@@ -85,7 +86,7 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
     new = sorted(set(folders).difference(known))
     gone = sorted(set(known).difference(folders))
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(partition_key=folder, asset_selection=[FOLDER_PARTS]) for folder in new],
+        run_requests=[dg.RunRequest(partition_key=folder) for folder in new],
         dynamic_partitions_requests=[
             *([RAW_FOLDERS.build_add_request(new)] if new else []),
             *([RAW_FOLDERS.build_delete_request(gone)] if gone else []),
