@@ -1,5 +1,6 @@
 """The parse partitioned by raw sub-folder: a backfill of the folder partitions,
-then the composed parse parses nothing more and gives the bytes of a full run."""
+then the composed parse parses nothing more and gives the bytes of a full run; the
+sensor's ticks, and the folders that go from the raw folder."""
 
 from __future__ import annotations
 

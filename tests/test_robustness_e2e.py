@@ -262,7 +262,7 @@ def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, mon
     assert [p.name for p in (data / "parquet.d").iterdir()] == [os.readlink(data / "parquet").split("/")[-1]]
 
 
-def test_a_missing_raw_folder_fails_the_parse_and_keeps_the_published_outputs(published, monkeypatch):
+def test_a_missing_raw_folder_fails_the_parse_and_keeps_the_published_outputs(published):
     """A share not mounted, or OGI_RAW_DIR mistyped in the UI's environment: parsed, an absent
     folder would publish empty tables, and the warehouse build after it would empty the warehouse."""
     raw, data = published
