@@ -5,7 +5,9 @@
 - ``ogi seeds``: regenerate the dbt seeds from the Python registries;
 - ``ogi synth``: write a synthetic corpus with known answers;
 - ``ogi bench``: speed and memory of the pipeline on a synthetic corpus;
-- ``ogi docs``: the dbt documentation site of the warehouse.
+- ``ogi docs``: the dbt documentation site of the warehouse;
+- ``ogi report``: the data report (HTML charts) again, from the published warehouse;
+- ``ogi analyse [NAME]``: a saved analysis on the warehouse, as CSV (without a name, the list).
 """
 
 from __future__ import annotations
