@@ -43,22 +43,25 @@ def test_ogi_run_of_a_missing_raw_folder_exits_saying_so(tmp_path, capsys):
 
 def test_a_raw_folder_emptied_keeps_the_published_tables_until_they_are_removed(tmp_path):
     raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(SAMPLES_RAW, raw)
+    shutil.copytree(SAMPLES_RAW, raw / "crawl-a")
+    assert build_folder_part(settings(raw, data), "crawl-a", workers=1).files == 5
     assert build_parquet(settings(raw, data), workers=1).files == 5
     before = published_parquet(data)
-    for path in raw.iterdir():  # the mount point of a share that is not mounted
-        path.unlink()
+    part = (data / "parts" / "crawl-a").resolve()
+    shutil.rmtree(raw / "crawl-a")  # the mount point of a share that is not mounted
     (raw / ".mounted_here").touch()  # (hidden files are not raw files)
     with pytest.raises(RawDirEmptied, match=f"raw directory {raw} has no files, and the published tables have 5"):
         build_parquet(settings(raw, data), workers=1)
     assert published_parquet(data) == before
     assert [p.name for p in (data / "parquet.d").iterdir()] == [(data / "parquet").resolve().name]
+    assert (data / "parts" / "crawl-a").resolve() == part and part.is_dir()  # the folder's part is kept too
 
     # Emptied on purpose: with the published tables removed, the parse publishes empty ones.
     (data / "parquet").unlink()
     emptied = build_parquet(settings(raw, data), workers=1)
     assert (emptied.files, emptied.values) == (0, 0)
     assert pq.read_table(data / "parquet" / "reports" / "_root.parquet").num_rows == 0
+    assert not (data / "parts" / "crawl-a").exists() and not (data / "parts.d" / "crawl-a").exists()
 
 
 def test_a_first_parse_of_an_empty_raw_folder_publishes_empty_tables(tmp_path):

@@ -39,10 +39,12 @@ def build_parquet(settings: Settings, workers: int | None = None, waiting: locks
     require_raw_dir(settings.raw_dir)
     with locks.whole_parse(settings.data_dir, waiting):
         folders = raw_folders(settings.raw_dir)
-        remove_parts_of_gone_folders(settings, keep={part_name(folder) for folder in folders})
         parts = [part_dir(settings, folder) for folder in folders]
-        return _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
-                      parts=[p for p in parts if p.exists()])
+        summary = _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
+                         parts=[p for p in parts if p.exists()])
+        # (After the build: a run that fails, or stops on an emptied raw folder, removes nothing.)
+        remove_parts_of_gone_folders(settings, keep={part_name(folder) for folder in folders})
+        return summary
 
 
 def build_folder_part(settings: Settings, folder: str, workers: int | None = None,
