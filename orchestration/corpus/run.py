@@ -34,7 +34,10 @@ def build_parquet(settings: Settings, workers: int | None = None, waiting: locks
     its part, so after a backfill of every folder this step parses nothing and
     only settles what crosses folders (duplicates) while composing the tables.
     While another run writes or reads them, it waits (``orchestration.locks``),
-    telling ``waiting``.
+    telling ``waiting``. Once the tables are published, the parts of folders gone from
+    the raw folder are removed. A raw folder that is missing, or has no files while the
+    published tables have some, stops it before it writes (``RawDirMissing``,
+    ``RawDirEmptied``).
     """
     require_raw_dir(settings.raw_dir)
     with locks.whole_parse(settings.data_dir, waiting):
