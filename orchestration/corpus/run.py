@@ -126,9 +126,9 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
     files = raw_listing(raw, folder)
-    if folder is None and not files.names and previous and previous.files():
+    if folder is None and not files.names and previous and (published := previous.files()):
         raise RawDirEmptied(
-            f"raw directory {raw} has no files, and the published tables have {previous.files():,}: nothing was "
+            f"raw directory {raw} has no files, and the published tables have {published:,}: nothing was "
             "parsed, the published tables are kept (a share that is not mounted looks like this). To empty the "
             f"tables on purpose, remove {settings.parquet_dir} first."
         )

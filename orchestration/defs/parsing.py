@@ -17,6 +17,7 @@ import dagster as dg
 
 from .. import locks
 from ..corpus import build_folder_part, build_parquet, raw_folders
+from ..corpus.listing import RawDirMissing, require_raw_dir
 from ..schema import TABLES, Table
 from ..settings import load_settings
 from .raw_reports import RAW_REPORT_FILES
@@ -76,8 +77,10 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
            "deletes the partitions of folders gone from the raw folder.")
 def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     raw_dir = load_settings().raw_dir
-    if not raw_dir.is_dir():  # not mounted, or OGI_RAW_DIR mistyped: not a reason to forget every partition
-        return dg.SkipReason(f"raw directory {raw_dir} does not exist or is not a directory")
+    try:
+        require_raw_dir(raw_dir)
+    except RawDirMissing as missing:  # not mounted, or OGI_RAW_DIR mistyped: not a reason to forget every partition
+        return dg.SkipReason(str(missing))
     known = context.instance.get_dynamic_partitions(RAW_FOLDERS.name)
     folders = raw_folders(raw_dir)
     if known and not folders:  # the empty mount point of a share not mounted, more likely than every folder removed
