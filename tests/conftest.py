@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.parsing import parse_text
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.warehouse import DBT_EXECUTABLE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +67,11 @@ def figures_map(figures) -> dict:
 @pytest.fixture(scope="session")
 def expected() -> dict:
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+def settings(raw: Path, data: Path) -> Settings:
+    """The settings of a parse of ``raw`` into ``data`` (files up to 50 MB)."""
+    return Settings(raw, data, 50 * 2**20)
 
 
 def dec(x) -> Decimal:

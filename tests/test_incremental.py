@@ -17,14 +17,9 @@ from orchestration.corpus.duplicates import LinkedPaths, strings
 from orchestration.corpus.listing import RawListing
 from orchestration.corpus.plan import new_files
 from orchestration.corpus.previous import Sources
-from orchestration.settings import Settings
 from orchestration.synth import generate
 
-from .conftest import SAMPLES_RAW, published_parquet
-
-
-def settings(raw: Path, data: Path) -> Settings:
-    return Settings(raw, data, 50 * 2**20)
+from .conftest import SAMPLES_RAW, published_parquet, settings
 
 
 @pytest.fixture()

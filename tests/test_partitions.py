@@ -16,13 +16,9 @@ import pytest
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
 from orchestration.definitions import defs
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
-from orchestration.settings import Settings, environment
+from orchestration.settings import environment
 
-from .conftest import SAMPLES_RAW, published_parquet
-
-
-def settings(raw: Path, data: Path) -> Settings:
-    return Settings(raw, data, 50 * 2**20)
+from .conftest import SAMPLES_RAW, published_parquet, settings
 
 
 @pytest.fixture()

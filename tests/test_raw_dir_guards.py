@@ -6,20 +6,15 @@ tests/test_robustness_e2e.py::test_a_missing_raw_folder_fails_the_parse_and_keep
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from orchestration.cli import main
 from orchestration.corpus import RawDirEmptied, RawDirMissing, build_folder_part, build_parquet
-from orchestration.settings import Settings, environment
+from orchestration.settings import environment
 
-from .conftest import SAMPLES_RAW, published_parquet
-
-
-def settings(raw: Path, data: Path) -> Settings:
-    return Settings(raw, data, 50 * 2**20)
+from .conftest import SAMPLES_RAW, published_parquet, settings
 
 
 def test_a_parse_of_a_missing_raw_folder_stops_before_writing(tmp_path):

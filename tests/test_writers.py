@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,14 +16,9 @@ from orchestration.corpus.duplicates import as_duplicate
 from orchestration.corpus.previous import Stream
 from orchestration.corpus.rows import FileRows, Span, empty_span
 from orchestration.schema import TABLES
-from orchestration.settings import Settings
 from orchestration.synth import generate
 
-from .conftest import published_parquet
-
-
-def settings(raw: Path, data: Path) -> Settings:
-    return Settings(raw, data, 50 * 2**20)
+from .conftest import published_parquet, settings
 
 
 @pytest.fixture()
