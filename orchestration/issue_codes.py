@@ -41,6 +41,17 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Nothing: the report is in the warehouse once. Delete the copy to silence this."),
     IssueCode("parse_error", "error", True, "The parser raised on this file (a bug): the message holds the exception.",
               "Report it with the file; the rest of the run is unaffected."),
+    IssueCode("unreadable_file", "error", True,
+              "The file was listed but could not be read: permission denied, an I/O error, or moved or removed "
+              "while the run read the folder (the message holds the system's error). It has no content_sha256 or "
+              "file_size, and its report_id is made from its path.",
+              "Fix its permissions or the disk. It is tried again on every run until it reads; a file that is gone "
+              "leaves the tables at the next run."),
+    IssueCode("worker_died", "error", True,
+              "The parse worker's process died on this file, parsed alone, twice (killed by the out-of-memory killer, "
+              "or a crash in a C library): the message holds how it ended. The other files were parsed.",
+              "Look at the file's size and kind; give the workers more memory or lower OGI_MAX_FILE_MB, and report "
+              "it with the file. Touch the file (or change the parser) to have it parsed again."),
     # Problems inside a parsed report: its figures are kept.
     IssueCode("duplicate_report", "warning", False,
               "Another file with different content claims the same organ and year; both are kept.",

@@ -50,9 +50,10 @@ REPORTS = Table(
     "One row per raw file: its identity, metadata, and whether it was parsed or quarantined (and why).",
     (
         Column("source_path", pa.string(), "Path of the raw file relative to the raw directory (POSIX separators).", False),
-        Column("report_id", pa.string(), "Stable id: the first 16 hex digits of the SHA-256 of the file's bytes.", False),
-        Column("content_sha256", pa.string(), "SHA-256 of the file's bytes.", False),
-        Column("file_size", pa.int64(), "Size of the raw file in bytes.", False),
+        Column("report_id", pa.string(), "Stable id: the first 16 hex digits of the SHA-256 of the file's bytes "
+               "(of 'unreadable:' and its path for a file that could not be read: unreadable_file).", False),
+        Column("content_sha256", pa.string(), "SHA-256 of the file's bytes (NULL when they could not be read)."),
+        Column("file_size", pa.int64(), "Size of the raw file in bytes (NULL when it could not be read)."),
         Column("status", pa.string(), "parsed, or quarantined (see quarantine_code).", False, STATUSES),
         Column("quarantine_code", pa.string(), "Issue code that quarantined the file (NULL when parsed).",
                accepted=tuple(c for c, i in BY_CODE.items() if i.quarantines)),

@@ -18,10 +18,10 @@ sizes_and_mtimes = native_stat.sizes_and_mtimes
 
 def test_the_native_stat_is_the_one_used():
     if os.environ.get("OGI_PURE_PYTHON") == "1":
-        assert not listing.NATIVE_STAT and listing.sizes_and_mtimes is _os_sizes_and_mtimes
+        assert not listing.NATIVE_STAT and listing._stat_all is _os_sizes_and_mtimes
         return
     assert listing.NATIVE_STAT, "orchestration/corpus/native_stat.c is not built: `pip install -e .` builds it"
-    assert listing.sizes_and_mtimes is sizes_and_mtimes
+    assert listing._stat_all is sizes_and_mtimes
 
 
 def _tree(root: Path) -> list[str]:

@@ -177,17 +177,17 @@ def test_a_file_sent_early_that_the_run_no_longer_wants_is_not_given(raw, monkey
         assert [r.source_path for r in parser.rows(wanted)] == wanted
 
 
-def test_too_few_new_files_for_the_pool_are_not_sent_early(raw, monkeypatch):
+def test_too_few_new_files_are_not_sent_early_but_still_go_to_a_worker(raw, monkeypatch):
     sent = _counting_submits(monkeypatch)
     work = corpus.raw_file_names(raw)
     with pool.Parser(raw, LIMIT, 2) as parser:
         parser.begin(work[: pool.POOL_THRESHOLD - 1])
         assert sent == []
-        rows = parser.rows(work[:20])  # and too few in all: parsed in this process
-        assert [r.source_path for r in rows] == work[:20] and sent == []
+        rows = parser.rows(work[:20])  # however few, parsed by a worker: one that dies does not take the run
+        assert [r.source_path for r in rows] == work[:20] and sent == [work[:20]]
     with pool.Parser(raw, LIMIT, 1) as parser:  # one worker: no pool
         parser.begin(work)
-        assert [r.source_path for r in parser.rows(work)] == work and sent == []
+        assert [r.source_path for r in parser.rows(work)] == work and sent == [work[:20]]  # (nothing more)
 
 
 def test_a_failing_run_stops_the_workers(raw, monkeypatch):

@@ -137,8 +137,33 @@ def _native_or_os():
     return sizes_and_mtimes
 
 
-sizes_and_mtimes = _native_or_os()
-NATIVE_STAT = sizes_and_mtimes is not _os_sizes_and_mtimes
+_stat_all = _native_or_os()
+NATIVE_STAT = _stat_all is not _os_sizes_and_mtimes
+# The modification time recorded for a file that could not be stat-ed or read: no stat
+# gives it back, so such a file is never taken for unchanged and is tried again.
+UNREADABLE_MTIME = -1
+
+
+def sizes_and_mtimes(root: str, names: list[str]) -> tuple[list[int], list[int]]:
+    """Each listed file's size and modification time (``_stat_all``). A file that cannot be
+    stat-ed (removed or moved since the folder was listed, a folder it cannot enter) gets
+    size 0 and ``UNREADABLE_MTIME``, rather than stopping the run: its parse then finds
+    it unreadable, and it is quarantined."""
+    try:
+        return _stat_all(root, names)
+    except OSError:
+        pass
+    sizes, mtimes = [], []
+    for name in names:
+        try:
+            stat = os.stat(f"{root}/{name}")
+        except OSError:
+            sizes.append(0)
+            mtimes.append(UNREADABLE_MTIME)
+        else:
+            sizes.append(stat.st_size)
+            mtimes.append(stat.st_mtime_ns)
+    return sizes, mtimes
 
 
 def file_stamp(size: int, mtime_ns: int) -> int:

@@ -19,8 +19,8 @@ STATE_SCHEMA = pa.schema(
     [
         pa.field("source_path", pa.string(), nullable=False),
         pa.field("size", pa.int64(), nullable=False),
-        pa.field("mtime_ns", pa.int64(), nullable=False),
-        pa.field("content_sha256", pa.string(), nullable=False),
+        pa.field("mtime_ns", pa.int64(), nullable=False),  # UNREADABLE_MTIME for a file that could not be read
+        pa.field("content_sha256", pa.string()),  # (NULL for one that could not be read)
         pa.field("parser_version", pa.string(), nullable=False),
     ]
 )

@@ -8,25 +8,28 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
+import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import pyarrow as pa
 
-from ..parsing import Issue, Parsed, parse_bytes
+from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
-from .rows import FileRows, Span, file_rows, issue_row, keyed_table
+from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
 
 CHUNK = 64  # files a worker parses per task
 WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
-POOL_THRESHOLD = 256  # fewer new files than this are parsed in-process
+POOL_THRESHOLD = 256  # fewer new files than this are not sent while the run plans
 EARLY = 8192  # new files sent while the run plans (held LZ4-compressed until written: about 8.5 KB each)
 
 
@@ -58,10 +61,7 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     max_year = date.today().year
     _read_ahead([absolute for _, absolute, _ in chunk])
     earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
-    parses = [
-        parse_bytes(Path(absolute).read_bytes(), relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
-        for relative, absolute, max_bytes in chunk
-    ]
+    parses = [_parse_file(relative, absolute, max_bytes, max_year, earlier) for relative, absolute, max_bytes in chunk]
     values, checks = empty_columns(VALUE_COLUMNS), empty_columns(CHECK_COLUMNS)
     counts = []
     for parse in parses:
@@ -76,6 +76,14 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     report_ids = [parse.report_id for parse in parses]
     return (keyed_table("values", values, report_ids, [n for n, _ in counts]),
             keyed_table("identity_checks", checks, report_ids, [n for _, n in counts]), rows, counts)
+
+
+def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, earlier: Parsed) -> FileParse:
+    try:
+        data = Path(absolute).read_bytes()
+    except OSError as error:  # (moved or removed since it was listed, permissions, the disk)
+        return unreadable(relative, error)
+    return parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
 
 
 def parse_chunk_held(chunk: list[tuple[str, str, int]]) -> tuple[bytes, int]:
@@ -143,7 +151,9 @@ class Parser:
     the first chunks go out on entering ``rows``, as the run links the folders it keeps
     while the workers parse. Workers come from a forkserver, not a fork of this process:
     the run may hold threads (Dagster's, DuckDB's) whose locks a forked child would
-    inherit. A worker that dies fails the run (BrokenProcessPool) instead of hanging it.
+    inherit. A worker that dies (the out-of-memory killer, a crash in a C library) takes
+    the pool down with every chunk in flight: those chunks are parsed again, each in a
+    process of its own (``_isolated``), and the run goes on with a new pool.
     Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
 
@@ -155,7 +165,7 @@ class Parser:
         self._early_window = workers + 1
         self._pool: ProcessPoolExecutor | None = None
         self._early_chunk: dict[str, int] = {}  # a file sent by ``begin`` -> its chunk's index in _early
-        self._early: list[Future[tuple[bytes, int]] | None] = []
+        self._early: list[_Sent | None] = []
         self._unsent: Iterator[list[tuple[str, str, int]]] | None = None  # early chunks not yet sent
         self._in_flight: deque[Future[tuple[bytes, int]]] = deque()  # early chunks sent, maybe not back
         self._starting: Future[None] | None = None  # sending the first early chunks
@@ -211,8 +221,8 @@ class Parser:
                 self._unsent = None
                 break
             self._early_chunk.update(dict.fromkeys((relative for relative, _, _ in chunk), len(self._early)))
-            self._early.append(self._started().submit(parse_chunk_held, chunk))
-            self._in_flight.append(self._early[-1])
+            self._early.append(self._sent(parse_chunk_held, chunk))
+            self._in_flight.append(self._early[-1].future)
 
     def rows(self, work: list[str]) -> Iterator[FileRows]:
         """The rows of the files ``work`` (in path order, those sent early among them), in
@@ -222,29 +232,30 @@ class Parser:
         self._unsent, self._in_flight = None, deque()
         rest = [relative for relative in work if relative not in self._early_chunk] if self._early_chunk else work
         chunks = self._chunks(rest)
-        if self._pool is None and (self._workers <= 1 or len(work) < POOL_THRESHOLD):
+        # However few the files, they go to a worker: a file that kills its process then
+        # costs that process, not the run.
+        if self._pool is None and (self._workers <= 1 or not work):
             return (rows for chunk in chunks for rows in self._named(_parse_chunk(chunk)))
-        pool = self._started()
-        pending = deque(pool.submit(parse_chunk_packed, chunk) for chunk in islice(chunks, self._window))
+        pending = deque(self._sent(parse_chunk_packed, chunk) for chunk in islice(chunks, self._window))
         return self._in_order(work, pending, chunks)
 
-    def _in_order(self, work: list[str], pending: deque[Future[_Packed]], chunks: Iterator[list]) -> Iterator[FileRows]:
+    def _in_order(self, work: list[str], pending: deque[_Sent], chunks: Iterator[list]) -> Iterator[FileRows]:
         came: deque[FileRows] = deque()  # the last chunk back of the other files
         early: dict[str, FileRows] = {}  # early files back, not yet given
         for relative in work:
             chunk = self._early_chunk.get(relative)
             if chunk is None:
                 if not came:
-                    came.extend(self._named(_unpack(pending.popleft().result())))
+                    came.extend(self._named(self._back(pending.popleft(), _unpack)))
                     more = next(chunks, None)  # one back for each one taken: the window stays full
                     if more is not None:
-                        pending.append(self._started().submit(parse_chunk_packed, more))
+                        pending.append(self._sent(parse_chunk_packed, more))
                 yield came.popleft()
             else:
                 if relative not in early:
-                    future, self._early[chunk] = self._early[chunk], None
-                    assert future is not None, relative  # (a chunk is taken whole, the first time one of its files is asked for)
-                    early.update((rows.source_path, rows) for rows in self._named(_unpack(_unheld(future.result()))))
+                    sent, self._early[chunk] = self._early[chunk], None
+                    assert sent is not None, relative  # (a chunk is taken whole, the first time one of its files is asked for)
+                    early.update((rows.source_path, rows) for rows in self._named(self._back(sent, _unpack_held)))
                 yield early.pop(relative)
 
     def _chunks(self, paths: list[str]) -> Iterator[list[tuple[str, str, int]]]:
@@ -257,8 +268,119 @@ class Parser:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(), initializer=start_worker)
         return self._pool
 
+    def _sent(self, function: Callable[[list], Any], chunk: list[tuple[str, str, int]]) -> _Sent:
+        """``chunk`` sent to the workers (to a new pool if a worker died since the last was sent)."""
+        pool = self._started()
+        try:
+            return _Sent(chunk, pool.submit(function, chunk), pool)
+        except BrokenProcessPool:
+            self._drop(pool)
+            pool = self._started()
+            return _Sent(chunk, pool.submit(function, chunk), pool)
+
+    def _back(self, sent: _Sent, unpack: Callable[[Any], list[FileRows]]) -> list[FileRows]:
+        """A chunk's rows, once its worker is done; parsed again on its own if a worker died meanwhile."""
+        try:
+            return unpack(sent.future.result())
+        except BrokenProcessPool:
+            self._drop(sent.pool)
+            return _isolated(sent.chunk)
+
+    def _drop(self, pool: ProcessPoolExecutor) -> None:
+        """Let go of a pool a worker died in (the chunks still in it come back through ``_back``)."""
+        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is self._pool:
+            self._pool = None
+
     def _named(self, parsed: list[FileRows]) -> list[FileRows]:
         return _noting_names(parsed, self._on_disk)
+
+
+@dataclass(slots=True)
+class _Sent:
+    """A chunk in the workers: the files, the future of their rows, and the pool they went to."""
+
+    chunk: list[tuple[str, str, int]]
+    future: Future
+    pool: ProcessPoolExecutor
+
+
+class ParseWorkersDying(RuntimeError):
+    """A parse worker died with no file to parse: the machine or the installation, not a file."""
+
+
+def _unpack_held(held: tuple[bytes, int]) -> list[FileRows]:
+    return _unpack(_unheld(held))
+
+
+def _isolated(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
+    """A chunk whose worker died (the pool fails every chunk in flight then, not only the
+    one that killed it), parsed in a process of its own. If that dies too, each of its
+    files is parsed alone: one that kills its process twice is quarantined
+    ``worker_died``, and the others are parsed."""
+    packed, _ = _parse_alone(chunk)
+    if packed is not None:
+        return _unpack(packed)
+    if _parse_alone([])[0] is None:
+        raise ParseWorkersDying("a parse worker died with no file to parse (out of memory, or a broken "
+                                "installation: try `python -c 'import orchestration.corpus.worker_preload'`)")
+    return [rows for file in chunk for rows in _file_alone(file)]
+
+
+def _file_alone(file: tuple[str, str, int]) -> list[FileRows]:
+    endings = []
+    for _ in range(2):  # (a worker killed for something else, once, does not quarantine the file)
+        packed, exit_code = _parse_alone([file])
+        if packed is not None:
+            return _unpack(packed)
+        endings.append(_ending(exit_code))
+    relative, absolute, _ = file
+    try:
+        data = Path(absolute).read_bytes()
+    except OSError as error:
+        return [_alone_rows(unreadable(relative, error))]
+    how = endings[0] if endings[0] == endings[1] else "; ".join(endings)
+    reason = f"the parse worker died on this file twice, parsed alone ({how}); it was not parsed"
+    return [_alone_rows(crashed(data, relative, reason))]
+
+
+def _alone_rows(parse: FileParse) -> FileRows:
+    rows = file_rows(parse)
+    rows.values, rows.checks = empty_span("values"), empty_span("identity_checks")
+    return rows
+
+
+def _ending(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        return f"killed by {name}" + (", as the out-of-memory killer does" if -exit_code == signal.SIGKILL else "")
+    return f"exit code {exit_code}"
+
+
+def _parse_alone(chunk: list[tuple[str, str, int]]) -> tuple[_Packed | None, int | None]:
+    """``chunk`` parsed in a process of its own (forked ready from the workers' forkserver):
+    its rows, or None and how the process ended when it died before sending them."""
+    context = _pool_context()
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_parse_and_send, args=(chunk, sending), daemon=True)
+    process.start()
+    sending.close()  # (this end is the child's now: the pipe ends when the child does)
+    try:
+        packed = receiving.recv()
+    except EOFError:
+        packed = None
+    finally:
+        receiving.close()
+    process.join()
+    return packed, (None if packed is not None else process.exitcode)
+
+
+def _parse_and_send(chunk: list[tuple[str, str, int]], sending) -> None:
+    sending.send(parse_chunk_packed(chunk))
+    sending.close()
 
 
 def _noting_names(parsed: list[FileRows], on_disk: dict[str, str]) -> list[FileRows]:

@@ -51,7 +51,7 @@ class FileRows:
     status: str
     quarantine_code: str | None
     quarantine_reason: str | None
-    content_sha256: str
+    content_sha256: str | None
     report: dict | Span
     values: Span
     issues: list[dict]

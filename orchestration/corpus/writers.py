@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from ..parsing import PARSER_VERSION
 from ..schema import TABLES
-from .listing import unstamp
+from .listing import UNREADABLE_MTIME, unstamp
 from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file
 from .rows import FileRows, Span
 from .summary import RunSummary
@@ -25,9 +25,9 @@ class _StateWriter:
 
     def __init__(self, path: Path) -> None:
         self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
-        self._rows: list[tuple[str, int, int, str]] = []
+        self._rows: list[tuple[str, int, int, str | None]] = []
 
-    def add(self, relative: str, size: int, mtime_ns: int, digest: str) -> None:
+    def add(self, relative: str, size: int, mtime_ns: int, digest: str | None) -> None:
         self._rows.append((relative, size, mtime_ns, digest))
         if len(self._rows) == ROW_GROUP_FILES:
             self._flush()
@@ -98,7 +98,7 @@ class _Writer:
         self._checks: list[Span] = []
         self._files = 0
 
-    def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
+    def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
         if isinstance(rows.report, dict):
             self._parsed_reports.append(rows.report)
         else:
@@ -107,7 +107,9 @@ class _Writer:
         join_span(self._values, rows.values)
         self._issues.extend(rows.issues)
         join_span(self._checks, rows.checks)
-        self._state.add(rows.source_path, *unstamp(stamp), digest)
+        size, mtime_ns = unstamp(stamp)
+        # A file that could not be read is never taken for unchanged: the next run tries it again.
+        self._state.add(rows.source_path, size, UNREADABLE_MTIME if digest is None else mtime_ns, digest)
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
@@ -186,7 +188,7 @@ class PartWriters:
         self.root = _Writer(out_dir, ROOT_PART, self._encoder)  # always written: every table has a file to read
         self._folder: _Writer | None = None
 
-    def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str) -> None:
+    def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
         if part == ROOT_PART:
             writer = self.root
         else:

@@ -6,6 +6,7 @@ them in worker processes and tests can call them on strings.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib.abc
 import importlib.machinery
@@ -83,8 +84,8 @@ class FileParse:
 
     source_path: str
     report_id: str
-    content_sha256: str
-    file_size: int
+    content_sha256: str | None  # (None when the file could not be read)
+    file_size: int | None
     encoding: str | None
     status: str  # "parsed" | "quarantined"
     source_format: str = "text"  # "text" | "html" | "pdf"
@@ -166,6 +167,24 @@ def _to_original_offsets(result: ParseResult, simplified, original: str) -> None
             issue.char_start, issue.char_end = simplified.original_span(issue.char_start, issue.char_end)
 
 
+def unreadable(source_path: str, error: OSError) -> FileParse:
+    """A listed file whose bytes could not be read, quarantined ``unreadable_file``: no
+    content to hash, so its report_id is made from its path, and the reason names the
+    system's error without the raw folder's location (the tables do not depend on it)."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    reason = f"the file could not be read: {error.strerror or error}" + (f" ({name})" if name else "")
+    report_id = hashlib.sha256(f"unreadable:{source_path}".encode()).hexdigest()[:16]
+    parse = FileParse(source_path, report_id, None, None, None, "parsed", sniff_format(b"", source_path))
+    return _quarantine(parse, "unreadable_file", reason)
+
+
+def crashed(data: bytes, source_path: str, reason: str) -> FileParse:
+    """A file whose parse killed the worker parsing it, quarantined ``worker_died``."""
+    report_id, digest = content_id(data)
+    return _quarantine(FileParse(source_path, report_id, digest, len(data), None, "parsed", sniff_format(data, source_path)),
+                       "worker_died", reason)
+
+
 def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     parse.status = "quarantined"
     parse.quarantine_code = code
@@ -174,4 +193,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "parse_bytes", "parse_text"]
+__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "crashed", "parse_bytes", "parse_text", "unreadable"]

@@ -1,0 +1,107 @@
+"""A file that kills its parse worker (the out-of-memory killer's SIGKILL, a crash in a C
+library) is quarantined ``worker_died``; the other files are parsed as they would be
+without it. The runs are subprocesses whose workers' forkserver preloads
+tests/dying_workers.py, which kills a worker as the kernel would."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.corpus import build_parquet
+from orchestration.synth import generate
+
+from .conftest import REPO, settings
+from .dying_workers import MARKER
+
+RUN = """
+import multiprocessing, sys
+from pathlib import Path
+from orchestration.corpus import build_parquet, pool
+from orchestration.settings import Settings
+
+def context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["orchestration.corpus.worker_preload", "tests.dying_workers"])
+    return context
+
+pool._pool_context = context
+summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20), workers=2)
+print(dict(summary.by_code))
+"""
+
+
+def _run(raw: Path, data: Path, dying: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data)], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "DYING_WORKERS": dying}, timeout=300, check=False)
+
+
+def _rows(data: Path, table: str, but: str) -> list[tuple]:
+    """Every row of a published table, sorted, but those of the report ``but``."""
+    frame = duckdb.sql(f"select * from read_parquet('{data}/parquet/{table}/*.parquet') where report_id <> '{but}'")
+    return sorted(frame.fetchall(), key=repr)
+
+
+def test_a_file_that_kills_its_worker_is_quarantined_and_the_others_are_parsed(tmp_path):
+    raw = generate(300, tmp_path / "synth", seed=4)  # five chunks: the others in flight die with it
+    killer = sorted(raw.rglob("*.txt"))[130]
+    data = killer.read_bytes() + b"\n" + MARKER + b"\n"
+    killer.write_bytes(data)
+    report_id = hashlib.sha256(data).hexdigest()[:16]
+
+    done = _run(raw, tmp_path / "dying", "marker")
+    assert done.returncode == 0, done.stderr
+    assert "'worker_died': 1" in done.stdout
+
+    row = duckdb.sql(f"select * from read_parquet('{tmp_path}/dying/parquet/reports/*.parquet') "
+                     "where quarantine_code = 'worker_died'").fetchall()
+    columns = [c[0] for c in duckdb.sql(f"describe select * from read_parquet('{tmp_path}/dying/parquet/reports/*.parquet')").fetchall()]
+    dead = dict(zip(columns, row[0], strict=True))
+    assert (dead["source_path"], dead["report_id"], dead["content_sha256"], dead["file_size"], dead["status"]) == (
+        killer.relative_to(raw).as_posix(), report_id, hashlib.sha256(data).hexdigest(), len(data), "quarantined")
+    assert dead["quarantine_reason"] == ("the parse worker died on this file twice, parsed alone (killed by SIGKILL, "
+                                         "as the out-of-memory killer does); it was not parsed")
+    assert dead["value_count"] == 0 and len(row) == 1
+
+    # The same files, parsed in this process where nothing dies: every other row is the same.
+    build_parquet(settings(raw, tmp_path / "calm"), workers=1)
+    for table, at_least in (("values", 20_000), ("identity_checks", 5_000), ("issues", 50), ("reports", 299)):
+        calm, dying = _rows(tmp_path / "calm", table, report_id), _rows(tmp_path / "dying", table, report_id)
+        assert calm == dying and len(calm) >= at_least, table
+
+
+def test_a_crawl_whose_new_folder_kills_a_worker_while_the_run_plans(tmp_path):
+    """A crawl's new folder is sent to the workers before the run has planned (early
+    chunks, held compressed): a worker that dies there is handled the same way."""
+    raw = generate(300, tmp_path / "synth", seed=6)
+    assert _run(raw, tmp_path / "data", "marker").returncode == 0
+    crawl = raw / "crawl_2"
+    crawl.mkdir()
+    for index, source in enumerate(sorted(raw.rglob("*.txt"))[:290]):
+        (crawl / f"n{index:03}.txt").write_bytes(source.read_bytes() + f"\n附:第{index}号。".encode())
+    (crawl / "n100.txt").write_bytes((crawl / "n100.txt").read_bytes() + MARKER)
+
+    done = _run(raw, tmp_path / "data", "marker")
+    assert done.returncode == 0, done.stderr
+    assert "'worker_died': 1" in done.stdout
+    found = duckdb.sql(f"select source_path, status, quarantine_code from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
+                       "where source_path like 'crawl_2/%' and status = 'quarantined' and quarantine_code <> 'duplicate_content'").fetchall()
+    assert ("crawl_2/n100.txt", "quarantined", "worker_died") in found
+    parsed = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
+                        "where source_path like 'crawl_2/%' and status = 'parsed'").fetchone()[0]
+    assert parsed > 250
+
+
+def test_workers_that_die_with_no_file_stop_the_run_with_the_reason(tmp_path):
+    """When a worker dies with nothing to parse, the files are not to blame: the run stops
+    (rather than quarantining every file), publishing nothing."""
+    raw = generate(100, tmp_path / "synth", seed=4)
+    done = _run(raw, tmp_path / "data", "always")
+    assert done.returncode != 0
+    assert "ParseWorkersDying: a parse worker died with no file to parse" in done.stderr
+    assert not (tmp_path / "data" / "parquet").exists()
