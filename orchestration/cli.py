@@ -135,6 +135,9 @@ def _summary(result, settings) -> str:
     ]
     for evaluation in failed:
         lines.append(f"  failed {evaluation.severity.value.lower()}: {evaluation.asset_key.to_user_string()} {evaluation.check_name}")
+    for evaluation in evaluations:
+        if evaluation.check_name == "every_raw_file_accounted_for" and evaluation.description:
+            lines.append(f"  raw folder: {evaluation.description}")  # (a crawl still writing)
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error

@@ -64,4 +64,4 @@ def test_a_first_parse_of_an_empty_raw_folder_publishes_empty_tables(tmp_path):
     summary = build_parquet(settings(tmp_path / "raw", tmp_path / "data"), workers=1)
     assert (summary.files, summary.values, summary.issues) == (0, 0, 0)
     assert sorted(p.name for p in (tmp_path / "data" / "parquet").iterdir()) == [
-        "file_state", "identity_checks", "issues", "reports", "values"]
+        "file_state", "identity_checks", "issues", "listed_at", "reports", "values"]

@@ -300,6 +300,41 @@ def test_ogi_run_over_an_emptied_raw_folder_says_why_and_keeps_the_warehouse(pub
     assert snapshot(data) == before
 
 
+def test_a_crawl_writing_during_ogi_run_does_not_fail_it(published, monkeypatch):
+    """Files a crawler adds, and one it renames, after the parse has listed the raw folder:
+    the blocking accounting check passes, the warehouse is built from what the parse saw,
+    and the summary says what changed; the next run takes it up."""
+    raw, data = published
+    from orchestration.corpus import run as corpus_run
+
+    written = corpus_run.write_corpus
+    first, second = sorted(raw.iterdir())[:2]
+
+    def writing_then_crawling(*args, **kwargs):
+        summary = written(*args, **kwargs)
+        (raw / "arrived.txt").write_bytes(first.read_bytes() + "\n附:又一份。".encode())
+        second.rename(raw / "renamed.txt")
+        return summary
+
+    monkeypatch.setattr(corpus_run, "write_corpus", writing_then_crawling)
+    for path in raw.iterdir():  # make every file new to this run
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0 and "run: succeeded" in out, out
+    assert ("  raw folder: 2 raw file(s) came and 1 went after the parse listed the raw folder: the next run takes "
+            "them up") in out.splitlines()
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        paths = {path for (path,) in connection.execute("select source_path from dim_source_file").fetchall()}
+    assert second.name in paths and "arrived.txt" not in paths and len(paths) == 5
+
+    monkeypatch.setattr(corpus_run, "write_corpus", written)
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0 and "raw folder:" not in out
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        paths = {path for (path,) in connection.execute("select source_path from dim_source_file").fetchall()}
+    assert {"arrived.txt", "renamed.txt"} <= paths and second.name not in paths and len(paths) == 6
+
+
 def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     _, data = published
     before = (data / "warehouse.duckdb").read_bytes()

@@ -9,6 +9,19 @@ from pathlib import Path
 
 import pyarrow as pa
 
+# A parse's output holds, in this file, when it began to list the raw folder (ns since
+# the epoch): a file whose status changed after that (st_ctime) may have come too late to
+# be listed, and is not missing from the tables, only new to them.
+LISTED_AT = "listed_at"
+
+
+def listing_time(output_dir: Path) -> int | None:
+    """When the parse that wrote ``output_dir`` began to list the raw folder, if it says."""
+    try:
+        return int((output_dir / LISTED_AT).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
 
 class RawDirMissing(FileNotFoundError):
     """The raw folder is not there (a mistyped ``OGI_RAW_DIR``, a share not mounted)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
-from .listing import RawDirEmptied, raw_folders, raw_listing, require_raw_dir
+from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
@@ -125,6 +126,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
+    listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
     files = raw_listing(raw, folder)
     if folder is None and not files.names and previous and (published := previous.files()):
         raise RawDirEmptied(
@@ -150,7 +152,9 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         def parse_now(relative: str) -> FileRows:
             return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
-        return _write(plan, parser.rows(work), sources, out_dir, parse_now)
+        summary = _write(plan, parser.rows(work), sources, out_dir, parse_now)
+        (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
+        return summary
 
 
 def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now) -> RunSummary:

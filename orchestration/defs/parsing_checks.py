@@ -2,6 +2,8 @@
 
 - ``every_raw_file_accounted_for`` (blocking): each raw file is one row of
   ``reports``, parsed or quarantined with a code. If it fails, dbt does not run.
+  Files that came or went after the parse listed the raw folder (a crawl still
+  writing) are counted and listed, but do not fail it: the next run takes them up.
 - ``identities_hold``: identity failures (勾稽关系) counted and listed.
 - For each table, checks generated from ``orchestration.schema``: the unique
   key, the non-null columns and the accepted values.
@@ -9,15 +11,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import dagster as dg
 import jinja2
 import pyarrow as pa
 
 from .. import locks
-from ..corpus import raw_file_names
+from ..corpus.listing import listing_time, raw_listing
 from ..schema import TABLES, Table
 from ..settings import DBT_PROJECT_DIR, duckdb_connect, load_settings
 from .parsing import parquet_key
@@ -52,6 +56,11 @@ class RawFileAccounting:
     not_on_disk: list[str]
     listed_twice: list[str]
     without_status_or_code: list[str]
+    # Changed after the parse listed the raw folder (not failures: the next run takes them up).
+    came_since_parse: list[str] = field(default_factory=list)
+    gone_since_parse: list[str] = field(default_factory=list)
+    came_since_parse_count: int = 0
+    gone_since_parse_count: int = 0
 
     @property
     def passed(self) -> bool:
@@ -69,26 +78,53 @@ _MISMATCHES = {
 }
 
 
-def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str) -> RawFileAccounting:
+def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str, raw_dir: Path | None = None,
+                          listed_at: int | None = None, on_disk: dict[str, str] | None = None) -> RawFileAccounting:
     """The raw files' recorded paths against ``reports``, in DuckDB under its memory cap.
     The paths come as an Arrow array, so the caller's Python list is gone by the query.
+
+    Given when the parse began to list ``raw_dir`` (``listed_at``; ``on_disk``: the path on
+    disk of a file whose recorded path differs), a file with no row whose status changed
+    since then (written, renamed or linked there) came after the listing, and a row whose
+    file is gone went after it: both are counted apart, not as failures. A file older
+    than the listing with no row is still missing: the parse should have had it.
 
     At a million files the check adds 266 MB to the Dagster process, the listing
     included (92 MB as a Python list); as Python sets and tuples, the comparison added
     404 MB, and grew with the files where DuckDB's share stays under its cap."""
-    on_disk = pa.table({"source_path": raw_names})
+    since = raw_dir is not None and listed_at is not None
     with duckdb_connect() as connection:
-        connection.register("on_disk", on_disk)
+        connection.register("on_disk", pa.table({"source_path": raw_names}))
         connection.read_parquet(reports_parquet).create_view("reports")
         rows, parsed, quarantined = connection.execute(
             "select count(*), count(*) filter (status = 'parsed'), count(*) filter (status = 'quarantined') "
             "from reports"
         ).fetchone()
         listed = {
-            name: [path for (path,) in connection.execute(f"{sql} order by 1 limit {_LISTED}").fetchall()]
+            # (all of the first two when they are to be told apart by time: usually none, or a crawl's few)
+            name: [path for (path,) in connection.execute(
+                f"{sql} order by 1" + ("" if since and name in ("missing_from_reports", "not_on_disk") else f" limit {_LISTED}")
+            ).fetchall()]
             for name, sql in _MISMATCHES.items()
         }
-    return RawFileAccounting(len(on_disk), rows, parsed, quarantined, **listed)
+    came: list[str] = []
+    gone: list[str] = []
+    if since:
+        disk_path = on_disk or {}
+        missing = listed["missing_from_reports"]
+        came = [path for path in missing if _changed_since(raw_dir / disk_path.get(path, path), listed_at)]
+        listed["missing_from_reports"] = [path for path in missing if path not in set(came)][:_LISTED]
+        gone, listed["not_on_disk"] = listed["not_on_disk"], []
+    return RawFileAccounting(len(raw_names), rows, parsed, quarantined, **listed,
+                             came_since_parse=came[:_LISTED], gone_since_parse=gone[:_LISTED],
+                             came_since_parse_count=len(came), gone_since_parse_count=len(gone))
+
+
+def _changed_since(path: Path, listed_at: int) -> bool:
+    try:
+        return os.stat(path).st_ctime_ns >= listed_at
+    except OSError:  # (gone again)
+        return True
 
 
 @dg.asset_check(
@@ -100,15 +136,24 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str) -> Ra
 def every_raw_file_accounted_for(context) -> dg.AssetCheckResult:
     settings = load_settings()
     with _reading(context):
-        found = account_for_raw_files(pa.array(raw_file_names(settings.raw_dir), pa.string()), _parquet("reports"))
+        listing = raw_listing(settings.raw_dir)
+        found = account_for_raw_files(pa.array(listing.names, pa.string()), _parquet("reports"), settings.raw_dir,
+                                      listing_time(settings.parquet_dir), listing.on_disk)
+    changed = found.came_since_parse_count + found.gone_since_parse_count
     return dg.AssetCheckResult(
         passed=found.passed,
+        description=(f"{found.came_since_parse_count} raw file(s) came and {found.gone_since_parse_count} went after "
+                     "the parse listed the raw folder: the next run takes them up") if changed else None,
         metadata={
             "raw_files": found.raw_files,
             "report_rows": found.report_rows,
             "parsed": found.parsed,
             "quarantined": found.quarantined,
             **{name: dg.MetadataValue.json(getattr(found, name)) for name in _MISMATCHES},
+            **({"came_since_parse": found.came_since_parse_count,
+                "gone_since_parse": found.gone_since_parse_count,
+                "came_since_parse_paths": dg.MetadataValue.json(found.came_since_parse),
+                "gone_since_parse_paths": dg.MetadataValue.json(found.gone_since_parse)} if changed else {}),
         },
     )
 
