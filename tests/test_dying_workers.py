@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from orchestration.corpus import build_parquet
+from orchestration.corpus import build_parquet, pool
 from orchestration.synth import generate
 
 from .conftest import REPO, settings
@@ -105,3 +106,10 @@ def test_workers_that_die_with_no_file_stop_the_run_with_the_reason(tmp_path):
     assert done.returncode != 0
     assert "ParseWorkersDying: a parse worker died with no file to parse" in done.stderr
     assert not (tmp_path / "data" / "parquet").exists()
+
+
+def test_how_a_worker_ended_is_told_in_words():
+    assert pool._ending(-signal.SIGKILL) == "killed by SIGKILL, as the out-of-memory killer does"
+    assert pool._ending(-signal.SIGSEGV) == "killed by SIGSEGV"
+    assert pool._ending(1) == "exit code 1"
+    assert pool._ending(-200) == "killed by signal 200"
