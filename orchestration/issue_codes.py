@@ -47,6 +47,11 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "file_size, and its report_id is made from its path.",
               "Fix its permissions or the disk. It is tried again on every run until it reads; a file that is gone "
               "leaves the tables at the next run."),
+    IssueCode("parse_timeout", "error", True,
+              "The file's parse ran past OGI_FILE_TIME_LIMIT_S (default 300 s), parsed alone, and its worker was "
+              "stopped (its stack is in the run's log). The other files were parsed.",
+              "Report it with the file (a loop in a PDF or HTML library, or in the parser); raise the limit if the "
+              "machine is slow and the file large. Touch the file to have it parsed again."),
     IssueCode("worker_died", "error", True,
               "The parse worker's process died on this file, parsed alone, twice (killed by the out-of-memory killer, "
               "or a crash in a C library): the message holds how it ended. The other files were parsed.",

@@ -27,6 +27,7 @@ class Settings:
     raw_dir: Path
     data_dir: Path
     max_file_bytes: int
+    file_time_limit_s: float = 300.0  # a parse worker stopped on one file after this (0: never)
 
     @property
     def parquet_dir(self) -> Path:
@@ -55,7 +56,8 @@ def load_settings() -> Settings:
     raw = Path(os.environ.get("OGI_RAW_DIR", "raw")).expanduser()
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
     max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
-    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024))
+    time_limit = float(os.environ.get("OGI_FILE_TIME_LIMIT_S", "300"))
+    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit)
 
 
 @contextlib.contextmanager

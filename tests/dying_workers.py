@@ -1,7 +1,8 @@
 """Preloaded by the parse workers' forkserver in tests/test_dying_workers.py's runs (never
 by the pipeline): makes a worker die as the out-of-memory killer ends one, by SIGKILL.
 
-``DYING_WORKERS=marker``: a worker dies on a file whose bytes hold ``MARKER``.
+``DYING_WORKERS=marker``: a worker dies on a file whose bytes hold ``MARKER``, and loops
+for ever on one whose bytes hold ``HANGS``.
 ``DYING_WORKERS=always``: a worker dies on any chunk, even one with no file.
 """
 
@@ -13,6 +14,7 @@ import signal
 from orchestration.corpus import pool
 
 MARKER = b"KILLS-ITS-WORKER"
+HANGS = b"HANGS-ITS-WORKER"
 _parse_bytes, _parse_chunk_packed = pool.parse_bytes, pool.parse_chunk_packed
 
 
@@ -23,6 +25,8 @@ def _die() -> None:
 def _parse_bytes_or_die(data: bytes, *args, **kwargs):
     if MARKER in data:
         _die()
+    while HANGS in data:
+        pass
     return _parse_bytes(data, *args, **kwargs)
 
 

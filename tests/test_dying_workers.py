@@ -18,7 +18,7 @@ from orchestration.corpus import build_parquet, pool
 from orchestration.synth import generate
 
 from .conftest import REPO, settings
-from .dying_workers import MARKER
+from .dying_workers import HANGS, MARKER
 
 RUN = """
 import multiprocessing, sys
@@ -32,13 +32,14 @@ def context():
     return context
 
 pool._pool_context = context
-summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20), workers=2)
+summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20, float(sys.argv[3])), workers=2)
 print(dict(summary.by_code))
 """
 
 
-def _run(raw: Path, data: Path, dying: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data)], cwd=REPO, capture_output=True, text=True,
+def _run(raw: Path, data: Path, dying: str, time_limit: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data), str(time_limit)], cwd=REPO,
+                          capture_output=True, text=True,
                           env={**os.environ, "DYING_WORKERS": dying}, timeout=300, check=False)
 
 
@@ -96,6 +97,31 @@ def test_a_crawl_whose_new_folder_kills_a_worker_while_the_run_plans(tmp_path):
     parsed = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
                         "where source_path like 'crawl_2/%' and status = 'parsed'").fetchone()[0]
     assert parsed > 250
+
+
+def test_a_file_whose_parse_never_ends_is_stopped_and_quarantined(tmp_path):
+    """A parse that loops (a PDF library on a broken file, say) would hold its worker, and
+    the run, for ever: past the time limit the worker ends itself, with its stack on
+    stderr, and the file, parsed alone, is quarantined ``parse_timeout``."""
+    raw = generate(150, tmp_path / "synth", seed=4)
+    hangs = sorted(raw.rglob("*.txt"))[70]
+    data = hangs.read_bytes() + b"\n" + HANGS + b"\n"
+    hangs.write_bytes(data)
+
+    done = _run(raw, tmp_path / "data", "marker", time_limit=1)
+    assert done.returncode == 0, done.stderr
+    assert "'parse_timeout': 1" in done.stdout
+    # (armed for twice the limit, so that it is armed again only now and then: arming it starts a thread)
+    assert "Timeout (0:00:02)!" in done.stderr and "_parse_bytes_or_die" in done.stderr  # where it was
+    row = duckdb.sql(f"select source_path, report_id, quarantine_code, quarantine_reason from "
+                     f"read_parquet('{tmp_path}/data/parquet/reports/*.parquet') where status = 'quarantined' "
+                     "and quarantine_code = 'parse_timeout'").fetchall()
+    assert row == [(hangs.relative_to(raw).as_posix(), hashlib.sha256(data).hexdigest()[:16], "parse_timeout",
+                    ("the parse of this file ran past the time limit of 1 s (OGI_FILE_TIME_LIMIT_S) and was stopped; "
+                    "it was not parsed"))]
+    parsed = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
+                        "where status = 'parsed'").fetchone()[0]
+    assert parsed > 120
 
 
 def test_workers_that_die_with_no_file_stop_the_run_with_the_reason(tmp_path):

@@ -3,12 +3,14 @@ files per task, their rows given back in path order."""
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -61,7 +63,18 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     max_year = date.today().year
     _read_ahead([absolute for _, absolute, _ in chunk])
     earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
-    parses = [_parse_file(relative, absolute, max_bytes, max_year, earlier) for relative, absolute, max_bytes in chunk]
+    parses = []
+    deadline = 0.0
+    for relative, absolute, max_bytes in chunk:
+        if _time_limit and (now := time.monotonic()) + _time_limit > deadline:
+            # faulthandler's own thread ends the process, even while this one holds the GIL in C.
+            # Arming it starts a thread (38 µs), so it is armed for twice the limit, again only
+            # when less than the limit is left: a file is stopped after one to two limits.
+            faulthandler.dump_traceback_later(2 * _time_limit, exit=True)
+            deadline = now + 2 * _time_limit
+        parses.append(_parse_file(relative, absolute, max_bytes, max_year, earlier))
+    if _time_limit:
+        faulthandler.cancel_dump_traceback_later()
     values, checks = empty_columns(VALUE_COLUMNS), empty_columns(CHECK_COLUMNS)
     counts = []
     for parse in parses:
@@ -97,6 +110,20 @@ def parse_chunk_held(chunk: list[tuple[str, str, int]]) -> tuple[bytes, int]:
 def _unheld(held: tuple[bytes, int]) -> _Packed:
     compressed, size = held
     return pickle.loads(pa.decompress(compressed, decompressed_size=size, codec="lz4", asbytes=True))
+
+
+_time_limit = 0.0  # seconds a worker may spend on one file before it ends itself (set in workers only)
+
+
+def _start_limited_worker(time_limit: float) -> None:
+    """A pool worker's start: ready (``start_worker``, done once in the forkserver) and
+    limited to ``time_limit`` seconds a file (to twice that at most, ``parse_chunk_packed``).
+    A file whose parse runs past it (a loop in a PDF library, say) ends the worker with the
+    stack it was in, on stderr; the file is then found as a dying worker's is
+    (``_isolated``) and quarantined ``parse_timeout``."""
+    global _time_limit
+    start_worker()
+    _time_limit = time_limit
 
 
 def start_worker() -> None:
@@ -157,8 +184,10 @@ class Parser:
     Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
 
-    def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None) -> None:
+    def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None,
+                 time_limit: float = 0.0) -> None:
         self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
+        self._time_limit = time_limit  # seconds a file, in the workers (none in this process)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
         # first once it is planned (a changed one, say) waits behind no more than that.
@@ -265,7 +294,8 @@ class Parser:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(), initializer=start_worker)
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(),
+                                             initializer=_start_limited_worker, initargs=(self._time_limit,))
         return self._pool
 
     def _sent(self, function: Callable[[list], Any], chunk: list[tuple[str, str, int]]) -> _Sent:
@@ -284,7 +314,7 @@ class Parser:
             return unpack(sent.future.result())
         except BrokenProcessPool:
             self._drop(sent.pool)
-            return _isolated(sent.chunk)
+            return _isolated(sent.chunk, self._time_limit)
 
     def _drop(self, pool: ProcessPoolExecutor) -> None:
         """Let go of a pool a worker died in (the chunks still in it come back through ``_back``)."""
@@ -313,35 +343,44 @@ def _unpack_held(held: tuple[bytes, int]) -> list[FileRows]:
     return _unpack(_unheld(held))
 
 
-def _isolated(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
+def _isolated(chunk: list[tuple[str, str, int]], time_limit: float) -> list[FileRows]:
     """A chunk whose worker died (the pool fails every chunk in flight then, not only the
     one that killed it), parsed in a process of its own. If that dies too, each of its
     files is parsed alone: one that kills its process twice is quarantined
-    ``worker_died``, and the others are parsed."""
-    packed, _ = _parse_alone(chunk)
+    ``worker_died``, one that runs past the time limit ``parse_timeout``, and the others
+    are parsed."""
+    packed, _ = _parse_alone(chunk, time_limit)
     if packed is not None:
         return _unpack(packed)
-    if _parse_alone([])[0] is None:
+    if _parse_alone([], time_limit)[0] is None:
         raise ParseWorkersDying("a parse worker died with no file to parse (out of memory, or a broken "
                                 "installation: try `python -c 'import orchestration.corpus.worker_preload'`)")
-    return [rows for file in chunk for rows in _file_alone(file)]
+    return [rows for file in chunk for rows in _file_alone(file, time_limit)]
 
 
-def _file_alone(file: tuple[str, str, int]) -> list[FileRows]:
+def _file_alone(file: tuple[str, str, int], time_limit: float) -> list[FileRows]:
     endings = []
     for _ in range(2):  # (a worker killed for something else, once, does not quarantine the file)
-        packed, exit_code = _parse_alone([file])
+        started = time.monotonic()
+        packed, exit_code = _parse_alone([file], time_limit)
         if packed is not None:
             return _unpack(packed)
+        if time_limit and exit_code == 1 and time.monotonic() - started >= time_limit:
+            return _quarantined_alone(file, "parse_timeout", f"the parse of this file ran past the time limit of "
+                                      f"{time_limit:g} s (OGI_FILE_TIME_LIMIT_S) and was stopped; it was not parsed")
         endings.append(_ending(exit_code))
+    how = endings[0] if endings[0] == endings[1] else "; ".join(endings)
+    return _quarantined_alone(file, "worker_died",
+                              f"the parse worker died on this file twice, parsed alone ({how}); it was not parsed")
+
+
+def _quarantined_alone(file: tuple[str, str, int], code: str, reason: str) -> list[FileRows]:
     relative, absolute, _ = file
     try:
         data = Path(absolute).read_bytes()
     except OSError as error:
         return [_alone_rows(unreadable(relative, error))]
-    how = endings[0] if endings[0] == endings[1] else "; ".join(endings)
-    reason = f"the parse worker died on this file twice, parsed alone ({how}); it was not parsed"
-    return [_alone_rows(crashed(data, relative, reason))]
+    return [_alone_rows(crashed(data, relative, code, reason))]
 
 
 def _alone_rows(parse: FileParse) -> FileRows:
@@ -360,12 +399,12 @@ def _ending(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _parse_alone(chunk: list[tuple[str, str, int]]) -> tuple[_Packed | None, int | None]:
+def _parse_alone(chunk: list[tuple[str, str, int]], time_limit: float) -> tuple[_Packed | None, int | None]:
     """``chunk`` parsed in a process of its own (forked ready from the workers' forkserver):
     its rows, or None and how the process ended when it died before sending them."""
     context = _pool_context()
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_and_send, args=(chunk, sending), daemon=True)
+    process = context.Process(target=_parse_and_send, args=(chunk, sending, time_limit), daemon=True)
     process.start()
     sending.close()  # (this end is the child's now: the pipe ends when the child does)
     try:
@@ -378,7 +417,9 @@ def _parse_alone(chunk: list[tuple[str, str, int]]) -> tuple[_Packed | None, int
     return packed, (None if packed is not None else process.exitcode)
 
 
-def _parse_and_send(chunk: list[tuple[str, str, int]], sending) -> None:
+def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float) -> None:
+    global _time_limit
+    _time_limit = time_limit
     sending.send(parse_chunk_packed(chunk))
     sending.close()
 

@@ -178,11 +178,12 @@ def unreadable(source_path: str, error: OSError) -> FileParse:
     return _quarantine(parse, "unreadable_file", reason)
 
 
-def crashed(data: bytes, source_path: str, reason: str) -> FileParse:
-    """A file whose parse killed the worker parsing it, quarantined ``worker_died``."""
+def crashed(data: bytes, source_path: str, code: str, reason: str) -> FileParse:
+    """A file whose parse killed the worker parsing it (``worker_died``) or ran past the
+    time limit (``parse_timeout``), quarantined with that code."""
     report_id, digest = content_id(data)
     return _quarantine(FileParse(source_path, report_id, digest, len(data), None, "parsed", sniff_format(data, source_path)),
-                       "worker_died", reason)
+                       code, reason)
 
 
 def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
