@@ -113,7 +113,8 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str, raw_d
         disk_path = on_disk or {}
         missing = listed["missing_from_reports"]
         came = [path for path in missing if _changed_since(raw_dir / disk_path.get(path, path), listed_at)]
-        listed["missing_from_reports"] = [path for path in missing if path not in set(came)][:_LISTED]
+        came_set = set(came)
+        listed["missing_from_reports"] = [path for path in missing if path not in came_set][:_LISTED]
         gone, listed["not_on_disk"] = listed["not_on_disk"], []
     return RawFileAccounting(len(raw_names), rows, parsed, quarantined, **listed,
                              came_since_parse=came[:_LISTED], gone_since_parse=gone[:_LISTED],
