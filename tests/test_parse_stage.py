@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 
@@ -15,6 +16,8 @@ from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import sniff_format
 from orchestration.parsing.regions import gazetteer
 from orchestration.synth import generate, make_report
+
+from .conftest import published_parquet, settings
 
 LIMIT = 50 * 2**20
 
@@ -271,3 +274,19 @@ def test_a_worker_starts_with_the_gazetteer_its_forkserver_loaded():
     with ProcessPoolExecutor(1, mp_context=pool._pool_context(), initializer=pool.start_worker) as workers:
         hits, misses = workers.submit(_gazetteer_loads).result()
     assert misses == 1 and hits >= 1  # the forkserver's miss, then the worker's own call finds it
+
+
+def test_a_machine_with_one_cpu_still_parses_in_a_worker_process(raw, tmp_path, monkeypatch):
+    """One CPU gets one worker process, not the run's own, so that a file that kills its
+    process spares the run; one worker asked for (tests, tools) parses in process. Both
+    write the same bytes."""
+    sent = _counting_submits(monkeypatch)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    summary = corpus.build_parquet(settings(raw, tmp_path / "one_cpu"))
+    assert summary.files == 300 and summary.parsed > 250
+    assert sorted(name for chunk in sent for name in chunk) == corpus.raw_file_names(raw)
+    assert len(sent) == math.ceil(300 / pool.CHUNK)
+    sent.clear()
+    corpus.build_parquet(settings(raw, tmp_path / "in_process"), workers=1)
+    assert sent == []
+    assert published_parquet(tmp_path / "one_cpu") == published_parquet(tmp_path / "in_process")

@@ -3,6 +3,9 @@
 - **Parallel**: new files are parsed by a process pool (all cores); each worker
   returns its files' figures as an Arrow batch. A crawl's new folders go to the
   workers while the run plans the rest.
+- **No file stops the run**: one that cannot be read, that kills its worker or
+  whose parse runs past the time limit is found (the chunks a dead worker took
+  down are parsed again, alone) and quarantined with a code; the others are parsed.
 - **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
   they come, so memory does not grow with the number of files; a row group is
   encoded on a thread of its own while the run gathers the next.

@@ -185,9 +185,10 @@ class Parser:
     """
 
     def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None,
-                 time_limit: float = 0.0) -> None:
+                 time_limit: float = 0.0, in_process: bool | None = None) -> None:
         self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
         self._time_limit = time_limit  # seconds a file, in the workers (none in this process)
+        self._in_process = workers <= 1 if in_process is None else in_process  # (no worker process at all)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
         # first once it is planned (a changed one, say) waits behind no more than that.
@@ -263,7 +264,7 @@ class Parser:
         chunks = self._chunks(rest)
         # However few the files, they go to a worker: a file that kills its process then
         # costs that process, not the run.
-        if self._pool is None and (self._workers <= 1 or not work):
+        if self._pool is None and (self._in_process or not work):
             return (rows for chunk in chunks for rows in self._named(_parse_chunk(chunk)))
         pending = deque(self._sent(parse_chunk_packed, chunk) for chunk in islice(chunks, self._window))
         return self._in_order(work, pending, chunks)

@@ -120,8 +120,11 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     A folder part whose files an earlier output has, all and only them unchanged, is
     linked from it rather than written again (if which copy of a duplicated file is
     the report has not moved): a crawl that adds a folder writes that folder."""
+    # One worker asked for (tests, tools) parses in this process; a machine with one CPU
+    # still gets a worker process, so that a file that kills its process spares the run.
+    in_process = workers is not None and workers <= 1
     workers = workers or os.cpu_count() or 1
-    if workers > 1:
+    if not in_process:
         start_forkserver()
     previous = Previous(previous_dir) if previous_dir and previous_dir.exists() else None
     sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
@@ -134,7 +137,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             "parsed, the published tables are kept (a share that is not mounted looks like this). To empty the "
             f"tables on purpose, remove {settings.parquet_dir} first."
         )
-    with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s) as parser:
+    with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s, in_process) as parser:
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
