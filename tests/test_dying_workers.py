@@ -1,7 +1,8 @@
 """A file that kills its parse worker (the out-of-memory killer's SIGKILL, a crash in a C
-library) is quarantined ``worker_died``; the other files are parsed as they would be
-without it. The runs are subprocesses whose workers' forkserver preloads
-tests/dying_workers.py, which kills a worker as the kernel would."""
+library) is quarantined ``worker_died``, one whose parse never ends ``parse_timeout``; the
+other files are parsed as they would be without it. The runs are subprocesses whose
+workers' forkserver preloads tests/dying_workers.py, which kills a worker as the kernel
+would, or makes it loop."""
 
 from __future__ import annotations
 
