@@ -167,15 +167,13 @@ def sizes_and_mtimes(root: str, names: list[str]) -> tuple[list[int], list[int]]
     except OSError:
         pass
     sizes, mtimes = [], []
-    for name in names:
+    for name in names:  # (one at a time, only when a file of the folder failed)
         try:
-            stat = os.stat(f"{root}/{name}")
+            (size,), (mtime,) = _stat_all(root, [name])
         except OSError:
-            sizes.append(0)
-            mtimes.append(UNREADABLE_MTIME)
-        else:
-            sizes.append(stat.st_size)
-            mtimes.append(stat.st_mtime_ns)
+            size, mtime = 0, UNREADABLE_MTIME
+        sizes.append(size)
+        mtimes.append(mtime)
     return sizes, mtimes
 
 

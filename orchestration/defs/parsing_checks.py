@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -79,12 +80,13 @@ _MISMATCHES = {
 
 
 def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str, raw_dir: Path | None = None,
-                          listed_at: int | None = None, on_disk: dict[str, str] | None = None) -> RawFileAccounting:
+                          listed_at: int | None = None,
+                          disk_path: Callable[[str], str] | None = None) -> RawFileAccounting:
     """The raw files' recorded paths against ``reports``, in DuckDB under its memory cap.
     The paths come as an Arrow array, so the caller's Python list is gone by the query.
 
-    Given when the parse began to list ``raw_dir`` (``listed_at``; ``on_disk``: the path on
-    disk of a file whose recorded path differs), a file with no row whose status changed
+    Given when the parse began to list ``raw_dir`` (``listed_at``; ``disk_path``: a recorded
+    path's path on disk, ``RawListing.disk_path``), a file with no row whose status changed
     since then (written, renamed or linked there) came after the listing, and a row whose
     file is gone went after it: both are counted apart, not as failures. A file older
     than the listing with no row is still missing: the parse should have had it.
@@ -110,9 +112,8 @@ def account_for_raw_files(raw_names: pa.StringArray, reports_parquet: str, raw_d
     came: list[str] = []
     gone: list[str] = []
     if since:
-        disk_path = on_disk or {}
         missing = listed["missing_from_reports"]
-        came = [path for path in missing if _changed_since(raw_dir / disk_path.get(path, path), listed_at)]
+        came = [path for path in missing if _changed_since(raw_dir / (disk_path(path) if disk_path else path), listed_at)]
         came_set = set(came)
         listed["missing_from_reports"] = [path for path in missing if path not in came_set][:_LISTED]
         gone, listed["not_on_disk"] = listed["not_on_disk"], []
@@ -139,7 +140,7 @@ def every_raw_file_accounted_for(context) -> dg.AssetCheckResult:
     with _reading(context):
         listing = raw_listing(settings.raw_dir)
         found = account_for_raw_files(pa.array(listing.names, pa.string()), _parquet("reports"), settings.raw_dir,
-                                      listing_time(settings.parquet_dir), listing.on_disk)
+                                      listing_time(settings.parquet_dir), listing.disk_path)
     changed = found.came_since_parse_count + found.gone_since_parse_count
     return dg.AssetCheckResult(
         passed=found.passed,
