@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.corpus import build_parquet, pool
+from orchestration.settings import table_glob
 from orchestration.synth import generate
 
 from .conftest import REPO, settings
@@ -44,10 +45,14 @@ def _run(raw: Path, data: Path, dying: str, time_limit: float = 300) -> subproce
                           env={**os.environ, "DYING_WORKERS": dying}, timeout=300, check=False)
 
 
+def _published(data: Path, table: str, where: str, columns: str = "*") -> duckdb.DuckDBPyRelation:
+    """The rows of a published table (every part of it) that ``where`` holds for."""
+    return duckdb.sql(f"select {columns} from read_parquet('{table_glob(data / 'parquet', table)}') where {where}")
+
+
 def _rows(data: Path, table: str, but: str) -> list[tuple]:
     """Every row of a published table, sorted, but those of the report ``but``."""
-    frame = duckdb.sql(f"select * from read_parquet('{data}/parquet/{table}/*.parquet') where report_id <> '{but}'")
-    return sorted(frame.fetchall(), key=repr)
+    return sorted(_published(data, table, f"report_id <> '{but}'").fetchall(), key=repr)
 
 
 def test_a_file_that_kills_its_worker_is_quarantined_and_the_others_are_parsed(tmp_path):
@@ -61,10 +66,9 @@ def test_a_file_that_kills_its_worker_is_quarantined_and_the_others_are_parsed(t
     assert done.returncode == 0, done.stderr
     assert "'worker_died': 1" in done.stdout
 
-    row = duckdb.sql(f"select * from read_parquet('{tmp_path}/dying/parquet/reports/*.parquet') "
-                     "where quarantine_code = 'worker_died'").fetchall()
-    columns = [c[0] for c in duckdb.sql(f"describe select * from read_parquet('{tmp_path}/dying/parquet/reports/*.parquet')").fetchall()]
-    dead = dict(zip(columns, row[0], strict=True))
+    died = _published(tmp_path / "dying", "reports", "quarantine_code = 'worker_died'")
+    row = died.fetchall()
+    dead = dict(zip(died.columns, row[0], strict=True))
     assert (dead["source_path"], dead["report_id"], dead["content_sha256"], dead["file_size"], dead["status"]) == (
         killer.relative_to(raw).as_posix(), report_id, hashlib.sha256(data).hexdigest(), len(data), "quarantined")
     assert dead["quarantine_reason"] == ("the parse worker died on this file twice, parsed alone (killed by SIGKILL, "
@@ -92,11 +96,11 @@ def test_a_crawl_whose_new_folder_kills_a_worker_while_the_run_plans(tmp_path):
     done = _run(raw, tmp_path / "data", "marker")
     assert done.returncode == 0, done.stderr
     assert "'worker_died': 1" in done.stdout
-    found = duckdb.sql(f"select source_path, status, quarantine_code from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
-                       "where source_path like 'crawl_2/%' and status = 'quarantined' and quarantine_code <> 'duplicate_content'").fetchall()
+    found = _published(tmp_path / "data", "reports", "source_path like 'crawl_2/%' and status = 'quarantined' and "
+                       "quarantine_code <> 'duplicate_content'", "source_path, status, quarantine_code").fetchall()
     assert ("crawl_2/n100.txt", "quarantined", "worker_died") in found
-    parsed = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
-                        "where source_path like 'crawl_2/%' and status = 'parsed'").fetchone()[0]
+    parsed = _published(tmp_path / "data", "reports", "source_path like 'crawl_2/%' and status = 'parsed'",
+                        "count(*)").fetchone()[0]
     assert parsed > 250
 
 
@@ -114,14 +118,12 @@ def test_a_file_whose_parse_never_ends_is_stopped_and_quarantined(tmp_path):
     assert "'parse_timeout': 1" in done.stdout
     # (armed for twice the limit, so that it is armed again only now and then: arming it starts a thread)
     assert "Timeout (0:00:02)!" in done.stderr and "_parse_bytes_or_die" in done.stderr  # where it was
-    row = duckdb.sql(f"select source_path, report_id, quarantine_code, quarantine_reason from "
-                     f"read_parquet('{tmp_path}/data/parquet/reports/*.parquet') where status = 'quarantined' "
-                     "and quarantine_code = 'parse_timeout'").fetchall()
+    row = _published(tmp_path / "data", "reports", "status = 'quarantined' and quarantine_code = 'parse_timeout'",
+                     "source_path, report_id, quarantine_code, quarantine_reason").fetchall()
     assert row == [(hangs.relative_to(raw).as_posix(), hashlib.sha256(data).hexdigest()[:16], "parse_timeout",
                     ("the parse of this file ran past the time limit of 1 s (OGI_FILE_TIME_LIMIT_S) and was stopped; "
                     "it was not parsed"))]
-    parsed = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/data/parquet/reports/*.parquet') "
-                        "where status = 'parsed'").fetchone()[0]
+    parsed = _published(tmp_path / "data", "reports", "status = 'parsed'", "count(*)").fetchone()[0]
     assert parsed > 120
 
 

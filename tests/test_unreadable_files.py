@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-import pyarrow.parquet as pq
+import duckdb
 import pytest
 
 from orchestration.corpus import build_parquet
 from orchestration.corpus import run as corpus_run
 from orchestration.corpus.listing import UNREADABLE_MTIME
+from orchestration.settings import table_glob
 
 from .conftest import SAMPLES_RAW, published_parquet, settings
 
@@ -27,8 +28,8 @@ def raw(tmp_path):
 
 
 def _table(data, name: str) -> list[dict]:
-    """A published table, every part of it (pyarrow's dataset reader skips ``_root.parquet``)."""
-    return [row for part in sorted((data / "parquet" / name).glob("*.parquet")) for row in pq.read_table(part).to_pylist()]
+    """A published table, every part of it, through the glob its readers use."""
+    return duckdb.sql(f"select * from read_parquet('{table_glob(data / 'parquet', name)}')").to_arrow_table().to_pylist()
 
 
 def _reports(data) -> dict[str, dict]:
