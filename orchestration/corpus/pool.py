@@ -419,8 +419,7 @@ def _parse_alone(chunk: list[tuple[str, str, int]], time_limit: float) -> tuple[
 
 
 def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float) -> None:
-    global _time_limit
-    _time_limit = time_limit
+    _start_limited_worker(time_limit)  # (started as a pool's worker is)
     sending.send(parse_chunk_packed(chunk))
     sending.close()
 
