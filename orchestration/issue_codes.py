@@ -17,6 +17,9 @@ class IssueCode:
     quarantines: bool
     meaning: str
     action: str
+    # The outcome depends on the run's limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S): a run
+    # with other limits tries the file again (corpus/limits.py).
+    decided_by_limits: bool = False
 
 
 ISSUE_CODES: tuple[IssueCode, ...] = (
@@ -24,7 +27,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("empty_file", "error", True, "The file has no bytes or only white space.",
               "Re-crawl the page; the download was empty."),
     IssueCode("too_large", "error", True, "The file is larger than OGI_MAX_FILE_MB (default 50).",
-              "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is."),
+              "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is (the next run parses it).",
+              decided_by_limits=True),
     IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
               "Find the report's text or HTML version; convert office files to text first."),
     IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
@@ -51,12 +55,14 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "The file's parse ran past OGI_FILE_TIME_LIMIT_S (default 300 s), parsed alone, and its worker was "
               "stopped (its stack is in the run's log). The other files were parsed.",
               "Report it with the file (a loop in a PDF or HTML library, or in the parser); raise the limit if the "
-              "machine is slow and the file large. Touch the file to have it parsed again."),
+              "machine is slow and the file large: a run with other limits, or after the file is touched, tries it "
+              "again.", decided_by_limits=True),
     IssueCode("worker_died", "error", True,
               "The parse worker's process died on this file, parsed alone, twice (killed by the out-of-memory killer, "
               "or a crash in a C library): the message holds how it ended. The other files were parsed.",
               "Look at the file's size and kind; give the workers more memory or lower OGI_MAX_FILE_MB, and report "
-              "it with the file. Touch the file (or change the parser) to have it parsed again."),
+              "it with the file. A run with other limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S) tries it again, as "
+              "does touching the file or a change of the parser.", decided_by_limits=True),
     # Problems inside a parsed report: its figures are kept.
     IssueCode("duplicate_report", "warning", False,
               "Another file with different content claims the same organ and year; both are kept.",

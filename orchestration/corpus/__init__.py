@@ -13,7 +13,7 @@
   folder (``<table>/<folder>.parquet``) and one for the files at the top
   (``<table>/_root.parquet``, which also holds the issues that cross folders).
 - **Incremental**: a file whose path, size and mtime match the last run (and
-  the parser is the same) is not parsed again: its rows are copied from the
+  the parser is the same, and the limits if one quarantined it) is not parsed again: its rows are copied from the
   published Parquet, read in step with the new output and kept as Arrow (not
   turned into Python objects and back). A changed file is parsed
   again and its old rows are gone. A folder none of whose files changed keeps its
@@ -26,8 +26,8 @@
 
 Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
 file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
-``pool`` (the parse workers, readied by ``worker_preload``), ``rows`` (one file's
-rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
+``limits`` (which earlier states the run's limits let it take), ``pool`` (the parse
+workers, readied by ``worker_preload``), ``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
 ``run`` puts them together.
 """
 

@@ -22,6 +22,7 @@ STATE_SCHEMA = pa.schema(
         pa.field("mtime_ns", pa.int64(), nullable=False),  # UNREADABLE_MTIME for a file that could not be read
         pa.field("content_sha256", pa.string()),  # (NULL for one that could not be read)
         pa.field("parser_version", pa.string(), nullable=False),
+        pa.field("limits", pa.string()),  # the run's limits, if they quarantined the file (corpus/limits.py)
     ]
 )
 

@@ -9,11 +9,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..parsing import PARSER_VERSION
 from ..schema import TABLES
+from .limits import Limits
 from .listing import LISTED, Listing, file_stamp
-from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, has_schema, part_file, part_of, read_part
+from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, has_schema, part_file, part_of, read_part
 from .rows import FileRows, Span
+
+# An earlier output is reused only if its root part has every table and the file states
+# in these schemas (one of an older layout has every file parsed again).
+_SCHEMAS = {**{name: table.arrow_schema for name, table in TABLES.items()}, STATE_DIR: STATE_SCHEMA}
 
 
 class Previous:
@@ -21,19 +25,20 @@ class Previous:
     file states, loaded a part at a time as the run plans that part's files, and its
     rows, read in step with the new output."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, limits: Limits) -> None:
         self.directory = directory
+        self._limits = limits
         self.matched = 0  # files planned so far that it has unchanged
         self._state: dict[str, int] = {}  # path -> file_stamp(size, mtime_ns), of the folder part being planned
         self._root_state: dict[str, int] = {}
         self._parts: set[str] = set()
         self._readers: dict[str, _PartReader] = {}
-        if not all(has_schema(part_file(directory, name, ROOT_PART), table.arrow_schema)
-                   for name, table in TABLES.items()):
+        if not all(has_schema(part_file(directory, name, ROOT_PART), schema) for name, schema in _SCHEMAS.items()):
             return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
         self._parts = {path.name.removesuffix(".parquet") for path in states}
-        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))
+        root_state = self._read_state(ROOT_PART)
+        self._root_state = _stamps_by_path(root_state, None if root_state is None else limits.current(root_state))
 
     def files(self) -> int:
         """The files the output has a state for (read from every state part's footer: asked
@@ -44,18 +49,19 @@ class Previous:
         """A part's file states as this output saw them (None if it has no such part)."""
         if part not in self._parts:
             return None
-        return read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version"])
+        return read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits"])
 
     def enter(self, part: str, listing: Listing) -> bool:
         """Plan the files of folder part ``part``: whether this output has that part as it is,
         file for file (compared as whole columns, not file by file); if not, its state of the
         part replaces the last part's, for ``unchanged``."""
         state = self._read_state(part)
-        if state is not None and listing.equals(state) and pc.all(pc.equal(state["parser_version"], PARSER_VERSION)).as_py():
+        current = None if state is None else self._limits.current(state)
+        if state is not None and listing.equals(state) and pc.all(current).as_py():
             self._state = {}
             self.matched += len(listing)
             return True
-        self._state = _stamps_by_path(state)
+        self._state = _stamps_by_path(state, current)
         return False
 
     def has_part(self, part: str) -> bool:
@@ -144,11 +150,11 @@ class _ReportBatch:
         self.check_count: list[int] = table["check_count"].to_pylist()
 
 
-def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
-    """path -> stamp of the files in a part's ``state`` that this parser version read."""
-    if state is None:
+def _stamps_by_path(state: pa.Table | None, current: pa.ChunkedArray | None) -> dict[str, int]:
+    """path -> stamp of the files in a part's ``state`` that this run may take as they are
+    (``current``: ``Limits.current``)."""
+    if state is None or current is None:
         return {}
-    current = pc.equal(state["parser_version"], PARSER_VERSION)
     if not pc.all(current).as_py():
         state = state.filter(current)
     return dict(zip(state["source_path"].to_pylist(), map(file_stamp, state["size"].to_pylist(), state["mtime_ns"].to_pylist())))

@@ -18,6 +18,7 @@ from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
+from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
 from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
@@ -126,8 +127,9 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     workers = workers or os.cpu_count() or 1
     if not in_process:
         start_forkserver()
-    previous = Previous(previous_dir) if previous_dir and previous_dir.exists() else None
-    sources = Sources([Previous(part) for part in parts or []] + ([previous] if previous else []))
+    limits = Limits.of(settings)
+    previous = Previous(previous_dir, limits) if previous_dir and previous_dir.exists() else None
+    sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
     files = raw_listing(raw, folder)
@@ -155,17 +157,18 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         def parse_now(relative: str) -> FileRows:
             return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
-        summary = _write(plan, parser.rows(work), sources, out_dir, parse_now)
+        summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits)
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
 
 
-def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now) -> RunSummary:
+def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now,
+           limits: Limits) -> RunSummary:
     """Write every file of ``plan`` in its order, taking up the plan as it goes: what is
     kept per file shrinks as the writer advances, rather than all of it being held to
     the end."""
     summary = RunSummary()
-    writers = PartWriters(out_dir)
+    writers = PartWriters(out_dir, limits)
     first_copies = FirstCopies()
     try:
         index = 0

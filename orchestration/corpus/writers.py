@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from ..parsing import PARSER_VERSION
 from ..schema import TABLES
+from .limits import Limits
 from .listing import UNREADABLE_MTIME, unstamp
 from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file
 from .rows import FileRows, Span
@@ -25,17 +26,17 @@ class _StateWriter:
 
     def __init__(self, path: Path) -> None:
         self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
-        self._rows: list[tuple[str, int, int, str | None]] = []
+        self._rows: list[tuple[str, int, int, str | None, str | None]] = []
 
-    def add(self, relative: str, size: int, mtime_ns: int, digest: str | None) -> None:
-        self._rows.append((relative, size, mtime_ns, digest))
+    def add(self, relative: str, size: int, mtime_ns: int, digest: str | None, limits: str | None) -> None:
+        self._rows.append((relative, size, mtime_ns, digest, limits))
         if len(self._rows) == ROW_GROUP_FILES:
             self._flush()
 
     def _flush(self) -> None:
         if self._rows:
-            paths, sizes, mtimes, digests = map(list, zip(*self._rows))
-            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths)]
+            paths, sizes, mtimes, digests, limits = map(list, zip(*self._rows))
+            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
             self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
             self._rows = []
 
@@ -81,9 +82,10 @@ class _Writer:
     """One part's tables and file states, in row groups of ROW_GROUP_FILES files
     (encoded by ``encoder``; the file states, a few columns, on the run's thread)."""
 
-    def __init__(self, out_dir: Path, part: str, encoder: _Encoder) -> None:
+    def __init__(self, out_dir: Path, part: str, encoder: _Encoder, limits: Limits) -> None:
         self.part = part
         self._encoder = encoder
+        self._limits = limits
         self._writers = {}
         for name, table in TABLES.items():
             path = part_file(out_dir, name, part)
@@ -109,7 +111,8 @@ class _Writer:
         join_span(self._checks, rows.checks)
         size, mtime_ns = unstamp(stamp)
         # A file that could not be read is never taken for unchanged: the next run tries it again.
-        self._state.add(rows.source_path, size, UNREADABLE_MTIME if digest is None else mtime_ns, digest)
+        self._state.add(rows.source_path, size, UNREADABLE_MTIME if digest is None else mtime_ns, digest,
+                        self._limits.recorded(rows.quarantine_code))
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"
@@ -182,10 +185,10 @@ class PartWriters:
     """The writers of the root part (open from start to end: files at the top of the
     raw folder come between folders) and of the folder part being written."""
 
-    def __init__(self, out_dir: Path) -> None:
-        self._out_dir = out_dir
+    def __init__(self, out_dir: Path, limits: Limits) -> None:
+        self._out_dir, self._limits = out_dir, limits
         self._encoder = _Encoder()
-        self.root = _Writer(out_dir, ROOT_PART, self._encoder)  # always written: every table has a file to read
+        self.root = _Writer(out_dir, ROOT_PART, self._encoder, limits)  # always written: every table has a file to read
         self._folder: _Writer | None = None
 
     def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
@@ -194,7 +197,7 @@ class PartWriters:
         else:
             if self._folder is None or self._folder.part != part:
                 self._close_folder()
-                self._folder = _Writer(self._out_dir, part, self._encoder)
+                self._folder = _Writer(self._out_dir, part, self._encoder, self._limits)
             writer = self._folder
         writer.add(rows, summary, stamp, digest)
 

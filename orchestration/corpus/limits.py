@@ -1,0 +1,47 @@
+"""The run's limits, on which a file's outcome may depend besides its bytes and the
+parser: a file quarantined by one (``too_large``, ``parse_timeout``, ``worker_died``:
+the registry's ``decided_by_limits``) is taken for unchanged only by a run with the
+same limits, so raising ``OGI_MAX_FILE_MB`` parses the files it had kept out, as the
+issue code's action says; and a file parsed under a size limit it is now over is
+parsed again (and quarantined ``too_large``), as a full run would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..issue_codes import ISSUE_CODES
+from ..parsing import PARSER_VERSION
+from ..settings import Settings
+
+DECIDED_BY_LIMITS = frozenset(code.code for code in ISSUE_CODES if code.decided_by_limits)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    file_time_limit_s: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(settings.max_file_bytes, settings.file_time_limit_s)
+
+    @property
+    def tag(self) -> str:
+        """The limits as the file state of a file they quarantined records them."""
+        return f"max_file_bytes={self.max_file_bytes} file_time_limit_s={self.file_time_limit_s:g}"
+
+    def recorded(self, quarantine_code: str | None) -> str | None:
+        """What a file's state records of the limits: their tag if they decided its outcome."""
+        return self.tag if quarantine_code in DECIDED_BY_LIMITS else None
+
+    def current(self, state: pa.Table) -> pa.ChunkedArray:
+        """Which of an earlier output's file states this run may take as they are: read by
+        this parser and, if a limit quarantined the file, under these limits; one no limit
+        quarantined, if it is within the size limit."""
+        same_parser = pc.equal(state["parser_version"], PARSER_VERSION)
+        within = pc.and_(pc.is_null(state["limits"]), pc.less_equal(state["size"], self.max_file_bytes))
+        same_limits = pc.fill_null(pc.equal(state["limits"], self.tag), False)
+        return pc.and_(same_parser, pc.or_(within, same_limits))

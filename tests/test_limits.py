@@ -1,0 +1,121 @@
+"""A file a run's limit quarantined is tried again by a run with other limits (raising
+OGI_MAX_FILE_MB parses it, as ``too_large``'s action says), and a file parsed under a
+size limit it is now over is quarantined, as a full run would: an incremental run still
+writes a full run's bytes."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from orchestration.corpus import build_parquet
+from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
+from orchestration.parsing import PARSER_VERSION
+from orchestration.settings import Settings, table_glob
+from orchestration.synth import generate
+
+from .conftest import published_parquet
+
+MB = 2**20
+
+
+def _run(raw, data, max_mb: float, time_limit: float = 300):
+    return build_parquet(Settings(raw, data, int(max_mb * MB), time_limit), workers=1)
+
+
+def _outcome(data, path: str) -> tuple:
+    with duckdb.connect() as db:
+        return db.execute("select status, quarantine_code, quarantine_reason from read_parquet(?) where source_path = ?",
+                          [table_glob(data / "parquet", "reports"), path]).fetchone()
+
+
+def _state(data) -> dict[str, str | None]:
+    with duckdb.connect() as db:
+        return dict(db.execute("select source_path, limits from read_parquet(?)",
+                               [table_glob(data / "parquet", "file_state")]).fetchall())
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    """Sixty reports in three folders; one of them, in the second folder, 300 KB long (the others 1-10 KB)."""
+    raw = generate(60, tmp_path / "synth", seed=3)
+    files = sorted(raw.rglob("*.txt"))
+    big = files[25]
+    big.write_bytes(big.read_bytes() + b"\n" + b" " * 300_000)
+    assert all(path.stat().st_size < 20_000 for path in files if path != big)
+    return raw, big.relative_to(raw).as_posix()
+
+
+def test_raising_the_size_limit_parses_the_file_it_kept_out(corpus, tmp_path):
+    raw, big = corpus
+    data = tmp_path / "data"
+    first = _run(raw, data, 0.25)
+    assert _outcome(data, big)[:2] == ("quarantined", "too_large")
+    state = _state(data)
+    assert state[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=300"
+    assert sum(limits is not None for limits in state.values()) == 1  # (no other file's outcome hangs on a limit)
+
+    again = _run(raw, data, 0.25)  # the same limits: nothing is parsed, the output is kept
+    assert again.unchanged and again.reparsed == 0
+
+    raised = _run(raw, data, 1)
+    assert raised.reparsed == 1 and raised.quarantined == first.quarantined - 1
+    assert _outcome(data, big) == ("parsed", None, None)
+    assert _state(data)[big] is None
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full-1", 1))
+
+    lowered = _run(raw, data, 0.25)  # parsed under the higher limit, over this one: a full run would quarantine it
+    assert lowered.reparsed == 1
+    reason = f"{raw.joinpath(big).stat().st_size} bytes, over the limit of {int(0.25 * MB)}"
+    assert _outcome(data, big) == ("quarantined", "too_large", reason)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full-2", 0.25))
+
+
+def test_a_folder_with_a_file_a_limit_quarantined_is_still_kept_whole(corpus, tmp_path):
+    """A crawl elsewhere links the folder (its states are current under the same limits),
+    and a run with another time limit parses that one file again, the others not."""
+    raw, big = corpus
+    data = tmp_path / "data"
+    _run(raw, data, 0.25)
+    folder = big.split("/")[0]
+    (raw / "crawl_new").mkdir()
+    (raw / "crawl_new" / "a.txt").write_bytes(raw.joinpath(big).read_bytes()[:5000] + "\n附:新。".encode())
+    crawl = _run(raw, data, 0.25)
+    assert crawl.reparsed == 1 and crawl.linked == 60
+    before = (data / "parquet" / "reports" / f"{folder}.parquet").stat().st_ino
+
+    other_time = _run(raw, data, 0.25, time_limit=120)
+    assert other_time.reparsed == 1 and other_time.linked == 61 - sum(
+        path.startswith(f"{folder}/") for path in _state(data))
+    assert _outcome(data, big)[:2] == ("quarantined", "too_large")
+    assert _state(data)[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=120"
+    assert (data / "parquet" / "reports" / f"{folder}.parquet").stat().st_ino != before
+
+
+def test_which_states_a_run_takes_as_they_are():
+    """Each condition of ``Limits.current`` on its own row: a change of parser, a limit that
+    quarantined the file under other limits, a file parsed now over the size limit."""
+    limits = Limits(1000, 300)
+    rows = [  # (version, size, limits recorded, taken as it is)
+        (PARSER_VERSION, 900, None, True),
+        (PARSER_VERSION, 1000, None, True),  # (the limit is "larger than")
+        (PARSER_VERSION, 1001, None, False),
+        ("an older parser", 900, None, False),
+        (PARSER_VERSION, 5000, limits.tag, True),
+        (PARSER_VERSION, 5000, Limits(2000, 300).tag, False),
+        (PARSER_VERSION, 5000, Limits(1000, 60).tag, False),
+        ("an older parser", 5000, limits.tag, False),
+    ]
+    state = pa.table({"parser_version": [r[0] for r in rows], "size": pa.array([r[1] for r in rows], pa.int64()),
+                      "limits": pa.array([r[2] for r in rows], pa.string())})
+    assert limits.current(state).to_pylist() == [r[3] for r in rows]
+    assert DECIDED_BY_LIMITS == {"too_large", "parse_timeout", "worker_died"}
+    assert [limits.recorded(code) for code in ("too_large", "parse_timeout", "worker_died", "duplicate_content",
+                                               "unreadable_file", None)] == [limits.tag] * 3 + [None] * 3
+
+
+def _full(raw, data, max_mb: float):
+    summary = _run(raw, data, max_mb)
+    assert summary.reparsed == summary.files
+    return data
