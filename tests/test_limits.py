@@ -1,17 +1,22 @@
 """A file a run's limit quarantined is tried again by a run with other limits (raising
 OGI_MAX_FILE_MB parses it, as ``too_large``'s action says), and a file parsed under a
 size limit it is now over is quarantined, as a full run would: an incremental run still
-writes a full run's bytes."""
+writes a full run's bytes. A file over the size limit is hashed, not held."""
 
 from __future__ import annotations
+
+import hashlib
+import os
+import tracemalloc
+from types import SimpleNamespace
 
 import duckdb
 import pyarrow as pa
 import pytest
 
-from orchestration.corpus import build_parquet
+from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
-from orchestration.parsing import PARSER_VERSION
+from orchestration.parsing import PARSER_VERSION, parse_bytes, too_large
 from orchestration.settings import Settings, table_glob
 from orchestration.synth import generate
 
@@ -119,3 +124,33 @@ def _full(raw, data, max_mb: float):
     summary = _run(raw, data, max_mb)
     assert summary.reparsed == summary.files
     return data
+
+
+def test_a_file_over_the_size_limit_is_hashed_as_it_is_read_not_held(tmp_path):
+    """A crawl's archive of gigabytes took as much memory in a worker, only to be
+    quarantined: its row is the same, its bytes are not held."""
+    huge = tmp_path / "bundle.zip"
+    with huge.open("wb") as file:
+        file.truncate(64 * MB)  # (sparse: 64 MB of zeros)
+    tracemalloc.start()
+    try:
+        parse = pool._parse_file("bundle.zip", str(huge), MB, 2030, {})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MB
+    digest = hashlib.sha256(bytes(64 * MB)).hexdigest()
+    assert parse == too_large("bundle.zip", digest, 64 * MB, MB)
+    assert (parse.report_id, parse.file_size, parse.status, parse.quarantine_code, parse.quarantine_reason) == (
+        digest[:16], 64 * MB, "quarantined", "too_large", f"{64 * MB} bytes, over the limit of {MB}")
+    # The same quarantine as parsing the bytes (a file named on the command line, `ogi parse`).
+    assert parse == parse_bytes(huge.read_bytes(), "bundle.zip", max_year=2030, max_bytes=MB)
+
+
+def test_a_file_that_shrank_below_the_limit_while_hashed_is_parsed(tmp_path, monkeypatch):
+    report = min(generate(3, tmp_path / "synth", seed=3).rglob("*.txt"))
+    real_fstat = os.fstat
+    monkeypatch.setattr(pool.os, "fstat", lambda fd: SimpleNamespace(st_size=real_fstat(fd).st_size + MB))
+    parse = pool._parse_file("r.txt", str(report), MB, 2030, {})
+    assert parse.status == "parsed" and len(parse.result.values) > 20
+    assert parse == parse_bytes(report.read_bytes(), "r.txt", max_year=2030, max_bytes=MB)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import hashlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -24,7 +25,7 @@ from typing import Any, Self
 
 import pyarrow as pa
 
-from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, unreadable
+from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
@@ -93,10 +94,24 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
 
 def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, earlier: Parsed) -> FileParse:
     try:
-        data = Path(absolute).read_bytes()
+        with open(absolute, "rb") as file:
+            if os.fstat(file.fileno()).st_size > max_bytes:
+                # Hashed as it is read, not held: a crawl's video or archive of gigabytes
+                # took as much memory in a worker only to be quarantined.
+                digest, size = hashlib.sha256(), 0
+                while block := file.read(_BLOCK):
+                    digest.update(block)
+                    size += len(block)
+                if size > max_bytes:
+                    return too_large(relative, digest.hexdigest(), size, max_bytes)
+                file.seek(0)  # (it shrank meanwhile)
+            data = file.read()
     except OSError as error:  # (moved or removed since it was listed, permissions, the disk)
         return unreadable(relative, error)
     return parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
+
+
+_BLOCK = 1 << 20  # bytes read at a time from a file over the size limit
 
 
 def parse_chunk_held(chunk: list[tuple[str, str, int]]) -> tuple[bytes, int]:

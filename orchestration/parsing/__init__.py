@@ -132,9 +132,9 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
 
 def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max_year: int | None,
                  max_bytes: int | None) -> FileParse:
-    parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
     if max_bytes is not None and len(data) > max_bytes:
-        return _quarantine(parse, "too_large", f"{len(data)} bytes, over the limit of {max_bytes}")
+        return too_large(source_path, digest, len(data), max_bytes)
+    parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
     extracted = extract(data, source_path)
     parse.encoding = extracted.encoding
     parse.source_format = extracted.source_format
@@ -167,6 +167,13 @@ def _to_original_offsets(result: ParseResult, simplified, original: str) -> None
             issue.char_start, issue.char_end = simplified.original_span(issue.char_start, issue.char_end)
 
 
+def too_large(source_path: str, digest: str, size: int, max_bytes: int) -> FileParse:
+    """A file over the size limit, quarantined ``too_large``: hashed, not parsed (and, read
+    from disk, not held whole: ``corpus.pool``'s reader hashes it as it reads)."""
+    parse = FileParse(source_path, digest[:16], digest, size, None, "parsed")
+    return _quarantine(parse, "too_large", f"{size} bytes, over the limit of {max_bytes}")
+
+
 def unreadable(source_path: str, error: OSError) -> FileParse:
     """A listed file whose bytes could not be read, quarantined ``unreadable_file``: no
     content to hash, so its report_id is made from its path, and the reason names the
@@ -194,4 +201,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "crashed", "parse_bytes", "parse_text", "unreadable"]
+__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "crashed", "parse_bytes", "parse_text", "too_large", "unreadable"]
