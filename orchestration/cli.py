@@ -80,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> int:
     from .corpus.listing import RawDirMissing, require_raw_dir
-    from .settings import load_settings
+    from .settings import SettingsError, load_settings
 
-    settings = load_settings()
     try:
+        settings = load_settings()
         require_raw_dir(settings.raw_dir)
-    except RawDirMissing as missing:
-        print(f"ogi: {missing}", file=sys.stderr)
+    except (RawDirMissing, SettingsError) as error:
+        print(f"ogi: {error}", file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 

@@ -17,7 +17,7 @@ class IssueCode:
     quarantines: bool
     meaning: str
     action: str
-    # The outcome depends on the run's limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S): a run
+    # The outcome depends on the run's limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S, OGI_WORKER_MEMORY_MB): a run
     # with other limits tries the file again (corpus/limits.py).
     decided_by_limits: bool = False
 
@@ -57,12 +57,18 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Report it with the file (a loop in a PDF or HTML library, or in the parser); raise the limit if the "
               "machine is slow and the file large: a run with other limits, or after the file is touched, tries it "
               "again.", decided_by_limits=True),
+    IssueCode("parse_memory_limit", "error", True,
+              "The file's parse held more memory than OGI_WORKER_MEMORY_MB (default: the machine's, or its "
+              "container's, memory shared among the parse workers and the run, at least 1,024 MB), parsed alone, and "
+              "its process was stopped before the out-of-memory killer had to choose one. The other files were parsed.",
+              "Look at the file's size and kind and report it with the file; raise the limit if the machine has the "
+              "memory. A run with other limits tries it again, as does touching the file.", decided_by_limits=True),
     IssueCode("worker_died", "error", True,
               "The parse worker's process died on this file, parsed alone, twice (killed by the out-of-memory killer, "
               "or a crash in a C library): the message holds how it ended. The other files were parsed.",
               "Look at the file's size and kind; give the workers more memory or lower OGI_MAX_FILE_MB, and report "
-              "it with the file. A run with other limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S) tries it again, as "
-              "does touching the file or a change of the parser.", decided_by_limits=True),
+              "it with the file. A run with other limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S, OGI_WORKER_MEMORY_MB) "
+              "tries it again, as does touching the file or a change of the parser.", decided_by_limits=True),
     # Problems inside a parsed report: its figures are kept.
     IssueCode("duplicate_report", "warning", False,
               "Another file with different content claims the same organ and year; both are kept.",

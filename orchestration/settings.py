@@ -28,6 +28,7 @@ class Settings:
     data_dir: Path
     max_file_bytes: int
     file_time_limit_s: float = 300.0  # a parse worker stopped on one file after this (0: never)
+    worker_memory_mb: int = 0  # a parse process stopped when it holds more than this (0: never)
 
     @property
     def parquet_dir(self) -> Path:
@@ -57,7 +58,43 @@ def load_settings() -> Settings:
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
     max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
     time_limit = float(os.environ.get("OGI_FILE_TIME_LIMIT_S", "300"))
-    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit)
+    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb())
+
+
+class SettingsError(ValueError):
+    """An environment variable the pipeline cannot run with."""
+
+
+MIN_WORKER_MEMORY_MB = 256  # a parse worker at rest holds 40-120 MB
+
+
+def _worker_memory_mb() -> int:
+    memory = os.environ.get("OGI_WORKER_MEMORY_MB", "").strip()
+    if not memory:
+        return default_worker_memory_mb(os.cpu_count() or 1)
+    if not memory.isdigit() or 0 < int(memory) < MIN_WORKER_MEMORY_MB:
+        raise SettingsError(f"OGI_WORKER_MEMORY_MB={memory}: give megabytes, at least {MIN_WORKER_MEMORY_MB} (a parse "
+                            "worker at rest holds 40-120 MB), or 0 for no limit")
+    return int(memory)
+
+
+def default_worker_memory_mb(workers: int) -> int:
+    """A parse process's share of the machine's memory (or its container's, when that is
+    less), the run's own process taking a share too; never under 1 GB, which the parse of
+    a 25 MB page needs (and a worker idles at about 120 MB)."""
+    return max(1024, memory_bytes() // (workers + 1) // 2**20)
+
+
+CGROUP_MEMORY_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))  # v2, v1
+
+
+def memory_bytes(cgroup_limits: tuple[Path, ...] = CGROUP_MEMORY_LIMITS) -> int:
+    """The memory this process may use: the machine's, or its container's (cgroup's) limit if lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit in cgroup_limits:
+        with contextlib.suppress(OSError, ValueError):  # (absent, or "max": no limit)
+            total = min(total, int(limit.read_text().strip()))
+    return total
 
 
 @contextlib.contextmanager

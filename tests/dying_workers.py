@@ -1,8 +1,9 @@
 """Preloaded by the parse workers' forkserver in tests/test_dying_workers.py's runs (never
 by the pipeline): makes a worker die as the out-of-memory killer ends one, by SIGKILL.
 
-``DYING_WORKERS=marker``: a worker dies on a file whose bytes hold ``MARKER``, and loops
-for ever on one whose bytes hold ``HANGS``.
+``DYING_WORKERS=marker``: a worker dies on a file whose bytes hold ``MARKER``, loops
+for ever on one whose bytes hold ``HANGS``, and takes 512 MB (then waits) on one whose
+bytes hold ``EATS``.
 ``DYING_WORKERS=always``: a worker dies on any chunk, even one with no file.
 """
 
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 from orchestration.corpus import pool
 
 MARKER = b"KILLS-ITS-WORKER"
 HANGS = b"HANGS-ITS-WORKER"
+EATS = b"EATS-MEMORY"
 _parse_bytes, _parse_chunk_packed = pool.parse_bytes, pool.parse_chunk_packed
 
 
@@ -27,6 +30,10 @@ def _parse_bytes_or_die(data: bytes, *args, **kwargs):
         _die()
     while HANGS in data:
         pass
+    if EATS in data:
+        held = b"x" * 512 * 2**20  # (written, so resident)
+        time.sleep(30)
+        del held
     return _parse_bytes(data, *args, **kwargs)
 
 

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -20,7 +21,7 @@ from orchestration.settings import table_glob
 from orchestration.synth import generate
 
 from .conftest import REPO, settings
-from .dying_workers import HANGS, MARKER
+from .dying_workers import EATS, HANGS, MARKER
 
 RUN = """
 import multiprocessing, sys
@@ -34,13 +35,14 @@ def context():
     return context
 
 pool._pool_context = context
-summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20, float(sys.argv[3])), workers=2)
+settings = Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20, float(sys.argv[3]), int(sys.argv[4]))
+summary = build_parquet(settings, workers=2)
 print(dict(summary.by_code))
 """
 
 
-def _run(raw: Path, data: Path, dying: str, time_limit: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data), str(time_limit)], cwd=REPO,
+def _run(raw: Path, data: Path, dying: str, time_limit: float = 300, memory_mb: int = 0) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data), str(time_limit), str(memory_mb)], cwd=REPO,
                           capture_output=True, text=True,
                           env={**os.environ, "DYING_WORKERS": dying}, timeout=300, check=False)
 
@@ -125,6 +127,34 @@ def test_a_file_whose_parse_never_ends_is_stopped_and_quarantined(tmp_path):
                     "it was not parsed"))]
     parsed = _published(tmp_path / "data", "reports", "status = 'parsed'", "count(*)").fetchone()[0]
     assert parsed > 120
+
+
+def test_a_file_whose_parse_holds_too_much_memory_is_stopped_and_quarantined(tmp_path):
+    """A parse that takes more memory than OGI_WORKER_MEMORY_MB (a page that swells 35
+    times in the HTML parser, say) is stopped before the out-of-memory killer must choose a
+    process, which may be the run's own: the file, parsed alone, is quarantined
+    ``parse_memory_limit``, and every other row is a calm run's."""
+    raw = generate(200, tmp_path / "synth", seed=4)
+    eater = sorted(raw.rglob("*.txt"))[90]
+    data = eater.read_bytes() + b"\n" + EATS + b"\n"
+    eater.write_bytes(data)
+    report_id = hashlib.sha256(data).hexdigest()[:16]
+
+    started = time.monotonic()
+    done = _run(raw, tmp_path / "guarded", "marker", memory_mb=400)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30  # (stopped, not left to wait its 30 s, twice)
+    assert "'parse_memory_limit': 1" in done.stdout
+    assert "held" in done.stderr and "over OGI_WORKER_MEMORY_MB=400: stopped" in done.stderr
+    row = _published(tmp_path / "guarded", "reports", "status = 'quarantined' and quarantine_code = 'parse_memory_limit'",
+                     "source_path, report_id, file_size, quarantine_reason").fetchall()
+    assert row == [(eater.relative_to(raw).as_posix(), report_id, len(data),
+                    ("the parse of this file held more than the memory limit of 400 MB (OGI_WORKER_MEMORY_MB) and was "
+                     "stopped; it was not parsed"))]
+    build_parquet(settings(raw, tmp_path / "calm"), workers=1)
+    for table, at_least in (("values", 15_000), ("identity_checks", 3_000), ("issues", 30), ("reports", 199)):
+        calm, guarded = _rows(tmp_path / "calm", table, report_id), _rows(tmp_path / "guarded", table, report_id)
+        assert calm == guarded and len(calm) >= at_least, table
 
 
 def test_workers_that_die_with_no_file_stop_the_run_with_the_reason(tmp_path):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import tracemalloc
 from types import SimpleNamespace
 
@@ -14,13 +16,22 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from orchestration import settings as settings_module
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
 from orchestration.parsing import PARSER_VERSION, parse_bytes, too_large
-from orchestration.settings import Settings, table_glob
+from orchestration.settings import (
+    Settings,
+    SettingsError,
+    default_worker_memory_mb,
+    environment,
+    load_settings,
+    memory_bytes,
+    table_glob,
+)
 from orchestration.synth import generate
 
-from .conftest import published_parquet
+from .conftest import REPO, published_parquet
 
 MB = 2**20
 
@@ -58,7 +69,7 @@ def test_raising_the_size_limit_parses_the_file_it_kept_out(corpus, tmp_path):
     first = _run(raw, data, 0.25)
     assert _outcome(data, big)[:2] == ("quarantined", "too_large")
     state = _state(data)
-    assert state[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=300"
+    assert state[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=300 worker_memory_mb=0"
     assert sum(limits is not None for limits in state.values()) == 1  # (no other file's outcome hangs on a limit)
 
     again = _run(raw, data, 0.25)  # the same limits: nothing is parsed, the output is kept
@@ -94,30 +105,31 @@ def test_a_folder_with_a_file_a_limit_quarantined_is_still_kept_whole(corpus, tm
     assert other_time.reparsed == 1 and other_time.linked == 61 - sum(
         path.startswith(f"{folder}/") for path in _state(data))
     assert _outcome(data, big)[:2] == ("quarantined", "too_large")
-    assert _state(data)[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=120"
+    assert _state(data)[big] == f"max_file_bytes={int(0.25 * MB)} file_time_limit_s=120 worker_memory_mb=0"
     assert (data / "parquet" / "reports" / f"{folder}.parquet").stat().st_ino != before
 
 
 def test_which_states_a_run_takes_as_they_are():
     """Each condition of ``Limits.current`` on its own row: a change of parser, a limit that
     quarantined the file under other limits, a file parsed now over the size limit."""
-    limits = Limits(1000, 300)
+    limits = Limits(1000, 300, 4096)
     rows = [  # (version, size, limits recorded, taken as it is)
         (PARSER_VERSION, 900, None, True),
         (PARSER_VERSION, 1000, None, True),  # (the limit is "larger than")
         (PARSER_VERSION, 1001, None, False),
         ("an older parser", 900, None, False),
         (PARSER_VERSION, 5000, limits.tag, True),
-        (PARSER_VERSION, 5000, Limits(2000, 300).tag, False),
-        (PARSER_VERSION, 5000, Limits(1000, 60).tag, False),
+        (PARSER_VERSION, 5000, Limits(2000, 300, 4096).tag, False),
+        (PARSER_VERSION, 5000, Limits(1000, 60, 4096).tag, False),
+        (PARSER_VERSION, 5000, Limits(1000, 300, 2048).tag, False),
         ("an older parser", 5000, limits.tag, False),
     ]
     state = pa.table({"parser_version": [r[0] for r in rows], "size": pa.array([r[1] for r in rows], pa.int64()),
                       "limits": pa.array([r[2] for r in rows], pa.string())})
     assert limits.current(state).to_pylist() == [r[3] for r in rows]
-    assert DECIDED_BY_LIMITS == {"too_large", "parse_timeout", "worker_died"}
-    assert [limits.recorded(code) for code in ("too_large", "parse_timeout", "worker_died", "duplicate_content",
-                                               "unreadable_file", None)] == [limits.tag] * 3 + [None] * 3
+    assert DECIDED_BY_LIMITS == {"too_large", "parse_timeout", "parse_memory_limit", "worker_died"}
+    assert [limits.recorded(code) for code in ("too_large", "parse_timeout", "parse_memory_limit", "worker_died",
+                                               "duplicate_content", "unreadable_file", None)] == [limits.tag] * 4 + [None] * 3
 
 
 def _full(raw, data, max_mb: float):
@@ -154,3 +166,32 @@ def test_a_file_that_shrank_below_the_limit_while_hashed_is_parsed(tmp_path, mon
     parse = pool._parse_file("r.txt", str(report), MB, 2030, {})
     assert parse.status == "parsed" and len(parse.result.values) > 20
     assert parse == parse_bytes(report.read_bytes(), "r.txt", max_year=2030, max_bytes=MB)
+
+
+def test_the_memory_limit_from_the_environment(monkeypatch, tmp_path):
+    for value, expected in (("0", 0), ("2048", 2048), (" 300 ", 300)):
+        with environment(OGI_WORKER_MEMORY_MB=value):
+            assert load_settings().worker_memory_mb == expected
+    for value in ("100", "2GB", "-5", "1.5"):
+        with environment(OGI_WORKER_MEMORY_MB=value), pytest.raises(SettingsError, match="at least 256"):
+            load_settings()
+    with environment(OGI_WORKER_MEMORY_MB=None):
+        assert load_settings().worker_memory_mb == default_worker_memory_mb(os.cpu_count() or 1)
+    # A share of the machine's (or container's) memory for each worker and the run; never under 1 GB.
+    monkeypatch.setattr(settings_module, "memory_bytes", lambda: 6 * 2**30)
+    assert [default_worker_memory_mb(workers) for workers in (1, 2, 3, 16)] == [3072, 2048, 1536, 1024]
+    # A container's limit, when lower than the machine's memory (cgroup v2 writes "max" for none).
+    v2, v1 = tmp_path / "memory.max", tmp_path / "memory.limit_in_bytes"
+    v2.write_text("max\n")
+    v1.write_text(f"{3 * 2**30}\n")
+    assert memory_bytes((v2, v1)) == 3 * 2**30
+    assert memory_bytes((v2,)) == memory_bytes(()) > 3 * 2**30
+
+
+def test_ogi_run_refuses_a_memory_limit_it_cannot_run_with(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "OGI_WORKER_MEMORY_MB": "64", "OGI_DATA_DIR": str(tmp_path)},
+                          timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("ogi: OGI_WORKER_MEMORY_MB=64: give megabytes, at least 256 (a parse worker at rest "
+                                   "holds 40-120 MB), or 0 for no limit")

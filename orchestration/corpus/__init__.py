@@ -3,9 +3,10 @@
 - **Parallel**: new files are parsed by a process pool (all cores); each worker
   returns its files' figures as an Arrow batch. A crawl's new folders go to the
   workers while the run plans the rest.
-- **No file stops the run**: one that cannot be read, that kills its worker or
-  whose parse runs past the time limit is found (the chunks a dead worker took
-  down are parsed again, alone) and quarantined with a code; the others are parsed.
+- **No file stops the run**: one that cannot be read, that kills its worker, or
+  whose parse runs past the time limit or holds more memory than the limit is found
+  (the chunks a dead worker took down are parsed again, alone) and quarantined with
+  a code; the others are parsed.
 - **Streaming**: rows are written in row groups of ``ROW_GROUP_FILES`` files as
   they come, so memory does not grow with the number of files; a row group is
   encoded on a thread of its own while the run gathers the next.
@@ -27,7 +28,7 @@
 Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
 file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
 ``limits`` (which earlier states the run's limits let it take), ``pool`` (the parse
-workers, readied by ``worker_preload``), ``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
+workers, readied by ``worker_preload``, their memory held by ``memory_guard``), ``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
 ``run`` puts them together.
 """
 

@@ -1,9 +1,11 @@
-"""The run's limits, on which a file's outcome may depend besides its bytes and the
-parser: a file quarantined by one (``too_large``, ``parse_timeout``, ``worker_died``:
-the registry's ``decided_by_limits``) is taken for unchanged only by a run with the
-same limits, so raising ``OGI_MAX_FILE_MB`` parses the files it had kept out, as the
-issue code's action says; and a file parsed under a size limit it is now over is
-parsed again (and quarantined ``too_large``), as a full run would."""
+"""The run's limits (``OGI_MAX_FILE_MB``, ``OGI_FILE_TIME_LIMIT_S``,
+``OGI_WORKER_MEMORY_MB``), on which a file's outcome may depend besides its bytes and
+the parser: a file quarantined by one (``too_large``, ``parse_timeout``,
+``parse_memory_limit``, ``worker_died``: the registry's ``decided_by_limits``) is taken
+for unchanged only by a run with the same limits, so raising ``OGI_MAX_FILE_MB`` parses
+the files it had kept out, as the issue code's action says; and a file parsed under a
+size limit it is now over is parsed again (and quarantined ``too_large``), as a full
+run would."""
 
 from __future__ import annotations
 
@@ -23,15 +25,17 @@ DECIDED_BY_LIMITS = frozenset(code.code for code in ISSUE_CODES if code.decided_
 class Limits:
     max_file_bytes: int
     file_time_limit_s: float
+    worker_memory_mb: int
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:
-        return cls(settings.max_file_bytes, settings.file_time_limit_s)
+        return cls(settings.max_file_bytes, settings.file_time_limit_s, settings.worker_memory_mb)
 
     @property
     def tag(self) -> str:
         """The limits as the file state of a file they quarantined records them."""
-        return f"max_file_bytes={self.max_file_bytes} file_time_limit_s={self.file_time_limit_s:g}"
+        return (f"max_file_bytes={self.max_file_bytes} file_time_limit_s={self.file_time_limit_s:g} "
+                f"worker_memory_mb={self.worker_memory_mb}")
 
     def recorded(self, quarantine_code: str | None) -> str | None:
         """What a file's state records of the limits: their tag if they decided its outcome."""

@@ -28,6 +28,7 @@ import pyarrow as pa
 from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
+from .memory_guard import MemoryGuard
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
 
 CHUNK = 64  # files a worker parses per task
@@ -195,15 +196,18 @@ class Parser:
     the run may hold threads (Dagster's, DuckDB's) whose locks a forked child would
     inherit. A worker that dies (the out-of-memory killer, a crash in a C library) takes
     the pool down with every chunk in flight: those chunks are parsed again, each in a
-    process of its own (``_isolated``), and the run goes on with a new pool.
+    process of its own (``_isolated``), and the run goes on with a new pool. The same
+    befalls a worker that holds more memory than the limit (``MemoryGuard`` stops it).
     Chunks are cut as they are sent: the parent holds one string per file, not three.
     """
 
     def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None,
-                 time_limit: float = 0.0, in_process: bool | None = None) -> None:
+                 time_limit: float = 0.0, in_process: bool | None = None, memory_mb: int = 0) -> None:
         self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
-        self._time_limit = time_limit  # seconds a file, in the workers (none in this process)
         self._in_process = workers <= 1 if in_process is None else in_process  # (no worker process at all)
+        # Seconds a file and memory a process, in the workers (none in this process).
+        guard = MemoryGuard(memory_mb) if memory_mb and not self._in_process and MemoryGuard.available() else None
+        self._limits = _ProcessLimits(time_limit, guard)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
         # first once it is planned (a changed one, say) waits behind no more than that.
@@ -226,6 +230,8 @@ class Parser:
             # (after a failure the chunks not yet begun are not parsed for nothing)
             self._pool.shutdown(cancel_futures=kind is not None)
             self._pool = None
+        if self._limits.guard is not None:
+            self._limits.guard.close()
 
     def begin(self, new: list[str]) -> None:
         """Parse the first ``EARLY`` of ``new`` files (files no earlier output has) while the
@@ -311,7 +317,9 @@ class Parser:
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(),
-                                             initializer=_start_limited_worker, initargs=(self._time_limit,))
+                                             initializer=_start_limited_worker, initargs=(self._limits.time_s,))
+            if self._limits.guard is not None:
+                self._limits.guard.watch_pool(self._pool)
         return self._pool
 
     def _sent(self, function: Callable[[list], Any], chunk: list[tuple[str, str, int]]) -> _Sent:
@@ -330,16 +338,27 @@ class Parser:
             return unpack(sent.future.result())
         except BrokenProcessPool:
             self._drop(sent.pool)
-            return _isolated(sent.chunk, self._time_limit)
+            return _isolated(sent.chunk, self._limits)
 
     def _drop(self, pool: ProcessPoolExecutor) -> None:
         """Let go of a pool a worker died in (the chunks still in it come back through ``_back``)."""
         pool.shutdown(wait=False, cancel_futures=True)
         if pool is self._pool:
             self._pool = None
+        if self._limits.guard is not None:
+            self._limits.guard.forget_pool(pool)
 
     def _named(self, parsed: list[FileRows]) -> list[FileRows]:
         return _noting_names(parsed, self._on_disk)
+
+
+@dataclass(frozen=True, slots=True)
+class _ProcessLimits:
+    """What a parse process may spend: seconds a file (0: no limit), and memory, which
+    ``guard`` holds it to (None: no limit)."""
+
+    time_s: float
+    guard: MemoryGuard | None
 
 
 @dataclass(slots=True)
@@ -359,31 +378,36 @@ def _unpack_held(held: tuple[bytes, int]) -> list[FileRows]:
     return _unpack(_unheld(held))
 
 
-def _isolated(chunk: list[tuple[str, str, int]], time_limit: float) -> list[FileRows]:
+def _isolated(chunk: list[tuple[str, str, int]], limits: _ProcessLimits) -> list[FileRows]:
     """A chunk whose worker died (the pool fails every chunk in flight then, not only the
     one that killed it), parsed in a process of its own. If that dies too, each of its
     files is parsed alone: one that kills its process twice is quarantined
-    ``worker_died``, one that runs past the time limit ``parse_timeout``, and the others
+    ``worker_died``, one that runs past the time limit ``parse_timeout``, one whose
+    process holds more memory than the limit ``parse_memory_limit``, and the others
     are parsed."""
-    packed, _ = _parse_alone(chunk, time_limit)
+    packed, _, _ = _parse_alone(chunk, limits)
     if packed is not None:
         return _unpack(packed)
-    if _parse_alone([], time_limit)[0] is None:
+    if _parse_alone([], limits)[0] is None:
         raise ParseWorkersDying("a parse worker died with no file to parse (out of memory, or a broken "
                                 "installation: try `python -c 'import orchestration.corpus.worker_preload'`)")
-    return [rows for file in chunk for rows in _file_alone(file, time_limit)]
+    return [rows for file in chunk for rows in _file_alone(file, limits)]
 
 
-def _file_alone(file: tuple[str, str, int], time_limit: float) -> list[FileRows]:
+def _file_alone(file: tuple[str, str, int], limits: _ProcessLimits) -> list[FileRows]:
     endings = []
     for _ in range(2):  # (a worker killed for something else, once, does not quarantine the file)
         started = time.monotonic()
-        packed, exit_code = _parse_alone([file], time_limit)
+        packed, exit_code, over_memory = _parse_alone([file], limits)
         if packed is not None:
             return _unpack(packed)
-        if time_limit and exit_code == 1 and time.monotonic() - started >= time_limit:
+        if over_memory and limits.guard:
+            return _quarantined_alone(file, "parse_memory_limit", f"the parse of this file held more than the memory "
+                                      f"limit of {limits.guard.limit_mb} MB (OGI_WORKER_MEMORY_MB) and was stopped; "
+                                      "it was not parsed")
+        if limits.time_s and exit_code == 1 and time.monotonic() - started >= limits.time_s:
             return _quarantined_alone(file, "parse_timeout", f"the parse of this file ran past the time limit of "
-                                      f"{time_limit:g} s (OGI_FILE_TIME_LIMIT_S) and was stopped; it was not parsed")
+                                      f"{limits.time_s:g} s (OGI_FILE_TIME_LIMIT_S) and was stopped; it was not parsed")
         endings.append(_ending(exit_code))
     how = endings[0] if endings[0] == endings[1] else "; ".join(endings)
     return _quarantined_alone(file, "worker_died",
@@ -415,13 +439,17 @@ def _ending(exit_code: int | None) -> str:
     return f"exit code {exit_code}"
 
 
-def _parse_alone(chunk: list[tuple[str, str, int]], time_limit: float) -> tuple[_Packed | None, int | None]:
+def _parse_alone(chunk: list[tuple[str, str, int]],
+                 limits: _ProcessLimits) -> tuple[_Packed | None, int | None, bool]:
     """``chunk`` parsed in a process of its own (forked ready from the workers' forkserver):
-    its rows, or None and how the process ended when it died before sending them."""
+    its rows, or None, how the process ended and whether the memory guard stopped it,
+    when it died before sending them."""
     context = _pool_context()
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_and_send, args=(chunk, sending, time_limit), daemon=True)
+    process = context.Process(target=_parse_and_send, args=(chunk, sending, limits.time_s), daemon=True)
     process.start()
+    if limits.guard is not None:
+        limits.guard.watch(process.pid)
     sending.close()  # (this end is the child's now: the pipe ends when the child does)
     try:
         packed = receiving.recv()
@@ -430,7 +458,10 @@ def _parse_alone(chunk: list[tuple[str, str, int]], time_limit: float) -> tuple[
     finally:
         receiving.close()
     process.join()
-    return packed, (None if packed is not None else process.exitcode)
+    over_memory = limits.guard is not None and limits.guard.forget(process.pid)
+    if packed is not None:
+        return packed, None, False
+    return None, process.exitcode, over_memory
 
 
 def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float) -> None:

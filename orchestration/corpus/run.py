@@ -139,7 +139,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             "parsed, the published tables are kept (a share that is not mounted looks like this). To empty the "
             f"tables on purpose, remove {settings.parquet_dir} first."
         )
-    with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s, in_process) as parser:
+    with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s, in_process,
+                settings.worker_memory_mb) as parser:
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
