@@ -138,6 +138,8 @@ def _summary(result, settings) -> str:
     for evaluation in evaluations:
         if evaluation.check_name == "every_raw_file_accounted_for" and evaluation.description:
             lines.append(f"  raw folder: {evaluation.description}")  # (a crawl still writing)
+        if evaluation.check_name == "no_file_failed_in_the_pipeline" and evaluation.description:
+            lines.append(f"  pipeline: {evaluation.description}")
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error

@@ -20,6 +20,9 @@ class IssueCode:
     # The outcome depends on the run's limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S, OGI_WORKER_MEMORY_MB): a run
     # with other limits tries the file again (corpus/limits.py).
     decided_by_limits: bool = False
+    # The pipeline failed on the file (a parser bug, a limit, the machine or its disk), not the
+    # file's content: it may be a report (the check ``no_file_failed_in_the_pipeline`` lists these).
+    pipeline_failure: bool = False
 
 
 ISSUE_CODES: tuple[IssueCode, ...] = (
@@ -44,31 +47,33 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "The same bytes as another file (same report_id); only the first path in sorted order is parsed.",
               "Nothing: the report is in the warehouse once. Delete the copy to silence this."),
     IssueCode("parse_error", "error", True, "The parser raised on this file (a bug): the message holds the exception.",
-              "Report it with the file; the rest of the run is unaffected."),
+              "Report it with the file; the rest of the run is unaffected.", pipeline_failure=True),
     IssueCode("unreadable_file", "error", True,
               "The file was listed but could not be read: permission denied, an I/O error, or moved or removed "
               "while the run read the folder (the message holds the system's error). It has no content_sha256 or "
               "file_size, and its report_id is made from its path.",
               "Fix its permissions or the disk. It is tried again on every run until it reads; a file that is gone "
-              "leaves the tables at the next run."),
+              "leaves the tables at the next run.", pipeline_failure=True),
     IssueCode("parse_timeout", "error", True,
               "The file's parse ran past OGI_FILE_TIME_LIMIT_S (default 300 s), parsed alone, and its worker was "
               "stopped (its stack is in the run's log). The other files were parsed.",
               "Report it with the file (a loop in a PDF or HTML library, or in the parser); raise the limit if the "
               "machine is slow and the file large: a run with other limits, or after the file is touched, tries it "
-              "again.", decided_by_limits=True),
+              "again.", decided_by_limits=True, pipeline_failure=True),
     IssueCode("parse_memory_limit", "error", True,
               "The file's parse held more memory than OGI_WORKER_MEMORY_MB (default: the machine's, or its "
               "container's, memory shared among the parse workers and the run, at least 1,024 MB), parsed alone, and "
               "its process was stopped before the out-of-memory killer had to choose one. The other files were parsed.",
               "Look at the file's size and kind and report it with the file; raise the limit if the machine has the "
-              "memory. A run with other limits tries it again, as does touching the file.", decided_by_limits=True),
+              "memory. A run with other limits tries it again, as does touching the file.", decided_by_limits=True,
+              pipeline_failure=True),
     IssueCode("worker_died", "error", True,
               "The parse worker's process died on this file, parsed alone, twice (killed by the out-of-memory killer, "
               "or a crash in a C library): the message holds how it ended. The other files were parsed.",
               "Look at the file's size and kind; give the workers more memory or lower OGI_MAX_FILE_MB, and report "
               "it with the file. A run with other limits (OGI_MAX_FILE_MB, OGI_FILE_TIME_LIMIT_S, OGI_WORKER_MEMORY_MB) "
-              "tries it again, as does touching the file or a change of the parser.", decided_by_limits=True),
+              "tries it again, as does touching the file or a change of the parser.", decided_by_limits=True,
+              pipeline_failure=True),
     # Problems inside a parsed report: its figures are kept.
     IssueCode("duplicate_report", "warning", False,
               "Another file with different content claims the same organ and year; both are kept.",

@@ -14,9 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
 from orchestration.corpus import build_parquet, pool
+from orchestration.defs.parsing_checks import no_file_failed_in_the_pipeline
 from orchestration.settings import table_glob
 from orchestration.synth import generate
 
@@ -27,6 +29,7 @@ RUN = """
 import multiprocessing, sys
 from pathlib import Path
 from orchestration.corpus import build_parquet, pool
+from orchestration.defs.parsing_checks import no_file_failed_in_the_pipeline
 from orchestration.settings import Settings
 
 def context():
@@ -129,7 +132,7 @@ def test_a_file_whose_parse_never_ends_is_stopped_and_quarantined(tmp_path):
     assert parsed > 120
 
 
-def test_a_file_whose_parse_holds_too_much_memory_is_stopped_and_quarantined(tmp_path):
+def test_a_file_whose_parse_holds_too_much_memory_is_stopped_and_quarantined(tmp_path, monkeypatch):
     """A parse that takes more memory than OGI_WORKER_MEMORY_MB (a page that swells 35
     times in the HTML parser, say) is stopped before the out-of-memory killer must choose a
     process, which may be the run's own: the file, parsed alone, is quarantined
@@ -155,6 +158,10 @@ def test_a_file_whose_parse_holds_too_much_memory_is_stopped_and_quarantined(tmp
     for table, at_least in (("values", 15_000), ("identity_checks", 3_000), ("issues", 30), ("reports", 199)):
         calm, guarded = _rows(tmp_path / "calm", table, report_id), _rows(tmp_path / "guarded", table, report_id)
         assert calm == guarded and len(calm) >= at_least, table
+    # The check that lists the files the pipeline failed on has it.
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "guarded"))
+    check = no_file_failed_in_the_pipeline(dg.build_asset_check_context())
+    assert not check.passed and check.description == "1 file(s) the pipeline failed on: parse_memory_limit 1"
 
 
 def test_workers_that_die_with_no_file_stop_the_run_with_the_reason(tmp_path):

@@ -24,7 +24,12 @@ import pytest
 from orchestration import locks
 from orchestration.corpus import build_parquet
 from orchestration.defs.parsing import parse_raw_reports
-from orchestration.defs.parsing_checks import every_raw_file_accounted_for, identities_hold, schema_checks
+from orchestration.defs.parsing_checks import (
+    every_raw_file_accounted_for,
+    identities_hold,
+    no_file_failed_in_the_pipeline,
+    schema_checks,
+)
 from orchestration.settings import Settings
 
 from .conftest import SAMPLES_RAW, published_parquet
@@ -194,12 +199,12 @@ def test_the_checks_on_the_parquet_read_it_under_the_shared_lock(samples, monkey
             yield
 
     monkeypatch.setattr(locks, "hold", recorded_hold)
-    checks = (every_raw_file_accounted_for, identities_hold, *schema_checks)
+    checks = (every_raw_file_accounted_for, identities_hold, no_file_failed_in_the_pipeline, *schema_checks)
     for check in checks:
         held.clear()
         check(dg.build_asset_check_context())
         assert held == [(".locks/parquet.lock", True)], check
-    assert len(checks) == 6
+    assert len(checks) == 7
 
 
 def test_a_run_waiting_for_a_lock_can_be_cancelled(tmp_path):
@@ -296,6 +301,7 @@ def test_every_step_that_writes_the_data_folder_or_reads_its_parquet_is_in_the_p
     assert {name for name, pool in pools.items() if pool != locks.POOL} == {"reports__data_report"}
     assert {"parse_raw_reports", "parquet__folder_parts", "warehouse_models",
             "parquet__reports_every_raw_file_accounted_for", "parquet__issues_identities_hold",
+            "parquet__reports_no_file_failed_in_the_pipeline",
             *(f"parquet__{table}_{table}_matches_schema" for table in ("reports", "values", "issues",
                                                                        "identity_checks"))} == set(pools) - {
         "reports__data_report"}

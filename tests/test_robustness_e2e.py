@@ -335,6 +335,32 @@ def test_a_crawl_writing_during_ogi_run_does_not_fail_it(published, monkeypatch)
     assert {"arrived.txt", "renamed.txt"} <= paths and second.name not in paths and len(paths) == 6
 
 
+def test_ogi_run_says_which_files_the_pipeline_failed_on(published, monkeypatch):
+    """A file a crawler moves away after the parse listed it cannot be read: quarantined
+    ``unreadable_file``, the run succeeds, and the summary says the pipeline failed on it
+    (the warning check ``no_file_failed_in_the_pipeline``), apart from the input's faults."""
+    raw, data = published
+    from orchestration.corpus import run as corpus_run
+
+    listed = corpus_run.raw_listing
+    victim = sorted(raw.iterdir())[2]
+
+    def listing_then_moved_away(raw_dir, folder=None):
+        files = listed(raw_dir, folder)
+        victim.unlink()
+        return files
+
+    monkeypatch.setattr(corpus_run, "raw_listing", listing_then_moved_away)
+    for path in raw.iterdir():  # make every file new to this run
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1000))
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0 and "run: succeeded" in out, out
+    lines = out.splitlines()
+    assert "  pipeline: 1 file(s) the pipeline failed on: unreadable_file 1" in lines
+    assert "  failed warn: parquet/reports no_file_failed_in_the_pipeline" in lines
+    assert not [line for line in lines if line.startswith("  failed error:")]
+
+
 def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     _, data = published
     before = (data / "warehouse.duckdb").read_bytes()

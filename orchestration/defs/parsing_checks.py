@@ -5,6 +5,9 @@
   Files that came or went after the parse listed the raw folder (a crawl still
   writing) are counted and listed, but do not fail it: the next run takes them up.
 - ``identities_hold``: identity failures (勾稽关系) counted and listed.
+- ``no_file_failed_in_the_pipeline``: files quarantined for the pipeline's failure,
+  not their content (a parser error, a file that could not be read, a parse past a
+  limit, a worker that died), counted by code and listed: they may be reports.
 - For each table, checks generated from ``orchestration.schema``: the unique
   key, the non-null columns and the accepted values.
 """
@@ -23,6 +26,7 @@ import pyarrow as pa
 
 from .. import locks
 from ..corpus.listing import listing_time, raw_listing
+from ..issue_codes import ISSUE_CODES
 from ..schema import TABLES, Table
 from ..settings import DBT_PROJECT_DIR, duckdb_connect, load_settings
 from .parsing import parquet_key
@@ -182,6 +186,38 @@ def identities_hold(context) -> dg.AssetCheckResult:
             "first_failures": dg.MetadataValue.md(
                 "\n".join(f"- `{path}`: {message}" for path, message in rows[:_LISTED]) or "none"
             ),
+        },
+    )
+
+
+PIPELINE_FAILURES = tuple(code.code for code in ISSUE_CODES if code.pipeline_failure)
+
+
+@dg.asset_check(
+    asset=parquet_key("reports"),
+    pool=locks.POOL,
+    description=("No file was quarantined for the pipeline's failure rather than its content (a parser error, a "
+                 "file that could not be read, a parse past the time or memory limit, a worker that died): such "
+                 "files may be reports. Each is counted by code and the first are listed with their reasons."),
+)
+def no_file_failed_in_the_pipeline(context) -> dg.AssetCheckResult:
+    codes = ", ".join(f"'{code}'" for code in PIPELINE_FAILURES)
+    with _reading(context):
+        counts = _query(f"select quarantine_code, count(*) from read_parquet(?) where quarantine_code in ({codes}) "
+                        "group by 1 order by 1", _parquet("reports"))
+        first = _query(f"select source_path, quarantine_code, quarantine_reason from read_parquet(?) where "
+                       f"quarantine_code in ({codes}) order by source_path limit {_LISTED}", _parquet("reports"))
+    failed = sum(count for _, count in counts)
+    return dg.AssetCheckResult(
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{failed} file(s) the pipeline failed on: "
+                     + ", ".join(f"{code} {count}" for code, count in counts)) if failed else None,
+        metadata={
+            "failed_files": failed,
+            "by_code": dg.MetadataValue.json(dict(counts)),
+            "first_failures": dg.MetadataValue.md(
+                "\n".join(f"- `{path}` ({code}): {reason}" for path, code, reason in first) or "none"),
         },
     )
 
