@@ -24,12 +24,14 @@ from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
 from .previous import Previous, Sources
+from .progress import Progress, Say
 from .rows import FileRows
 from .summary import RunSummary, summary_of
 from .writers import PartWriters
 
 
-def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None) -> RunSummary:
+def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None,
+                  say: Say | None = None) -> RunSummary:
     """Parse the raw folder and publish the three Parquet tables (and the state).
 
     Files a folder partition already parsed (``build_folder_part``) are taken from
@@ -39,21 +41,21 @@ def build_parquet(settings: Settings, workers: int | None = None, waiting: locks
     telling ``waiting``. Once the tables are published, the parts of folders gone from
     the raw folder are removed. A raw folder that is missing, or has no files while the
     published tables have some, stops it before it writes (``RawDirMissing``,
-    ``RawDirEmptied``).
+    ``RawDirEmptied``). How far it is goes to ``say`` now and then (``progress``).
     """
     require_raw_dir(settings.raw_dir)
     with locks.whole_parse(settings.data_dir, waiting):
         folders = raw_folders(settings.raw_dir)
         parts = [part_dir(settings, folder) for folder in folders]
         summary = _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
-                         parts=[p for p in parts if p.exists()])
+                         parts=[p for p in parts if p.exists()], say=say)
         # (After the build: a run that fails, or stops on an emptied raw folder, removes nothing.)
         remove_parts_of_gone_folders(settings, keep={part_name(folder) for folder in folders})
         return summary
 
 
 def build_folder_part(settings: Settings, folder: str, workers: int | None = None,
-                      waiting: locks.Waiting | None = None) -> RunSummary:
+                      waiting: locks.Waiting | None = None, say: Say | None = None) -> RunSummary:
     """Parse one top-level raw sub-folder into its own part (a partition of the parse).
 
     A folder gone from the raw folder (moved, renamed, removed) has no files: its part,
@@ -65,7 +67,7 @@ def build_folder_part(settings: Settings, folder: str, workers: int | None = Non
             remove_part(settings, name)
             return RunSummary(folder_gone=True)
         return _build(settings, settings.data_dir / "parts.d" / name, part_dir(settings, folder), workers,
-                      folder=folder)
+                      folder=folder, say=say)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:
@@ -95,11 +97,11 @@ def remove_parts_of_gone_folders(settings: Settings, keep: set[str]) -> None:
 
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
-           parts: list[Path] | None = None) -> RunSummary:
+           parts: list[Path] | None = None, say: Say | None = None) -> RunSummary:
     staging = versions / f"staging-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     try:
-        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [])
+        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], say=say)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -114,7 +116,7 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
 
 
 def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
-                 folder: str | None = None, parts: list[Path] | None = None) -> RunSummary:
+                 folder: str | None = None, parts: list[Path] | None = None, say: Say | None = None) -> RunSummary:
     """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
     ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``.
 
@@ -124,6 +126,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     # One worker asked for (tests, tools) parses in this process; a machine with one CPU
     # still gets a worker process, so that a file that kills its process spares the run.
     in_process = workers is not None and workers <= 1
+    progress = Progress(say)
     workers = workers or os.cpu_count() or 1
     if not in_process:
         start_forkserver()
@@ -148,6 +151,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
         plan = plan_files(raw, files, sources, parser.top_up)
         del files  # the plan holds the paths now, and frees each as it is written
+        progress.planned(len(plan), len(plan) - plan.known.count(1),
+                         sum(end - start for start, (end, _, _) in plan.links.items()))
         if previous and len(plan) and len(plan) == previous.matched == previous.files():
             summary = summary_of(previous_dir)
             summary.unchanged = True
@@ -158,13 +163,13 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         def parse_now(relative: str) -> FileRows:
             return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
-        summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits)
+        summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits, progress)
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
 
 
 def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now,
-           limits: Limits) -> RunSummary:
+           limits: Limits, progress: Progress) -> RunSummary:
     """Write every file of ``plan`` in its order, taking up the plan as it goes: what is
     kept per file shrinks as the writer advances, rather than all of it being held to
     the end."""
@@ -174,6 +179,8 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
     try:
         index = 0
         while index < len(plan):
+            if index >= progress.next_at:
+                progress.at(index, len(plan), summary.reparsed)
             if index in plan.links:
                 end, part, source = plan.links[index]
                 if _link_part(source, part, out_dir, first_copies, summary):
