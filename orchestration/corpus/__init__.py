@@ -14,11 +14,12 @@
   folder (``<table>/<folder>.parquet``) and one for the files at the top
   (``<table>/_root.parquet``, which also holds the issues that cross folders).
 - **Incremental**: a file whose path, size and mtime match the last run (and
-  the parser is the same, and the limits if one quarantined it) is not parsed again: its rows are copied from the
-  published Parquet, read in step with the new output and kept as Arrow (not
-  turned into Python objects and back). A changed file is parsed
-  again and its old rows are gone. A folder none of whose files changed keeps its
-  part as it was (a hard link), so a crawl that adds a folder costs that folder.
+  the parser is the same, and the limits if one quarantined it) is not parsed
+  again: its rows are copied from the published Parquet, read in step with the
+  new output and kept as Arrow (not turned into Python objects and back). A
+  changed file is parsed again and its old rows are gone. A folder none of whose
+  files changed keeps its part as it was (a hard link), so a crawl that adds a
+  folder costs that folder.
 - **Deterministic**: files are written in sorted path order with the same row
   groups whether parsed or copied, so the same raw files give byte-identical
   Parquet, full run or incremental.
@@ -28,8 +29,10 @@
 Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
 file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
 ``limits`` (which earlier states the run's limits let it take), ``pool`` (the parse
-workers, readied by ``worker_preload``, their memory held by ``memory_guard``), ``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk), ``duplicates``, ``summary``;
-``run`` puts them together.
+workers, readied by ``worker_preload``, their memory held by ``memory_guard``),
+``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk),
+``duplicates``, ``summary``, ``progress`` (what the run's log is told); ``run`` puts
+them together.
 """
 
 from .listing import RawDirEmptied, RawDirMissing, list_raw_files, raw_file_names, raw_folders, recorded_path

@@ -61,7 +61,9 @@ class MemoryGuard:
         """Stop watching a process that has ended: whether this guard stopped it."""
         with self._lock:
             self._pids.discard(pid)
-            return pid in self._stopped
+            stopped = pid in self._stopped
+            self._stopped.discard(pid)  # (its number may be a later process's)
+            return stopped
 
     def close(self) -> None:
         self._done.set()
@@ -81,6 +83,7 @@ class MemoryGuard:
                 for pool in self._pools:
                     # (a pool's workers, pid -> process: Python has kept this attribute since 3.2)
                     pids.update(getattr(pool, "_processes", None) or ())
+                self._stopped &= pids  # (a process no longer watched is gone: its number may come again)
                 pids -= self._stopped
             for pid in pids:
                 resident = self._resident(pid)
