@@ -71,11 +71,21 @@ MIN_WORKER_MEMORY_MB = 256  # a parse worker at rest holds 40-120 MB
 def _worker_memory_mb() -> int:
     memory = os.environ.get("OGI_WORKER_MEMORY_MB", "").strip()
     if not memory:
-        return default_worker_memory_mb(os.cpu_count() or 1)
+        return default_worker_memory_mb(usable_cpus())
     if not memory.isdigit() or 0 < int(memory) < MIN_WORKER_MEMORY_MB:
         raise SettingsError(f"OGI_WORKER_MEMORY_MB={memory}: give megabytes, at least {MIN_WORKER_MEMORY_MB} (a parse "
                             "worker at rest holds 40-120 MB), or 0 for no limit")
     return int(memory)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may use: the machine's, fewer if its affinity or its
+    container's CPU quota (cgroup v1 or v2) says so, or ``LOKY_MAX_CPU_COUNT``. A pod
+    limited to two CPUs on a 64-core node gets two parse workers, not 64 (each holding
+    40-120 MB at rest)."""
+    from joblib.externals.loky import cpu_count  # (64 ms to import: only when asked)
+
+    return cpu_count()
 
 
 def default_worker_memory_mb(workers: int) -> int:

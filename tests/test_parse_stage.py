@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 
@@ -281,9 +280,18 @@ def test_a_machine_with_one_cpu_still_parses_in_a_worker_process(raw, tmp_path, 
     process spares the run; one worker asked for (tests, tools) parses in process. Both
     write the same bytes."""
     sent = _counting_submits(monkeypatch)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    pools: list[int] = []
+    real_init = ProcessPoolExecutor.__init__
+
+    def init(executor, max_workers=None, *args, **kwargs):
+        pools.append(max_workers)
+        real_init(executor, max_workers, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", init)
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")  # (as a container's CPU quota of one would)
     summary = corpus.build_parquet(settings(raw, tmp_path / "one_cpu"))
     assert summary.files == 300 and summary.parsed > 250
+    assert pools == [1]
     assert sorted(name for chunk in sent for name in chunk) == corpus.raw_file_names(raw)
     assert len(sent) == math.ceil(300 / pool.CHUNK)
     sent.clear()

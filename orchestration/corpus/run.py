@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .. import locks
 from ..schema import TABLES
-from ..settings import Settings, table_glob
+from ..settings import Settings, table_glob, usable_cpus
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
 from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
@@ -127,7 +127,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     # still gets a worker process, so that a file that kills its process spares the run.
     in_process = workers is not None and workers <= 1
     progress = Progress(say)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or usable_cpus()
     if not in_process:
         start_forkserver()
     limits = Limits.of(settings)
