@@ -28,6 +28,7 @@ from orchestration.settings import (
     load_settings,
     memory_bytes,
     table_glob,
+    usable_cpus,
 )
 from orchestration.synth import generate
 
@@ -176,7 +177,10 @@ def test_the_memory_limit_from_the_environment(monkeypatch, tmp_path):
         with environment(OGI_WORKER_MEMORY_MB=value), pytest.raises(SettingsError, match="at least 256"):
             load_settings()
     with environment(OGI_WORKER_MEMORY_MB=None):
-        assert load_settings().worker_memory_mb == default_worker_memory_mb(os.cpu_count() or 1)
+        assert load_settings().worker_memory_mb == default_worker_memory_mb(usable_cpus())
+    with environment(OGI_WORKER_MEMORY_MB=None, LOKY_MAX_CPU_COUNT="1"):  # (a container's quota of one CPU)
+        assert usable_cpus() == 1
+        assert load_settings().worker_memory_mb == default_worker_memory_mb(1) == max(1024, memory_bytes() // 2 // 2**20)
     # A share of the machine's (or container's) memory for each worker and the run; never under 1 GB.
     monkeypatch.setattr(settings_module, "memory_bytes", lambda: 6 * 2**30)
     assert [default_worker_memory_mb(workers) for workers in (1, 2, 3, 16)] == [3072, 2048, 1536, 1024]
