@@ -29,7 +29,7 @@ RUN = """
 import multiprocessing, sys
 from pathlib import Path
 from orchestration.corpus import build_parquet, pool
-from orchestration.defs.parsing_checks import no_file_failed_in_the_pipeline
+from orchestration.corpus.progress import RunLog
 from orchestration.settings import Settings
 
 def context():
@@ -39,7 +39,7 @@ def context():
 
 pool._pool_context = context
 settings = Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20, float(sys.argv[3]), int(sys.argv[4]))
-summary = build_parquet(settings, workers=2)
+summary = build_parquet(settings, workers=2, log=RunLog(warn=lambda line: print("WARN", line)))
 print(dict(summary.by_code))
 """
 
@@ -79,6 +79,11 @@ def test_a_file_that_kills_its_worker_is_quarantined_and_the_others_are_parsed(t
     assert dead["quarantine_reason"] == ("the parse worker died on this file twice, parsed alone (killed by SIGKILL, "
                                          "as the out-of-memory killer does); it was not parsed")
     assert dead["value_count"] == 0 and len(row) == 1
+    # The run's log was told, once for the pool and once for the file (in Dagster, the step's warnings).
+    warned = [line for line in done.stdout.splitlines() if line.startswith("WARN ")]
+    assert warned[0] == ("WARN a parse worker died (the out-of-memory killer, a crash in a C library, the time or "
+                         "memory limit): the chunks the workers had are parsed again, each in a process of its own")
+    assert f"WARN {dead['source_path']}: quarantined worker_died: {dead['quarantine_reason']}" in warned
 
     # The same files, parsed in this process where nothing dies: every other row is the same.
     build_parquet(settings(raw, tmp_path / "calm"), workers=1)

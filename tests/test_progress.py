@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from orchestration.corpus import build_parquet, progress
-from orchestration.corpus.progress import Progress, _duration
+from orchestration.corpus.progress import Progress, RunLog, _duration
 from orchestration.synth import generate
 
 from .conftest import settings
@@ -17,7 +17,7 @@ def test_a_parse_says_its_plan_then_how_far_it_is(tmp_path, monkeypatch):
     monkeypatch.setattr(progress, "CHECK_EVERY", 100)
     raw = generate(400, tmp_path / "synth", seed=9)
     said: list[str] = []
-    build_parquet(settings(raw, tmp_path / "data"), workers=2, say=said.append)
+    build_parquet(settings(raw, tmp_path / "data"), workers=2, log=RunLog(say=said.append))
     assert re.fullmatch(r"listed and planned 400 raw files in \d+\.\d s: 400 to parse, 0 unchanged", said[0]), said[0]
     positions = [re.fullmatch(r"written (\d+) of 400 files \((\d+)%\); parsed (\d+) of 400 at [\d,]+ a second, "
                               r"about \d+ s left", line) for line in said[1:]]
@@ -29,7 +29,7 @@ def test_a_parse_says_its_plan_then_how_far_it_is(tmp_path, monkeypatch):
     for index, source in enumerate(sorted(raw.rglob("*.txt"))[:3]):
         (raw / "crawl_new" / f"n{index}.txt").write_bytes(source.read_bytes() + f"\n附:第{index}号。".encode())
     said.clear()
-    build_parquet(settings(raw, tmp_path / "data"), workers=2, say=said.append)
+    build_parquet(settings(raw, tmp_path / "data"), workers=2, log=RunLog(say=said.append))
     assert re.fullmatch(r"listed and planned 403 raw files in \d+\.\d s: 3 to parse, 400 unchanged \(400 of them in "
                         r"folders kept whole\)", said[0]), said[0]
     # (the writer jumps over the kept folders: it looks at the clock once past each 100 files)

@@ -202,12 +202,14 @@ class Parser:
     """
 
     def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None,
-                 time_limit: float = 0.0, in_process: bool | None = None, memory_mb: int = 0) -> None:
+                 time_limit: float = 0.0, in_process: bool | None = None, memory_mb: int = 0,
+                 warn: Callable[[str], None] | None = None) -> None:
         self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
         self._in_process = workers <= 1 if in_process is None else in_process  # (no worker process at all)
         # Seconds a file and memory a process, in the workers (none in this process).
         guard = MemoryGuard(memory_mb) if memory_mb and not self._in_process and MemoryGuard.available() else None
         self._limits = _ProcessLimits(time_limit, guard)
+        self._warn = warn  # (told of a worker that died, and of the files quarantined for it)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
         # first once it is planned (a changed one, say) waits behind no more than that.
@@ -338,13 +340,20 @@ class Parser:
             return unpack(sent.future.result())
         except BrokenProcessPool:
             self._drop(sent.pool)
-            return _isolated(sent.chunk, self._limits)
+            rows = _isolated(sent.chunk, self._limits)
+            for file in rows if self._warn else ():
+                if file.quarantine_code in _ALONE_CODES:
+                    self._warn(f"{file.source_path}: quarantined {file.quarantine_code}: {file.quarantine_reason}")
+            return rows
 
     def _drop(self, pool: ProcessPoolExecutor) -> None:
         """Let go of a pool a worker died in (the chunks still in it come back through ``_back``)."""
         pool.shutdown(wait=False, cancel_futures=True)
         if pool is self._pool:
             self._pool = None
+            if self._warn:
+                self._warn("a parse worker died (the out-of-memory killer, a crash in a C library, the time or memory "
+                           "limit): the chunks the workers had are parsed again, each in a process of its own")
         if self._limits.guard is not None:
             self._limits.guard.forget_pool(pool)
 
@@ -392,6 +401,9 @@ def _isolated(chunk: list[tuple[str, str, int]], limits: _ProcessLimits) -> list
         raise ParseWorkersDying("a parse worker died with no file to parse (out of memory, or a broken "
                                 "installation: try `python -c 'import orchestration.corpus.worker_preload'`)")
     return [rows for file in chunk for rows in _file_alone(file, limits)]
+
+
+_ALONE_CODES = ("worker_died", "parse_timeout", "parse_memory_limit")  # (what a file parsed alone may be quarantined as)
 
 
 def _file_alone(file: tuple[str, str, int], limits: _ProcessLimits) -> list[FileRows]:

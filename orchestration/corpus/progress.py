@@ -6,8 +6,20 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """Where a run's lines go (a Dagster step's ``context.log.info`` and ``.warning``):
+    ``say`` how far it is, ``warn`` what went wrong in the parse and was dealt with (a
+    worker that died, a file quarantined for it)."""
+
+    say: Say | None = None
+    warn: Say | None = None
+
 
 INTERVAL_S = 30.0  # at most one line this often
 CHECK_EVERY = 2048  # files written between looks at the clock (the writer's loop stays an int comparison)

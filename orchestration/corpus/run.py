@@ -24,14 +24,14 @@ from .parts import STATE_DIR, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
 from .previous import Previous, Sources
-from .progress import Progress, Say
+from .progress import Progress, RunLog
 from .rows import FileRows
 from .summary import RunSummary, summary_of
 from .writers import PartWriters
 
 
 def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None,
-                  say: Say | None = None) -> RunSummary:
+                  log: RunLog | None = None) -> RunSummary:
     """Parse the raw folder and publish the three Parquet tables (and the state).
 
     Files a folder partition already parsed (``build_folder_part``) are taken from
@@ -41,21 +41,21 @@ def build_parquet(settings: Settings, workers: int | None = None, waiting: locks
     telling ``waiting``. Once the tables are published, the parts of folders gone from
     the raw folder are removed. A raw folder that is missing, or has no files while the
     published tables have some, stops it before it writes (``RawDirMissing``,
-    ``RawDirEmptied``). How far it is goes to ``say`` now and then (``progress``).
+    ``RawDirEmptied``). How far it is, and a worker that died, go to ``log``.
     """
     require_raw_dir(settings.raw_dir)
     with locks.whole_parse(settings.data_dir, waiting):
         folders = raw_folders(settings.raw_dir)
         parts = [part_dir(settings, folder) for folder in folders]
         summary = _build(settings, settings.data_dir / "parquet.d", settings.parquet_dir, workers,
-                         parts=[p for p in parts if p.exists()], say=say)
+                         parts=[p for p in parts if p.exists()], log=log)
         # (After the build: a run that fails, or stops on an emptied raw folder, removes nothing.)
         remove_parts_of_gone_folders(settings, keep={part_name(folder) for folder in folders})
         return summary
 
 
 def build_folder_part(settings: Settings, folder: str, workers: int | None = None,
-                      waiting: locks.Waiting | None = None, say: Say | None = None) -> RunSummary:
+                      waiting: locks.Waiting | None = None, log: RunLog | None = None) -> RunSummary:
     """Parse one top-level raw sub-folder into its own part (a partition of the parse).
 
     A folder gone from the raw folder (moved, renamed, removed) has no files: its part,
@@ -67,7 +67,7 @@ def build_folder_part(settings: Settings, folder: str, workers: int | None = Non
             remove_part(settings, name)
             return RunSummary(folder_gone=True)
         return _build(settings, settings.data_dir / "parts.d" / name, part_dir(settings, folder), workers,
-                      folder=folder, say=say)
+                      folder=folder, log=log)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:
@@ -97,11 +97,11 @@ def remove_parts_of_gone_folders(settings: Settings, keep: set[str]) -> None:
 
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
-           parts: list[Path] | None = None, say: Say | None = None) -> RunSummary:
+           parts: list[Path] | None = None, log: RunLog | None = None) -> RunSummary:
     staging = versions / f"staging-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     try:
-        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], say=say)
+        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], log=log)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -116,7 +116,7 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
 
 
 def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
-                 folder: str | None = None, parts: list[Path] | None = None, say: Say | None = None) -> RunSummary:
+                 folder: str | None = None, parts: list[Path] | None = None, log: RunLog | None = None) -> RunSummary:
     """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
     ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``.
 
@@ -126,7 +126,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     # One worker asked for (tests, tools) parses in this process; a machine with one CPU
     # still gets a worker process, so that a file that kills its process spares the run.
     in_process = workers is not None and workers <= 1
-    progress = Progress(say)
+    log = log or RunLog()
+    progress = Progress(log.say)
     workers = workers or usable_cpus()
     if not in_process:
         start_forkserver()
@@ -143,7 +144,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             f"tables on purpose, remove {settings.parquet_dir} first."
         )
     with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s, in_process,
-                settings.worker_memory_mb) as parser:
+                settings.worker_memory_mb, log.warn) as parser:
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)

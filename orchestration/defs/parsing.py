@@ -18,9 +18,15 @@ import dagster as dg
 from .. import locks
 from ..corpus import build_folder_part, build_parquet, raw_folders
 from ..corpus.listing import RawDirMissing, require_raw_dir
+from ..corpus.progress import RunLog
 from ..schema import TABLES, Table
 from ..settings import load_settings
 from .raw_reports import RAW_REPORT_FILES
+
+
+def _log(context: dg.AssetExecutionContext) -> RunLog:
+    """The parse's lines in the step's log: how far it is, and a worker that died."""
+    return RunLog(say=context.log.info, warn=context.log.warning)
 
 
 def parquet_key(table: str) -> dg.AssetKey:
@@ -59,7 +65,7 @@ FOLDER_PARTS_JOB = "parse_raw_folders"  # (defined in jobs.py; named here for th
 def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
     folder = context.partition_key
-    summary = build_folder_part(settings, folder, waiting=context.log.warning, say=context.log.info)
+    summary = build_folder_part(settings, folder, waiting=context.log.warning, log=_log(context))
     if summary.folder_gone:
         context.log.warning(f"{folder} is no longer a sub-folder of {settings.raw_dir}: its part is removed and "
                             "it has no files (raw_folders_sensor deletes the partitions of gone folders)")
@@ -115,7 +121,7 @@ def raw_folders_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
 def parse_raw_reports(context: dg.AssetExecutionContext):
     """Parse $OGI_RAW_DIR and publish $OGI_DATA_DIR/parquet/{reports,values,issues,identity_checks}/*.parquet."""
     settings = load_settings()
-    summary = build_parquet(settings, waiting=context.log.warning, say=context.log.info)
+    summary = build_parquet(settings, waiting=context.log.warning, log=_log(context))
     context.log.info(
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "
