@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import parsing
 from .corpus import RunSummary, build_parquet, list_raw_files
-from .settings import Settings, environment, load_settings
+from .settings import Settings, default_worker_memory_mb, environment, load_settings, usable_cpus
 from .synth import generate, score
 
 _DIGITS = re.compile(r"\d+")
@@ -100,7 +100,9 @@ def timed_parse(raw: Path, data: Path) -> tuple[float, RunSummary]:
 
 
 def _settings(raw: Path, data: Path) -> Settings:
-    return Settings(raw, data, 50 * 2**20)
+    """A run's default limits (as ``load_settings`` gives them with no OGI_* set): the
+    memory guard is timed too."""
+    return Settings(raw, data, 50 * 2**20, 300.0, default_worker_memory_mb(usable_cpus()))
 
 
 def parse_into_copy(raw: Path, data: Path, copy: Path) -> tuple[float, RunSummary]:

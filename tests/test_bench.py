@@ -87,3 +87,14 @@ def test_the_process_tree_tool_lists_a_child_that_exited_before_it_was_reaped():
     peaks = dict(line.rsplit(": ", 1) for line in lines[1:])
     assert peaks["[true] <defunct>"].startswith("0 MB at ")  # (kept by `child`, reaped only at exit)
     assert int(peaks["all processes together"].split()[0]) > 5
+
+
+def test_the_bench_times_the_parse_with_a_run_s_default_limits(tmp_path):
+    """Its parse runs with the limits a run gets with no OGI_* set: the memory guard included."""
+    from orchestration.bench import _settings
+    from orchestration.settings import environment, load_settings
+
+    with environment(OGI_RAW_DIR=str(tmp_path / "raw"), OGI_DATA_DIR=str(tmp_path / "data"), OGI_MAX_FILE_MB=None,
+                     OGI_FILE_TIME_LIMIT_S=None, OGI_WORKER_MEMORY_MB=None):
+        assert _settings(tmp_path / "raw", tmp_path / "data") == load_settings()
+        assert load_settings().worker_memory_mb >= 1024
