@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -153,6 +154,10 @@ def test_a_file_whose_parse_holds_too_much_memory_is_stopped_and_quarantined(tmp
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 30  # (stopped, not left to wait its 30 s, twice)
     assert "'parse_memory_limit': 1" in done.stdout
+    warned = [line for line in done.stdout.splitlines() if line.startswith("WARN ")]
+    assert re.fullmatch(r"WARN a parse worker died \(the memory guard stopped one that held [\d,]+ MB, over "
+                        r"OGI_WORKER_MEMORY_MB=400\): the chunks the workers had are parsed again, each in a process "
+                        r"of its own", warned[0]), warned
     assert "held" in done.stderr and "over OGI_WORKER_MEMORY_MB=400: stopped" in done.stderr
     row = _published(tmp_path / "guarded", "reports", "status = 'quarantined' and quarantine_code = 'parse_memory_limit'",
                      "source_path, report_id, file_size, quarantine_reason").fetchall()

@@ -28,6 +28,7 @@ def test_a_process_over_the_limit_is_stopped_and_one_under_it_is_not():
         assert guard.forget(over.pid) is True
         assert guard.forget(over.pid) is False  # (told once: the number may be a later process's)
         assert guard.forget(under.pid) is False
+        assert guard.told() == []  # (a lone process's file is told of as quarantined; only pool workers here)
     finally:
         guard.close()
         over.kill()

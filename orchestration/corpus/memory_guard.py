@@ -33,6 +33,7 @@ class MemoryGuard:
         self._pools: list[ProcessPoolExecutor] = []
         self._pids: set[int] = set()
         self._stopped: set[int] = set()
+        self._stopped_workers: list[str] = []  # pool workers stopped, in words, not yet told (``told``)
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
@@ -63,6 +64,13 @@ class MemoryGuard:
             self._pids.discard(pid)
             stopped = pid in self._stopped
             self._stopped.discard(pid)  # (its number may be a later process's)
+            return stopped
+
+    def told(self) -> list[str]:
+        """The pool workers stopped since last asked, in words (for the run's log, on its own
+        thread: the step's log is not written from this one)."""
+        with self._lock:
+            stopped, self._stopped_workers = self._stopped_workers, []
             return stopped
 
     def close(self) -> None:
@@ -100,6 +108,9 @@ class MemoryGuard:
     def _stop(self, pid: int, resident: int) -> None:
         with self._lock:
             self._stopped.add(pid)
+            if pid not in self._pids:  # (a pool's worker: a lone process's file is told of as quarantined)
+                self._stopped_workers.append(f"the memory guard stopped one that held {resident // 2**20:,} MB, "
+                                             f"over OGI_WORKER_MEMORY_MB={self.limit_mb:,}")
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         logging.getLogger(__name__).warning(

@@ -352,8 +352,11 @@ class Parser:
         if pool is self._pool:
             self._pool = None
             if self._warn:
-                self._warn("a parse worker died (the out-of-memory killer, a crash in a C library, the time or memory "
-                           "limit): the chunks the workers had are parsed again, each in a process of its own")
+                guard = self._limits.guard
+                how = "; ".join(guard.told() if guard else []) or ("the out-of-memory killer, a crash in a C library, "
+                                                                   "the time or memory limit")
+                self._warn(f"a parse worker died ({how}): the chunks the workers had are parsed again, each in a "
+                           "process of its own")
         if self._limits.guard is not None:
             self._limits.guard.forget_pool(pool)
 
