@@ -37,8 +37,7 @@ class Previous:
             return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
         self._parts = {path.name.removesuffix(".parquet") for path in states}
-        root_state = self._read_state(ROOT_PART)
-        self._root_state = _stamps_by_path(root_state, None if root_state is None else limits.current(root_state))
+        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))
 
     def files(self) -> int:
         """The files the output has a state for (read from every state part's footer: asked
@@ -46,22 +45,23 @@ class Previous:
         return sum(pq.ParquetFile(part_file(self.directory, STATE_DIR, part)).metadata.num_rows for part in self._parts)
 
     def _read_state(self, part: str) -> pa.Table | None:
-        """A part's file states as this output saw them (None if it has no such part)."""
+        """A part's file states as this output saw them, each with whether this run may take
+        it as it is (column ``current``: ``Limits.current``); None if it has no such part."""
         if part not in self._parts:
             return None
-        return read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits"])
+        state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits"])
+        return state.append_column("current", self._limits.current(state))
 
     def enter(self, part: str, listing: Listing) -> bool:
         """Plan the files of folder part ``part``: whether this output has that part as it is,
         file for file (compared as whole columns, not file by file); if not, its state of the
         part replaces the last part's, for ``unchanged``."""
         state = self._read_state(part)
-        current = None if state is None else self._limits.current(state)
-        if state is not None and listing.equals(state) and pc.all(current).as_py():
+        if state is not None and listing.equals(state) and pc.all(state["current"]).as_py():
             self._state = {}
             self.matched += len(listing)
             return True
-        self._state = _stamps_by_path(state, current)
+        self._state = _stamps_by_path(state)
         return False
 
     def has_part(self, part: str) -> bool:
@@ -150,13 +150,12 @@ class _ReportBatch:
         self.check_count: list[int] = table["check_count"].to_pylist()
 
 
-def _stamps_by_path(state: pa.Table | None, current: pa.ChunkedArray | None) -> dict[str, int]:
-    """path -> stamp of the files in a part's ``state`` that this run may take as they are
-    (``current``: ``Limits.current``)."""
-    if state is None or current is None:
+def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
+    """path -> stamp of the files in a part's ``state`` that this run may take as they are."""
+    if state is None:
         return {}
-    if not pc.all(current).as_py():
-        state = state.filter(current)
+    if not pc.all(state["current"]).as_py():
+        state = state.filter(state["current"])
     return dict(zip(state["source_path"].to_pylist(), map(file_stamp, state["size"].to_pylist(), state["mtime_ns"].to_pylist())))
 
 
