@@ -23,6 +23,9 @@ class IssueCode:
     # The pipeline failed on the file (a parser bug, a limit, the machine or its disk), not the
     # file's content: it may be a report (the check ``no_file_failed_in_the_pipeline`` lists these).
     pipeline_failure: bool = False
+    # Nothing of the entry could be read, and what stopped it (permissions, the disk) need not
+    # change its size or time: it is parsed again on every run, never taken for unchanged.
+    tried_every_run: bool = False
 
 
 ISSUE_CODES: tuple[IssueCode, ...] = (
@@ -53,7 +56,19 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "while the run read the folder (the message holds the system's error). It has no content_sha256 or "
               "file_size, and its report_id is made from its path.",
               "Fix its permissions or the disk. It is tried again on every run until it reads; a file that is gone "
-              "leaves the tables at the next run.", pipeline_failure=True),
+              "leaves the tables at the next run.", pipeline_failure=True, tried_every_run=True),
+    IssueCode("unreadable_folder", "error", True,
+              "A folder under the raw folder could not be listed (permission denied, an I/O error, or removed while "
+              "the run listed it; the message holds the system's error): one row, its path ending in `/`, stands for "
+              "the files in it, which are not in the tables.",
+              "Fix its permissions or the disk. It is tried again on every run, and its files come in once it lists.",
+              pipeline_failure=True, tried_every_run=True),
+    IssueCode("not_a_file", "error", True,
+              "An entry of the raw folder with no file to read: a link to nothing, a link that loops "
+              "or to a folder that holds it (not followed: that folder's files are listed once, where they are), a "
+              "named pipe, a socket or a device. The message says which.",
+              "Remove it from the raw folder, or point the link at the report it stands for; a loop's files are in "
+              "the tables already."),
     IssueCode("parse_timeout", "error", True,
               "The file's parse ran past OGI_FILE_TIME_LIMIT_S (default 300 s), parsed alone, and its worker was "
               "stopped (its stack is in the run's log). The other files were parsed.",
@@ -106,6 +121,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
 
 BY_CODE: dict[str, IssueCode] = {code.code: code for code in ISSUE_CODES}
 SEVERITIES = ("error", "warning", "info")
+TRIED_EVERY_RUN = frozenset(code.code for code in ISSUE_CODES if code.tried_every_run)
 
 
 def severity(code: str) -> str:

@@ -49,9 +49,11 @@ REPORTS = Table(
     "reports",
     "One row per raw file: its identity, metadata, and whether it was parsed or quarantined (and why).",
     (
-        Column("source_path", pa.string(), "Path of the raw file relative to the raw directory (POSIX separators).", False),
+        Column("source_path", pa.string(), "Path of the raw file relative to the raw directory (POSIX separators); "
+               "a folder that could not be listed, or a link to a folder that holds it, ends in '/'.", False),
         Column("report_id", pa.string(), "Stable id: the first 16 hex digits of the SHA-256 of the file's bytes "
-               "(of 'unreadable:' and its path for a file that could not be read: unreadable_file).", False),
+               "(of 'unreadable:' and its path for an entry with none read: unreadable_file, unreadable_folder, "
+               "not_a_file).", False),
         Column("content_sha256", pa.string(), "SHA-256 of the file's bytes (NULL when they could not be read)."),
         Column("file_size", pa.int64(), "Size of the raw file in bytes (NULL when it could not be read)."),
         Column("status", pa.string(), "parsed, or quarantined (see quarantine_code).", False, STATUSES),

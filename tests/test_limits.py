@@ -163,7 +163,8 @@ def test_a_file_over_the_size_limit_is_hashed_as_it_is_read_not_held(tmp_path):
 def test_a_file_that_shrank_below_the_limit_while_hashed_is_parsed(tmp_path, monkeypatch):
     report = min(generate(3, tmp_path / "synth", seed=3).rglob("*.txt"))
     real_fstat = os.fstat
-    monkeypatch.setattr(pool.os, "fstat", lambda fd: SimpleNamespace(st_size=real_fstat(fd).st_size + MB))
+    monkeypatch.setattr(pool.os, "fstat", lambda fd: SimpleNamespace(st_mode=real_fstat(fd).st_mode,
+                                                                      st_size=real_fstat(fd).st_size + MB))
     parse = pool._parse_file("r.txt", str(report), MB, 2030, {})
     assert parse.status == "parsed" and len(parse.result.values) > 20
     assert parse == parse_bytes(report.read_bytes(), "r.txt", max_year=2030, max_bytes=MB)

@@ -50,5 +50,5 @@ def test_files_the_pipeline_failed_on_are_counted_by_code_and_listed(tmp_path, m
     paths = reports["source_path"].to_pylist()
     assert metadata["first_failures"] == "\n".join(
         f"- `{paths[index]}` ({failures[index]}): reason {index}" for index in sorted(failures))
-    assert set(PIPELINE_FAILURES) == {"parse_error", "unreadable_file", "parse_timeout", "parse_memory_limit",
-                                      "worker_died"}
+    assert set(PIPELINE_FAILURES) == {"parse_error", "unreadable_file", "unreadable_folder", "parse_timeout",
+                                      "parse_memory_limit", "worker_died"}

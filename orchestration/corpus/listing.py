@@ -69,30 +69,53 @@ class RawListing:
 
 
 def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
-    """The files under ``raw_dir`` (or under its top-level sub-folder recorded as
-    ``folder``), with paths relative to ``raw_dir``.
+    """The entries under ``raw_dir`` (or under its top-level sub-folder recorded as
+    ``folder``), with paths relative to ``raw_dir``: every file, and whatever else is
+    there that the walk does not go into, so that each gets a row. A link to a folder is
+    followed, as ``Path.rglob`` does, unless it leads to a folder that holds it (a loop);
+    that link, a folder that cannot be listed (its path ends in ``/``), and any entry
+    that is neither file nor folder (a link to nothing, a pipe, a device) are listed as
+    they are, and their parse tells what they are (``corpus.entries``).
 
     A walk over ``os.scandir`` on strings: pathlib objects cost more than the
     listing itself over a hundred thousand files."""
     found: list[str] = []
 
-    def walk(directory: str, prefix: str) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
+    def walk(top: str, top_prefix: str, holders: frozenset[tuple[int, int]]) -> None:
+        # (A stack, not recursion: a deep tree would reach Python's recursion limit.)
+        stack = [(top, top_prefix, holders)]
+        while stack:
+            directory, prefix, holders = stack.pop()
+            try:
+                identity = _identity(directory)
+                if identity in holders:
+                    found.append(prefix)  # a link to a folder that holds it
                     continue
-                if entry.is_dir():  # following links, as Path.rglob does
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    found.append(prefix + entry.name)
+                inside = holders | {identity}
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        if entry.name.startswith("."):
+                            continue
+                        try:
+                            into = entry.is_dir()  # (following links, as Path.rglob does)
+                        except OSError:
+                            into = False  # a link that cannot be followed (to itself, say): listed
+                        if into:
+                            stack.append((entry.path, f"{prefix}{entry.name}/", inside))
+                        else:
+                            found.append(prefix + entry.name)
+            except OSError:
+                if not prefix:
+                    raise  # the raw folder itself: nothing can be listed, and the run stops
+                found.append(prefix)  # a folder that cannot be listed: one row says so
 
     if folder is None:
         if raw_dir.is_dir():
-            walk(str(raw_dir), "")
+            walk(str(raw_dir), "", frozenset())
     else:
         for name in _top_folders(raw_dir):
             if recorded_path(name) == folder:
-                walk(os.path.join(raw_dir, name), f"{name}/")
+                walk(os.path.join(raw_dir, name), f"{name}/", frozenset({_identity(str(raw_dir))}))
     renamed = [(recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
     if not renamed:
         return RawListing(sorted(found), {})
@@ -108,13 +131,19 @@ def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
     return RawListing(sorted(taken.difference(on_disk.values())), on_disk)
 
 
+def _identity(directory: str) -> tuple[int, int]:
+    """A folder's device and inode, through links: what tells a link that loops."""
+    status = os.stat(directory)
+    return status.st_dev, status.st_ino
+
+
 def raw_file_names(raw_dir: Path) -> list[str]:
-    """Every file under ``raw_dir`` (hidden ones aside) as its recorded path, sorted."""
+    """Every file under ``raw_dir`` (hidden ones aside; with ``raw_listing``'s other entries) as its recorded path, sorted."""
     return raw_listing(raw_dir).names
 
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
-    """Every file under ``raw_dir`` (hidden ones aside) on disk, in recorded-path order."""
+    """Every file under ``raw_dir`` (hidden ones aside; with ``raw_listing``'s other entries) on disk, in recorded-path order."""
     listing = raw_listing(raw_dir)
     return [raw_dir / listing.disk_path(name) for name in listing.names]
 

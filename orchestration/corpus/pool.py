@@ -11,6 +11,7 @@ import multiprocessing.forkserver
 import os
 import pickle
 import signal
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ import pyarrow as pa
 from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
+from .entries import READ_FLAGS, not_regular, unopened
 from .memory_guard import MemoryGuard
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
 
@@ -95,8 +97,15 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
 
 def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, earlier: Parsed) -> FileParse:
     try:
-        with open(absolute, "rb") as file:
-            if os.fstat(file.fileno()).st_size > max_bytes:
+        descriptor = os.open(absolute, READ_FLAGS)
+    except OSError as error:  # (moved or removed since it was listed, permissions; a link to nothing)
+        return unopened(relative, absolute, error)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):  # (a folder the walk could not list, a pipe, a device)
+            return not_regular(relative, absolute, status)
+        with open(descriptor, "rb", closefd=False) as file:
+            if status.st_size > max_bytes:
                 # Hashed as it is read, not held: a crawl's video or archive of gigabytes
                 # took as much memory in a worker only to be quarantined.
                 digest, size = hashlib.sha256(), 0
@@ -107,8 +116,10 @@ def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, ear
                     return too_large(relative, digest.hexdigest(), size, max_bytes)
                 file.seek(0)  # (it shrank meanwhile)
             data = file.read()
-    except OSError as error:  # (moved or removed since it was listed, permissions, the disk)
+    except OSError as error:  # (the disk)
         return unreadable(relative, error)
+    finally:
+        os.close(descriptor)
     return parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
 
 
@@ -161,11 +172,13 @@ def _read_ahead(paths: list[str]) -> None:
         return
     for path in paths:
         try:
-            descriptor = os.open(path, os.O_RDONLY)
+            descriptor = os.open(path, READ_FLAGS)
         except OSError:
             continue  # parse_bytes reports it
         try:
             os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass  # (a pipe: nothing to read ahead, and _parse_file tells what it is)
         finally:
             os.close(descriptor)
 

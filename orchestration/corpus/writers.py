@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..issue_codes import TRIED_EVERY_RUN
 from ..parsing import PARSER_VERSION
 from ..schema import TABLES
 from .limits import Limits
@@ -110,8 +111,9 @@ class _Writer:
         self._issues.extend(rows.issues)
         join_span(self._checks, rows.checks)
         size, mtime_ns = unstamp(stamp)
-        # A file that could not be read is never taken for unchanged: the next run tries it again.
-        self._state.add(rows.source_path, size, UNREADABLE_MTIME if digest is None else mtime_ns, digest,
+        # A file or folder that could not be read is never taken for unchanged: the next run tries it again.
+        retry = rows.quarantine_code in TRIED_EVERY_RUN
+        self._state.add(rows.source_path, size, UNREADABLE_MTIME if retry else mtime_ns, digest,
                         self._limits.recorded(rows.quarantine_code))
         summary.files += 1
         summary.parsed += rows.status == "parsed"

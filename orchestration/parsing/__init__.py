@@ -178,11 +178,32 @@ def unreadable(source_path: str, error: OSError) -> FileParse:
     """A listed file whose bytes could not be read, quarantined ``unreadable_file``: no
     content to hash, so its report_id is made from its path, and the reason names the
     system's error without the raw folder's location (the tables do not depend on it)."""
+    return _quarantine(_unread(source_path), "unreadable_file", f"the file could not be read: {system_error(error)}")
+
+
+def unreadable_folder(source_path: str, reason: str) -> FileParse:
+    """A folder of the raw folder that could not be listed (``source_path`` ends in ``/``),
+    quarantined ``unreadable_folder``: one row for the files that are not in the tables."""
+    return _quarantine(_unread(source_path), "unreadable_folder", reason)
+
+
+def not_a_file(source_path: str, reason: str) -> FileParse:
+    """An entry of the raw folder that holds no file to read (a link to nothing or one that
+    loops, a pipe, a device), quarantined ``not_a_file``."""
+    return _quarantine(_unread(source_path), "not_a_file", reason)
+
+
+def system_error(error: OSError) -> str:
+    """The system's words for ``error``, and its name: no path (the tables do not depend on
+    where the raw folder is)."""
     name = errno.errorcode.get(error.errno or 0, "")
-    reason = f"the file could not be read: {error.strerror or error}" + (f" ({name})" if name else "")
+    return f"{error.strerror or error}" + (f" ({name})" if name else "")
+
+
+def _unread(source_path: str) -> FileParse:
+    """A raw entry with no content read: its report_id is made from its path."""
     report_id = hashlib.sha256(f"unreadable:{source_path}".encode()).hexdigest()[:16]
-    parse = FileParse(source_path, report_id, None, None, None, "parsed", sniff_format(b"", source_path))
-    return _quarantine(parse, "unreadable_file", reason)
+    return FileParse(source_path, report_id, None, None, None, "parsed", sniff_format(b"", source_path))
 
 
 def crashed(data: bytes, source_path: str, code: str, reason: str) -> FileParse:
