@@ -4,6 +4,7 @@ modification times (what tells a run a file is unchanged)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,14 +69,15 @@ class RawListing:
         return self.on_disk.get(name, name)
 
 
-def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
+def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int], None] | None = None) -> RawListing:
     """The entries under ``raw_dir`` (or under its top-level sub-folder recorded as
     ``folder``), with paths relative to ``raw_dir``: every file, and whatever else is
     there that the walk does not go into, so that each gets a row. A link to a folder is
     followed, as ``Path.rglob`` does, unless it leads to a folder that holds it (a loop);
     that link, a folder that cannot be listed (its path ends in ``/``), and any entry
     that is neither file nor folder (a link to nothing, a pipe, a device) are listed as
-    they are, and their parse tells what they are (``corpus.entries``).
+    they are, and their parse tells what they are (``corpus.entries``). ``listed`` is told
+    how many it has found after each folder (``Progress.listing``).
 
     A walk over ``os.scandir`` on strings: pathlib objects cost more than the
     listing itself over a hundred thousand files."""
@@ -104,6 +106,8 @@ def raw_listing(raw_dir: Path, folder: str | None = None) -> RawListing:
                             stack.append((entry.path, f"{prefix}{entry.name}/", inside))
                         else:
                             found.append(prefix + entry.name)
+                if listed:
+                    listed(len(found))
             except OSError:
                 if not prefix:
                     raise  # the raw folder itself: nothing can be listed, and the run stops

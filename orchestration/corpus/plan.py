@@ -12,18 +12,29 @@ from .listing import Listing, RawListing, file_stamp, sizes_and_mtimes
 from .parts import part_name, part_of
 from .previous import Sources
 
+STAT_BATCH = 16384  # files stat-ed at a time: between batches the run keeps its workers busy and says how far it is
 
-def plan_files(raw: Path, files: RawListing, sources: Sources, between_parts: Callable[[], None] = lambda: None) -> Plan:
+
+def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable[[int], None] = lambda stated: None) -> Plan:
     """Every raw file listed (``files``) in path order, stat-ed, with what the earlier
     outputs have of it; a folder part at a time, since a folder's files follow one
-    another (calling ``between_parts`` before each: the parser's ``top_up``)."""
+    another. Before each part, and between batches of ``STAT_BATCH`` files in a large one
+    (a flat raw folder of a million files, on a file system where a stat is a network
+    round trip, takes minutes), it calls ``between`` with the files stat-ed so far: the
+    parser's ``top_up`` and the progress line."""
     plan = Plan(files.on_disk)
     root = str(raw)
     for part, names in groupby(files.names, key=part_of):
-        between_parts()
         paths = list(names)
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
-        listing = Listing(paths, *sizes_and_mtimes(root, on_disk))
+        sizes: list[int] = []
+        mtimes: list[int] = []
+        for start in range(0, len(on_disk), STAT_BATCH):
+            between(len(plan) + start)
+            batch = sizes_and_mtimes(root, on_disk[start : start + STAT_BATCH])
+            sizes += batch[0]
+            mtimes += batch[1]
+        listing = Listing(paths, sizes, mtimes)
         stamps = list(map(file_stamp, listing.sizes, listing.mtimes))
         known, whole = sources.plan_part(part, listing, stamps)
         if whole is not None:

@@ -26,15 +26,27 @@ CHECK_EVERY = 2048  # files written between looks at the clock (the writer's loo
 
 
 class Progress:
-    """Lines for ``say`` (the step's ``context.log.info``): the plan once it is made, then
-    the writer's position every ``INTERVAL_S`` at most, with the parse rate and the time
-    left at that rate. Silent without ``say``."""
+    """Lines for ``say`` (the step's ``context.log.info``): how far the listing and the stats
+    are while they take long, the plan once it is made, then the writer's position, with
+    the parse rate and the time left at that rate; each at most every ``INTERVAL_S``.
+    Silent without ``say``."""
 
     def __init__(self, say: Say | None) -> None:
         self._say = say
         self.next_at = CHECK_EVERY if say else sys.maxsize  # the writer's position at which to look at the clock
         self._started = self._last = time.monotonic()
         self._to_parse = 0
+
+    def listing(self, found: int) -> None:
+        """The walk has found ``found`` raw files so far (called after each folder it lists)."""
+        if self._due():
+            self._say(f"listing the raw folder: {found:,} files found in {_duration(self._last - self._started)}")
+
+    def stating(self, stated: int, files: int) -> None:
+        """The plan has stat-ed ``stated`` of the ``files`` listed."""
+        if self._due():
+            self._say(f"listed {files:,} raw files; stat-ed {stated:,} of them ({stated / files:.0%}) in "
+                      f"{_duration(self._last - self._started)}")
 
     def planned(self, files: int, to_parse: int, kept_whole: int) -> None:
         if not self._say:
@@ -49,14 +61,23 @@ class Progress:
     def at(self, written: int, files: int, parsed: int) -> None:
         """The writer has written ``written`` of the run's ``files``, ``parsed`` of them parsed this run."""
         self.next_at = written + CHECK_EVERY
-        now = time.monotonic()
-        if not self._say or now - self._last < INTERVAL_S:
+        if not self._due():
             return
-        self._last = now
+        now = self._last
         rate = parsed / (now - self._started) if now > self._started else 0.0
         left = f", about {_duration((self._to_parse - parsed) / rate)} left" if rate and parsed < self._to_parse else ""
         self._say(f"written {written:,} of {files:,} files ({written / files:.0%}); parsed {parsed:,} of "
                   f"{self._to_parse:,} at {rate:,.0f} a second{left}")
+
+    def _due(self) -> bool:
+        """Whether a line is to be said now (then its time is taken as the last line's)."""
+        if not self._say:
+            return False
+        now = time.monotonic()
+        if now - self._last < INTERVAL_S:
+            return False
+        self._last = now
+        return True
 
 
 def _duration(seconds: float) -> str:

@@ -136,7 +136,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []))
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
-    files = raw_listing(raw, folder)
+    files = raw_listing(raw, folder, progress.listing)
     if folder is None and not files.names and previous and (published := previous.files()):
         raise RawDirEmptied(
             f"raw directory {raw} has no files, and the published tables have {published:,}: nothing was "
@@ -150,7 +150,13 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         # million files.)
         if previous or parts:
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
-        plan = plan_files(raw, files, sources, parser.top_up)
+        listed = len(files.names)
+
+        def between(stated: int) -> None:
+            parser.top_up()
+            progress.stating(stated, listed)
+
+        plan = plan_files(raw, files, sources, between)
         del files  # the plan holds the paths now, and frees each as it is written
         progress.planned(len(plan), len(plan) - plan.known.count(1),
                          sum(end - start for start, (end, _, _) in plan.links.items()))
