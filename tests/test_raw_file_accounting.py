@@ -111,8 +111,8 @@ def test_a_file_there_before_the_parse_listed_the_folder_and_not_in_reports_fail
     _published(tmp_path, monkeypatch)
     listed = corpus_run.raw_listing
 
-    def losing_a_file(raw_dir, folder=None):
-        files = listed(raw_dir, folder)
+    def losing_a_file(raw_dir, folder=None, listed_so_far=None):
+        files = listed(raw_dir, folder, listed_so_far)
         files.names.remove("2024/002_a14c2c8461655229.txt")
         return files
 

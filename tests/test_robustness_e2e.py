@@ -349,8 +349,8 @@ def test_ogi_run_says_which_files_the_pipeline_failed_on(published, monkeypatch)
     listed = corpus_run.raw_listing
     victim = sorted(raw.iterdir())[2]
 
-    def listing_then_moved_away(raw_dir, folder=None):
-        files = listed(raw_dir, folder)
+    def listing_then_moved_away(raw_dir, folder=None, listed_so_far=None):
+        files = listed(raw_dir, folder, listed_so_far)
         victim.unlink()
         return files
 

@@ -47,8 +47,8 @@ def test_a_file_removed_after_the_listing_is_quarantined_and_read_again_next_run
     kept = gone.read_bytes()
     listed = corpus_run.raw_listing
 
-    def listing_then_removing(raw_dir, folder=None):  # a crawler moves the file away meanwhile
-        files = listed(raw_dir, folder)
+    def listing_then_removing(raw_dir, folder=None, listed_so_far=None):  # a crawler moves the file away meanwhile
+        files = listed(raw_dir, folder, listed_so_far)
         gone.unlink()
         return files
 
