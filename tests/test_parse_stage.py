@@ -298,3 +298,21 @@ def test_a_machine_with_one_cpu_still_parses_in_a_worker_process(raw, tmp_path, 
     corpus.build_parquet(settings(raw, tmp_path / "in_process"), workers=1)
     assert sent == []
     assert published_parquet(tmp_path / "one_cpu") == published_parquet(tmp_path / "in_process")
+
+
+def test_parse_workers_are_the_oom_killer_s_first_choice_and_the_run_is_not(raw):
+    """When memory runs out before the memory guard acts, the kernel kills the process with
+    the highest score: a worker (its chunk is parsed again alone), not the run's process."""
+    own = _oom_score_adj("self")
+    work = corpus.raw_file_names(raw)
+    with pool.Parser(raw, LIMIT, 2) as parser:
+        rows = list(parser.rows(work))
+        workers = list(parser._pool._processes)
+        scores = {_oom_score_adj(pid) for pid in workers}
+    assert len(rows) == 300 and workers and scores == {"1000"}
+    assert _oom_score_adj("self") == own != "1000"
+
+
+def _oom_score_adj(process) -> str:
+    with open(f"/proc/{process}/oom_score_adj", encoding="ascii") as score:
+        return score.read().strip()

@@ -150,7 +150,23 @@ def _start_limited_worker(time_limit: float) -> None:
     (``_isolated``) and quarantined ``parse_timeout``."""
     global _time_limit
     start_worker()
+    _first_for_the_oom_killer()
     _time_limit = time_limit
+
+
+OOM_SCORE_ADJ = "/proc/self/oom_score_adj"
+
+
+def _first_for_the_oom_killer() -> None:
+    """Make this parse process the kernel's first choice when the machine's (or a container's)
+    memory runs out before the memory guard acts: a worker that dies costs its chunk, parsed
+    again alone, where the run's own process (or dbt's, or Dagster's daemon) would cost the
+    run. Any process may raise its own score; where it cannot (no /proc), nothing changes."""
+    try:
+        with open(OOM_SCORE_ADJ, "w", encoding="ascii") as score:
+            score.write("1000")
+    except OSError:
+        pass
 
 
 def start_worker() -> None:
