@@ -189,3 +189,44 @@ def test_how_a_worker_ended_is_told_in_words():
     assert pool._ending(-signal.SIGSEGV) == "killed by SIGSEGV"
     assert pool._ending(1) == "exit code 1"
     assert pool._ending(-200) == "killed by signal 200"
+
+
+KILLED_RUN = """
+import multiprocessing.forkserver, os, signal, sys
+from pathlib import Path
+from orchestration.corpus import pool
+from orchestration.corpus.listing import raw_file_names
+
+if __name__ == "__main__":
+    raw = Path(sys.argv[1])
+    parser = pool.Parser(raw, 50 * 2**20, 2)
+    rows = list(parser.rows(raw_file_names(raw)))
+    print(*parser._pool._processes, multiprocessing.forkserver._forkserver._forkserver_pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)  # (as the out-of-memory killer, or a run's hard stop, ends it)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_run_killed_outright_takes_its_workers_and_their_forkserver_with_it(tmp_path):
+    """They waited for work for ever before, holding their memory (450 MB each in session
+    32's out-of-memory run), and kept the forkserver up."""
+    raw = generate(300, tmp_path / "synth", seed=4)
+    with open(tmp_path / "pids", "w", encoding="ascii") as out:  # (not a pipe: a worker left behind would hold it)
+        run = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw)], cwd=REPO, stdout=out, timeout=120, check=False)
+    pids = [int(pid) for pid in (tmp_path / "pids").read_text(encoding="ascii").split()]
+    try:
+        assert run.returncode == -signal.SIGKILL and len(pids) >= 2  # (the workers, then the forkserver)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, pids)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _alive(pid)]
+    finally:
+        for pid in filter(_alive, pids):
+            os.kill(pid, signal.SIGKILL)

@@ -10,8 +10,10 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import pickle
+import select
 import signal
 import stat
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -142,16 +144,39 @@ def _unheld(held: tuple[bytes, int]) -> _Packed:
 _time_limit = 0.0  # seconds a worker may spend on one file before it ends itself (set in workers only)
 
 
-def _start_limited_worker(time_limit: float) -> None:
+def _start_limited_worker(time_limit: float, run: int = 0) -> None:
     """A pool worker's start: ready (``start_worker``, done once in the forkserver) and
     limited to ``time_limit`` seconds a file (to twice that at most, ``parse_chunk_packed``).
     A file whose parse runs past it (a loop in a PDF library, say) ends the worker with the
     stack it was in, on stderr; the file is then found as a dying worker's is
-    (``_isolated``) and quarantined ``parse_timeout``."""
+    (``_isolated``) and quarantined ``parse_timeout``. The worker ends with the run's
+    process, ``run`` (``_end_with``)."""
     global _time_limit
     start_worker()
     _first_for_the_oom_killer()
+    if run:
+        _end_with(run)
     _time_limit = time_limit
+
+
+def _end_with(run: int) -> None:
+    """End this process when the run's process ``run`` ends. A pool's worker waits for work on
+    a queue whose writing end it holds too, so a run killed outright (SIGKILL, the
+    out-of-memory killer) left its workers waiting for ever, holding their memory, and with
+    them the forkserver (each holds the descriptor that keeps it up). A thread waits on the
+    run's pidfd; without pidfds (Linux before 5.3) nothing is watched."""
+    try:
+        descriptor = os.pidfd_open(run)
+    except ProcessLookupError:
+        os._exit(1)  # (the run is gone already)
+    except (AttributeError, OSError):
+        return
+    threading.Thread(target=_exit_when_readable, args=(descriptor,), name="ogi-end-with-the-run", daemon=True).start()
+
+
+def _exit_when_readable(descriptor: int) -> None:
+    select.select([descriptor], [], [])  # (a pidfd reads as ready once its process has ended)
+    os._exit(1)
 
 
 OOM_SCORE_ADJ = "/proc/self/oom_score_adj"
@@ -348,7 +373,7 @@ class Parser:
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=_pool_context(),
-                                             initializer=_start_limited_worker, initargs=(self._limits.time_s,))
+                                             initializer=_start_limited_worker, initargs=(self._limits.time_s, os.getpid()))
             if self._limits.guard is not None:
                 self._limits.guard.watch_pool(self._pool)
         return self._pool
@@ -490,7 +515,7 @@ def _parse_alone(chunk: list[tuple[str, str, int]],
     when it died before sending them."""
     context = _pool_context()
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_and_send, args=(chunk, sending, limits.time_s), daemon=True)
+    process = context.Process(target=_parse_and_send, args=(chunk, sending, limits.time_s, os.getpid()), daemon=True)
     process.start()
     if limits.guard is not None:
         limits.guard.watch(process.pid)
@@ -508,8 +533,8 @@ def _parse_alone(chunk: list[tuple[str, str, int]],
     return None, process.exitcode, over_memory
 
 
-def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float) -> None:
-    _start_limited_worker(time_limit)  # (started as a pool's worker is)
+def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float, run: int) -> None:
+    _start_limited_worker(time_limit, run)  # (started as a pool's worker is)
     sending.send(parse_chunk_packed(chunk))
     sending.close()
 
