@@ -144,7 +144,7 @@ def _unheld(held: tuple[bytes, int]) -> _Packed:
 _time_limit = 0.0  # seconds a worker may spend on one file before it ends itself (set in workers only)
 
 
-def _start_limited_worker(time_limit: float, run: int = 0) -> None:
+def _start_limited_worker(time_limit: float, run: int) -> None:
     """A pool worker's start: ready (``start_worker``, done once in the forkserver) and
     limited to ``time_limit`` seconds a file (to twice that at most, ``parse_chunk_packed``).
     A file whose parse runs past it (a loop in a PDF library, say) ends the worker with the
@@ -154,8 +154,7 @@ def _start_limited_worker(time_limit: float, run: int = 0) -> None:
     global _time_limit
     start_worker()
     _first_for_the_oom_killer()
-    if run:
-        _end_with(run)
+    _end_with(run)
     _time_limit = time_limit
 
 
