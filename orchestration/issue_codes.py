@@ -121,6 +121,9 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
 
 BY_CODE: dict[str, IssueCode] = {code.code: code for code in ISSUE_CODES}
 SEVERITIES = ("error", "warning", "info")
+# The codes each flag marks, for the code that acts on them.
+DECIDED_BY_LIMITS = frozenset(code.code for code in ISSUE_CODES if code.decided_by_limits)
+PIPELINE_FAILURES = tuple(code.code for code in ISSUE_CODES if code.pipeline_failure)
 TRIED_EVERY_RUN = frozenset(code.code for code in ISSUE_CODES if code.tried_every_run)
 
 

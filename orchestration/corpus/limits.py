@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..issue_codes import ISSUE_CODES
+from ..issue_codes import DECIDED_BY_LIMITS
 from ..parsing import PARSER_VERSION
 from ..settings import Settings
-
-DECIDED_BY_LIMITS = frozenset(code.code for code in ISSUE_CODES if code.decided_by_limits)
 
 
 @dataclass(frozen=True)

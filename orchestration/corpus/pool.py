@@ -214,7 +214,7 @@ def _read_ahead(paths: list[str]) -> None:
         try:
             descriptor = os.open(path, READ_FLAGS)
         except OSError:
-            continue  # parse_bytes reports it
+            continue  # (_parse_file reports it)
         try:
             os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
         except OSError:

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from .. import locks
 from ..corpus.listing import listing_time, raw_listing
-from ..issue_codes import ISSUE_CODES
+from ..issue_codes import PIPELINE_FAILURES
 from ..schema import TABLES, Table
 from ..settings import DBT_PROJECT_DIR, duckdb_connect, load_settings
 from .parsing import parquet_key
@@ -188,9 +188,6 @@ def identities_hold(context) -> dg.AssetCheckResult:
             ),
         },
     )
-
-
-PIPELINE_FAILURES = tuple(code.code for code in ISSUE_CODES if code.pipeline_failure)
 
 
 @dg.asset_check(

@@ -222,4 +222,4 @@ def _quarantine(parse: FileParse, code: str, reason: str) -> FileParse:
     return parse
 
 
-__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "crashed", "parse_bytes", "parse_text", "too_large", "unreadable"]
+__all__ = ["BUILD", "COMPILED", "PARSER_VERSION", "FileParse", "Issue", "ParseResult", "Parsed", "ReportMetadata", "Value", "content_id", "crashed", "not_a_file", "parse_bytes", "parse_text", "system_error", "too_large", "unreadable", "unreadable_folder"]
