@@ -102,6 +102,16 @@ def run() -> int:
     return 0 if result.success else 1
 
 
+def _not_parsed(reports_meta: dict) -> str:
+    """Why the files not parsed this run were not, for the line after ``parsed this run``."""
+    if reports_meta.get("unchanged"):
+        return " (nothing changed)"
+    notes = [f"{reports_meta['linked']} more kept in folders that did not change"] if reports_meta.get("linked") else []
+    if reports_meta.get("resumed"):
+        notes.append(f"{reports_meta['resumed']} taken up from a run that did not finish")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def _summary(result, settings) -> str:
     reports_meta: dict = {}
     values_count = issues_count = 0
@@ -125,10 +135,7 @@ def _summary(result, settings) -> str:
         f"files: {reports_meta.get('files', 0)}",
         f"parsed: {reports_meta.get('parsed', 0)}",
         f"quarantined: {reports_meta.get('quarantined', 0)}",
-        f"parsed this run: {reports_meta.get('reparsed', 0)}"
-        + (" (nothing changed)" if reports_meta.get("unchanged")
-           else f" ({reports_meta['linked']} more kept in folders that did not change)" if reports_meta.get("linked")
-           else ""),
+        f"parsed this run: {reports_meta.get('reparsed', 0)}" + _not_parsed(reports_meta),
         f"values: {values_count}",
         f"issues: {issues_count}",
         f"checks: {len(evaluations)} run, {len(failed)} failed ({len(failed_errors)} errors, {len(failed) - len(failed_errors)} warnings)",

@@ -143,7 +143,7 @@ def test_folders_a_crawl_did_not_change_keep_their_parts(tmp_path):
 def test_new_files_are_those_of_folders_no_earlier_output_has():
     names = sorted(["_x/f.txt", "a-b/1.txt", "a.b/2.txt", "a/1.txt", "a/2.txt", "a0/x.txt", "ab/3.txt", "top.txt", "z/9.txt"])
     folders = ["z", "a", "ab", "a.b", "a-b", "a0", "_x"]
-    earlier = SimpleNamespace(has_part={"a", "z", "__x"}.__contains__)  # (folder "_x" is part "__x")
+    earlier = SimpleNamespace(has_part={"a", "z", "__x"}.__contains__, interrupted=False)  # (folder "_x" is part "__x")
     found = new_files(RawListing(names, {}), folders, Sources([earlier]))
     assert found == ["a-b/1.txt", "a.b/2.txt", "a0/x.txt", "ab/3.txt"]  # path order ("-" and "." come before "/")
     assert new_files(RawListing(names, {}), folders, Sources([])) == [n for n in names if n != "top.txt"]

@@ -25,10 +25,14 @@
   Parquet, full run or incremental.
 - **Atomic**: the new Parquet is written aside and published by swapping one
   symlink; a run that fails half-way leaves the last published files as they were.
+- **Resumable**: a run that stops half-way (killed, or failing) keeps the folder parts
+  it completed where it wrote them, and the next run takes them up as it takes the
+  published run's: a million files stopped at 90% are not parsed again from the start.
 
 Modules, in the order a run uses them: ``listing`` (the raw folder), ``plan`` (every
 file, and what earlier outputs have of it), ``previous`` (those outputs' rows),
-``limits`` (which earlier states the run's limits let it take), ``pool`` (the parse
+``limits`` (which earlier states the run's limits let it take), ``interrupted`` (the
+parts of runs that did not finish), ``pool`` (the parse
 workers, readied by ``worker_preload``, their memory held by ``memory_guard``),
 ``rows`` (one file's rows), ``writers`` and ``parts`` (the output on disk),
 ``duplicates``, ``summary``, ``progress`` (what the run's log is told); ``run`` puts

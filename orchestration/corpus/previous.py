@@ -1,5 +1,6 @@
-"""Earlier outputs (the last published run, folder partitions' parts): which files they
-have unchanged, and those files' rows, read in step with the new output."""
+"""Earlier outputs (the last published run, folder partitions' parts, runs that did not
+finish): which files they have unchanged, and those files' rows, read in step with the new
+output."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..schema import TABLES
+from .interrupted import complete_parts
 from .limits import Limits
 from .listing import LISTED, Listing, file_stamp
 from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, has_schema, part_file, part_of, read_part
@@ -21,18 +23,27 @@ _SCHEMAS = {**{name: table.arrow_schema for name, table in TABLES.items()}, STAT
 
 
 class Previous:
-    """An earlier output (the last published run, or a folder partition's part): its
-    file states, loaded a part at a time as the run plans that part's files, and its
-    rows, read in step with the new output."""
+    """An earlier output (the last published run, a folder partition's part, or the
+    staging folder of a run that did not finish): its file states, loaded a part at a
+    time as the run plans that part's files, and its rows, read in step with the new
+    output."""
 
-    def __init__(self, directory: Path, limits: Limits) -> None:
+    def __init__(self, directory: Path, limits: Limits, interrupted: bool = False) -> None:
         self.directory = directory
+        self.interrupted = interrupted  # a run that did not finish: only its complete folder parts are taken
         self._limits = limits
         self.matched = 0  # files planned so far that it has unchanged
         self._state: dict[str, int] = {}  # path -> file_stamp(size, mtime_ns), of the folder part being planned
         self._root_state: dict[str, int] = {}
         self._parts: set[str] = set()
         self._readers: dict[str, _PartReader] = {}
+        if interrupted:
+            # Its root part is not closed. Its parts were written by one run, so one shows their schemas.
+            parts = [part for part in complete_parts(directory)
+                     if all(part_file(directory, name, part).exists() for name in _SCHEMAS)]  # (none removed by hand)
+            if parts and all(has_schema(part_file(directory, name, parts[0]), schema) for name, schema in _SCHEMAS.items()):
+                self._parts = set(parts)
+            return
         if not all(has_schema(part_file(directory, name, ROOT_PART), schema) for name, schema in _SCHEMAS.items()):
             return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
         states = sorted((directory / STATE_DIR).glob("*.parquet"))
@@ -63,6 +74,11 @@ class Previous:
             return True
         self._state = _stamps_by_path(state)
         return False
+
+    @property
+    def part_names(self) -> set[str]:
+        """The folder parts (and the root part) this output has."""
+        return self._parts
 
     def has_part(self, part: str) -> bool:
         """Whether this output has files of folder part ``part`` (a state for them)."""
@@ -166,6 +182,8 @@ class Sources:
     def __init__(self, sources: list[Previous]) -> None:
         self._sources = sources
         self._owner: dict[str, Previous] = {}
+        self.taken_up = False  # whether the rows ``take`` gave last are a run's that did not finish
+        self._interrupted = {source.directory for source in sources if source.interrupted}
 
     def plan_part(self, part: str, listing: Listing, stamps: list[int]) -> tuple[bytes, Previous | None]:
         """Which of ``listing``'s files (consecutive files of ``part``, with their ``stamps``)
@@ -194,6 +212,10 @@ class Sources:
             self._owner[path] = owner
         return owner is not None
 
+    def interrupted(self, directory: Path) -> bool:
+        """Whether ``directory`` is the staging folder of a run that did not finish."""
+        return directory in self._interrupted
+
     def planned(self) -> None:
         for source in self._sources:
             source.planned()
@@ -212,9 +234,9 @@ class Sources:
 
     def take(self, path: str) -> FileRows | None:
         source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
-        if source is None:
-            return None
-        return source.take(path)
+        rows = source.take(path) if source is not None else None
+        self.taken_up = rows is not None and source.interrupted
+        return rows
 
 
 class Stream:

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from .. import locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob, usable_cpus
+from . import interrupted as interrupted_runs
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
 from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
@@ -98,17 +99,26 @@ def remove_parts_of_gone_folders(settings: Settings, keep: set[str]) -> None:
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
            parts: list[Path] | None = None, log: RunLog | None = None) -> RunSummary:
-    staging = versions / f"staging-{uuid.uuid4().hex[:12]}"
+    """Write the output aside (in ``versions``) and publish it at ``link``. A run that
+    stops keeps the folder parts it completed, and the next run takes them up."""
+    log = log or RunLog()
+    interrupted = interrupted_runs.interrupted_runs(versions)
+    staging = versions / f"{interrupted_runs.STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
     try:
-        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], log=log)
+        summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], log=log,
+                               interrupted=interrupted)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        warn = log.warn
+        if (kept := interrupted_runs.keep_or_remove(staging)) and warn:
+            warn(f"the run stopped: the {kept:,} folder parts it completed are kept in {staging}; the next run "
+                 "takes them up rather than parse their files again")
         raise
     if summary.unchanged:
         shutil.rmtree(staging, ignore_errors=True)
+        interrupted_runs.remove(interrupted)
     else:
-        publish(staging, link)
+        publish(staging, link)  # (which removes the interrupted runs' folders with the older versions)
     # Arrow's allocator keeps the memory the row groups freed (~80 MB at 100,000 files);
     # the checks and dbt that follow in this process do not allocate from it.
     pa.default_memory_pool().release_unused()
@@ -116,9 +126,11 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
 
 
 def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
-                 folder: str | None = None, parts: list[Path] | None = None, log: RunLog | None = None) -> RunSummary:
+                 folder: str | None = None, parts: list[Path] | None = None, log: RunLog | None = None,
+                 interrupted: list[Path] | None = None) -> RunSummary:
     """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
-    ``out_dir``, reusing the rows of unchanged files from ``previous_dir`` and ``parts``.
+    ``out_dir``, reusing the rows of unchanged files from ``previous_dir``, ``parts`` and
+    the complete folder parts of ``interrupted`` (staging folders of runs that did not finish).
 
     A folder part whose files an earlier output has, all and only them unchanged, is
     linked from it rather than written again (if which copy of a duplicated file is
@@ -133,7 +145,13 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         start_forkserver()
     limits = Limits.of(settings)
     previous = Previous(previous_dir, limits) if previous_dir and previous_dir.exists() else None
-    sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []))
+    resumed = [Previous(staging, limits, interrupted=True) for staging in interrupted or []]
+    sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []) + resumed)
+    if log.say and resumed:
+        completed = set().union(*(source.part_names for source in resumed))
+        runs = "a run" if len(resumed) == 1 else f"{len(resumed)} runs"
+        log.say(f"taking up {len(completed):,} folder parts completed by {runs} that did not finish "
+                f"({', '.join(source.directory.name for source in resumed)}): their unchanged files are not parsed again")
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
     files = raw_listing(raw, folder, progress.listing)
@@ -148,7 +166,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
-        if previous or parts:
+        if previous or parts or resumed:
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
         listed = len(files.names)
 
@@ -192,6 +210,8 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
                 end, part, source = plan.links[index]
                 if _link_part(source, part, out_dir, first_copies, summary):
                     previous.skip(plan.forget(index, end))
+                    if previous.interrupted(source):
+                        summary.resumed += end - index
                     index = end
                     continue
             relative, stamp, known = plan.take(index)
@@ -206,6 +226,8 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
                 # A copy in the last run whose original is gone: it is the report now.
                 rows = parse_now(relative)
                 summary.reparsed += 1
+            elif known:
+                summary.resumed += previous.taken_up
             if rows.report_id in first_copies and (rows.status == "parsed" or rows.quarantine_code == "duplicate_content"):
                 rows = as_duplicate(rows, first_copies.path(rows.report_id))
             if rows.status == "parsed":

@@ -24,6 +24,7 @@ class RunSummary:
     reparsed: int = 0  # files parsed this run (the others were copied from the last run)
     unchanged: bool = False  # nothing changed: the published Parquet was kept as it was
     linked: int = 0  # files whose folder part was linked whole from an earlier output
+    resumed: int = 0  # files taken from the folder parts a run that did not finish had completed
     folder_gone: bool = False  # a folder partition whose folder is gone from the raw folder (its part removed)
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from ..issue_codes import TRIED_EVERY_RUN
 from ..parsing import PARSER_VERSION
 from ..schema import TABLES
+from .interrupted import mark_complete
 from .limits import Limits
 from .listing import UNREADABLE_MTIME, unstamp
 from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file
@@ -85,6 +86,7 @@ class _Writer:
 
     def __init__(self, out_dir: Path, part: str, encoder: _Encoder, limits: Limits) -> None:
         self.part = part
+        self._out_dir = out_dir
         self._encoder = encoder
         self._limits = limits
         self._writers = {}
@@ -168,10 +170,13 @@ class _Writer:
             _write_spans(self._writers["identity_checks"], checks)
         if then_close:
             self._close_files()
+            if self.part != ROOT_PART:  # (the root part is closed as the run ends: nothing to take up)
+                mark_complete(self._out_dir, self.part)
 
     def close(self) -> None:
-        self.flush(then_close=True)
+        # The file states first: the part is marked complete once the encoder has closed the tables after them.
         self._state.close()
+        self.flush(then_close=True)
 
     def abort(self) -> None:
         """(Once the encoder is stopped.)"""

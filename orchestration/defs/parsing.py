@@ -70,10 +70,12 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         context.log.warning(f"{folder} is no longer a sub-folder of {settings.raw_dir}: its part is removed and "
                             "it has no files (raw_folders_sensor deletes the partitions of gone folders)")
     else:
-        context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run")
+        context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run"
+                         + (f", {summary.resumed} taken up from a run that did not finish" if summary.resumed else ""))
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
-        "values": summary.values, "reparsed": summary.reparsed, "unchanged": summary.unchanged,
+        "values": summary.values, "reparsed": summary.reparsed, "resumed": summary.resumed,
+        "unchanged": summary.unchanged,
         "folder_gone": summary.folder_gone,
     })
 
@@ -126,6 +128,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "
         f"{summary.linked} kept in folders that did not change"
+        + (f"; {summary.resumed} taken up from a run that did not finish" if summary.resumed else "")
         + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
     counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues,
@@ -142,6 +145,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 quarantined=summary.quarantined,
                 reparsed=summary.reparsed,
                 linked=summary.linked,
+                resumed=summary.resumed,
                 unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),
             )
