@@ -39,8 +39,7 @@ class Previous:
         self._readers: dict[str, _PartReader] = {}
         if interrupted:
             # Its root part is not closed. Its parts were written by one run, so one shows their schemas.
-            parts = [part for part in complete_parts(directory)
-                     if all(part_file(directory, name, part).exists() for name in _SCHEMAS)]  # (none removed by hand)
+            parts = [part for part in complete_parts(directory) if _readable(directory, part)]
             if parts and all(has_schema(part_file(directory, name, parts[0]), schema) for name, schema in _SCHEMAS.items()):
                 self._parts = set(parts)
             return
@@ -109,6 +108,17 @@ class Previous:
 
     def close(self) -> None:
         self._readers = {}
+
+
+def _readable(directory: Path, part: str) -> bool:
+    """Whether a part named complete has its five files, each with its footer, and a file
+    state for each report: one removed by hand or cut short by a crash of the machine is
+    parsed again rather than failing every run that would take it up (0.2 ms a file)."""
+    try:
+        footers = {name: pq.read_metadata(part_file(directory, name, part)) for name in _SCHEMAS}
+    except (OSError, pa.ArrowException):
+        return False
+    return footers["reports"].num_rows == footers[STATE_DIR].num_rows
 
 
 class _PartReader:
