@@ -205,3 +205,16 @@ def test_ogi_run_says_how_many_files_were_taken_up():
     assert _not_parsed({"reparsed": 5, "linked": 0, "resumed": 12}) == " (12 taken up from a run that did not finish)"
     assert _not_parsed({"reparsed": 0, "linked": 0, "resumed": 0, "unchanged": True}) == " (nothing changed)"
     assert _not_parsed({"reparsed": 9, "linked": 0, "resumed": 0}) == ""
+
+
+def test_a_run_left_with_no_readable_part_is_not_announced(raw, tmp_path):
+    data = tmp_path / "data"
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "1"], capture_output=True, text=True, check=False)
+    assert killed.returncode == -9, killed.stderr
+    (staging,) = staging_folders(data)
+    (staging / "file_state" / "crawl_0.parquet").write_bytes(b"")
+    said: list[str] = []
+    again = build_parquet(settings(raw, data), workers=1, log=RunLog(say=said.append))
+    assert (again.reparsed, again.resumed) == (63, 0)
+    assert not [line for line in said if line.startswith("taking up")]
+    assert staging_folders(data) == []

@@ -145,7 +145,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         start_forkserver()
     limits = Limits.of(settings)
     previous = Previous(previous_dir, limits) if previous_dir and previous_dir.exists() else None
-    resumed = [Previous(staging, limits, interrupted=True) for staging in interrupted or []]
+    resumed = [source for staging in interrupted or [] if (source := Previous(staging, limits, interrupted=True)).part_names]
     sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []) + resumed)
     if log.say and resumed:
         completed = set().union(*(source.part_names for source in resumed))
