@@ -98,3 +98,17 @@ def test_the_bench_times_the_parse_with_a_run_s_default_limits(tmp_path):
                      OGI_FILE_TIME_LIMIT_S=None, OGI_WORKER_MEMORY_MB=None):
         assert _settings(tmp_path / "raw", tmp_path / "data") == load_settings()
         assert load_settings().worker_memory_mb >= 1024
+
+
+def test_the_resume_tool_kills_a_parse_and_times_the_next(tmp_path):
+    """tools/resume_after_kill.py: a parse killed once it completed a folder part, the next
+    one taking that part up, and the same bytes as a whole parse."""
+    raw = generate(2400, tmp_path / "synth", seed=4)  # (three folders: 1,000, 1,000 and 400 files)
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "resume_after_kill.py"), str(raw),
+                           str(tmp_path / "data"), "1", str(tmp_path / "full")],
+                          capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    figures = {name: float(value) for name, value in (line.split(": ") for line in done.stdout.splitlines())}
+    assert list(figures) == ["killed_after_s", "complete_parts_left", "resumed_parse_s", "files", "reparsed_files",
+                             "resumed_files", "linked_files", "full_parse_s", "same_bytes"]
+    assert figures["files"] == 2400 and figures["complete_parts_left"] >= 1 and figures["same_bytes"] == 1
+    assert figures["resumed_files"] >= 1000 and figures["reparsed_files"] == 2400 - figures["resumed_files"]
