@@ -57,14 +57,19 @@ def raw(tmp_path):
     return raw
 
 
+def kill_after_parts(raw: Path, data: Path, parts: int) -> None:
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), str(parts)], capture_output=True,
+                            text=True, check=False)
+    assert killed.returncode == -9, killed.stderr
+
+
 def staging_folders(data: Path) -> list[Path]:
     return sorted((data / "parquet.d").glob("staging-*"))
 
 
 def test_a_run_killed_half_way_is_taken_up_where_it_stopped(raw, tmp_path):
     data = tmp_path / "data"
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "3"], capture_output=True, text=True, check=False)
-    assert killed.returncode == -9, killed.stderr
+    kill_after_parts(raw, data, 3)
     assert not (data / "parquet").exists()  # nothing published
     (staging,) = staging_folders(data)
     assert complete_parts(staging) == FOLDERS[:3]
@@ -129,8 +134,7 @@ def test_a_crawl_after_a_published_run_is_taken_up_too(raw, tmp_path):
         for index in range(4):
             text = files[start + index].read_bytes() + f"\n附:{folder}第{index}号。".encode()
             (raw / folder / f"n{index}.txt").write_bytes(text)
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "2"], capture_output=True, text=True, check=False)
-    assert killed.returncode == -9, killed.stderr
+    kill_after_parts(raw, data, 2)
     (staging,) = staging_folders(data)
     assert complete_parts(staging) == ["crawl_2", "crawl_6"]  # (the folders it wrote; the others it linked)
 
@@ -143,8 +147,7 @@ def test_a_crawl_after_a_published_run_is_taken_up_too(raw, tmp_path):
 
 def test_nothing_is_taken_up_from_another_parser(raw, tmp_path, monkeypatch):
     data = tmp_path / "data"
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "3"], capture_output=True, text=True, check=False)
-    assert killed.returncode == -9, killed.stderr
+    kill_after_parts(raw, data, 3)
     monkeypatch.setattr(limits, "PARSER_VERSION", "a later parser")
     again = build_parquet(settings(raw, data), workers=1)
     assert (again.files, again.reparsed, again.resumed) == (63, 63, 0)
@@ -187,8 +190,7 @@ def test_a_complete_part_missing_a_file_or_cut_short_is_not_taken(raw, tmp_path)
     of the machine before the page cache reached the disk), is parsed again: reading it
     would fail this run and every run after it."""
     data = tmp_path / "data"
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "4"], capture_output=True, text=True, check=False)
-    assert killed.returncode == -9, killed.stderr
+    kill_after_parts(raw, data, 4)
     (staging,) = staging_folders(data)
     (staging / "values" / "crawl_1.parquet").unlink()
     cut = staging / "issues" / "crawl_2.parquet"
@@ -209,8 +211,7 @@ def test_ogi_run_says_how_many_files_were_taken_up():
 
 def test_a_run_left_with_no_readable_part_is_not_announced(raw, tmp_path):
     data = tmp_path / "data"
-    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(data), "1"], capture_output=True, text=True, check=False)
-    assert killed.returncode == -9, killed.stderr
+    kill_after_parts(raw, data, 1)
     (staging,) = staging_folders(data)
     (staging / "file_state" / "crawl_0.parquet").write_bytes(b"")
     said: list[str] = []
