@@ -16,7 +16,7 @@ import pytest
 
 from orchestration.cli import _not_parsed
 from orchestration.corpus import build_parquet, limits, writers
-from orchestration.corpus.interrupted import COMPLETE_PARTS, complete_parts, interrupted_runs, mark_complete
+from orchestration.corpus.interrupted import COMPLETE_PARTS, complete_parts, interrupted_runs, mark_complete, size_text
 from orchestration.corpus.limits import Limits
 from orchestration.corpus.previous import Previous
 from orchestration.corpus.progress import RunLog
@@ -100,8 +100,11 @@ def test_a_run_that_fails_keeps_what_it_completed_and_the_next_takes_up_what_is_
     monkeypatch.undo()
     (staging,) = staging_folders(data)
     assert complete_parts(staging) == FOLDERS[:2]
-    assert warned == [(f"the run stopped: the 2 folder parts it completed are kept in {staging}; the next run takes "
-                       "them up rather than parse their files again")]
+    # (A first run: nothing in it is linked, so all it holds was written by it.)
+    written = sum(path.stat().st_size for path in staging.rglob("*") if path.is_file())
+    assert warned == [(f"the run stopped: the 2 folder parts it completed are kept in {staging} ({size_text(written)} "
+                       "written by this run); the next run takes them up rather than parse their files again "
+                       "(removing the folder frees that space, and they are parsed again)")]
 
     (raw / "crawl_0" / "0000003.txt").write_text("某县人民政府2021年政府信息公开工作年度报告\n本年共收到申请9件。\n",
                                                   encoding="utf-8")
@@ -143,6 +146,30 @@ def test_a_crawl_after_a_published_run_is_taken_up_too(raw, tmp_path):
     assert (again.files, again.reparsed, again.resumed, again.linked) == (75, 4, 18, 70)
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
     assert staging_folders(data) == []
+
+
+def test_the_space_a_failed_run_keeps_counts_what_it_wrote_not_what_it_linked(raw, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    (raw / "crawl_6").mkdir()
+    shutil.copy2(raw / "crawl_0" / "0000001.txt", raw / "crawl_6" / "copy.txt")
+    (raw / "crawl_6" / "new.txt").write_text("某县人民政府2021年政府信息公开工作年度报告\n本年共收到申请9件。\n", encoding="utf-8")
+
+    def fail_after_crawl_6(out_dir: Path, part: str, mark=writers.mark_complete) -> None:
+        mark(out_dir, part)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writers, "mark_complete", fail_after_crawl_6)
+    warned: list[str] = []
+    with pytest.raises(OSError, match="No space left"):
+        build_parquet(settings(raw, data), workers=1, log=RunLog(warn=warned.append))
+    (staging,) = staging_folders(data)
+    files = [path for path in staging.rglob("*") if path.is_file()]
+    written = sum(path.stat().st_size for path in files if not path.name.startswith("crawl_") or "crawl_6" in path.name)
+    assert {path.name for path in files if path.stat().st_nlink > 1} == {f"crawl_{n}.parquet" for n in range(6)}
+    assert warned[0].startswith(f"the run stopped: the folder part it completed is kept in {staging} "
+                                f"({size_text(written)} written by this run)"), warned
+    assert sum(path.stat().st_size for path in files) > 5 * written  # (the six folders linked from the published run)
 
 
 def test_nothing_is_taken_up_from_another_parser(raw, tmp_path, monkeypatch):
@@ -219,3 +246,8 @@ def test_a_run_left_with_no_readable_part_is_not_announced(raw, tmp_path):
     assert (again.reparsed, again.resumed) == (63, 0)
     assert not [line for line in said if line.startswith("taking up")]
     assert staging_folders(data) == []
+
+
+def test_sizes_are_told_in_the_unit_that_reads_best():
+    assert [size_text(size) for size in (0, 812 * 2**10, 35 * 2**20 + 2**19, 2**31 + 2**27)] == [
+        "0 KB", "812 KB", "35.5 MB", "2.1 GB"]

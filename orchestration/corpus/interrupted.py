@@ -56,13 +56,29 @@ def interrupted_runs(versions: Path) -> list[Path]:
     return sorted(found, key=lambda staging: (staging / COMPLETE_PARTS).stat().st_mtime_ns, reverse=True)
 
 
-def keep_or_remove(staging: Path) -> int:
+def keep_or_remove(staging: Path) -> str | None:
     """After a run failed: keep its staging folder if it completed a folder part (the next
-    run takes those up), else remove it. Returns the parts kept."""
+    run takes those up), else remove it. Returns what to tell of what was kept, if anything:
+    the space it takes matters when the run failed on a full disk."""
     kept = len(complete_parts(staging))
     if not kept:
         shutil.rmtree(staging, ignore_errors=True)
-    return kept
+        return None
+    # (Parts linked from an earlier output take no more space: only files with one link count.)
+    written = sum(entry.st_size for path in staging.rglob("*") if (entry := path.lstat()).st_nlink == 1)
+    parts = "the folder part it completed is" if kept == 1 else f"the {kept:,} folder parts it completed are"
+    return (f"the run stopped: {parts} kept in {staging} ({size_text(written)} written by this "
+            "run); the next run takes them up rather than parse their files again (removing the folder frees that "
+            "space, and they are parsed again)")
+
+
+def size_text(size: int) -> str:
+    """A size as a person reads it: 812 KB, 35.2 MB, 2.1 GB."""
+    if size < 2**20:
+        return f"{size / 2**10:,.0f} KB"
+    if size < 2**30:
+        return f"{size / 2**20:,.1f} MB"
+    return f"{size / 2**30:,.1f} GB"
 
 
 def remove(stagings: list[Path]) -> None:

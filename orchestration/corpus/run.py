@@ -111,8 +111,7 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
     except BaseException:
         warn = log.warn
         if (kept := interrupted_runs.keep_or_remove(staging)) and warn:
-            warn(f"the run stopped: the {kept:,} folder parts it completed are kept in {staging}; the next run "
-                 "takes them up rather than parse their files again")
+            warn(kept)
         raise
     if summary.unchanged:
         shutil.rmtree(staging, ignore_errors=True)
