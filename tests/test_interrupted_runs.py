@@ -4,6 +4,8 @@ publishes is the bytes of a full run."""
 
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 import shutil
 import subprocess
@@ -12,6 +14,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from orchestration.cli import _not_parsed
@@ -251,3 +254,45 @@ def test_a_run_left_with_no_readable_part_is_not_announced(raw, tmp_path):
 def test_sizes_are_told_in_the_unit_that_reads_best():
     assert [size_text(size) for size in (0, 812 * 2**10, 35 * 2**20 + 2**19, 2**31 + 2**27)] == [
         "0 KB", "812 KB", "35.5 MB", "2.1 GB"]
+
+
+def test_a_full_disk_is_the_error_told_and_what_was_completed_is_taken_up(raw, tmp_path, monkeypatch, capfd):
+    """Every write and close fails once the disk is full. The run's error is the first
+    failure, not one from closing its files after it (an `ArrowInvalid: Operation on closed
+    file` stood in its place), and no writer is closed again at exit (Python printed
+    `Exception ignored in ParquetWriter.__del__` for each); the next run takes up the parts
+    completed before."""
+    data = tmp_path / "data"
+    failures = itertools.count(1)
+    writes = itertools.count(1)
+    full = []
+    real_write, real_close = pq.ParquetWriter.write_table, pq.ParquetWriter.close
+
+    def no_space() -> OSError:
+        full.append(True)
+        return OSError(28, f"No space left on device (failure {next(failures)})")
+
+    def write_table(writer, *args, **kwargs):
+        if full or next(writes) > 14:
+            raise no_space()
+        return real_write(writer, *args, **kwargs)
+
+    def close(writer):
+        if full and writer.is_open:
+            raise no_space()
+        return real_close(writer)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", write_table)
+    monkeypatch.setattr(pq.ParquetWriter, "close", close)
+    with pytest.raises(OSError, match=r"failure 1\)$"):
+        build_parquet(settings(raw, data), workers=1)
+    monkeypatch.undo()
+    gc.collect()
+    assert "Exception ignored" not in capfd.readouterr().err
+    (staging,) = staging_folders(data)
+    completed = complete_parts(staging)
+    assert completed and completed == FOLDERS[: len(completed)]
+
+    again = build_parquet(settings(raw, data), workers=1)
+    assert again.resumed == sum(len(list((raw / folder).iterdir())) for folder in completed)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))

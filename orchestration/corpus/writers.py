@@ -46,6 +46,11 @@ class _StateWriter:
         self._flush()
         self._writer.close()
 
+    def abandon(self) -> None:
+        """A failing run: the rows not written are dropped, the file closed as it is."""
+        self._rows = []
+        _abandon(self._writer)
+
 
 class _Encoder:
     """The row groups' Parquet encoding, in order on a thread of its own beside the
@@ -179,13 +184,25 @@ class _Writer:
         self.flush(then_close=True)
 
     def abort(self) -> None:
-        """(Once the encoder is stopped.)"""
-        self._close_files()
-        self._state.close()
+        """(Once the encoder is stopped.) The files are closed as they are, whatever that
+        raises: the part is not named complete, and the run's own error is the one to tell."""
+        for writer in self._writers.values():
+            _abandon(writer)
+        self._state.abandon()
+
+    def is_open(self) -> bool:
+        """Whether a file of the part's is still open (its closing not yet done by the encoder)."""
+        return any(writer.is_open for writer in self._writers.values())
 
     def _close_files(self) -> None:
-        for writer in self._writers.values():
-            writer.close()
+        writers = list(self._writers.values())
+        for index, writer in enumerate(writers):
+            try:
+                writer.close()
+            except BaseException:
+                for failed_or_left in writers[index:]:
+                    _abandon(failed_or_left)
+                raise
 
 
 class PartWriters:
@@ -197,6 +214,7 @@ class PartWriters:
         self._encoder = _Encoder()
         self.root = _Writer(out_dir, ROOT_PART, self._encoder, limits)  # always written: every table has a file to read
         self._folder: _Writer | None = None
+        self._closing: list[_Writer] = []  # folder parts whose closing the encoder may not have done yet
 
     def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
         if part == ROOT_PART:
@@ -210,8 +228,9 @@ class PartWriters:
 
     def _close_folder(self) -> None:
         if self._folder is not None:
-            self._folder.close()
-            self._folder = None
+            folder, self._folder = self._folder, None
+            self._closing = [writer for writer in self._closing if writer.is_open()] + [folder]
+            folder.close()
 
     def close_reports(self) -> None:
         """Every file is written: close the folder part and the root part's reports, to be read back."""
@@ -223,10 +242,20 @@ class PartWriters:
         self._encoder.close()
 
     def abort(self) -> None:
-        self._encoder.stop()
-        for writer in (self.root, self._folder):
+        self._encoder.stop()  # (a folder part's closing not yet done is dropped with it: its files are closed here)
+        for writer in (self.root, self._folder, *self._closing):
             if writer is not None:
                 writer.abort()
+
+
+def _abandon(writer: pq.ParquetWriter) -> None:
+    """Close a failing run's writer, letting go what that raises: on a full disk a close
+    fails too, and its error would replace the run's (``ArrowInvalid: Operation on closed
+    file`` in place of ``No space left on device``)."""
+    try:
+        writer.close()
+    except (OSError, pa.ArrowException):
+        writer.is_open = False  # (else its __del__ closes it again, and prints that error)
 
 
 def _write_spans(writer: pq.ParquetWriter, spans: list[Span]) -> None:
