@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 from pathlib import Path
 
 COMPLETE_PARTS = "complete_parts"  # in a staging folder: one JSON string a line, a folder part whose files are closed
@@ -65,11 +66,13 @@ def keep_or_remove(staging: Path) -> str | None:
         shutil.rmtree(staging, ignore_errors=True)
         return None
     # (Parts linked from an earlier output take no more space: only files with one link count.)
-    written = sum(entry.st_size for path in staging.rglob("*") if (entry := path.lstat()).st_nlink == 1)
-    parts = "the folder part it completed is" if kept == 1 else f"the {kept:,} folder parts it completed are"
-    return (f"the run stopped: {parts} kept in {staging} ({size_text(written)} written by this "
-            "run); the next run takes them up rather than parse their files again (removing the folder frees that "
-            "space, and they are parsed again)")
+    written = sum(entry.st_size for path in staging.rglob("*")
+                  if stat.S_ISREG((entry := path.lstat()).st_mode) and entry.st_nlink == 1)
+    parts, them = ("the folder part it completed is", "it") if kept == 1 else (
+        f"the {kept:,} folder parts it completed are", "them")
+    return (f"the run stopped: {parts} kept in {staging} ({size_text(written)} written by this run); the next run "
+            f"takes {them} up rather than parse their files again (removing the folder frees that space, and they "
+            "are parsed again)")
 
 
 def size_text(size: int) -> str:

@@ -76,7 +76,7 @@ class Previous:
 
     @property
     def part_names(self) -> set[str]:
-        """The folder parts (and the root part) this output has."""
+        """The parts this output has (of a run that did not finish, its complete folder parts)."""
         return self._parts
 
     def has_part(self, part: str) -> bool:

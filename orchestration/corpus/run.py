@@ -109,7 +109,7 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
         summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], log=log,
                                interrupted=interrupted)
     except BaseException:
-        warn = log.warn
+        warn = log.warn  # (what it kept, if it completed a folder part, is told)
         if (kept := interrupted_runs.keep_or_remove(staging)) and warn:
             warn(kept)
         raise
@@ -148,8 +148,9 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []) + resumed)
     if log.say and resumed:
         completed = set().union(*(source.part_names for source in resumed))
+        parts_done = "1 folder part" if len(completed) == 1 else f"{len(completed):,} folder parts"
         runs = "a run" if len(resumed) == 1 else f"{len(resumed)} runs"
-        log.say(f"taking up {len(completed):,} folder parts completed by {runs} that did not finish "
+        log.say(f"taking up {parts_done} completed by {runs} that did not finish "
                 f"({', '.join(source.directory.name for source in resumed)}): their unchanged files are not parsed again")
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
