@@ -131,7 +131,10 @@ def publish_build(settings: Settings, build: Build) -> None:
 
 
 def abandon_build(settings: Settings) -> None:
-    building_path(settings).unlink(missing_ok=True)
+    """Remove a failed build's file and its write-ahead log (after a full disk, the space)."""
+    building = building_path(settings)
+    for left in (building, building.with_name(building.name + ".wal")):
+        left.unlink(missing_ok=True)
 
 
 def keep_partial_parse(invocation_target: Path) -> None:

@@ -389,6 +389,12 @@ def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     assert not result.success
     assert (data / "warehouse.duckdb").read_bytes() == before
     assert not (data / "warehouse.building.duckdb").exists()
+    assert not (data / "warehouse.building.duckdb.wal").exists()
+    (failure,) = result.get_step_failure_events()
+    told = failure.step_failure_data.user_failure_data.description
+    # The first model's error as dbt gave it, not only that dbt failed.
+    assert told.startswith("dbt could not build the warehouse: Runtime Error in model stg_parquet__reports "), told
+    assert '"template"' in told and told.endswith("; the previous warehouse is kept."), told
 
 
 def test_a_reader_holding_the_warehouse_open_does_not_block_a_run(published, monkeypatch):

@@ -153,3 +153,14 @@ def test_the_fingerprint_follows_what_the_tables_are_made_of(tmp_path, monkeypat
     assert warehouse.build_fingerprint() == original
     monkeypatch.setattr(parsing, "PARSER_VERSION", parsing.PARSER_VERSION + "-changed")
     assert warehouse.build_fingerprint() != original
+
+
+def test_an_abandoned_build_leaves_neither_its_file_nor_its_log(tmp_path):
+    """After a full disk the write-ahead log can be most of what the build wrote."""
+    settings = _settings(tmp_path)
+    building = warehouse.start_build(settings, every_model=True).path
+    building.write_bytes(b"x" * 100)
+    log = building.with_name(building.name + ".wal")
+    log.write_bytes(b"y" * 1000)
+    warehouse.abandon_build(settings)
+    assert sorted(p.name for p in settings.data_dir.iterdir()) == []

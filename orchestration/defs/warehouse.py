@@ -54,6 +54,18 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from _build(context, dbt, settings)
 
 
+def _why_not_built(results: list[dict], broken: list[str], returncode: int) -> str:
+    """The step's failure, with the first model's error as dbt gave it (a full disk, a
+    memory cap too low, a column missing from the Parquet): ``ogi run`` prints this line,
+    and dbt's own lines are far above it in the log."""
+    errors = [result for result in results if result["unique_id"] in broken]
+    if not errors:
+        return f"dbt could not build the warehouse (dbt exited with {returncode}); the previous warehouse is kept."
+    lines = [line.strip() for line in (errors[0].get("message") or "").splitlines() if line.strip()]
+    more = f" ({len(errors) - 1} more models failed)" if len(errors) > 1 else ""
+    return f"dbt could not build the warehouse: {': '.join(lines[:2])}{more}; the previous warehouse is kept."
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
     build = start_build(settings, every_model=not context.is_subset)
     context.log.info(
@@ -75,7 +87,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Set
     if broken or (invocation.process.returncode not in (0, 1)):
         abandon_build(settings)
         raise dg.Failure(
-            description="dbt could not build the warehouse; the previous warehouse is kept.",
+            description=_why_not_built(results, broken, invocation.process.returncode),
             metadata={"failed_nodes": dg.MetadataValue.json(broken)},
         )
     publish_build(settings, build)
