@@ -186,8 +186,7 @@ class _Writer:
     def abort(self) -> None:
         """(Once the encoder is stopped.) The files are closed as they are, whatever that
         raises: the part is not named complete, and the run's own error is the one to tell."""
-        for writer in self._writers.values():
-            _abandon(writer)
+        self._abandon_files()
         self._state.abandon()
 
     def is_open(self) -> bool:
@@ -195,14 +194,16 @@ class _Writer:
         return any(writer.is_open for writer in self._writers.values())
 
     def _close_files(self) -> None:
-        writers = list(self._writers.values())
-        for index, writer in enumerate(writers):
-            try:
+        try:
+            for writer in self._writers.values():
                 writer.close()
-            except BaseException:
-                for failed_or_left in writers[index:]:
-                    _abandon(failed_or_left)
-                raise
+        except BaseException:
+            self._abandon_files()  # (those closed already are left as they are)
+            raise
+
+    def _abandon_files(self) -> None:
+        for writer in self._writers.values():
+            _abandon(writer)
 
 
 class PartWriters:
