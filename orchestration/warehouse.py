@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import durable
 from .settings import DBT_PROJECT_DIR, Settings, environment
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -122,7 +123,10 @@ def start_build(settings: Settings, *, every_model: bool) -> Build:
 
 
 def publish_build(settings: Settings, build: Build) -> None:
+    # (DuckDB flushes what it checkpoints; a build that changed nothing may leave the copy's bytes unflushed.)
+    durable.sync_files([build.path])
     os.replace(build.path, settings.warehouse_path)
+    durable.sync_folder(settings.warehouse_path.parent)
     if build.every_model:
         # Written after the rename: a crash in between leaves the old record, which
         # then either matches this project (the build was this project's too) or not
@@ -157,7 +161,9 @@ def replace_whole(path: Path, data: bytes) -> None:
     writing the same file, sees the old bytes or the new ones, never part of either."""
     incoming = path.with_name(f".{path.name}.{os.getpid()}")
     incoming.write_bytes(data)
+    durable.sync_files([incoming])  # (else a crash of the machine can leave the new name with no bytes)
     os.replace(incoming, path)
+    durable.sync_folder(path.parent)
 
 
 # Folders of the last builds (dbt.log, run_results.json, compiled SQL) kept in dbt_project/target.

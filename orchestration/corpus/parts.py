@@ -5,6 +5,7 @@ beside the file states the next run reads (``STATE_DIR``)."""
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,3 +64,28 @@ def read_part(path: Path, columns: list[str]) -> pa.Table:
 
 def has_schema(path: Path, schema: pa.Schema) -> bool:
     return path.exists() and pq.read_schema(path).remove_metadata().equals(schema)
+
+
+def damage(path: Path) -> str | None:
+    """What makes ``path`` not a whole Parquet file, told by its last eight bytes (its
+    footer's length, and the magic bytes a Parquet file ends with), or None: a file cut
+    short, or left with no bytes or zeros by a crash of the machine, or removed by hand.
+    Cheaper than reading the footer (a few microseconds against 0.2 ms, and one page read
+    from the disk), so every part of an earlier output can be told before the run trusts it."""
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            tail = os.pread(file.fileno(), 8, max(0, size - 8))
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return f"not readable ({error.strerror})"
+    if size == 0:
+        return "0 bytes"
+    footer_length = int.from_bytes(tail[:4], "little")
+    if size < 12 or tail[4:] != _MAGIC or footer_length + 12 > size:
+        return f"{size:,} bytes, not a whole Parquet file"
+    return None
+
+
+_MAGIC = b"PAR1"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import locks
+from .. import durable, locks
 from ..schema import TABLES
 from ..settings import Settings, table_glob, usable_cpus
 from . import interrupted as interrupted_runs
@@ -145,7 +145,12 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     limits = Limits.of(settings)
     previous = Previous(previous_dir, limits) if previous_dir and previous_dir.exists() else None
     resumed = [source for staging in interrupted or [] if (source := Previous(staging, limits, interrupted=True)).part_names]
-    sources = Sources([Previous(part, limits) for part in parts or []] + ([previous] if previous else []) + resumed)
+    published = [Previous(part, limits) for part in parts or []] + ([previous] if previous else [])
+    sources = Sources(published + resumed)
+    warn = log.warn
+    for source in published:
+        if source.damaged and warn:
+            warn(damaged_text(source.directory, source.damaged))
     if log.say and resumed:
         completed = set().union(*(source.part_names for source in resumed))
         parts_done = "1 folder part" if len(completed) == 1 else f"{len(completed):,} folder parts"
@@ -178,7 +183,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         del files  # the plan holds the paths now, and frees each as it is written
         progress.planned(len(plan), len(plan) - plan.known.count(1),
                          sum(end - start for start, (end, _, _) in plan.links.items()))
-        if previous and len(plan) and len(plan) == previous.matched == previous.files():
+        if previous and len(plan) and len(plan) == previous.matched == previous.files() and not previous.damaged:
             summary = summary_of(previous_dir)
             summary.unchanged = True
             return summary
@@ -189,8 +194,19 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
 
         summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits, progress)
+        summary.damaged_parts = sum(len(source.damaged) for source in published)
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
+
+
+def damaged_text(directory: Path, damaged: dict[str, str]) -> str:
+    """The warning for an earlier output's parts that are not whole (``Previous.damaged``)."""
+    shown = [f"{part} ({why})" for part, why in sorted(damaged.items())[:5]]
+    more = f" and {len(damaged) - len(shown):,} more" if len(damaged) > len(shown) else ""
+    parts = "1 part" if len(damaged) == 1 else f"{len(damaged):,} parts"
+    return (f"{parts} of the output in {directory} {'is' if len(damaged) == 1 else 'are'} damaged: "
+            f"{', '.join(shown)}{more}. Their files are parsed again and this run's output replaces them "
+            "(a crash of the machine before they reached the disk, or files changed or removed by hand, does this)")
 
 
 def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: Path, parse_now,
@@ -292,13 +308,19 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+        durable.sync_files([target])
 
 
 def publish(staging: Path, link: Path) -> None:
-    """Point ``link`` at ``staging`` in one atomic rename; remove older versions."""
+    """Point ``link`` at ``staging`` in one atomic rename; remove older versions.
+    Each step is on the disk before the next (the parts' files were as they closed), so
+    a crash of the machine leaves ``link`` at the old version or at the new one whole."""
     versions = staging.parent
     final = versions / f"run-{uuid.uuid4().hex[:12]}"
+    durable.sync_files(path for path in staging.iterdir() if path.is_file())  # (the listing's time, the parts named)
+    durable.sync_folders(staging)
     staging.rename(final)
+    durable.sync_folder(versions)
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)  # a plain directory left by hand: replace it
     temporary = link.with_name(link.name + ".new")
@@ -307,6 +329,7 @@ def publish(staging: Path, link: Path) -> None:
     link.parent.mkdir(parents=True, exist_ok=True)
     temporary.symlink_to(os.path.relpath(final, link.parent))
     os.replace(temporary, link)
+    durable.sync_folder(link.parent)
     for old in versions.iterdir():
         if old != final:
             shutil.rmtree(old, ignore_errors=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import durable
 from ..issue_codes import TRIED_EVERY_RUN
 from ..parsing import PARSER_VERSION
 from ..schema import TABLES
@@ -175,6 +176,9 @@ class _Writer:
             _write_spans(self._writers["identity_checks"], checks)
         if then_close:
             self._close_files()
+            # On the disk before the part is named complete (or its run published): see durable.py.
+            durable.sync_files([*(part_file(self._out_dir, name, self.part) for name in self._writers),
+                                part_file(self._out_dir, STATE_DIR, self.part)])
             if self.part != ROOT_PART:  # (the root part is closed as the run ends: nothing to take up)
                 mark_complete(self._out_dir, self.part)
 

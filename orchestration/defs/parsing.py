@@ -75,7 +75,7 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
         "values": summary.values, "reparsed": summary.reparsed, "resumed": summary.resumed,
-        "unchanged": summary.unchanged,
+        "damaged_parts": summary.damaged_parts, "unchanged": summary.unchanged,
         "folder_gone": summary.folder_gone,
     })
 
@@ -146,6 +146,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 reparsed=summary.reparsed,
                 linked=summary.linked,
                 resumed=summary.resumed,
+                damaged_parts=summary.damaged_parts,
                 unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),
             )
