@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import duckdb
+
 from . import durable
 from .settings import DBT_PROJECT_DIR, Settings, environment
 
@@ -84,6 +86,7 @@ class Build:
     fingerprint: str
     incremental: bool  # a copy of the published warehouse, built by the same project
     every_model: bool
+    damaged: str | None = None  # why the published warehouse could not be built on (then not copied)
 
     @property
     def dbt_arguments(self) -> list[str]:
@@ -113,13 +116,37 @@ def start_build(settings: Settings, *, every_model: bool) -> Build:
         and recorded_fingerprint(settings) == fingerprint
         and os.environ.get(FULL_REBUILD_VARIABLE, "") in ("", "0")
     )
+    damaged = None
     if published and (incremental or not every_model):
         shutil.copyfile(settings.warehouse_path, building)
+        # (The copy is told, not the published file: an analyst's session on that one may hold a lock.)
+        if damaged := warehouse_damage(building, settings.warehouse_path):
+            # A build of every model starts from an empty file instead; one of some models cannot.
+            building.unlink()
+            build_record_path(settings).unlink(missing_ok=True)
+            return Build(building, fingerprint, False, every_model, damaged)
     if not incremental and not every_model:
         # Some models rebuilt by this project beside others kept from another: only a
         # build of every model makes the warehouse this project's again.
         build_record_path(settings).unlink(missing_ok=True)
     return Build(building, fingerprint, incremental, every_model)
+
+
+def warehouse_damage(path: Path, named: Path | None = None) -> str | None:
+    """Why a warehouse file cannot be built on, or None: DuckDB cannot open it (its last
+    blocks lost: cut short by a crash of the machine before this project flushed it, or by
+    hand), or it is shorter than the blocks it counts. 15 ms on a warehouse of 100,000
+    reports (690 MB); a block damaged inside is found by DuckDB's checksums when read."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as db:
+            block_size, blocks = db.execute("select block_size, total_blocks from pragma_database_size()").fetchone()
+    except duckdb.Error as error:  # (told of the file ``named``, when ``path`` is a copy of it)
+        return str(error).strip().splitlines()[0].replace(str(path), str(named or path))
+    size, needed = path.stat().st_size, _DUCKDB_HEADERS + block_size * blocks
+    return f"{size:,} bytes, and its blocks need {needed:,}" if size < needed else None
+
+
+_DUCKDB_HEADERS = 3 * 4096  # the file's header and the two database headers before the first block
 
 
 def publish_build(settings: Settings, build: Build) -> None:

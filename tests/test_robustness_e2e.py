@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -395,6 +397,99 @@ def test_a_dbt_failure_keeps_the_previous_warehouse(published, monkeypatch):
     # The first model's error as dbt gave it, not only that dbt failed.
     assert told.startswith("dbt could not build the warehouse: Runtime Error in model stg_parquet__reports "), told
     assert '"template"' in told and told.endswith("; the previous warehouse is kept."), told
+
+
+def _cut_warehouse(data: Path, keep: float) -> int:
+    """Cut the published warehouse short (a crash of the machine before its blocks were on the disk)."""
+    path = data / "warehouse.duckdb"
+    os.truncate(path, int(path.stat().st_size * keep))
+    return path.stat().st_size
+
+
+WAREHOUSE_TABLES = "select table_name, estimated_size from duckdb_tables() order by all"
+
+
+def test_a_damaged_warehouse_is_built_again_from_the_parquet(published):
+    """Cut short, DuckDB cannot open the copy a build starts from; every model is then
+    built from the Parquet into an empty file, with a warning, rather than every run failing."""
+    _, data = published
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        before = connection.execute(WAREHOUSE_TABLES).fetchall()
+        requests = connection.execute("select * from fct_requests order by all").fetchall()
+    _cut_warehouse(data, 0.5)
+    import dagster as dg
+
+    from orchestration.defs.resources import defs as resources
+    from orchestration.defs.warehouse import warehouse_models
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize([warehouse_models], resources=resources.resources, instance=instance)
+    warnings = [record.user_message for record in instance.all_logs(result.run_id) if record.level == logging.WARNING]
+    (warning,) = warnings
+    assert re.fullmatch(re.escape(f"the published warehouse {data / 'warehouse.duckdb'} is damaged (IO Error: Could not "
+                                  f'read enough bytes from file "{data / "warehouse.duckdb"}": attempted to read ')
+                        + r"\d+ bytes from location \d+\): every model is built again from the Parquet, into an empty file",
+                        warning), warning
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute(WAREHOUSE_TABLES).fetchall() == before
+        assert connection.execute("select * from fct_requests order by all").fetchall() == requests
+        assert len(requests) > 10
+
+
+def test_a_build_of_some_models_on_a_damaged_warehouse_says_what_to_do(published):
+    _, data = published
+    _cut_warehouse(data, 0.5)
+    import dagster as dg
+
+    from orchestration.defs.resources import defs as resources
+    from orchestration.defs.warehouse import warehouse_models
+
+    result = dg.materialize([warehouse_models], resources=resources.resources, raise_on_error=False,
+                            selection=[dg.AssetKey("fct_issues")])
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    told = failure.step_failure_data.user_failure_data.description
+    assert told.startswith(f"the published warehouse {data / 'warehouse.duckdb'} is damaged (IO Error: "), told
+    assert told.endswith("Materialize every warehouse asset (or `ogi run`) to build it again from the Parquet."), told
+    assert not (data / "warehouse.building.duckdb").exists()
+
+
+def test_dbt_stopping_before_any_model_says_why(published, monkeypatch):
+    """dbt that cannot open its warehouse writes no run results: the failure line has
+    dbt's own error (it said only that run_results.json was missing)."""
+    _, data = published
+    before = _cut_warehouse(data, 0.5)
+    import dagster as dg
+
+    from orchestration import warehouse
+    from orchestration.defs.resources import defs as resources
+    from orchestration.defs.warehouse import warehouse_models
+
+    monkeypatch.setattr(warehouse, "warehouse_damage", lambda path, named=None: None)  # (as if not told)
+    result = dg.materialize([warehouse_models], resources=resources.resources, raise_on_error=False)
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    told = failure.step_failure_data.user_failure_data.description
+    assert told.startswith("dbt could not build the warehouse: Encountered an error: IO Error: Could not read enough "
+                           f'bytes from file "{data / "warehouse.building.duckdb"}"'), told
+    assert told.endswith("; the previous warehouse is kept."), told
+    assert (data / "warehouse.duckdb").stat().st_size == before
+
+
+def test_warehouse_damage_is_told_by_duckdb_and_the_blocks_it_counts(published, tmp_path):
+    _, data = published
+    from orchestration.warehouse import warehouse_damage
+
+    whole = data / "warehouse.duckdb"
+    assert warehouse_damage(whole) is None
+    size = whole.stat().st_size
+    # Its last block cut: DuckDB still opens it (its catalog is before), the count of blocks says it.
+    shutil.copyfile(whole, tmp_path / "cut.duckdb")
+    os.truncate(tmp_path / "cut.duckdb", size - 5000)
+    assert warehouse_damage(tmp_path / "cut.duckdb") == f"{size - 5000:,} bytes, and its blocks need {size:,}"
+    (tmp_path / "empty.duckdb").write_bytes(b"")
+    assert "not a valid DuckDB database file" in warehouse_damage(tmp_path / "empty.duckdb", whole)
+    assert str(whole) in warehouse_damage(tmp_path / "empty.duckdb", whole)
 
 
 def test_a_reader_holding_the_warehouse_open_does_not_block_a_run(published, monkeypatch):

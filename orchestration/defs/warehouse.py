@@ -54,31 +54,53 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from _build(context, dbt, settings)
 
 
-def _why_not_built(results: list[dict], broken: list[str], returncode: int) -> str:
+def _why_not_built(results: list[dict], broken: list[str], returncode: int, dbt_errors: list[str]) -> str:
     """The step's failure, with the first model's error as dbt gave it (a full disk, a
-    memory cap too low, a column missing from the Parquet): ``ogi run`` prints this line,
-    and dbt's own lines are far above it in the log."""
+    memory cap too low, a column missing from the Parquet), or dbt's own error when it
+    stopped before any model: ``ogi run`` prints this line, and dbt's lines are far above
+    it in the log."""
     errors = [result for result in results if result["unique_id"] in broken]
-    if not errors:
+    message = errors[0].get("message") if errors else next(iter(dbt_errors), None)
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
         return f"dbt could not build the warehouse (dbt exited with {returncode}); the previous warehouse is kept."
-    lines = [line.strip() for line in (errors[0].get("message") or "").splitlines() if line.strip()]
     more = f" ({len(errors) - 1} more models failed)" if len(errors) > 1 else ""
-    return f"dbt could not build the warehouse: {': '.join(lines[:2])}{more}; the previous warehouse is kept."
+    said = lines[0] if len(lines) == 1 else lines[0] + (" " if lines[0].endswith(":") else ": ") + lines[1]
+    return f"dbt could not build the warehouse: {said}{more}; the previous warehouse is kept."
+
+
+def _dbt_errors(invocation) -> list[str]:
+    """dbt's error-level log lines, as dagster-dbt gathered them while streaming
+    (``get_error``: its public way to them)."""
+    error = invocation.get_error()
+    _, found, messages = str(getattr(error, "description", None) or "").partition("Errors parsed from dbt logs:")
+    return [message.strip() for message in messages.split("\n\n") if message.strip()] if found else []
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
     build = start_build(settings, every_model=not context.is_subset)
+    if build.damaged and not build.every_model:
+        raise dg.Failure(description=f"the published warehouse {settings.warehouse_path} is damaged ({build.damaged}): "
+                         "a build of some models cannot keep the others from it. Materialize every warehouse asset "
+                         "(or `ogi run`) to build it again from the Parquet.")
+    if build.damaged:
+        context.log.warning(f"the published warehouse {settings.warehouse_path} is damaged ({build.damaged}): every "
+                            "model is built again from the Parquet, into an empty file")
     context.log.info(
         "fact marts: only the reports whose figures changed (the last warehouse was built by this project)"
         if build.incremental
-        else "fact marts: built whole (no warehouse yet, a changed project, or OGI_WAREHOUSE_FULL_REBUILD=1)"
+        else "fact marts: built whole (no warehouse yet, a changed project, a damaged warehouse, "
+        "or OGI_WAREHOUSE_FULL_REBUILD=1)"
     )
     with dbt_environment(settings, build.path):
         invocation = dbt.cli(build.dbt_arguments, context=context, raise_on_error=False)
         yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
     prune_build_folders(invocation.target_path)
-    results = invocation.get_artifact("run_results.json")["results"]
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except FileNotFoundError:  # dbt stopped before any model (it could not open the warehouse, say)
+        results = []
     broken = [
         r["unique_id"]
         for r in results
@@ -87,7 +109,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Set
     if broken or (invocation.process.returncode not in (0, 1)):
         abandon_build(settings)
         raise dg.Failure(
-            description=_why_not_built(results, broken, invocation.process.returncode),
+            description=_why_not_built(results, broken, invocation.process.returncode, _dbt_errors(invocation)),
             metadata={"failed_nodes": dg.MetadataValue.json(broken)},
         )
     publish_build(settings, build)
