@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 
+import duckdb
 from dagster_dbt import DbtCliResource
 
 from orchestration import warehouse
@@ -75,11 +76,13 @@ def _settings(tmp_path):
 
 
 def _publish(settings, every_model: bool = True) -> bytes:
+    """Publish a warehouse of one table (a DuckDB file: one that is not would be taken for damaged)."""
     build = warehouse.start_build(settings, every_model=every_model)
-    content = f"built {os.urandom(4).hex()}".encode()
-    build.path.write_bytes(content)
+    build.path.unlink(missing_ok=True)
+    with duckdb.connect(str(build.path)) as db:
+        db.execute("create table built as select ? as tag", [os.urandom(4).hex()])
     warehouse.publish_build(settings, build)
-    return content
+    return settings.warehouse_path.read_bytes()
 
 
 def test_a_build_starts_from_a_copy_only_when_this_project_built_the_warehouse(tmp_path, monkeypatch):
@@ -111,6 +114,22 @@ def test_a_build_starts_from_a_copy_only_when_this_project_built_the_warehouse(t
     assert some.incremental is False and some.dbt_arguments == ["build", "--full-refresh"]
     assert some.path.read_bytes() == published  # the models not selected stay as they were
     assert not record.exists()  # a mix of two projects: the next build of every model starts empty
+
+
+def test_a_damaged_warehouse_is_not_built_on(tmp_path, monkeypatch):
+    """Cut short by a crash of the machine, the published warehouse is not copied for the
+    build: every model is built from an empty file, and the record of its project goes."""
+    monkeypatch.delenv(warehouse.FULL_REBUILD_VARIABLE, raising=False)
+    settings = _settings(tmp_path)
+    whole = _publish(settings)
+    settings.warehouse_path.write_bytes(whole[: len(whole) // 2])
+    build = warehouse.start_build(settings, every_model=True)
+    assert (build.incremental, build.path.exists(), build.dbt_arguments) == (False, False, ["build", "--full-refresh"])
+    assert build.damaged.startswith(f'IO Error: Could not read enough bytes from file "{settings.warehouse_path}"')
+    assert not warehouse.build_record_path(settings).exists()
+    assert warehouse.start_build(settings, every_model=False).damaged == build.damaged
+    _publish(settings)
+    assert warehouse.start_build(settings, every_model=True).damaged is None
 
 
 def test_only_a_build_of_every_model_records_its_project(tmp_path, monkeypatch):
