@@ -15,6 +15,7 @@ import pytest
 from orchestration import durable, warehouse
 from orchestration.cli import _not_parsed
 from orchestration.corpus import build_parquet
+from orchestration.corpus.listing import RawDirEmptied
 from orchestration.corpus.parts import damage
 from orchestration.corpus.progress import RunLog
 
@@ -107,6 +108,19 @@ def test_every_part_damaged_has_every_file_parsed_again(raw, tmp_path):
     assert warned[0].startswith(f"5 parts of the output in {data / 'parquet'} are damaged: _root (values/_root.parquet: "
                                 "0 bytes), crawl_0 (values/crawl_0.parquet: 0 bytes), crawl_1 (")
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_an_emptied_raw_folder_still_stops_a_run_whose_last_output_is_all_damaged(raw, tmp_path):
+    """Every part damaged, the last output counts no file; a raw folder with none (a share not
+    mounted) must still not publish empty tables over it."""
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    for path in (data / "parquet").resolve().glob("file_state/*.parquet"):
+        _emptied(path)
+    for folder in raw.iterdir():
+        shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
+    with pytest.raises(RawDirEmptied, match=r"has no files, and the published tables have 0 \(and 5 damaged parts\)"):
+        build_parquet(settings(raw, data), workers=1)
 
 
 def test_damage_is_told_by_the_files_ends(tmp_path):
