@@ -102,8 +102,8 @@ def test_a_stream_gives_its_rows_as_spans_and_dicts_across_batches(tmp_path):
 
 
 def test_the_encoder_holds_one_task_at_a_time_and_keeps_their_order():
-    assert writers._Encoder.DEPTH == 1
-    encoder = writers._Encoder()
+    assert writers.ENCODING[1] == 1
+    encoder = writers._InOrder(*writers.ENCODING)
     release, done, order = threading.Event(), [], []
     encoder.submit(lambda: (release.wait(5), order.append(1)))  # the run goes on while it is encoded
     second = threading.Thread(target=lambda: (encoder.submit(lambda: order.append(2)), done.append(True)))
@@ -115,6 +115,37 @@ def test_the_encoder_holds_one_task_at_a_time_and_keeps_their_order():
     encoder.submit(lambda: order.append(3))
     encoder.close()
     assert done == [True] and order == [1, 2, 3]
+
+
+def test_the_encoding_does_not_wait_for_a_part_to_reach_the_disk(two_folders, tmp_path, monkeypatch):
+    """A part's files are flushed to the disk on a thread of their own, then the part is
+    named complete: the encoder closes the next part meanwhile (at a million reports the
+    flushing is seconds of waiting on the disk). The first part's flush here waits for the
+    second part to be closed: with the flush on the encoder's thread it waited in vain."""
+    from orchestration import durable
+    from orchestration.corpus.interrupted import complete_parts
+
+    raw, _, _ = two_folders
+    real_close, real_sync = writers._Writer._close_files, durable.sync_files
+    second_closed, waited, flushed_on = threading.Event(), [], set()
+
+    def closing(self) -> None:
+        real_close(self)
+        if self.part == "batch_0001":
+            second_closed.set()
+
+    def slow_disk(paths) -> None:
+        paths = list(paths)
+        if any(path.name == "batch_0000.parquet" for path in paths):
+            waited.append(second_closed.wait(5))
+            flushed_on.add(threading.current_thread().name)
+        real_sync(paths)
+
+    monkeypatch.setattr(writers._Writer, "_close_files", closing)
+    monkeypatch.setattr(durable, "sync_files", slow_disk)
+    assert build_parquet(settings(raw, tmp_path / "again"), workers=1).reparsed == 300
+    assert waited == [True] and flushed_on == {"ogi-flush_0"}
+    assert complete_parts((tmp_path / "again" / "parquet").resolve()) == ["batch_0000", "batch_0001"]
 
 
 def test_a_failed_encoding_fails_the_run_and_publishes_nothing(two_folders, monkeypatch):

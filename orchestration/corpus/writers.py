@@ -53,21 +53,25 @@ class _StateWriter:
         _abandon(self._writer)
 
 
-class _Encoder:
-    """The row groups' Parquet encoding, in order on a thread of its own beside the
-    run's: Arrow encodes without the GIL, and a run that copies most of its rows (a
-    crawl adding to every folder) spent 40% of its time there. At most ``DEPTH``
-    tasks wait or run, so as many row groups at most are held beyond the one being
-    gathered (two gave no more speed, for about 60 MB more)."""
+class _InOrder:
+    """Tasks run in order on a thread of its own beside the run's, at most ``depth`` of
+    them waiting or running (``submit`` waits for the oldest beyond that).
 
-    DEPTH = 1
+    Two of them: the row groups' Parquet encoding (``ENCODING``: Arrow encodes without
+    the GIL, and a run that copies most of its rows, a crawl adding to every folder,
+    spent 40% of its time there; one deep, so one row group at most is held beyond the
+    one being gathered: two gave no more speed, for about 60 MB more), and the parts'
+    flushing to the disk and naming complete (``FLUSHING``: waiting on the disk, 0.75 s
+    a 100k parse and ten times that at a million, does not hold up the encoding).
+    """
 
-    def __init__(self) -> None:
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="ogi-parquet")
+    def __init__(self, name: str, depth: int) -> None:
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=name)
+        self._depth = depth
         self._pending: deque[Future] = deque()
 
     def submit(self, task: Callable[[], None]) -> None:
-        while len(self._pending) >= self.DEPTH:
+        while len(self._pending) >= self._depth:
             self._pending.popleft().result()  # (raises here what the task raised)
         self._pending.append(self._executor.submit(task))
 
@@ -86,14 +90,20 @@ class _Encoder:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+ENCODING = ("ogi-parquet", 1)
+FLUSHING = ("ogi-flush", 64)  # (a task a part: a few bytes each)
+
+
 class _Writer:
     """One part's tables and file states, in row groups of ROW_GROUP_FILES files
-    (encoded by ``encoder``; the file states, a few columns, on the run's thread)."""
+    (encoded by ``encoder``; the file states, a few columns, on the run's thread),
+    flushed to the disk by ``flusher`` once closed."""
 
-    def __init__(self, out_dir: Path, part: str, encoder: _Encoder, limits: Limits) -> None:
+    def __init__(self, out_dir: Path, part: str, encoder: _InOrder, flusher: _InOrder, limits: Limits) -> None:
         self.part = part
         self._out_dir = out_dir
         self._encoder = encoder
+        self._flusher = flusher
         self._limits = limits
         self._writers = {}
         for name, table in TABLES.items():
@@ -176,11 +186,15 @@ class _Writer:
             _write_spans(self._writers["identity_checks"], checks)
         if then_close:
             self._close_files()
-            # On the disk before the part is named complete (or its run published): see durable.py.
-            durable.sync_files([*(part_file(self._out_dir, name, self.part) for name in self._writers),
-                                part_file(self._out_dir, STATE_DIR, self.part)])
-            if self.part != ROOT_PART:  # (the root part is closed as the run ends: nothing to take up)
-                mark_complete(self._out_dir, self.part)
+            self._flusher.submit(self._flush_to_disk)
+
+    def _flush_to_disk(self) -> None:
+        """(On the flusher's thread.) The part's files on the disk before it is named
+        complete, or its run published (durable.py)."""
+        durable.sync_files([*(part_file(self._out_dir, name, self.part) for name in self._writers),
+                            part_file(self._out_dir, STATE_DIR, self.part)])
+        if self.part != ROOT_PART:  # (the root part is closed as the run ends: nothing to take up)
+            mark_complete(self._out_dir, self.part)
 
     def close(self) -> None:
         # The file states first: the part is marked complete once the encoder has closed the tables after them.
@@ -216,8 +230,9 @@ class PartWriters:
 
     def __init__(self, out_dir: Path, limits: Limits) -> None:
         self._out_dir, self._limits = out_dir, limits
-        self._encoder = _Encoder()
-        self.root = _Writer(out_dir, ROOT_PART, self._encoder, limits)  # always written: every table has a file to read
+        self._encoder, self._flusher = _InOrder(*ENCODING), _InOrder(*FLUSHING)
+        # (The root part is always written: every table has a file to read.)
+        self.root = _Writer(out_dir, ROOT_PART, self._encoder, self._flusher, limits)
         self._folder: _Writer | None = None
         self._closing: list[_Writer] = []  # folder parts whose closing the encoder may not have done yet
 
@@ -227,7 +242,7 @@ class PartWriters:
         else:
             if self._folder is None or self._folder.part != part:
                 self._close_folder()
-                self._folder = _Writer(self._out_dir, part, self._encoder, self._limits)
+                self._folder = _Writer(self._out_dir, part, self._encoder, self._flusher, self._limits)
             writer = self._folder
         writer.add(rows, summary, stamp, digest)
 
@@ -245,9 +260,11 @@ class PartWriters:
     def close(self) -> None:
         self.root.close()
         self._encoder.close()
+        self._flusher.close()
 
     def abort(self) -> None:
         self._encoder.stop()  # (a folder part's closing not yet done is dropped with it: its files are closed here)
+        self._flusher.stop()  # (a part not yet flushed is not named complete)
         for writer in (self.root, self._folder, *self._closing):
             if writer is not None:
                 writer.abort()
