@@ -103,7 +103,8 @@ def start_build(settings: Settings, *, every_model: bool) -> Build:
     figures changed (macros/incremental_by_report.sql): at 100,000 reports the copy
     takes a second or two, the marts it spares about 30 s. Otherwise a build of every
     model starts from an empty file, so no table of a model since removed stays, and a
-    build of some models starts from a copy, so the others stay as they were.
+    build of some models starts from a copy, so the others stay as they were. A copy
+    that is damaged (``warehouse_damage``) is not built on: ``Build.damaged`` says why.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     building = building_path(settings)
