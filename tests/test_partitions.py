@@ -14,11 +14,13 @@ import duckdb
 import pytest
 
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
+from orchestration.corpus.run import damaged_text
 from orchestration.definitions import defs
 from orchestration.defs.parsing import RAW_FOLDERS, folder_parts, raw_folders_sensor
 from orchestration.settings import environment
 
 from .conftest import SAMPLES_RAW, published_parquet, settings
+from .test_incremental import _full
 
 
 @pytest.fixture()
@@ -143,6 +145,34 @@ def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_o
     assert (result.run_requests, result.dynamic_partitions_requests) == ([], [])
     assert "keeping the 2 partitions" in result.skip_message
     assert instance.get_dynamic_partitions(RAW_FOLDERS.name) == ["crawl-a", "crawl-b"]
+
+
+def test_a_damaged_folder_part_is_parsed_again_by_its_partition_and_by_the_whole_parse(raw, tmp_path):
+    """A folder partition's part cut short (a crash of the machine, a hand): its next run
+    parses the folder again, and so does the whole parse composing the parts, rather than
+    either failing on it; the metadata counts the damaged part."""
+    data, full = tmp_path / "data", tmp_path / "full"
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(RAW_FOLDERS.name, ["crawl-a", "crawl-b"])
+    with environment(OGI_RAW_DIR=str(raw), OGI_DATA_DIR=str(data)):
+        for folder in ("crawl-a", "crawl-b"):
+            assert dg.materialize([folder_parts], partition_key=folder, instance=instance).success
+        values = (data / "parts" / "crawl-a").resolve() / "values" / "crawl-a.parquet"
+        os.truncate(values, cut := values.stat().st_size // 2)
+        composed = build_parquet(settings(raw, data), workers=1)
+        # crawl-a's three files parsed again beside the one at the root; crawl-b's copied from its part
+        assert (composed.files, composed.reparsed, composed.damaged_parts) == (7, 4, 1)
+        assert published_parquet(data) == published_parquet(_full(raw, full))
+
+        result = dg.materialize([folder_parts], partition_key="crawl-a", instance=instance)
+    assert result.success
+    metadata = result.asset_materializations_for_node("parquet__folder_parts")[0].metadata
+    assert (metadata["reparsed"].value, metadata["damaged_parts"].value) == (3, 1)
+    warnings = [record.user_message for record in instance.all_logs(result.run_id) if record.level == logging.WARNING]
+    assert warnings == [damaged_text(data / "parts" / "crawl-a",
+                                     {"crawl-a": f"values/crawl-a.parquet: {cut:,} bytes, not a whole Parquet file"})]
+    again = build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    assert (again.reparsed, again.damaged_parts, again.unchanged) == (0, 0, True)
 
 
 def test_a_gone_folder_partition_materializes_empty_and_says_so(raw, tmp_path):
