@@ -132,6 +132,32 @@ def test_a_damaged_warehouse_is_not_built_on(tmp_path, monkeypatch):
     assert warehouse.start_build(settings, every_model=True).damaged is None
 
 
+def test_the_warehouse_is_copied_by_the_file_system_or_else_by_shutil(tmp_path, monkeypatch):
+    """``copy_file_range`` (blocks shared on XFS and btrfs; a kernel copy elsewhere), a call
+    at a time until the whole file is copied, and ``shutil.copyfile`` where it fails."""
+    import errno
+
+    source, target = tmp_path / "warehouse.duckdb", tmp_path / "warehouse.building.duckdb"
+    source.write_bytes(os.urandom(3 * 2**20 + 12345))
+    real, calls = os.copy_file_range, []
+
+    def a_mebibyte_at_most(reading, writing, count, *args):
+        calls.append(count)
+        return real(reading, writing, min(count, 2**20), *args)
+
+    monkeypatch.setattr(os, "copy_file_range", a_mebibyte_at_most)
+    warehouse.copy_sharing_blocks(source, target)
+    assert target.read_bytes() == source.read_bytes() and len(calls) == 4
+
+    def cannot(*args):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", cannot)
+    target.write_bytes(b"a half-copied file")
+    warehouse.copy_sharing_blocks(source, target)
+    assert target.read_bytes() == source.read_bytes()
+
+
 def test_only_a_build_of_every_model_records_its_project(tmp_path, monkeypatch):
     monkeypatch.delenv(warehouse.FULL_REBUILD_VARIABLE, raising=False)
     settings = _settings(tmp_path)
