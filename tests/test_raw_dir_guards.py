@@ -65,3 +65,7 @@ def test_a_first_parse_of_an_empty_raw_folder_publishes_empty_tables(tmp_path):
     assert (summary.files, summary.values, summary.issues) == (0, 0, 0)
     assert sorted(p.name for p in (tmp_path / "data" / "parquet").iterdir()) == [
         "file_state", "identity_checks", "issues", "listed_at", "reports", "values"]
+    # and the next run over it, the published tables empty too, publishes empty tables again
+    again = build_parquet(settings(tmp_path / "raw", tmp_path / "data"), workers=1)
+    assert (again.files, again.values, again.damaged_parts) == (0, 0, 0)
+    assert pq.read_table(tmp_path / "data" / "parquet" / "reports" / "_root.parquet").num_rows == 0

@@ -160,10 +160,10 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
     files = raw_listing(raw, folder, progress.listing)
-    if folder is None and not files.names and previous and ((published := previous.files()) or previous.damaged):
+    if folder is None and not files.names and previous and ((kept := previous.files()) or previous.damaged):
         damaged = f" (and {len(previous.damaged):,} damaged parts)" if previous.damaged else ""
         raise RawDirEmptied(
-            f"raw directory {raw} has no files, and the published tables have {published:,}{damaged}: nothing was "
+            f"raw directory {raw} has no files, and the published tables have {kept:,}{damaged}: nothing was "
             "parsed, the published tables are kept (a share that is not mounted looks like this). To empty the "
             f"tables on purpose, remove {settings.parquet_dir} first."
         )
