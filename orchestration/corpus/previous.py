@@ -51,7 +51,7 @@ class Previous:
         if interrupted:
             # Its root part is not closed. Its parts were written by one run, so one shows their schemas.
             parts = [part for part in complete_parts(directory) if _readable(directory, part)]
-            if parts and all(has_schema(part_file(directory, name, parts[0]), schema) for name, schema in _SCHEMAS.items()):
+            if parts and _has_schemas(directory, parts[0]):
                 self._parts = set(parts)
             return
         parts = sorted(path.name.removesuffix(".parquet") for path in (directory / STATE_DIR).glob("*.parquet"))
@@ -60,15 +60,10 @@ class Previous:
         damaged = {part: why for part in parts if (why := _damage(directory, part))}
         whole = [part for part in parts if part not in damaged]
         # Every part was written by one run (or linked from one of the same layout): one shows the schemas.
-        sample = ROOT_PART if ROOT_PART in whole else next(iter(whole), None)
-        if sample is None and damaged:
-            self.damaged = damaged
-            return
-        if sample is None or not all(has_schema(part_file(directory, name, sample), schema) for name, schema in _SCHEMAS.items()):
-            return  # nothing to reuse (or tables of an older layout or schema: every file is parsed again)
-        self.damaged = damaged
-        self._parts = set(whole)
-        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))
+        if whole and not _has_schemas(directory, ROOT_PART if ROOT_PART in whole else whole[0]):
+            return  # tables of an older layout or schema: every file is parsed again
+        self.damaged, self._parts = damaged, set(whole)
+        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))  # (none if the root part is damaged)
 
     def files(self) -> int:
         """The files the output has a state for (read from every state part's footer: asked
@@ -129,6 +124,11 @@ class Previous:
 
     def close(self) -> None:
         self._readers = {}
+
+
+def _has_schemas(directory: Path, part: str) -> bool:
+    """Whether a part's four tables and file states have this layout's schemas."""
+    return all(has_schema(part_file(directory, name, part), schema) for name, schema in _SCHEMAS.items())
 
 
 def _damage(directory: Path, part: str) -> str | None:
