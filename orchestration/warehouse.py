@@ -124,13 +124,12 @@ def start_build(settings: Settings, *, every_model: bool) -> Build:
         if damaged := warehouse_damage(building, settings.warehouse_path):
             # A build of every model starts from an empty file instead; one of some models cannot.
             building.unlink()
-            build_record_path(settings).unlink(missing_ok=True)
-            return Build(building, fingerprint, False, every_model, damaged)
-    if not incremental and not every_model:
-        # Some models rebuilt by this project beside others kept from another: only a
-        # build of every model makes the warehouse this project's again.
+            incremental = False
+    if not incremental and (not every_model or damaged):
+        # Some models rebuilt by this project beside others kept from another (or nothing
+        # kept of a damaged file): only a build of every model makes the warehouse this project's again.
         build_record_path(settings).unlink(missing_ok=True)
-    return Build(building, fingerprint, incremental, every_model)
+    return Build(building, fingerprint, incremental, every_model, damaged)
 
 
 def copy_sharing_blocks(source: Path, target: Path) -> None:

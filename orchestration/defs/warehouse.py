@@ -79,13 +79,12 @@ def _dbt_errors(invocation) -> list[str]:
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Settings):
     build = start_build(settings, every_model=not context.is_subset)
-    if build.damaged and not build.every_model:
-        raise dg.Failure(description=f"the published warehouse {settings.warehouse_path} is damaged ({build.damaged}): "
-                         "a build of some models cannot keep the others from it. Materialize every warehouse asset "
-                         "(or `ogi run`) to build it again from the Parquet.")
     if build.damaged:
-        context.log.warning(f"the published warehouse {settings.warehouse_path} is damaged ({build.damaged}): every "
-                            "model is built again from the Parquet, into an empty file")
+        damaged = f"the published warehouse {settings.warehouse_path} is damaged ({build.damaged})"
+        if not build.every_model:
+            raise dg.Failure(description=f"{damaged}: a build of some models cannot keep the others from it. "
+                             "Materialize every warehouse asset (or `ogi run`) to build it again from the Parquet.")
+        context.log.warning(f"{damaged}: every model is built again from the Parquet, into an empty file")
     context.log.info(
         "fact marts: only the reports whose figures changed (the last warehouse was built by this project)"
         if build.incremental
