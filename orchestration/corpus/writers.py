@@ -197,7 +197,8 @@ class _Writer:
             mark_complete(self._out_dir, self.part)
 
     def close(self) -> None:
-        # The file states first: the part is marked complete once the encoder has closed the tables after them.
+        # The file states first: the part is named complete once the encoder has closed the tables after them
+        # and the flusher has put all five on the disk.
         self._state.close()
         self.flush(then_close=True)
 
