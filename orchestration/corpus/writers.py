@@ -25,27 +25,34 @@ from .summary import RunSummary
 
 
 class _StateWriter:
-    """A part's file states, written in row groups as files are settled (not held to the end)."""
+    """A part's file states, written in row groups as files are settled (not held to the
+    end), by ``encoder`` like the part's tables: every Parquet write of a run on one thread,
+    in order, so the first that fails (a full disk) is the run's error, not another write's
+    raised on the run's thread meanwhile."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, encoder: _InOrder) -> None:
         self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
+        self._encoder = encoder
         self._rows: list[tuple[str, int, int, str | None, str | None]] = []
 
     def add(self, relative: str, size: int, mtime_ns: int, digest: str | None, limits: str | None) -> None:
         self._rows.append((relative, size, mtime_ns, digest, limits))
         if len(self._rows) == ROW_GROUP_FILES:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._rows:
-            paths, sizes, mtimes, digests, limits = map(list, zip(*self._rows))
-            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
-            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
+            self._encoder.submit(partial(self._write, self._rows))
             self._rows = []
 
+    def _write(self, rows: list[tuple[str, int, int, str | None, str | None]], then_close: bool = False) -> None:
+        """(On the encoder's thread.)"""
+        if rows:
+            paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
+            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
+            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
+        if then_close:
+            self._writer.close()
+
     def close(self) -> None:
-        self._flush()
-        self._writer.close()
+        self._encoder.submit(partial(self._write, self._rows, then_close=True))
+        self._rows = []
 
     def abandon(self) -> None:
         """A failing run: the rows not written are dropped, the file closed as it is."""
@@ -96,8 +103,8 @@ FLUSHING = ("ogi-flush", 64)  # (a task a part: a few bytes each)
 
 class _Writer:
     """One part's tables and file states, in row groups of ROW_GROUP_FILES files
-    (encoded by ``encoder``; the file states, a few columns, on the run's thread),
-    flushed to the disk by ``flusher`` once closed."""
+    (encoded by ``encoder``, the file states too), flushed to the disk by ``flusher`` once
+    closed."""
 
     def __init__(self, out_dir: Path, part: str, encoder: _InOrder, flusher: _InOrder, limits: Limits) -> None:
         self.part = part
@@ -111,7 +118,7 @@ class _Writer:
             path.parent.mkdir(exist_ok=True)
             self._writers[name] = pq.ParquetWriter(path, table.arrow_schema, write_statistics=_statistics_columns(name))
         (out_dir / STATE_DIR).mkdir(exist_ok=True)
-        self._state = _StateWriter(part_file(out_dir, STATE_DIR, part))
+        self._state = _StateWriter(part_file(out_dir, STATE_DIR, part), encoder)
         self._reports: list[Span] = []
         self._parsed_reports: list[dict] = []  # parsed files' rows since the last copied file's
         self._values: list[Span] = []
@@ -197,8 +204,8 @@ class _Writer:
             mark_complete(self._out_dir, self.part)
 
     def close(self) -> None:
-        # The file states first: the part is named complete once the encoder has closed the tables after them
-        # and the flusher has put all five on the disk.
+        # The file states first (on the encoder too): the part is named complete once the encoder has closed
+        # the tables after them and the flusher has put all five on the disk.
         self._state.close()
         self.flush(then_close=True)
 
