@@ -10,6 +10,9 @@
   (``added_files``) in a folder of their own, and its share of the first parse;
 - ``incremental_add_1pct_spread_s``: the same new files spread over every existing folder
   instead (``spread_added_files``): every folder part is written again;
+- ``incremental_copied_s``: the parse stage again over a copy of the raw folder made
+  without its times (``cp -r``, a download from object storage): every file's time is new,
+  no file's bytes are (``copied_reparsed``, ``copied_same_bytes``);
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
 - ``full_rerun_add_1pct_s``: `ogi run` again in the same data folder after that crawl
   (parse of the new files, the fact marts only for the new reports, every check);
@@ -80,6 +83,13 @@ def crawl_spread(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
             os.link(path, folders[n % len(folders)] / f"{path.stem}-crawl{path.suffix}")
 
     return _made_once(workdir / f"crawl-spread-{reports}-{seed}", make) / "raw"
+
+
+def copied_without_times(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
+    """The raw folder copied as ``cp -r`` copies it: the same bytes, every file's
+    modification time the copy's."""
+    return _made_once(workdir / f"copied-{reports}-{seed}",
+                      lambda out: shutil.copytree(raw, out / "raw", copy_function=shutil.copyfile)) / "raw"
 
 
 def copy_run(data: Path | None, copy: Path) -> None:
@@ -176,6 +186,10 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     figures["incremental_add_1pct_spread_s"], added = parse_into_copy(spread, data, workdir / f"run-{reports}-{seed}-crawl")
     figures["spread_added_files"] = added.reparsed
     figures["incremental_add_spread_share_of_parse"] = figures["incremental_add_1pct_spread_s"] / parse_s
+    copied = copied_without_times(raw, reports, seed, workdir)
+    figures["incremental_copied_s"], again = parse_into_copy(copied, data, workdir / f"run-{reports}-{seed}-crawl")
+    figures["copied_reparsed"], figures["copied_same_bytes"] = again.reparsed, again.same_bytes
+    figures["incremental_copied_share_of_parse"] = figures["incremental_copied_s"] / parse_s
     if full:
         figures["full_rerun_add_1pct_s"] = _full_run(crawl, full_data, fresh=False)
     own, children = _peak_rss_mb()  # before scoring, which holds every figure in memory

@@ -108,6 +108,8 @@ def _not_parsed(reports_meta: dict) -> str:
     if reports_meta.get("unchanged"):
         return " (nothing changed)"
     notes = [f"{reports_meta['linked']} more kept in folders that did not change"] if reports_meta.get("linked") else []
+    if same := reports_meta.get("same_bytes"):
+        notes.append(f"{same} of the kept files had new times, not new bytes")
     if reports_meta.get("resumed"):
         notes.append(f"{reports_meta['resumed']} taken up from a run that did not finish")
     if damaged := reports_meta.get("damaged_parts"):

@@ -33,6 +33,13 @@ def test_bench_prints_every_figure(tmp_path):
     added = sorted(p.relative_to(spread).as_posix() for p in spread.rglob("*-crawl.txt"))
     assert len(added) == 3 and {name.split("/")[0] for name in added} == {"batch_0000"}  # (300 reports: one folder)
     assert len([p for p in spread.rglob("*") if p.is_file()]) == 303
+    # A copy of the raw folder with new times only: nothing parsed, every file's bytes known.
+    assert (figures["copied_reparsed"], figures["copied_same_bytes"]) == (0, 300)
+    assert figures["incremental_copied_share_of_parse"] == pytest.approx(figures["incremental_copied_s"] / figures["parse_s"])
+    copied = tmp_path / "copied-300-5" / "raw"
+    originals = sorted(p for p in (tmp_path / "synth-300-5" / "raw").rglob("*") if p.is_file())
+    assert len(originals) == 300 and all((copied / p.relative_to(tmp_path / "synth-300-5" / "raw")).stat().st_ino
+                                         != p.stat().st_ino for p in originals)
     assert figures["peak_rss_mb"] == max(figures["peak_rss_own_mb"], figures["peak_rss_children_mb"]) > 50
     assert 50 < figures["peak_rss_first_runs_mb"] <= figures["peak_rss_mb"]
     assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100

@@ -11,6 +11,7 @@ from pathlib import Path
 from .listing import Listing, RawListing, file_stamp, sizes_and_mtimes
 from .parts import part_name, part_of
 from .previous import Sources
+from .same_bytes import digests
 
 STAT_BATCH = 16384  # files stat-ed at a time: between batches the run keeps its workers busy and says how far it is
 
@@ -21,7 +22,8 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
     another. Before each part, and between batches of ``STAT_BATCH`` files in a large one
     (a flat raw folder of a million files, on a file system where a stat is a network
     round trip, takes minutes), it calls ``between`` with the files stat-ed so far: the
-    parser's ``top_up`` and the progress line."""
+    parser's ``top_up`` and the progress line. A file whose time alone changed is read
+    and hashed, and taken as unchanged if its bytes are those an earlier output recorded."""
     plan = Plan(files.on_disk)
     root = str(raw)
     for part, names in groupby(files.names, key=part_of):
@@ -36,9 +38,18 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
             mtimes += batch[1]
         listing = Listing(paths, sizes, mtimes)
         stamps = list(map(file_stamp, listing.sizes, listing.mtimes))
-        known, whole = sources.plan_part(part, listing, stamps)
+        known, whole, recorded = sources.plan_part(part, listing, stamps)
+        if recorded:
+            hashed = digests(root, [on_disk[index] for index, _, _ in recorded])
+            for (index, digest, source), found in zip(recorded, hashed, strict=True):
+                if found == digest:
+                    known[index] = 1
+                    sources.same_bytes(paths[index], source)
+                    plan.same_bytes += 1
+            if (restamped := sources.restamped(part, listing, known)) is not None:
+                plan.links[len(plan)] = (len(plan) + len(paths), part, restamped.directory, True)
         if whole is not None:
-            plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory)
+            plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory, False)
         plan.extend(paths, stamps, known)
     return plan
 
@@ -57,18 +68,20 @@ class Plan:
     """The raw files in their order, each with its stamp and whether an earlier output
     has it unchanged: lists side by side rather than a tuple per file, since a crawl of a
     million files holds them all while the run starts. ``links`` maps the first index of
-    a folder part an earlier output has whole to (its end, the part, that output)."""
+    a folder part an earlier output has whole to (its end, the part, that output, and
+    whether some of its files have other times there: their states are written again)."""
 
-    __slots__ = ("known", "links", "on_disk", "paths", "stamps")
+    __slots__ = ("known", "links", "on_disk", "paths", "same_bytes", "stamps")
 
     def __init__(self, on_disk: dict[str, str]) -> None:
         self.on_disk = on_disk  # (RawListing.on_disk)
         self.paths: list[str | None] = []
         self.stamps: list[int | None] = []
         self.known = bytearray()
-        self.links: dict[int, tuple[int, str, Path]] = {}
+        self.links: dict[int, tuple[int, str, Path, bool]] = {}
+        self.same_bytes = 0  # files whose time alone changed, taken as unchanged
 
-    def extend(self, paths: list[str], stamps: list[int], known: bytes) -> None:
+    def extend(self, paths: list[str], stamps: list[int], known: bytearray) -> None:
         self.paths.extend(paths)
         self.stamps.extend(stamps)
         self.known.extend(known)

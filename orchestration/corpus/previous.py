@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from ..schema import TABLES
 from .interrupted import complete_parts
 from .limits import Limits
-from .listing import LISTED, Listing, file_stamp
+from .listing import LISTED, Listing, file_stamp, unstamp
 from .parts import (
     ROOT_PART,
     ROW_GROUP_FILES,
@@ -45,6 +45,9 @@ class Previous:
         self.matched = 0  # files planned so far that it has unchanged
         self._state: dict[str, int] = {}  # path -> file_stamp(size, mtime_ns), of the folder part being planned
         self._root_state: dict[str, int] = {}
+        self._hashed = _Hashed(None)  # the content hashes of the same files, read when first asked for
+        self._entered_files = 0  # the files the state of that part has (current or not)
+        self._root_hashed = _Hashed(None)
         self._parts: set[str] = set()
         self._readers: dict[str, _PartReader] = {}
         self.damaged: dict[str, str] = {}  # part -> which of its files is not whole, and how (those parts are not taken)
@@ -63,7 +66,8 @@ class Previous:
         if whole and not _has_schemas(directory, ROOT_PART if ROOT_PART in whole else whole[0]):
             return  # tables of an older layout or schema: every file is parsed again
         self.damaged, self._parts = damaged, set(whole)
-        self._root_state = _stamps_by_path(self._read_state(ROOT_PART))  # (none if the root part is damaged)
+        self._root_state = _stamps_by_path(_current(self._read_state(ROOT_PART)))  # (none if the root part is damaged)
+        self._root_hashed = self._hashes(ROOT_PART)
 
     def files(self) -> int:
         """The files the output has a state for (read from every state part's footer: asked
@@ -81,14 +85,18 @@ class Previous:
     def enter(self, part: str, listing: Listing) -> bool:
         """Plan the files of folder part ``part``: whether this output has that part as it is,
         file for file (compared as whole columns, not file by file); if not, its state of the
-        part replaces the last part's, for ``unchanged``."""
+        part replaces the last part's, for ``unchanged`` and ``recorded_digest``."""
         state = self._read_state(part)
         if state is not None and listing.equals(state) and pc.all(state["current"]).as_py():
-            self._state = {}
+            self._state, self._hashed = {}, _Hashed(None)
             self.matched += len(listing)
             return True
-        self._state = _stamps_by_path(state)
+        self._entered_files = 0 if state is None else state.num_rows
+        self._state, self._hashed = _stamps_by_path(_current(state)), self._hashes(part)
         return False
+
+    def _hashes(self, part: str) -> _Hashed:
+        return _Hashed(part_file(self.directory, STATE_DIR, part) if part in self._parts else None)
 
     @property
     def part_names(self) -> set[str]:
@@ -106,9 +114,26 @@ class Previous:
         self.matched += 1
         return True
 
+    def has_exactly(self, listing: Listing) -> bool:
+        """Whether the part entered last (``enter``) has ``listing``'s files and no others,
+        each of them current (at the same sizes and times, or not)."""
+        state = self._state
+        return self._entered_files == len(state) == len(listing) and all(path in state for path in listing.paths)
+
+    def recorded_digest(self, path: str, size: int, part: str) -> str | None:
+        """The content hash this output recorded for the file, if it has it at this size
+        and may take its rows (its state is current): whether its bytes are the same tells a
+        file whose time alone changed. (Not counted in ``matched``: its state is to be
+        written again.)"""
+        root = part == ROOT_PART
+        stamp = (self._root_state if root else self._state).get(path)
+        if stamp is None or unstamp(stamp)[0] != size:
+            return None
+        return (self._root_hashed if root else self._hashed).digest(path)
+
     def planned(self) -> None:
         """Every file is planned: the states, a string and an int per file, go."""
-        self._state, self._root_state = {}, {}
+        self._state, self._root_state, self._hashed, self._root_hashed = {}, {}, _Hashed(None), _Hashed(None)
 
     def take(self, path: str) -> FileRows | None:
         """The file's rows from this output (skipping files no longer wanted)."""
@@ -205,13 +230,40 @@ class _ReportBatch:
         self.check_count: list[int] = table["check_count"].to_pylist()
 
 
+def _current(state: pa.Table | None) -> pa.Table | None:
+    """The file states of a part's ``state`` that this run may take as they are."""
+    if state is None or pc.all(state["current"]).as_py():
+        return state
+    return state.filter(state["current"])
+
+
 def _stamps_by_path(state: pa.Table | None) -> dict[str, int]:
-    """path -> stamp of the files in a part's ``state`` that this run may take as they are."""
+    """path -> stamp of the files in a part's current ``state``."""
     if state is None:
         return {}
-    if not pc.all(state["current"]).as_py():
-        state = state.filter(state["current"])
     return dict(zip(state["source_path"].to_pylist(), map(file_stamp, state["size"].to_pylist(), state["mtime_ns"].to_pylist())))
+
+
+class _Hashed:
+    """The content hashes in a part's file states (``file``), by path, read only when a file
+    of the part is asked for: most parts have none whose time alone changed, and every
+    run's plan would read them for nothing."""
+
+    __slots__ = ("_by_path", "_file")
+
+    def __init__(self, file: Path | None) -> None:
+        self._file = file
+        self._by_path: dict[str, str | None] | None = None
+
+    def digest(self, path: str) -> str | None:
+        if self._by_path is None:
+            state = None if self._file is None else read_part(self._file, ["source_path", "content_sha256"])
+            self._by_path = {} if state is None else dict(zip(state["source_path"].to_pylist(),
+                                                               state["content_sha256"].to_pylist()))
+        return self._by_path.get(path)
+
+
+Recorded = list[tuple[int, str, "Previous"]]  # (a file's index in its listing, the hash an output recorded, that output)
 
 
 class Sources:
@@ -224,11 +276,13 @@ class Sources:
         self.taken_up = False  # whether the rows ``take`` gave last are a run's that did not finish
         self._interrupted = {source.directory for source in sources if source.interrupted}
 
-    def plan_part(self, part: str, listing: Listing, stamps: list[int]) -> tuple[bytes, Previous | None]:
+    def plan_part(self, part: str, listing: Listing, stamps: list[int]) -> tuple[bytearray, Previous | None, Recorded]:
         """Which of ``listing``'s files (consecutive files of ``part``, with their ``stamps``)
         an earlier output has unchanged, and, for a folder part, an output that has the whole
         part as it is (its files can be linked), if any. The root part is never linked: its
-        files come between folders."""
+        files come between folders. Then the others an earlier output has at the same size,
+        with the content hash it recorded: if their bytes are those, only their time changed
+        (``same_bytes``)."""
         whole = None
         for source in self._sources if part != ROOT_PART else ():  # every one enters the part
             if source.enter(part, listing) and whole is None:
@@ -236,8 +290,31 @@ class Sources:
         if whole is not None:
             if len(self._sources) > 1:
                 self._owner.update(dict.fromkeys(listing.paths, whole))
-            return b"\x01" * len(listing), whole
-        return bytes(self.unchanged(path, stamp, part) for path, stamp in zip(listing.paths, stamps)), None
+            return bytearray(b"\x01" * len(listing)), whole, []
+        known = bytearray(self.unchanged(path, stamp, part) for path, stamp in zip(listing.paths, stamps))
+        recorded = []
+        unknown = (index for index, is_known in enumerate(known) if not is_known)
+        for index in unknown if any(source.has_part(part) for source in self._sources) else ():
+            path, size = listing.paths[index], listing.sizes[index]
+            found = next(((digest, source) for source in self._sources
+                          if (digest := source.recorded_digest(path, size, part)) is not None), None)
+            if found is not None:
+                recorded.append((index, *found))
+        return known, None, recorded
+
+    def restamped(self, part: str, listing: Listing, known: bytearray) -> Previous | None:
+        """An earlier output whose folder part has ``listing``'s files and no others, and
+        has each with its bytes (``known``: all of them), some under other times: its tables
+        can be linked, with this run's file states (a folder copied without its times)."""
+        if part == ROOT_PART or not all(known):
+            return None
+        return next((source for source in self._sources if source.has_exactly(listing) and (
+            len(self._sources) == 1 or all(self._owner.get(path) is source for path in listing.paths))), None)
+
+    def same_bytes(self, path: str, source: Previous) -> None:
+        """The file's bytes are those ``source`` recorded: its rows are taken from it."""
+        if len(self._sources) > 1:
+            self._owner[path] = source
 
     def is_new(self, part: str) -> bool:
         """Whether no earlier output has files of folder part ``part``: all of its files

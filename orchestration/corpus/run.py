@@ -28,7 +28,7 @@ from .previous import Previous, Sources
 from .progress import Progress, RunLog
 from .rows import FileRows
 from .summary import RunSummary, summary_of
-from .writers import PartWriters
+from .writers import PartWriters, restamp_state
 
 
 def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None,
@@ -183,7 +183,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         plan = plan_files(raw, files, sources, between)
         del files  # the plan holds the paths now, and frees each as it is written
         progress.planned(len(plan), len(plan) - plan.known.count(1),
-                         sum(end - start for start, (end, _, _) in plan.links.items()))
+                         sum(end - start for start, (end, *_) in plan.links.items()))
         if previous and len(plan) and len(plan) == previous.matched == previous.files() and not previous.damaged:
             summary = summary_of(previous_dir)
             summary.unchanged = True
@@ -196,6 +196,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
 
         summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits, progress)
         summary.damaged_parts = sum(len(source.damaged) for source in published)
+        summary.same_bytes = plan.same_bytes
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
 
@@ -224,8 +225,9 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
             if index >= progress.next_at:
                 progress.at(index, len(plan), summary.reparsed)
             if index in plan.links:
-                end, part, source = plan.links[index]
-                if _link_part(source, part, out_dir, first_copies, summary):
+                end, part, source, restamped = plan.links[index]
+                stamps = plan.stamps[index:end] if restamped else None
+                if _link_part(source, part, out_dir, first_copies, summary, stamps):  # type: ignore[arg-type]
                     previous.skip(plan.forget(index, end))
                     if previous.interrupted(source):
                         summary.resumed += end - index
@@ -263,10 +265,13 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
     return summary
 
 
-def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies, summary: RunSummary) -> bool:
+def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies, summary: RunSummary,
+               stamps: list[int] | None = None) -> bool:
     """Link an earlier output's part of a folder into ``out_dir`` if every file in it
     would be written as it is there: which copy of a duplicated file is the report (the
-    first in path order) depends on the files before, which may have changed.
+    first in path order) depends on the files before, which may have changed. With
+    ``stamps`` (its files' sizes and times now, some of which differ from the output's),
+    the file states are written again with them, and the tables linked.
 
     The parsed reports are checked as a set (none may be the first copy elsewhere now),
     and only the duplicates one by one: a part is mostly parsed reports."""
@@ -287,8 +292,10 @@ def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies
             if first is None or reason != f"same bytes as {first}":
                 return False  # its first copy moved, or is gone
     first_copies.update(found)
-    for table in (*TABLES, STATE_DIR):
+    for table in TABLES if stamps else (*TABLES, STATE_DIR):
         _link(part_file(source, table, part), part_file(out_dir, table, part))
+    if stamps:
+        restamp_state(part_file(source, STATE_DIR, part), part_file(out_dir, STATE_DIR, part), stamps)
     summary.files += reports.num_rows
     summary.parsed += parsed.num_rows
     summary.quarantined += reports.num_rows - parsed.num_rows

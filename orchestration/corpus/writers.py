@@ -33,7 +33,7 @@ class _StateWriter:
     def __init__(self, path: Path, encoder: _InOrder) -> None:
         self._writer = pq.ParquetWriter(path, STATE_SCHEMA)
         self._encoder = encoder
-        self._rows: list[tuple[str, int, int, str | None, str | None]] = []
+        self._rows: list[_StateRow] = []
 
     def add(self, relative: str, size: int, mtime_ns: int, digest: str | None, limits: str | None) -> None:
         self._rows.append((relative, size, mtime_ns, digest, limits))
@@ -41,12 +41,10 @@ class _StateWriter:
             self._encoder.submit(partial(self._write, self._rows))
             self._rows = []
 
-    def _write(self, rows: list[tuple[str, int, int, str | None, str | None]], then_close: bool = False) -> None:
+    def _write(self, rows: list[_StateRow], then_close: bool = False) -> None:
         """(On the encoder's thread.)"""
         if rows:
-            paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
-            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
-            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
+            self._writer.write_table(_state_table(rows))
         if then_close:
             self._writer.close()
 
@@ -58,6 +56,33 @@ class _StateWriter:
         """A failing run: the rows not written are dropped, the file closed as it is."""
         self._rows = []
         _abandon(self._writer)
+
+
+_StateRow = tuple[str, int, int, str | None, str | None]  # path, size, mtime_ns, content hash, limits
+
+
+def _state_table(rows: list[_StateRow]) -> pa.Table:
+    paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
+    columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
+    return pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA)
+
+
+def restamp_state(source: Path, target: Path, stamps: list[int]) -> None:
+    """The file states of a part whose tables are linked (their files have the same bytes),
+    written again with those files' sizes and times now (``stamps``, in its order): the
+    bytes a run writing the part would write. On the disk before it returns (durable.py)."""
+    state = pq.read_table(source, columns=["source_path", "content_sha256", "limits"], use_threads=False)
+    sizes_and_times = map(unstamp, stamps)
+    rows = [(path, size, mtime_ns, digest, limits) for path, (size, mtime_ns), digest, limits in zip(
+        state["source_path"].to_pylist(), sizes_and_times, state["content_sha256"].to_pylist(),
+        state["limits"].to_pylist(), strict=True)]
+    writer = pq.ParquetWriter(target, STATE_SCHEMA)
+    try:
+        for start in range(0, len(rows), ROW_GROUP_FILES):
+            writer.write_table(_state_table(rows[start : start + ROW_GROUP_FILES]))
+    finally:
+        writer.close()
+    durable.sync_files([target])
 
 
 class _InOrder:

@@ -71,11 +71,12 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                             "it has no files (raw_folders_sensor deletes the partitions of gone folders)")
     else:
         context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run"
-                         + (f", {summary.resumed} taken up from a run that did not finish" if summary.resumed else ""))
+                         + (f", {summary.resumed} taken up from a run that did not finish" if summary.resumed else "")
+                         + (f", {summary.same_bytes} kept with new times but the same bytes" if summary.same_bytes else ""))
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
         "values": summary.values, "reparsed": summary.reparsed, "resumed": summary.resumed,
-        "damaged_parts": summary.damaged_parts, "unchanged": summary.unchanged,
+        "same_bytes": summary.same_bytes, "damaged_parts": summary.damaged_parts, "unchanged": summary.unchanged,
         "folder_gone": summary.folder_gone,
     })
 
@@ -129,6 +130,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "
         f"{summary.linked} kept in folders that did not change"
         + (f"; {summary.resumed} taken up from a run that did not finish" if summary.resumed else "")
+        + (f"; {summary.same_bytes} kept with new times but the same bytes" if summary.same_bytes else "")
         + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
     counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues,
@@ -146,6 +148,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 reparsed=summary.reparsed,
                 linked=summary.linked,
                 resumed=summary.resumed,
+                same_bytes=summary.same_bytes,
                 damaged_parts=summary.damaged_parts,
                 unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),

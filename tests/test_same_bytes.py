@@ -1,0 +1,134 @@
+"""A file whose time alone changed (a raw folder copied or synced without its times, a page
+fetched again as it was) is not parsed again: the content hash recorded by the run that
+parsed it shows its bytes are the same, and its rows are kept; a file whose bytes changed
+at the same size is parsed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from orchestration.cli import _not_parsed
+from orchestration.corpus import build_folder_part, build_parquet, part_dir
+from orchestration.corpus.parts import STATE_DIR
+from orchestration.corpus.same_bytes import digests
+from orchestration.synth import generate
+
+from .conftest import SAMPLES_RAW, published_parquet, settings
+
+TABLE_NAMES = ("reports", "values", "issues", "identity_checks")
+
+
+def _raw(tmp_path: Path) -> Path:
+    """40 synthetic reports, ten a folder (``crawl_0`` ... ``crawl_3``), a sample report at
+    the top (the root part) and a copy of it in ``crawl_2`` (the report: it comes first in path
+    order, and the one at the top is its duplicate)."""
+    synthetic = sorted((generate(40, tmp_path / "synth", seed=12) / "batch_0000").iterdir())
+    raw = tmp_path / "raw"
+    for index, file in enumerate(synthetic):
+        (raw / f"crawl_{index // 10}").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, raw / f"crawl_{index // 10}" / file.name)
+    sample = min(p for p in SAMPLES_RAW.iterdir() if p.is_file())
+    shutil.copy2(sample, raw / "top.txt")
+    shutil.copy2(sample, raw / "crawl_2" / "zz_copy.txt")
+    return raw
+
+
+def _retime(paths: list[Path], seconds: int = 1000) -> None:
+    """Give the files other modification times, their bytes unchanged."""
+    for path in paths:
+        status = path.stat()
+        os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + seconds * 10**9))
+
+
+def _full(raw: Path, data: Path) -> Path:
+    full = build_parquet(settings(raw, data), workers=1)
+    assert full.reparsed == full.files and full.same_bytes == 0
+    return data
+
+
+def _inodes(data: Path) -> dict[str, int]:
+    return {name: (data / "parquet" / name).stat().st_ino for name in published_parquet(data)}
+
+
+def test_a_raw_folder_copied_without_its_times_is_not_parsed_again(tmp_path):
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    assert build_parquet(settings(raw, data), workers=1).reparsed == 42
+    before = _inodes(data)
+    copied = tmp_path / "copied"
+    shutil.copytree(raw, copied, copy_function=shutil.copyfile)  # (as `cp -r` does: the times are the copy's)
+    _retime(sorted(p for p in copied.rglob("*") if p.is_file()))
+
+    run = build_parquet(settings(copied, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes, run.linked, run.unchanged) == (42, 0, 42, 41, False)
+    # The folders' tables are linked from the last run; their file states, with the new times, are written.
+    after = _inodes(data)
+    folder_tables = [f"{table}/crawl_{n}.parquet" for table in TABLE_NAMES for n in range(4)]
+    assert all(after[name] == before[name] for name in folder_tables)
+    assert all(after[f"{STATE_DIR}/crawl_{n}.parquet"] != before[f"{STATE_DIR}/crawl_{n}.parquet"] for n in range(4))
+    # The same bytes as a full run over the copy, the later copy of the report still its duplicate.
+    assert published_parquet(data) == published_parquet(_full(copied, tmp_path / "full"))
+    with duckdb.connect() as db:
+        (code,) = db.execute("select quarantine_code from read_parquet(?) where source_path = 'top.txt'",
+                             [str(data / "parquet" / "reports" / "*.parquet")]).fetchone()
+    assert code == "duplicate_content"
+    # The new times are remembered: the next run finds nothing changed.
+    again = build_parquet(settings(copied, data), workers=1)
+    assert again.unchanged and (again.reparsed, again.same_bytes) == (0, 0)
+
+
+def test_a_file_rewritten_at_the_same_size_is_parsed_again(tmp_path):
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    folder = sorted((raw / "crawl_1").iterdir())
+    changed = folder[3]
+    text = changed.read_bytes()
+    digit = next(byte for byte in b"123456789" if bytes([byte]) in text)
+    rewritten = text.replace(bytes([digit]), bytes([digit % 9 + 49]), 1)  # one digit for another: the same size
+    assert len(rewritten) == len(text) and rewritten != text
+    _retime(folder)  # the folder synced again, times and all ...
+    changed.write_bytes(rewritten)  # ... one file with new bytes
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes, run.linked) == (42, 1, 9, 31)  # crawl_1 written again
+    with duckdb.connect() as db:
+        (digest,) = db.execute("select content_sha256 from read_parquet(?) where source_path = ?", [
+            str(data / "parquet" / "reports" / "*.parquet"), f"crawl_1/{changed.name}"]).fetchone()
+    assert digest == hashlib.sha256(rewritten).hexdigest()
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_a_folder_partition_keeps_a_folder_copied_without_its_times(tmp_path):
+    """The partitioned parse does the same, and the whole parse takes the parts it wrote."""
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    for n in range(4):
+        assert build_folder_part(settings(raw, data), f"crawl_{n}", workers=1).reparsed == 10 + (n == 2)
+    build_parquet(settings(raw, data), workers=1)
+    _retime(sorted((raw / "crawl_0").iterdir()))
+    part = build_folder_part(settings(raw, data), "crawl_0", workers=1)
+    assert (part.files, part.reparsed, part.same_bytes) == (10, 0, 10)
+    states = part_dir(settings(raw, data), "crawl_0") / STATE_DIR / "crawl_0.parquet"
+    with duckdb.connect() as db:
+        recorded = dict(db.execute("select source_path, mtime_ns from read_parquet(?)", [str(states)]).fetchall())
+    assert recorded == {f"crawl_0/{p.name}": p.stat().st_mtime_ns for p in (raw / "crawl_0").iterdir()}
+    # The whole parse, from the parts and its last run (which has crawl_0 under the old times).
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed) == (42, 0)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_a_run_line_says_which_kept_files_had_new_times():
+    assert _not_parsed({"reparsed": 0, "linked": 41, "same_bytes": 42}) == (
+        " (41 more kept in folders that did not change; 42 of the kept files had new times, not new bytes)")
+
+
+def test_digests_of_files_and_of_what_is_not_one(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"2023 \xe5\xb9\xb4")
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")  # (opened without blocking: no writer is waited for)
+    names = ["a.txt", "gone.txt", "folder", "pipe"]
+    assert digests(str(tmp_path), names) == [hashlib.sha256(b"2023 \xe5\xb9\xb4").hexdigest(), None, None, None]
