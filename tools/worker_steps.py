@@ -37,7 +37,7 @@ def _timed(step: str, function):
 
 
 def _time_steps() -> None:
-    for name, step in (("_read_ahead", "read ahead"), ("parse_bytes", "parse_bytes"),
+    for name, step in (("read_ahead", "read ahead"), ("parse_bytes", "parse_bytes"),
                        ("append_values", "append to columns"), ("append_checks", "append to columns"),
                        ("file_rows", "file_rows"), ("keyed_table", "keyed_table (to Arrow)")):
         setattr(pool, name, _timed(step, getattr(pool, name)))

@@ -31,7 +31,7 @@ import pyarrow as pa
 from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
-from .entries import READ_FLAGS, not_regular, unopened
+from .entries import READ_FLAGS, not_regular, read_ahead, unopened
 from .memory_guard import MemoryGuard
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
 
@@ -67,7 +67,7 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
     Files are given their spans in the parent: a pickled slice would carry the whole table.
     """
     max_year = date.today().year
-    _read_ahead([absolute for _, absolute, _ in chunk])
+    read_ahead([absolute for _, absolute, _ in chunk])
     earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
     parses = []
     deadline = 0.0
@@ -203,24 +203,6 @@ def start_worker() -> None:
     gazetteer()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-
-
-def _read_ahead(paths: list[str]) -> None:
-    """Ask the kernel to read a chunk's files now, so the disk reads the next files
-    while the worker parses one (a large crawl's files are rarely in the page cache)."""
-    if not hasattr(os, "posix_fadvise"):
-        return
-    for path in paths:
-        try:
-            descriptor = os.open(path, READ_FLAGS)
-        except OSError:
-            continue  # (_parse_file reports it)
-        try:
-            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
-        except OSError:
-            pass  # (a pipe: nothing to read ahead, and _parse_file tells what it is)
-        finally:
-            os.close(descriptor)
 
 
 def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None) -> FileRows:
