@@ -87,7 +87,8 @@ def crawl_spread(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
 
 def copied_without_times(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
     """The raw folder copied as ``cp -r`` copies it: the same bytes, every file's
-    modification time the copy's."""
+    modification time the copy's (a copy, not links, which share their times: as much
+    disk as the corpus, made once)."""
     return _made_once(workdir / f"copied-{reports}-{seed}",
                       lambda out: shutil.copytree(raw, out / "raw", copy_function=shutil.copyfile)) / "raw"
 

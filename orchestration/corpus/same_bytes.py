@@ -18,9 +18,9 @@ _BLOCK = 1 << 20  # bytes read at a time (a file over the size limit may be giga
 
 def digests(root: str, paths: list[str]) -> list[str | None]:
     """Each file's SHA-256 (hex), as the tables record it, or None for one that cannot be
-    read or is not a regular file (its parse then tells what it is). On this thread: 6-8 µs
-    a file of the bench's corpus, and four times that on two threads (a file's hash is too
-    short to let go of the GIL for long)."""
+    read or is not a regular file (its parse then tells what it is). On this thread: 7-10 µs
+    a file of the bench's corpus, read ahead, and four times that on two threads (a file's
+    hash is too short to let go of the GIL for long)."""
     found: list[str | None] = []
     for start in range(0, len(paths), READ_AHEAD):
         absolute = [os.path.join(root, path) for path in paths[start : start + READ_AHEAD]]
