@@ -115,9 +115,11 @@ def test_a_folder_partition_keeps_a_folder_copied_without_its_times(tmp_path):
     with duckdb.connect() as db:
         recorded = dict(db.execute("select source_path, mtime_ns from read_parquet(?)", [str(states)]).fetchall())
     assert recorded == {f"crawl_0/{p.name}": p.stat().st_mtime_ns for p in (raw / "crawl_0").iterdir()}
-    # The whole parse, from the parts and its last run (which has crawl_0 under the old times).
+    # The whole parse, from the parts and its last run (which has crawl_0 under the old times),
+    # after crawl_1 too got new times, which neither its part nor the last run has.
+    _retime(sorted((raw / "crawl_1").iterdir()))
     run = build_parquet(settings(raw, data), workers=1)
-    assert (run.files, run.reparsed) == (42, 0)
+    assert (run.files, run.reparsed, run.same_bytes, run.linked) == (42, 0, 10, 41)  # (top.txt, the root part, is written)
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
 
 

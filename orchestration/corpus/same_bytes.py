@@ -1,6 +1,6 @@
 """Files whose size is the same but whose modification time changed: a raw folder copied
-or synced without its times (``cp -r``, a download from object storage, a fresh checkout),
-or a crawl that fetched a page again and found it as it was. The content hash the run
+or fetched without its times (``cp -r``, a fresh checkout, a download that does not keep
+them), or a crawl that fetched a page again and found it as it was. The content hash the run
 that parsed them remembered tells whether their bytes changed; those whose did not are
 taken from that run as unchanged files are, not parsed again."""
 

@@ -19,7 +19,7 @@ from ..schema import TABLES
 from .interrupted import mark_complete
 from .limits import Limits
 from .listing import UNREADABLE_MTIME, unstamp
-from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file
+from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file, read_part
 from .rows import FileRows, Span
 from .summary import RunSummary
 
@@ -71,11 +71,12 @@ def restamp_state(source: Path, target: Path, stamps: list[int]) -> None:
     """The file states of a part whose tables are linked (their files have the same bytes),
     written again with those files' sizes and times now (``stamps``, in its order): the
     bytes a run writing the part would write. On the disk before it returns (durable.py)."""
-    state = pq.read_table(source, columns=["source_path", "content_sha256", "limits"], use_threads=False)
+    state = read_part(source, ["source_path", "content_sha256", "limits"])
     sizes_and_times = map(unstamp, stamps)
     rows = [(path, size, mtime_ns, digest, limits) for path, (size, mtime_ns), digest, limits in zip(
         state["source_path"].to_pylist(), sizes_and_times, state["content_sha256"].to_pylist(),
         state["limits"].to_pylist(), strict=True)]
+    target.parent.mkdir(exist_ok=True)
     writer = pq.ParquetWriter(target, STATE_SCHEMA)
     try:
         for start in range(0, len(rows), ROW_GROUP_FILES):
