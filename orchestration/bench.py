@@ -11,7 +11,7 @@
 - ``incremental_add_1pct_spread_s``: the same new files spread over every existing folder
   instead (``spread_added_files``): every folder part is written again;
 - ``incremental_copied_s``: the parse stage again over a copy of the raw folder made
-  without its times (``cp -r``, a download from object storage): every file's time is new,
+  without its times (``cp -r``, a download that does not keep them): every file's time is new,
   no file's bytes are (``copied_reparsed``, ``copied_same_bytes``);
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
 - ``full_rerun_add_1pct_s``: `ogi run` again in the same data folder after that crawl

@@ -248,6 +248,21 @@ def change_every_file(raw: Path) -> None:
         path.write_bytes(path.read_bytes() + b"\n")
 
 
+def test_raw_files_with_new_times_only_are_not_parsed_again(published, monkeypatch):
+    """The raw folder copied or fetched again without its times: `ogi run` parses nothing,
+    says so, and publishes the same tables (the file states have the new times)."""
+    raw, data = published
+    before = published_parquet(data)
+    for path in raw.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**12))
+    code, out = ogi_run(raw, data, monkeypatch)
+    assert code == 0 and "run: succeeded" in out, out
+    assert "parsed this run: 0 (5 of the kept files had new times, not new bytes)" in out.splitlines()
+    after = published_parquet(data)
+    assert after.keys() == before.keys()
+    assert {name for name in after if after[name] != before[name]} == {"file_state/_root.parquet"}
+
+
 def test_a_parse_that_fails_half_way_leaves_the_published_outputs(published, monkeypatch):
     raw, data = published
     before = snapshot(data)
