@@ -134,3 +134,19 @@ def test_digests_of_files_and_of_what_is_not_one(tmp_path):
     os.mkfifo(tmp_path / "pipe")  # (opened without blocking: no writer is waited for)
     names = ["a.txt", "gone.txt", "folder", "pipe"]
     assert digests(str(tmp_path), names) == [hashlib.sha256(b"2023 \xe5\xb9\xb4").hexdigest(), None, None, None]
+
+
+def test_a_stopped_run_s_parts_are_taken_up_under_new_times(tmp_path):
+    """The parts a killed run completed, their folders copied again without their times
+    before the next run: taken up, not parsed."""
+    from .test_interrupted_runs import kill_after_parts, staging_folders
+
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    kill_after_parts(raw, data, 3)
+    assert len(staging_folders(data)) == 1
+    _retime(sorted(p for p in raw.rglob("*") if p.is_file()))
+    run = build_parquet(settings(raw, data), workers=1)
+    # crawl_0 to crawl_2 taken up (31 files, their states written again); crawl_3 and top.txt parsed
+    assert (run.files, run.reparsed, run.same_bytes, run.resumed, run.linked) == (42, 11, 31, 31, 31)
+    assert not staging_folders(data)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
