@@ -28,7 +28,7 @@ from .previous import Previous, Sources
 from .progress import Progress, RunLog
 from .rows import FileRows
 from .summary import RunSummary, summary_of
-from .writers import PartWriters, restamp_state
+from .writers import PartWriters
 
 
 def build_parquet(settings: Settings, workers: int | None = None, waiting: locks.Waiting | None = None,
@@ -226,8 +226,9 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
                 progress.at(index, len(plan), summary.reparsed)
             if index in plan.links:
                 end, part, source, restamped = plan.links[index]
-                stamps = plan.stamps[index:end] if restamped else None
-                if _link_part(source, part, out_dir, first_copies, summary, stamps):  # type: ignore[arg-type]
+                if _link_part(source, part, out_dir, first_copies, summary, with_state=not restamped):
+                    if restamped:  # (its files' times changed, not their bytes)
+                        writers.restamp(part, part_file(source, STATE_DIR, part), plan.stamps[index:end])  # type: ignore[arg-type]
                     previous.skip(plan.forget(index, end))
                     if previous.interrupted(source):
                         summary.resumed += end - index
@@ -266,12 +267,11 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
 
 
 def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies, summary: RunSummary,
-               stamps: list[int] | None = None) -> bool:
+               with_state: bool = True) -> bool:
     """Link an earlier output's part of a folder into ``out_dir`` if every file in it
     would be written as it is there: which copy of a duplicated file is the report (the
-    first in path order) depends on the files before, which may have changed. With
-    ``stamps`` (its files' sizes and times now, some of which differ from the output's),
-    the file states are written again with them, and the tables linked.
+    first in path order) depends on the files before, which may have changed. Without
+    ``with_state``, its tables alone (its files' times changed: the caller writes their states).
 
     The parsed reports are checked as a set (none may be the first copy elsewhere now),
     and only the duplicates one by one: a part is mostly parsed reports."""
@@ -292,10 +292,8 @@ def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies
             if first is None or reason != f"same bytes as {first}":
                 return False  # its first copy moved, or is gone
     first_copies.update(found)
-    for table in TABLES if stamps else (*TABLES, STATE_DIR):
+    for table in (*TABLES, STATE_DIR) if with_state else TABLES:
         _link(part_file(source, table, part), part_file(out_dir, table, part))
-    if stamps:
-        restamp_state(part_file(source, STATE_DIR, part), part_file(out_dir, STATE_DIR, part), stamps)
     summary.files += reports.num_rows
     summary.parsed += parsed.num_rows
     summary.quarantined += reports.num_rows - parsed.num_rows

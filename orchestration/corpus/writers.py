@@ -44,9 +44,15 @@ class _StateWriter:
     def _write(self, rows: list[_StateRow], then_close: bool = False) -> None:
         """(On the encoder's thread.)"""
         if rows:
-            self._writer.write_table(_state_table(rows))
+            paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
+            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
+            self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
         if then_close:
             self._writer.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._writer.is_open
 
     def close(self) -> None:
         self._encoder.submit(partial(self._write, self._rows, then_close=True))
@@ -59,31 +65,6 @@ class _StateWriter:
 
 
 _StateRow = tuple[str, int, int, str | None, str | None]  # path, size, mtime_ns, content hash, limits
-
-
-def _state_table(rows: list[_StateRow]) -> pa.Table:
-    paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
-    columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
-    return pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA)
-
-
-def restamp_state(source: Path, target: Path, stamps: list[int]) -> None:
-    """The file states of a part whose tables are linked (their files have the same bytes),
-    written again with those files' sizes and times now (``stamps``, in its order): the
-    bytes a run writing the part would write. On the disk before it returns (durable.py)."""
-    state = read_part(source, ["source_path", "content_sha256", "limits"])
-    sizes_and_times = map(unstamp, stamps)
-    rows = [(path, size, mtime_ns, digest, limits) for path, (size, mtime_ns), digest, limits in zip(
-        state["source_path"].to_pylist(), sizes_and_times, state["content_sha256"].to_pylist(),
-        state["limits"].to_pylist(), strict=True)]
-    target.parent.mkdir(exist_ok=True)
-    writer = pq.ParquetWriter(target, STATE_SCHEMA)
-    try:
-        for start in range(0, len(rows), ROW_GROUP_FILES):
-            writer.write_table(_state_table(rows[start : start + ROW_GROUP_FILES]))
-    finally:
-        writer.close()
-    durable.sync_files([target])
 
 
 class _InOrder:
@@ -269,6 +250,7 @@ class PartWriters:
         self.root = _Writer(out_dir, ROOT_PART, self._encoder, self._flusher, limits)
         self._folder: _Writer | None = None
         self._closing: list[_Writer] = []  # folder parts whose closing the encoder may not have done yet
+        self._restamped: list[_StateWriter] = []  # linked parts' file states the encoder may not have closed yet
 
     def add(self, part: str, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
         if part == ROOT_PART:
@@ -279,6 +261,23 @@ class PartWriters:
                 self._folder = _Writer(self._out_dir, part, self._encoder, self._flusher, self._limits)
             writer = self._folder
         writer.add(rows, summary, stamp, digest)
+
+    def restamp(self, part: str, linked_state: Path, stamps: list[int]) -> None:
+        """The file states of a folder part linked from an earlier output (``linked_state``,
+        its states) whose files have its bytes under other times (``stamps``, their sizes and
+        times now, in its order): written again by the encoder and flushed by the flusher, as a part's are,
+        so the bytes are a full run's and every Parquet write of the run is on one thread."""
+        state = read_part(linked_state, ["source_path", "content_sha256", "limits"])
+        path = part_file(self._out_dir, STATE_DIR, part)
+        writer = _StateWriter(path, self._encoder)
+        self._restamped = [open_writer for open_writer in self._restamped if open_writer.is_open] + [writer]
+        for relative, stamp, digest, limits in zip(state["source_path"].to_pylist(), stamps,
+                                                   state["content_sha256"].to_pylist(), state["limits"].to_pylist(),
+                                                   strict=True):
+            writer.add(relative, *unstamp(stamp), digest, limits)
+        writer.close()
+        # (Sent to the flusher by the encoder once it has closed the file.)
+        self._encoder.submit(partial(self._flusher.submit, partial(durable.sync_files, [path])))
 
     def _close_folder(self) -> None:
         if self._folder is not None:
@@ -302,6 +301,8 @@ class PartWriters:
         for writer in (self.root, self._folder, *self._closing):
             if writer is not None:
                 writer.abort()
+        for state in self._restamped:
+            state.abandon()
 
 
 def _abandon(writer: pq.ParquetWriter) -> None:
