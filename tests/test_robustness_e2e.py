@@ -26,6 +26,7 @@ from orchestration.corpus import recorded_path
 from .conftest import SAMPLES_RAW, dbt_show, published_parquet
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .test_formats import T2, _mirror, _pdf_rows
+from .test_same_bytes import _retime
 
 pytestmark = pytest.mark.e2e
 
@@ -253,8 +254,7 @@ def test_raw_files_with_new_times_only_are_not_parsed_again(published, monkeypat
     says so, and publishes the same tables (the file states have the new times)."""
     raw, data = published
     before = published_parquet(data)
-    for path in raw.iterdir():
-        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**12))
+    _retime(sorted(raw.iterdir()))
     code, out = ogi_run(raw, data, monkeypatch)
     assert code == 0 and "run: succeeded" in out, out
     assert "parsed this run: 0 (5 of the kept files had new times, not new bytes)" in out.splitlines()
