@@ -13,6 +13,9 @@
 - ``incremental_copied_s``: the parse stage again over a copy of the raw folder made
   without its times (``cp -r``, a download that does not keep them): every file's time is new,
   no file's bytes are (``copied_reparsed``, ``copied_same_bytes``);
+- ``incremental_renamed_s``: the parse stage again after every top-level folder was
+  renamed (``renamed_<folder>``): every file's path is new, no file's bytes are
+  (``renamed_reparsed``, ``renamed_moved``);
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
 - ``full_rerun_add_1pct_s``: `ogi run` again in the same data folder after that crawl
   (parse of the new files, the fact marts only for the new reports, every check);
@@ -91,6 +94,21 @@ def copied_without_times(raw: Path, reports: int, seed: int, workdir: Path) -> P
     disk as the corpus, made once)."""
     return _made_once(workdir / f"copied-{reports}-{seed}",
                       lambda out: shutil.copytree(raw, out / "raw", copy_function=shutil.copyfile)) / "raw"
+
+
+def renamed_folders(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
+    """The raw folder with every top-level folder renamed (``renamed_<folder>``): the same
+    files (hard links), under new paths."""
+    def make(out: Path) -> None:
+        (out / "raw").mkdir(parents=True)
+        for path in sorted(raw.iterdir()):
+            target = out / "raw" / (f"renamed_{path.name}" if path.is_dir() else path.name)
+            if path.is_dir():
+                shutil.copytree(path, target, copy_function=os.link)
+            else:
+                os.link(path, target)
+
+    return _made_once(workdir / f"renamed-{reports}-{seed}", make) / "raw"
 
 
 def copy_run(data: Path | None, copy: Path) -> None:
@@ -191,6 +209,10 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     figures["incremental_copied_s"], again = parse_into_copy(copied, data, workdir / f"run-{reports}-{seed}-crawl")
     figures["copied_reparsed"], figures["copied_same_bytes"] = again.reparsed, again.same_bytes
     figures["incremental_copied_share_of_parse"] = figures["incremental_copied_s"] / parse_s
+    renamed = renamed_folders(raw, reports, seed, workdir)
+    figures["incremental_renamed_s"], again = parse_into_copy(renamed, data, workdir / f"run-{reports}-{seed}-crawl")
+    figures["renamed_reparsed"], figures["renamed_moved"] = again.reparsed, again.moved
+    figures["incremental_renamed_share_of_parse"] = figures["incremental_renamed_s"] / parse_s
     if full:
         figures["full_rerun_add_1pct_s"] = _full_run(crawl, full_data, fresh=False)
     own, children = _peak_rss_mb()  # before scoring, which holds every figure in memory

@@ -110,6 +110,8 @@ def _not_parsed(reports_meta: dict) -> str:
     notes = [f"{reports_meta['linked']} more kept in folders that did not change"] if reports_meta.get("linked") else []
     if same := reports_meta.get("same_bytes"):
         notes.append(f"{same} of the kept files had new times, not new bytes")
+    if moved := reports_meta.get("moved"):
+        notes.append(f"{moved} moved or renamed with their bytes, their rows taken")
     if reports_meta.get("resumed"):
         notes.append(f"{reports_meta['resumed']} taken up from a run that did not finish")
     if damaged := reports_meta.get("damaged_parts"):

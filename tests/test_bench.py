@@ -40,6 +40,12 @@ def test_bench_prints_every_figure(tmp_path):
     originals = sorted(p for p in (tmp_path / "synth-300-5" / "raw").rglob("*") if p.is_file())
     assert len(originals) == 300 and all((copied / p.relative_to(tmp_path / "synth-300-5" / "raw")).stat().st_ino
                                          != p.stat().st_ino for p in originals)
+    # Every folder renamed: nothing parsed, every file taken as moved, the same files linked.
+    assert (figures["renamed_reparsed"], figures["renamed_moved"]) == (0, 300)
+    assert figures["incremental_renamed_share_of_parse"] == pytest.approx(figures["incremental_renamed_s"] / figures["parse_s"])
+    renamed = tmp_path / "renamed-300-5" / "raw"
+    assert sorted(p.name for p in renamed.iterdir()) == ["renamed_batch_0000"]
+    assert all((renamed / "renamed_batch_0000" / p.name).stat().st_ino == p.stat().st_ino for p in originals)
     assert figures["peak_rss_mb"] == max(figures["peak_rss_own_mb"], figures["peak_rss_children_mb"]) > 50
     assert 50 < figures["peak_rss_first_runs_mb"] <= figures["peak_rss_mb"]
     assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100

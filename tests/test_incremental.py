@@ -143,9 +143,14 @@ def test_folders_a_crawl_did_not_change_keep_their_parts(tmp_path):
 def test_new_files_are_those_of_folders_no_earlier_output_has():
     names = sorted(["_x/f.txt", "a-b/1.txt", "a.b/2.txt", "a/1.txt", "a/2.txt", "a0/x.txt", "ab/3.txt", "top.txt", "z/9.txt"])
     folders = ["z", "a", "ab", "a.b", "a-b", "a0", "_x"]
-    earlier = SimpleNamespace(has_part={"a", "z", "__x"}.__contains__, interrupted=False)  # (folder "_x" is part "__x")
+    parts = {"a", "z", "__x", "_root"}
+    earlier = SimpleNamespace(has_part=parts.__contains__, part_names=parts, interrupted=False)  # (folder "_x" is part "__x")
     found = new_files(RawListing(names, {}), folders, Sources([earlier]))
     assert found == ["a-b/1.txt", "a.b/2.txt", "a0/x.txt", "ab/3.txt"]  # path order ("-" and "." come before "/")
+    # An earlier output with a folder gone (renamed, perhaps): the new folders' files may be it, moved.
+    gone = {*parts, "old"}
+    assert new_files(RawListing(names, {}), folders, Sources([SimpleNamespace(
+        has_part=gone.__contains__, part_names=gone, interrupted=False)])) == []
     assert new_files(RawListing(names, {}), folders, Sources([])) == [n for n in names if n != "top.txt"]
     assert new_files(RawListing(names, {}), ["a"], Sources([])) == ["a/1.txt", "a/2.txt"]  # (a folder partition's run)
 

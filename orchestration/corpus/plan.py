@@ -9,6 +9,7 @@ from itertools import groupby
 from pathlib import Path
 
 from .listing import Listing, RawListing, file_stamp, sizes_and_mtimes
+from .moved import find_moved
 from .parts import part_name, part_of
 from .previous import Sources
 from .same_bytes import digests
@@ -16,14 +17,17 @@ from .same_bytes import digests
 STAT_BATCH = 16384  # files stat-ed at a time: between batches the run keeps its workers busy and says how far it is
 
 
-def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable[[int], None] = lambda stated: None) -> Plan:
+def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable[[int], None] = lambda stated: None,
+               sent_early: Callable[[str], bool] = lambda relative: False) -> Plan:
     """Every raw file listed (``files``) in path order, stat-ed, with what the earlier
     outputs have of it; a folder part at a time, since a folder's files follow one
     another. Before each part, and between batches of ``STAT_BATCH`` files in a large one
     (a flat raw folder of a million files, on a file system where a stat is a network
     round trip, takes minutes), it calls ``between`` with the files stat-ed so far: the
     parser's ``top_up`` and the progress line. A file whose time alone changed is read
-    and hashed, and taken as unchanged if its bytes are those an earlier output recorded."""
+    and hashed, and taken as unchanged if its bytes are those an earlier output recorded;
+    so is a new file with the bytes of one gone from its path (``moved``), unless it was
+    ``sent_early`` to the workers."""
     plan = Plan(files.on_disk)
     root = str(raw)
     for part, names in groupby(files.names, key=part_of):
@@ -50,14 +54,22 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
                 plan.links[len(plan)] = (len(plan) + len(paths), part, restamped.directory, True)
         if whole is not None:
             plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory, False)
+        sources.part_planned(part, listing, whole is not None)
         plan.extend(paths, stamps, known)
+    if plan.known.count(0):
+        sources.every_part_planned()
+        plan.moved = find_moved(root, plan, sources, sources.gone, sent_early)
     return plan
 
 
 def new_files(files: RawListing, folders: list[str], sources: Sources) -> list[str]:
     """The listed files (``files``) of those top-level ``folders`` (recorded names) no earlier
     output has, in path order: they are to be parsed whatever the plan finds. Found
-    by bisection, since a crawl of a million files adds a folder or two."""
+    by bisection, since a crawl of a million files adds a folder or two. None when an earlier
+    output has a folder the raw folder no longer has: a folder renamed looks so, and its
+    files are to be taken as moved (``find_moved``), not parsed."""
+    if sources.has_gone_parts({part_name(folder) for folder in folders}):
+        return []
     names = files.names
     spans = [(bisect_left(names, f"{folder}/"), bisect_left(names, f"{folder}0"))  # ("0" follows "/")
              for folder in folders if sources.is_new(part_name(folder))]
@@ -71,7 +83,7 @@ class Plan:
     a folder part an earlier output has whole to (its end, the part, that output, and
     whether some of its files have other times there: their states are written again)."""
 
-    __slots__ = ("known", "links", "on_disk", "paths", "same_bytes", "stamps")
+    __slots__ = ("known", "links", "moved", "on_disk", "paths", "same_bytes", "stamps")
 
     def __init__(self, on_disk: dict[str, str]) -> None:
         self.on_disk = on_disk  # (RawListing.on_disk)
@@ -80,6 +92,7 @@ class Plan:
         self.known = bytearray()
         self.links: dict[int, tuple[int, str, Path, bool]] = {}
         self.same_bytes = 0  # files whose time alone changed, taken as unchanged
+        self.moved = 0  # new paths of files gone from others, taken as those
 
     def extend(self, paths: list[str], stamps: list[int], known: bytearray) -> None:
         self.paths.extend(paths)

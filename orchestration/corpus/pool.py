@@ -312,6 +312,10 @@ class Parser:
             self._early.append(self._sent(parse_chunk_held, chunk))
             self._in_flight.append(self._early[-1].future)
 
+    def sent_early(self, relative: str) -> bool:
+        """Whether the file was sent to the workers by ``begin``: its parse is under way."""
+        return relative in self._early_chunk
+
     def rows(self, work: list[str]) -> Iterator[FileRows]:
         """The rows of the files ``work`` (in path order, those sent early among them), in
         that order. The others are sent now, ``WINDOW`` at most in flight; new files

@@ -14,6 +14,7 @@ from ..schema import TABLES
 from .interrupted import complete_parts
 from .limits import Limits
 from .listing import LISTED, Listing, file_stamp, unstamp
+from .moved import GoneFiles, MovedRows, Origin
 from .parts import (
     ROOT_PART,
     ROW_GROUP_FILES,
@@ -130,6 +131,38 @@ class Previous:
         if stamp is None or unstamp(stamp)[0] != size:
             return None
         return (self._root_hashed if root else self._hashed).digest(path)
+
+    def gone_from_part(self, listing: Listing) -> dict[str, int]:
+        """The files of the folder part entered last (``enter``) that ``listing`` does not
+        have, current, with their stamps (moved, renamed or removed)."""
+        state = self._state
+        if not state or (len(state) == len(listing) and self.has_exactly(listing)):
+            return {}
+        listed = set(listing.paths)
+        return {path: stamp for path, stamp in state.items() if path not in listed}
+
+    def saw_root_files(self, paths: list[str]) -> None:
+        """These files at the top of the raw folder are planned: the root part's states
+        left once every one is are of files gone (``gone_from_root``)."""
+        state = self._root_state
+        for path in paths if state else ():
+            state.pop(path, None)
+
+    def gone_from_root(self) -> dict[str, int]:
+        return self._root_state
+
+    def gone_parts(self, planned: set[str]) -> list[str]:
+        """The folder parts this output has that the run did not plan: their folders are gone."""
+        return [part for part in sorted(self._parts - planned) if part != ROOT_PART]
+
+    def recorded_files(self, part: str) -> pa.Table:
+        """The current file states of ``part``, with their content hashes and rows."""
+        state = self._read_state(part)
+        assert state is not None, part
+        recorded = read_part(part_file(self.directory, STATE_DIR, part), ["content_sha256"])["content_sha256"]
+        state = state.append_column("content_sha256", recorded).append_column(
+            "row", pa.array(range(state.num_rows), pa.int64()))  # (its row in the part's reports too)
+        return _current(state)  # type: ignore[return-value]
 
     def planned(self) -> None:
         """Every file is planned: the states, a string and an int per file, go."""
@@ -275,6 +308,9 @@ class Sources:
         self._owner: dict[str, Previous] = {}
         self.taken_up = False  # whether the rows ``take`` gave last are a run's that did not finish
         self._interrupted = {source.directory for source in sources if source.interrupted}
+        self._planned: set[str] = set()  # the parts planned so far
+        self.gone = GoneFiles()  # files the earlier outputs have at paths the raw folder no longer has
+        self._moved = MovedRows()  # files moved with their bytes, and where their rows are
 
     def plan_part(self, part: str, listing: Listing, stamps: list[int]) -> tuple[bytearray, Previous | None, Recorded]:
         """Which of ``listing``'s files (consecutive files of ``part``, with their ``stamps``)
@@ -311,6 +347,35 @@ class Sources:
         return next((source for source in self._sources if source.has_exactly(listing) and (
             len(self._sources) == 1 or all(self._owner.get(path) is source for path in listing.paths))), None)
 
+    def part_planned(self, part: str, listing: Listing, whole: bool) -> None:
+        """``listing``'s files of ``part`` are planned: the files the earlier outputs have of
+        the part and the listing has not are gone from their paths (or moved from them)."""
+        self._planned.add(part)
+        if part == ROOT_PART:
+            for source in self._sources:
+                source.saw_root_files(listing.paths)
+        elif not whole:
+            for source in self._sources:
+                self.gone.add_files(source, part, source.gone_from_part(listing))
+
+    def every_part_planned(self) -> None:
+        """Every listed file is planned: the root files and the parts the raw folder no longer
+        has are gone too. (Read only when a file is to be parsed, which may be one of them moved.)"""
+        for source in self._sources:
+            self.gone.add_files(source, ROOT_PART, source.gone_from_root())
+            for part in source.gone_parts(self._planned):
+                self.gone.add_part(source, part)
+
+    def has_gone_parts(self, parts: set[str]) -> bool:
+        """Whether an earlier output has a folder part that is not among ``parts`` (the raw
+        folder's now): a folder renamed looks so, and its files are to be found moved
+        rather than parsed as new."""
+        return any(part != ROOT_PART and part not in parts for source in self._sources for part in source.part_names)
+
+    def moved(self, path: str, origin: Origin) -> None:
+        """The file's bytes are those of a gone file: its rows are taken from there (``take``)."""
+        self._moved.add(origin, path)
+
     def same_bytes(self, path: str, source: Previous) -> None:
         """The file's bytes are those ``source`` recorded: its rows are taken from it."""
         if len(self._sources) > 1:
@@ -341,6 +406,7 @@ class Sources:
         for source in self._sources:
             source.close()
         self._sources, self._owner = [], {}
+        self._moved.close()
 
     def skip(self, paths: list[str]) -> None:
         """The files' part was linked whole: their rows are not taken."""
@@ -349,6 +415,10 @@ class Sources:
                 self._owner.pop(path, None)
 
     def take(self, path: str) -> FileRows | None:
+        if self._moved and (moved := self._moved.take(path)) is not None:
+            rows, source = moved
+            self.taken_up = source.interrupted
+            return rows
         source = self._sources[0] if len(self._sources) == 1 else self._owner.pop(path, None)
         rows = source.take(path) if source is not None else None
         self.taken_up = rows is not None and source.interrupted

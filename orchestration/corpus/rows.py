@@ -59,11 +59,14 @@ class FileRows:
 
     def report_row(self) -> dict:
         """The report row as a dict of its own (to change)."""
-        if isinstance(self.report, dict):
-            return dict(self.report)
-        table, row = self.report.table, self.report.offset
-        # (a scalar a column: a fifth of the cost of converting a one-row slice)
-        return {name: column[row].as_py() for name, column in zip(table.column_names, table.columns)}
+        return dict(self.report) if isinstance(self.report, dict) else span_row(self.report)
+
+
+def span_row(span: Span) -> dict:
+    """A one-row span's row as a dict (a scalar a column: a fifth of the cost of
+    converting a one-row slice)."""
+    table, row = span.table, span.offset
+    return {name: column[row].as_py() for name, column in zip(table.column_names, table.columns)}
 
 
 def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -> dict:

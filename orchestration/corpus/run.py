@@ -180,7 +180,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             parser.top_up()
             progress.stating(stated, listed)
 
-        plan = plan_files(raw, files, sources, between)
+        plan = plan_files(raw, files, sources, between, parser.sent_early)
         del files  # the plan holds the paths now, and frees each as it is written
         progress.planned(len(plan), len(plan) - plan.known.count(1),
                          sum(end - start for start, (end, *_) in plan.links.items()))
@@ -197,6 +197,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits, progress)
         summary.damaged_parts = sum(len(source.damaged) for source in published)
         summary.same_bytes = plan.same_bytes
+        summary.moved = plan.moved
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
 

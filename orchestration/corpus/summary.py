@@ -26,6 +26,7 @@ class RunSummary:
     linked: int = 0  # files whose folder part was linked whole from an earlier output
     resumed: int = 0  # files taken from the folder parts a run that did not finish had completed
     same_bytes: int = 0  # files whose time alone changed (copied or synced without it): their rows taken, not parsed
+    moved: int = 0  # new paths of files gone from others (moved, renamed) with their bytes: their rows taken, not parsed
     damaged_parts: int = 0  # earlier outputs' parts not whole (a crash, a hand): their files parsed again
     folder_gone: bool = False  # a folder partition whose folder is gone from the raw folder (its part removed)
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
