@@ -37,9 +37,14 @@ def _reports(data: Path) -> dict[str, tuple]:
     return {path: tuple(rest) for path, *rest in rows}
 
 
+def _inode(data: Path, table: str, part: str) -> int:
+    return (data / "parquet" / table / f"{part}.parquet").stat().st_ino
+
+
 def test_a_renamed_folder_is_not_parsed_again(tmp_path):
     raw, data = _parsed_once(tmp_path)
     before = _reports(data)
+    figures = {table: _inode(data, table, "crawl_1") for table in ("values", "identity_checks")}
     (raw / "crawl_1").rename(raw / "renamed_1")  # (its part's name sorts after every other folder's)
 
     run = build_parquet(settings(raw, data), workers=1)
@@ -49,11 +54,30 @@ def test_a_renamed_folder_is_not_parsed_again(tmp_path):
     assert sorted(after) == sorted(path.replace("crawl_1/", "renamed_1/") for path in before)
     assert all(after[path.replace("crawl_1/", "renamed_1/")] == rest for path, rest in before.items())
     assert not (data / "parquet" / "reports" / "crawl_1.parquet").exists()
+    # Its figures are the folder's as they were (linked); its reports and issues, which hold paths, are written.
+    assert {table: _inode(data, table, "renamed_1") for table in figures} == figures
     # The same bytes as a full run over the folder as it is now, issues under the new paths too.
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
     # The next run finds nothing changed.
     again = build_parquet(settings(raw, data), workers=1)
     assert (again.reparsed, again.moved, again.unchanged) == (0, 0, True)
+
+
+def test_a_renamed_folder_whose_report_is_a_copy_now_has_its_figures_written(tmp_path):
+    """``crawl_2/zz_copy.txt`` was the report and ``top.txt`` its copy; ``crawl_2`` renamed
+    ``zz_2`` comes after ``top.txt``, which is the report now: the folder's figures are not
+    the ones it had (its copy has none), and are written as a full run writes them."""
+    raw, data = _parsed_once(tmp_path)
+    figures = _inode(data, "values", "crawl_2")
+    (raw / "crawl_2").rename(raw / "zz_2")
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.moved, run.reparsed) == (11, 1)  # (top.txt: its rows were a copy's)
+    reports = _reports(data)
+    assert reports["top.txt"][1:3] == ("parsed", None)
+    assert reports["zz_2/zz_copy.txt"][1:3] == ("quarantined", "duplicate_content")
+    assert _inode(data, "values", "zz_2") != figures
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
 
 
 def test_files_moved_between_folders_and_into_sub_folders_are_not_parsed_again(tmp_path):

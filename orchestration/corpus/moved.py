@@ -12,16 +12,17 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..parsing.formats import sniff_format
 from ..schema import TABLES
 from .listing import UNREADABLE_MTIME, unstamp
-from .parts import part_file, read_part
+from .parts import ROOT_PART, STATE_DIR, LazyTable, part_file, part_of, read_part
 from .rows import FileRows, Span, span_row
 from .same_bytes import digests
 
@@ -208,6 +209,26 @@ class MovedRows:
         self._new_paths[index].setdefault(origin.row, path)
         self._moved[path] = index << 32 | origin.row
 
+    def renamed(self, ranges: dict[str, tuple[int, int]]) -> dict[str, tuple[Path, str]]:
+        """The new folder parts (with their files' ``ranges`` in the plan) whose files are
+        every file of one earlier part, each moved from it in its order: a folder renamed.
+        Each maps to that output's folder and part: its figure tables are the new part's."""
+        found = {}
+        for index, ((source, part), new_paths) in enumerate(zip(self._parts, self._new_paths, strict=True)):
+            ordered = [new_paths.get(row) for row in range(len(new_paths))]
+            if not ordered or None in ordered:
+                continue
+            new_part = part_of(ordered[0])  # type: ignore[arg-type]
+            start, end = ranges.get(new_part, (0, 0))
+            if new_part == ROOT_PART or end - start != len(ordered) or any(
+                    part_of(path) != new_part for path in ordered) or any(  # type: ignore[arg-type]
+                    earlier >= later for earlier, later in pairwise(ordered)) or any(  # type: ignore[operator]
+                    self._moved.get(path) != index << 32 | row for row, path in enumerate(ordered)):  # type: ignore[arg-type]
+                continue
+            if pq.read_metadata(part_file(source.directory, STATE_DIR, part)).num_rows == len(ordered):
+                found[new_part] = (source.directory, part)
+        return found
+
     def take(self, path: str) -> tuple[FileRows, Previous] | None:
         """The moved file's rows, and the output they are from; None if it is not one."""
         found = self._moved.pop(path, None)
@@ -239,8 +260,9 @@ class _WholePart:
         def read(table: str) -> pa.Table:
             return read_part(part_file(directory, table, part), TABLES[table].arrow_schema.names)
 
-        reports, self._values, issues, self._checks = (
-            read(table) for table in ("reports", "values", "issues", "identity_checks"))
+        reports, issues = read("reports"), read("issues")
+        self._values, self._checks = (LazyTable(part_file(directory, table, part), TABLES[table].arrow_schema.names)
+                                      for table in ("values", "identity_checks"))
         self._new_paths = new_paths
         column = reports.schema.get_field_index("source_path")
         self._reports = reports.set_column(column, reports.schema.field(column), pa.array(

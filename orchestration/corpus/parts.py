@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from .. import durable
 
 ROW_GROUP_FILES = 2000  # files per row group
 ROOT_PART = "_root"  # the files directly under the raw folder (and issues that cross parts)
@@ -60,6 +63,35 @@ def read_part(path: Path, columns: list[str]) -> pa.Table:
     and issue codes: 103 ms with them, 73 without), and the run reads parts while the
     workers parse."""
     return pq.ParquetFile(path).read(columns=columns, use_threads=False)
+
+
+class LazyTable:
+    """A part's table (``path``), read whole when its rows are first wanted: a folder renamed
+    has its figures linked, not read (``writers``), unless a file of it turns out otherwise."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path = path
+        self._columns = columns
+        self._table: pa.Table | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return pq.read_metadata(self.path).num_rows if self._table is None else self._table.num_rows
+
+    def slice(self, offset: int, length: int) -> pa.Table:
+        if self._table is None:
+            self._table = read_part(self.path, self._columns)
+        return self._table.slice(offset, length)
+
+
+def link_file(source: Path, target: Path) -> None:
+    """A hard link (a copy across file systems): Parquet files are never written in place."""
+    target.parent.mkdir(exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        durable.sync_files([target])
 
 
 def has_schema(path: Path, schema: pa.Schema) -> bool:

@@ -30,6 +30,7 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
     ``sent_early`` to the workers."""
     plan = Plan(files.on_disk)
     root = str(raw)
+    ranges: dict[str, tuple[int, int]] = {}  # a folder part's files in the plan
     for part, names in groupby(files.names, key=part_of):
         paths = list(names)
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
@@ -55,10 +56,13 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
         if whole is not None:
             plan.links[len(plan)] = (len(plan) + len(paths), part, whole.directory, False)
         sources.part_planned(part, listing, whole is not None)
+        ranges[part] = (len(plan), len(plan) + len(paths))
         plan.extend(paths, stamps, known)
     if plan.known.count(0):
         sources.every_part_planned()
         plan.moved = find_moved(root, plan, sources, sources.gone, sent_early)
+        if plan.moved:
+            plan.renamed = sources.renamed(ranges)
     return plan
 
 
@@ -83,7 +87,7 @@ class Plan:
     a folder part an earlier output has whole to (its end, the part, that output, and
     whether some of its files have other times there: their states are written again)."""
 
-    __slots__ = ("known", "links", "moved", "on_disk", "paths", "same_bytes", "stamps")
+    __slots__ = ("known", "links", "moved", "on_disk", "paths", "renamed", "same_bytes", "stamps")
 
     def __init__(self, on_disk: dict[str, str]) -> None:
         self.on_disk = on_disk  # (RawListing.on_disk)
@@ -93,6 +97,7 @@ class Plan:
         self.links: dict[int, tuple[int, str, Path, bool]] = {}
         self.same_bytes = 0  # files whose time alone changed, taken as unchanged
         self.moved = 0  # new paths of files gone from others, taken as those
+        self.renamed: dict[str, tuple[Path, str]] = {}  # a folder renamed: its part -> the earlier output and part it was
 
     def extend(self, paths: list[str], stamps: list[int], known: bytearray) -> None:
         self.paths.extend(paths)

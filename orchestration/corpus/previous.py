@@ -372,6 +372,10 @@ class Sources:
         rather than parsed as new."""
         return any(part != ROOT_PART and part not in parts for source in self._sources for part in source.part_names)
 
+    def renamed(self, ranges: dict[str, tuple[int, int]]) -> dict[str, tuple[Path, str]]:
+        """(``MovedRows.renamed``.)"""
+        return self._moved.renamed(ranges)
+
     def moved(self, path: str, origin: Origin) -> None:
         """The file's bytes are those of a gone file: its rows are taken from there (``take``)."""
         self._moved.add(origin, path)

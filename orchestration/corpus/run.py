@@ -21,7 +21,7 @@ from . import interrupted as interrupted_runs
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
 from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
-from .parts import STATE_DIR, part_file, part_name, part_of, read_part
+from .parts import STATE_DIR, link_file, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
 from .previous import Previous, Sources
@@ -218,7 +218,7 @@ def _write(plan: Plan, parsed: Iterator[FileRows], previous: Sources, out_dir: P
     kept per file shrinks as the writer advances, rather than all of it being held to
     the end."""
     summary = RunSummary()
-    writers = PartWriters(out_dir, limits)
+    writers = PartWriters(out_dir, limits, plan.renamed)
     first_copies = FirstCopies()
     try:
         index = 0
@@ -294,7 +294,7 @@ def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies
                 return False  # its first copy moved, or is gone
     first_copies.update(found)
     for table in (*TABLES, STATE_DIR) if with_state else TABLES:
-        _link(part_file(source, table, part), part_file(out_dir, table, part))
+        link_file(part_file(source, table, part), part_file(out_dir, table, part))
     summary.files += reports.num_rows
     summary.parsed += parsed.num_rows
     summary.quarantined += reports.num_rows - parsed.num_rows
@@ -306,16 +306,6 @@ def _link_part(source: Path, part: str, out_dir: Path, first_copies: FirstCopies
         summary.by_code[code["values"]] += code["counts"]
     summary.linked += reports.num_rows
     return True
-
-
-def _link(source: Path, target: Path) -> None:
-    """A hard link (a copy across file systems): Parquet files are never written in place."""
-    target.parent.mkdir(exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-        durable.sync_files([target])
 
 
 def publish(staging: Path, link: Path) -> None:

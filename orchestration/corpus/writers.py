@@ -19,7 +19,7 @@ from ..schema import TABLES
 from .interrupted import mark_complete
 from .limits import Limits
 from .listing import UNREADABLE_MTIME, unstamp
-from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, part_file, read_part
+from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, LazyTable, link_file, part_file, read_part
 from .rows import FileRows, Span
 from .summary import RunSummary
 
@@ -108,22 +108,32 @@ ENCODING = ("ogi-parquet", 1)
 FLUSHING = ("ogi-flush", 64)  # (a task a part: a few bytes each)
 
 
+_FIGURES = ("values", "identity_checks")  # the tables keyed by report, with no path: a folder renamed has them as they were
+
+
 class _Writer:
     """One part's tables and file states, in row groups of ROW_GROUP_FILES files
     (encoded by ``encoder``, the file states too), flushed to the disk by ``flusher`` once
-    closed."""
+    closed.
 
-    def __init__(self, out_dir: Path, part: str, encoder: _InOrder, flusher: _InOrder, limits: Limits) -> None:
+    With ``figures_from`` (an earlier output's folder and part whose files this part's are,
+    every one moved in its order: a folder renamed), the figure tables' row groups are held
+    rather than written; if they are that part's rows, whole and in order, its files are
+    linked as they are (the bytes a write would give), else written as gathered."""
+
+    def __init__(self, out_dir: Path, part: str, encoder: _InOrder, flusher: _InOrder, limits: Limits,
+                 figures_from: tuple[Path, str] | None = None) -> None:
         self.part = part
         self._out_dir = out_dir
         self._encoder = encoder
         self._flusher = flusher
         self._limits = limits
+        self._figures_from = figures_from
+        self._held: list[tuple[list[Span], list[Span]]] = []  # (with figures_from) each row group's figure spans
         self._writers = {}
-        for name, table in TABLES.items():
-            path = part_file(out_dir, name, part)
-            path.parent.mkdir(exist_ok=True)
-            self._writers[name] = pq.ParquetWriter(path, table.arrow_schema, write_statistics=_statistics_columns(name))
+        for name in TABLES:
+            if figures_from is None or name not in _FIGURES:
+                self._open(name)
         (out_dir / STATE_DIR).mkdir(exist_ok=True)
         self._state = _StateWriter(part_file(out_dir, STATE_DIR, part), encoder)
         self._reports: list[Span] = []
@@ -178,10 +188,18 @@ class _Writer:
             self._reports.append(Span(pa.Table.from_pylist(self._parsed_reports, schema=TABLES["reports"].arrow_schema)))
             self._parsed_reports = []
 
+    def _open(self, name: str) -> None:
+        path = part_file(self._out_dir, name, self.part)
+        path.parent.mkdir(exist_ok=True)
+        self._writers[name] = pq.ParquetWriter(path, TABLES[name].arrow_schema, write_statistics=_statistics_columns(name))
+
     def flush(self, then_close: bool = False) -> None:
         """Send what is gathered to the encoder as a row group (and the files' closing after it:
         one task, so the next part is gathered while this one's last row group is encoded)."""
         self._end_parsed_reports()
+        if self._figures_from is not None and (self._values or self._checks):
+            self._held.append((self._values, self._checks))
+            self._values, self._checks = [], []
         if self._reports or self._values or self._issues or self._checks or then_close:
             self._encoder.submit(partial(self._write_row_group, self._reports, self._values, self._issues, self._checks,
                                          then_close))
@@ -199,13 +217,32 @@ class _Writer:
         if checks:
             _write_spans(self._writers["identity_checks"], checks)
         if then_close:
+            if self._figures_from is not None:
+                self._settle_figures()
             self._close_files()
             self._flusher.submit(self._flush_to_disk)
+
+    def _settle_figures(self) -> None:
+        """(On the encoder's thread, as the part closes.) Link the earlier part's figure tables
+        if the held row groups are their rows, whole and in order; else write what is held."""
+        directory, part = self._figures_from  # type: ignore[misc]
+        sources = [part_file(directory, name, part) for name in _FIGURES]
+        held = [[span for group in self._held for span in group[n]] for n in range(len(_FIGURES))]
+        if all(_whole_of(source, spans) for source, spans in zip(sources, held, strict=True)):
+            for name, source in zip(_FIGURES, sources, strict=True):
+                link_file(source, part_file(self._out_dir, name, self.part))
+            return
+        for name in _FIGURES:
+            self._open(name)
+        for values, checks in self._held:
+            for name, spans in zip(_FIGURES, (values, checks), strict=True):
+                if spans:
+                    _write_spans(self._writers[name], spans)
 
     def _flush_to_disk(self) -> None:
         """(On the flusher's thread.) The part's files on the disk before it is named
         complete, or its run published (durable.py)."""
-        durable.sync_files([*(part_file(self._out_dir, name, self.part) for name in self._writers),
+        durable.sync_files([*(part_file(self._out_dir, name, self.part) for name in TABLES),
                             part_file(self._out_dir, STATE_DIR, self.part)])
         if self.part != ROOT_PART:  # (the root part is closed as the run ends: nothing to take up)
             mark_complete(self._out_dir, self.part)
@@ -243,8 +280,9 @@ class PartWriters:
     """The writers of the root part (open from start to end: files at the top of the
     raw folder come between folders) and of the folder part being written."""
 
-    def __init__(self, out_dir: Path, limits: Limits) -> None:
+    def __init__(self, out_dir: Path, limits: Limits, renamed: dict[str, tuple[Path, str]] | None = None) -> None:
         self._out_dir, self._limits = out_dir, limits
+        self._renamed = renamed or {}  # a folder part -> the earlier output and part whose figure tables it may take
         self._encoder, self._flusher = _InOrder(*ENCODING), _InOrder(*FLUSHING)
         # (The root part is always written: every table has a file to read.)
         self.root = _Writer(out_dir, ROOT_PART, self._encoder, self._flusher, limits)
@@ -258,7 +296,8 @@ class PartWriters:
         else:
             if self._folder is None or self._folder.part != part:
                 self._close_folder()
-                self._folder = _Writer(self._out_dir, part, self._encoder, self._flusher, self._limits)
+                self._folder = _Writer(self._out_dir, part, self._encoder, self._flusher, self._limits,
+                                       self._renamed.get(part))
             writer = self._folder
         writer.add(rows, summary, stamp, digest)
 
@@ -313,6 +352,17 @@ def _abandon(writer: pq.ParquetWriter) -> None:
         writer.close()
     except (OSError, pa.ArrowException):
         writer.is_open = False  # (else its __del__ closes it again, and prints that error)
+
+
+def _whole_of(source: Path, spans: list[Span]) -> bool:
+    """Whether ``spans`` are every row of the Parquet file ``source``, in order (read lazily
+    from it: ``LazyTable``)."""
+    at = 0
+    for span in spans:
+        if not isinstance(span.table, LazyTable) or span.table.path != source or span.offset != at:
+            return False
+        at += span.length
+    return at == pq.read_metadata(source).num_rows
 
 
 def _write_spans(writer: pq.ParquetWriter, spans: list[Span]) -> None:
