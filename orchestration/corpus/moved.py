@@ -77,15 +77,16 @@ class GoneFiles:
         """The gone files' sizes, or None if they may be any."""
         return self._sizes
 
-    def recorded(self) -> Iterator[tuple[Origin, str]]:
-        """Each gone file with the content hash recorded for it, a part at a time."""
+    def recorded(self) -> Iterator[tuple[Previous, str, str, int, str]]:
+        """Each gone file (output, part, path, row) with the content hash recorded for it, a
+        part at a time."""
         for source, part, paths in self._groups:
             state = source.recorded_files(part)
             columns = (state[name].to_pylist() for name in ("source_path", "row", "mtime_ns", "content_sha256"))
             for path, row, mtime, digest in zip(*columns, strict=True):
                 if (paths is None or path in paths) and digest is not None and mtime != UNREADABLE_MTIME \
                         and "\\" not in path:  # (a name escaped for not being UTF-8: its rows say so)
-                    yield Origin(source, part, path, row), digest
+                    yield source, part, path, row, digest
 
 
 def find_moved(root: str, plan: Plan, sources: Sources, gone: GoneFiles,
@@ -114,8 +115,9 @@ def find_moved(root: str, plan: Plan, sources: Sources, gone: GoneFiles,
             sources.moved(path, origin)
             moved += 1
 
-    for origin, digest in gone.recorded() if waiting else ():
+    for source, part, path, row, digest in gone.recorded() if waiting else ():
         if waiting.wants(digest):
+            origin = Origin(source, part, path, row)
             for index in waiting.of_name(digest, origin):
                 take(index, origin)
     for index, origin in waiting.rest():
