@@ -149,7 +149,8 @@ def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_o
 
 def test_a_damaged_folder_part_is_parsed_again_by_its_partition_and_by_the_whole_parse(raw, tmp_path):
     """A folder partition's part cut short (a crash of the machine, a hand): its next run
-    parses the folder again, and so does the whole parse composing the parts, rather than
+    is not taken (here, the published tables of the whole parse have the folder, and it comes
+    from them), and the whole parse composing the parts parses the folder again, rather than
     either failing on it; the metadata counts the damaged part."""
     data, full = tmp_path / "data", tmp_path / "full"
     instance = dg.DagsterInstance.ephemeral()
@@ -167,12 +168,48 @@ def test_a_damaged_folder_part_is_parsed_again_by_its_partition_and_by_the_whole
         result = dg.materialize([folder_parts], partition_key="crawl-a", instance=instance)
     assert result.success
     metadata = result.asset_materializations_for_node("parquet__folder_parts")[0].metadata
-    assert (metadata["reparsed"].value, metadata["damaged_parts"].value) == (3, 1)
+    # (its files are taken from the published tables, whose crawl-a part the whole parse made whole)
+    assert (metadata["reparsed"].value, metadata["damaged_parts"].value) == (0, 1)
     warnings = [record.user_message for record in instance.all_logs(result.run_id) if record.level == logging.WARNING]
     assert warnings == [damaged_text(data / "parts" / "crawl-a",
                                      {"crawl-a": f"values/crawl-a.parquet: {cut:,} bytes, not a whole Parquet file"})]
     again = build_folder_part(settings(raw, data), "crawl-a", workers=1)
     assert (again.reparsed, again.damaged_parts, again.unchanged) == (0, 0, True)
+
+
+def test_a_damaged_folder_part_with_no_whole_parse_is_parsed_again(raw, tmp_path):
+    data = tmp_path / "data"
+    build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    values = (data / "parts" / "crawl-a").resolve() / "values" / "crawl-a.parquet"
+    os.truncate(values, values.stat().st_size // 2)
+    again = build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    assert (again.reparsed, again.damaged_parts) == (3, 1)
+
+
+def test_a_first_backfill_after_whole_parses_takes_the_published_tables(raw, tmp_path):
+    """The folders' files are those the whole parse published: a folder partition's first run
+    links its part from them (crawl-a) or takes its files' rows (crawl-b, whose copy of a
+    crawl-a file is its report now, and is parsed); the parse composing the parts then
+    parses nothing but the file at the top, and gives the bytes of a full run."""
+    data = tmp_path / "data"
+    assert build_parquet(settings(raw, data), workers=1).reparsed == 7
+    first = build_folder_part(settings(raw, data), "crawl-a", workers=1)
+    assert (first.files, first.reparsed, first.linked) == (3, 0, 3)
+    second = build_folder_part(settings(raw, data), "crawl-b", workers=1)
+    assert (second.files, second.reparsed, second.linked) == (3, 1, 0)
+    composed = build_parquet(settings(raw, data), workers=1)
+    assert composed.reparsed == 0
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_a_renamed_folder_partition_takes_its_files_from_the_published_tables(raw, tmp_path):
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    (raw / "crawl-a").rename(raw / "a-renamed")  # (still before crawl-b, whose copy of a crawl-a file stays the copy)
+    run = build_folder_part(settings(raw, data), "a-renamed", workers=1)
+    assert (run.files, run.reparsed, run.moved) == (3, 0, 3)
+    assert build_parquet(settings(raw, data), workers=1).reparsed == 0
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
 
 
 def test_a_gone_folder_partition_materializes_empty_and_says_so(raw, tmp_path):

@@ -4,6 +4,7 @@ output."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,9 +38,11 @@ class Previous:
     """An earlier output (the last published run, a folder partition's part, or the
     staging folder of a run that did not finish): its file states, loaded a part at a
     time as the run plans that part's files, and its rows, read in step with the new
-    output."""
+    output. With ``keep``, only the parts it keeps (a folder partition's run takes the
+    published run's part of its folder, and of folders gone, not the rest)."""
 
-    def __init__(self, directory: Path, limits: Limits, interrupted: bool = False) -> None:
+    def __init__(self, directory: Path, limits: Limits, interrupted: bool = False,
+                 keep: Callable[[str], bool] | None = None) -> None:
         self.directory = directory
         self.interrupted = interrupted  # a run that did not finish: only its complete folder parts are taken
         self._limits = limits
@@ -59,6 +62,8 @@ class Previous:
                 self._parts = set(parts)
             return
         parts = sorted(path.name.removesuffix(".parquet") for path in (directory / STATE_DIR).glob("*.parquet"))
+        if keep is not None:  # (only these parts are taken from; the schemas are read of one of them)
+            parts = [part for part in parts if keep(part)]
         # A part whose files are not whole has its files parsed again, rather than failing this run and every
         # run after it (as the dbt build reading it would): 55 ms at a million files, 0.5 s from the disk.
         damaged = {part: why for part in parts if (why := _damage(directory, part))}

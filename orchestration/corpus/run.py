@@ -21,7 +21,7 @@ from . import interrupted as interrupted_runs
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
 from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
-from .parts import STATE_DIR, link_file, part_file, part_name, part_of, read_part
+from .parts import ROOT_PART, STATE_DIR, link_file, part_file, part_name, part_of, read_part
 from .plan import Plan, new_files, plan_files
 from .pool import Parser, parse_file, start_forkserver
 from .previous import Previous, Sources
@@ -60,7 +60,9 @@ def build_folder_part(settings: Settings, folder: str, workers: int | None = Non
     """Parse one top-level raw sub-folder into its own part (a partition of the parse).
 
     A folder gone from the raw folder (moved, renamed, removed) has no files: its part,
-    if any, is removed, and the summary says ``folder_gone``."""
+    if any, is removed, and the summary says ``folder_gone``. The files the published tables
+    of a whole parse have unchanged (a first backfill after whole runs), or have in folders
+    gone (a folder renamed), are taken from them rather than parsed."""
     require_raw_dir(settings.raw_dir)
     name = part_name(folder)
     with locks.folder_parse(settings.data_dir, name, waiting):
@@ -68,7 +70,7 @@ def build_folder_part(settings: Settings, folder: str, workers: int | None = Non
             remove_part(settings, name)
             return RunSummary(folder_gone=True)
         return _build(settings, settings.data_dir / "parts.d" / name, part_dir(settings, folder), workers,
-                      folder=folder, log=log)
+                      folder=folder, log=log, whole_run=settings.parquet_dir)
 
 
 def part_dir(settings: Settings, folder: str) -> Path:
@@ -98,7 +100,7 @@ def remove_parts_of_gone_folders(settings: Settings, keep: set[str]) -> None:
 
 
 def _build(settings: Settings, versions: Path, link: Path, workers: int | None, folder: str | None = None,
-           parts: list[Path] | None = None, log: RunLog | None = None) -> RunSummary:
+           parts: list[Path] | None = None, log: RunLog | None = None, whole_run: Path | None = None) -> RunSummary:
     """Write the output aside (in ``versions``) and publish it at ``link``. A run that
     stops keeps the folder parts it completed, and the next run takes them up."""
     log = log or RunLog()
@@ -107,7 +109,7 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
     staging.mkdir(parents=True)
     try:
         summary = write_corpus(settings, staging, link, workers, folder=folder, parts=parts or [], log=log,
-                               interrupted=interrupted)
+                               interrupted=interrupted, whole_run=whole_run)
     except BaseException:
         warn = log.warn  # (what it kept, if it completed a folder part, is told)
         if (kept := interrupted_runs.keep_or_remove(staging)) and warn:
@@ -126,10 +128,12 @@ def _build(settings: Settings, versions: Path, link: Path, workers: int | None, 
 
 def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = None, workers: int | None = None,
                  folder: str | None = None, parts: list[Path] | None = None, log: RunLog | None = None,
-                 interrupted: list[Path] | None = None) -> RunSummary:
+                 interrupted: list[Path] | None = None, whole_run: Path | None = None) -> RunSummary:
     """Write the tables for ``settings.raw_dir`` (or its sub-folder ``folder``) into
     ``out_dir``, reusing the rows of unchanged files from ``previous_dir``, ``parts`` and
-    the complete folder parts of ``interrupted`` (staging folders of runs that did not finish).
+    the complete folder parts of ``interrupted`` (staging folders of runs that did not finish);
+    for a folder, from ``whole_run`` too (a whole parse's published tables: their part of the
+    folder, and those of folders gone, whose files may be the folder's now).
 
     A folder part whose files an earlier output has, all and only them unchanged, is
     linked from it rather than written again (if which copy of a duplicated file is
@@ -146,7 +150,9 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     previous = Previous(previous_dir, limits) if previous_dir and previous_dir.exists() else None
     resumed = [source for staging in interrupted or [] if (source := Previous(staging, limits, interrupted=True)).part_names]
     published = [Previous(part, limits) for part in parts or []] + ([previous] if previous else [])
-    sources = Sources(published + resumed)
+    # (Its damaged parts are the whole parse's to mend: not told, nor counted, here.)
+    whole = [_whole_run_for(settings.raw_dir, folder, whole_run, limits)] if folder and whole_run and whole_run.exists() else []
+    sources = Sources(published + whole + resumed)
     warn = log.warn
     for source in published:
         if source.damaged and warn:
@@ -172,7 +178,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
-        if previous or parts or resumed:
+        if previous or parts or resumed or whole:
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
         listed = len(files.names)
 
@@ -200,6 +206,13 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         summary.moved = plan.moved
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
+
+
+def _whole_run_for(raw: Path, folder: str, whole_run: Path, limits: Limits) -> Previous:
+    """A whole parse's published output, as a folder partition's run takes from it: the
+    folder's part, and the parts of folders the raw folder no longer has."""
+    own, current = part_name(folder), {part_name(name) for name in raw_folders(raw)}
+    return Previous(whole_run, limits, keep=lambda part: part == own or (part != ROOT_PART and part not in current))
 
 
 def damaged_text(directory: Path, damaged: dict[str, str]) -> str:

@@ -75,7 +75,7 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                          + "".join(f", {note}" for note in _taken_without_parse(summary)))
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
-        "values": summary.values, "reparsed": summary.reparsed, "resumed": summary.resumed,
+        "values": summary.values, "reparsed": summary.reparsed, "linked": summary.linked, "resumed": summary.resumed,
         "same_bytes": summary.same_bytes, "moved": summary.moved, "damaged_parts": summary.damaged_parts,
         "unchanged": summary.unchanged, "folder_gone": summary.folder_gone,
     })
