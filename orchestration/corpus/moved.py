@@ -120,6 +120,8 @@ def find_moved(root: str, plan: Plan, sources: Sources, gone: GoneFiles,
             origin = Origin(source, part, path, row)
             for index in waiting.of_name(digest, origin):
                 take(index, origin)
+            if not waiting:
+                break  # (every new file has its gone file: the other gone parts' states are not read)
     for index, origin in waiting.rest():
         take(index, origin)
     return moved
