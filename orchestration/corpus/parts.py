@@ -74,10 +74,6 @@ class LazyTable:
         self._columns = columns
         self._table: pa.Table | None = None
 
-    @property
-    def num_rows(self) -> int:
-        return pq.read_metadata(self.path).num_rows if self._table is None else self._table.num_rows
-
     def slice(self, offset: int, length: int) -> pa.Table:
         if self._table is None:
             self._table = read_part(self.path, self._columns)

@@ -17,7 +17,8 @@ from ..schema import TABLES
 
 class Span:
     """Consecutive rows of a table: a file's figures or checks within its chunk's
-    table (or within the last run's Parquet, read in step).
+    table (or within the last run's Parquet, read in step, or an earlier part's read when
+    first wanted: ``parts.LazyTable``).
 
     Not a slice of its own: the writer joins the spans that follow on in one table
     (a chunk's files, in order), so a row group concatenates a few dozen tables,
