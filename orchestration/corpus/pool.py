@@ -150,12 +150,22 @@ def _start_limited_worker(time_limit: float, run: int) -> None:
     A file whose parse runs past it (a loop in a PDF library, say) ends the worker with the
     stack it was in, on stderr; the file is then found as a dying worker's is
     (``_isolated``) and quarantined ``parse_timeout``. The worker ends with the run's
-    process, ``run`` (``_end_with``)."""
+    process, ``run`` (``_end_with``), and when the pool ends it (``_stoppable``)."""
     global _time_limit
     start_worker()
     _first_for_the_oom_killer()
     _end_with(run)
+    _stoppable()
     _time_limit = time_limit
+
+
+def _stoppable() -> None:
+    """Let SIGTERM end this worker, as the pool ends the workers of a broken pool (one died):
+    a run started where SIGINT is ignored (a shell's background job, ``nohup``) has SIGTERM
+    ignored too once Dagster maps it to SIGINT's handler, and its workers inherit that. A
+    worker left up, blocked writing its result to a pool that no longer reads it, held the
+    run for ever: the pool waits for it to end before it raises."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _end_with(run: int) -> None:
