@@ -27,7 +27,7 @@ from .conftest import REPO, settings
 from .dying_workers import EATS, HANGS, MARKER
 
 RUN = """
-import multiprocessing, sys
+import multiprocessing, os, signal, sys
 from pathlib import Path
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.progress import RunLog
@@ -39,6 +39,8 @@ def context():
     return context
 
 pool._pool_context = context
+if os.environ.get("SIGTERM_IGNORED"):  # (as Dagster leaves it where SIGINT is ignored: a background job)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 settings = Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20, float(sys.argv[3]), int(sys.argv[4]))
 summary = build_parquet(settings, workers=2, log=RunLog(warn=lambda line: print("WARN", line)))
 print(dict(summary.by_code))
@@ -50,10 +52,9 @@ def _run(raw: Path, data: Path, dying: str, time_limit: float = 300, memory_mb: 
     """The parse in a process of its own; with ``sigterm_ignored``, started as a run is
     where SIGTERM is ignored (Dagster maps it to SIGINT's handler, which a shell's background
     job ignores)."""
+    environment = {**os.environ, "DYING_WORKERS": dying, **({"SIGTERM_IGNORED": "1"} if sigterm_ignored else {})}
     return subprocess.run([sys.executable, "-c", RUN, str(raw), str(data), str(time_limit), str(memory_mb)], cwd=REPO,
-                          capture_output=True, text=True, env={**os.environ, "DYING_WORKERS": dying},
-                          preexec_fn=(lambda: signal.signal(signal.SIGTERM, signal.SIG_IGN)) if sigterm_ignored else None,
-                          timeout=timeout, check=False)
+                          capture_output=True, text=True, env=environment, timeout=timeout, check=False)
 
 
 def _published(data: Path, table: str, where: str, columns: str = "*") -> duckdb.DuckDBPyRelation:

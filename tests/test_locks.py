@@ -116,8 +116,9 @@ def test_the_lock_files_stay_out_of_the_outputs(tmp_path):
 
 
 _PARSE = """
-import sys
+import signal, sys
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)  # (as a Dagster run has it, even in a background job's tests)
 from orchestration.corpus import build_parquet
 from orchestration.settings import Settings
 summary = build_parquet(Settings(Path(sys.argv[1]), Path(sys.argv[2]), 50 * 2**20), workers=1)
