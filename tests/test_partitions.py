@@ -147,7 +147,7 @@ def test_sensor_skips_and_keeps_every_partition_when_the_raw_folder_is_missing_o
     assert instance.get_dynamic_partitions(RAW_FOLDERS.name) == ["crawl-a", "crawl-b"]
 
 
-def test_a_damaged_folder_part_is_parsed_again_by_its_partition_and_by_the_whole_parse(raw, tmp_path):
+def test_a_damaged_folder_part_is_taken_neither_by_its_partition_nor_by_the_whole_parse(raw, tmp_path):
     """A folder partition's part cut short (a crash of the machine, a hand): its next run
     is not taken (here, the published tables of the whole parse have the folder, and it comes
     from them), and the whole parse composing the parts parses the folder again, rather than
