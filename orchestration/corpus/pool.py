@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import faulthandler
 import gc
-import hashlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -34,6 +33,7 @@ from ..parsing.regions import gazetteer
 from .entries import READ_FLAGS, not_regular, read_ahead, unopened
 from .memory_guard import MemoryGuard
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
+from .same_bytes import streamed_sha256
 
 CHUNK = 64  # files a worker parses per task
 WINDOW = 1024  # files in flight at once (bounds memory; 16 chunks keep 2-8 workers busy)
@@ -110,12 +110,9 @@ def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, ear
             if status.st_size > max_bytes:
                 # Hashed as it is read, not held: a crawl's video or archive of gigabytes
                 # took as much memory in a worker only to be quarantined.
-                digest, size = hashlib.sha256(), 0
-                while block := file.read(_BLOCK):
-                    digest.update(block)
-                    size += len(block)
+                digest, size = streamed_sha256(file.read)
                 if size > max_bytes:
-                    return too_large(relative, digest.hexdigest(), size, max_bytes)
+                    return too_large(relative, digest, size, max_bytes)
                 file.seek(0)  # (it shrank meanwhile)
             data = file.read()
     except OSError as error:  # (the disk)
@@ -123,9 +120,6 @@ def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, ear
     finally:
         os.close(descriptor)
     return parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
-
-
-_BLOCK = 1 << 20  # bytes read at a time from a file over the size limit
 
 
 def parse_chunk_held(chunk: list[tuple[str, str, int]]) -> tuple[bytes, int]:

@@ -80,12 +80,13 @@ class Previous:
         only once a run found every file it plans unchanged, 0.1 s at a million files)."""
         return sum(pq.ParquetFile(part_file(self.directory, STATE_DIR, part)).metadata.num_rows for part in self._parts)
 
-    def _read_state(self, part: str) -> pa.Table | None:
-        """A part's file states as this output saw them, each with whether this run may take
-        it as it is (column ``current``: ``Limits.current``); None if it has no such part."""
+    def _read_state(self, part: str, *more: str) -> pa.Table | None:
+        """A part's file states as this output saw them (and ``more`` of their columns), each
+        with whether this run may take it as it is (column ``current``: ``Limits.current``);
+        None if it has no such part."""
         if part not in self._parts:
             return None
-        state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits"])
+        state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits", *more])
         return state.append_column("current", self._limits.current(state))
 
     def enter(self, part: str, listing: Listing) -> bool:
@@ -162,11 +163,9 @@ class Previous:
 
     def recorded_files(self, part: str) -> pa.Table:
         """The current file states of ``part``, with their content hashes and rows."""
-        state = self._read_state(part)
+        state = self._read_state(part, "content_sha256")
         assert state is not None, part
-        recorded = read_part(part_file(self.directory, STATE_DIR, part), ["content_sha256"])["content_sha256"]
-        state = state.append_column("content_sha256", recorded).append_column(
-            "row", pa.array(range(state.num_rows), pa.int64()))  # (its row in the part's reports too)
+        state = state.append_column("row", pa.array(range(state.num_rows), pa.int64()))  # (its row in the part's reports too)
         return _current(state)  # type: ignore[return-value]
 
     def planned(self) -> None:

@@ -151,8 +151,8 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     resumed = [source for staging in interrupted or [] if (source := Previous(staging, limits, interrupted=True)).part_names]
     published = [Previous(part, limits) for part in parts or []] + ([previous] if previous else [])
     # (Its damaged parts are the whole parse's to mend: not told, nor counted, here.)
-    whole = [_whole_run_for(settings.raw_dir, folder, whole_run, limits)] if folder and whole_run and whole_run.exists() else []
-    sources = Sources(published + whole + resumed)
+    of_whole_run = [_whole_run_for(settings.raw_dir, folder, whole_run, limits)] if folder and whole_run and whole_run.exists() else []
+    sources = Sources(published + of_whole_run + resumed)
     warn = log.warn
     for source in published:
         if source.damaged and warn:
@@ -178,7 +178,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
-        if previous or parts or resumed or whole:
+        if previous or parts or resumed or of_whole_run:
             parser.begin(new_files(files, [folder] if folder else raw_folders(raw), sources))
         listed = len(files.names)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 
 from .entries import READ_FLAGS, read_ahead
 
 READ_AHEAD = 1024  # files asked of the disk at once (a flat raw folder's root part may have a million)
-_BLOCK = 1 << 20  # bytes read at a time (a file over the size limit may be gigabytes)
+BLOCK = 1 << 20  # bytes read at a time (a file over the size limit may be gigabytes)
 
 
 def digests(root: str, paths: list[str]) -> list[str | None]:
@@ -37,11 +38,18 @@ def _digest(path: str) -> str | None:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
-        digest = hashlib.sha256()
-        while block := os.read(descriptor, _BLOCK):
-            digest.update(block)
-        return digest.hexdigest()
+        return streamed_sha256(lambda size: os.read(descriptor, size))[0]
     except OSError:
         return None
     finally:
         os.close(descriptor)
+
+
+def streamed_sha256(read: Callable[[int], bytes]) -> tuple[str, int]:
+    """The SHA-256 (hex) and the size of what ``read`` gives, ``BLOCK`` bytes at a time:
+    never held whole."""
+    digest, size = hashlib.sha256(), 0
+    while block := read(BLOCK):
+        digest.update(block)
+        size += len(block)
+    return digest.hexdigest(), size
