@@ -23,6 +23,7 @@ def test_bench_prints_every_figure(tmp_path):
     assert figures["incremental_reparsed"] == 0  # nothing changed: nothing parsed again
     assert figures["incremental_share_of_parse"] < 1
     assert figures["added_files"] == 3  # the crawl's 1%, and only those, parsed
+    assert figures["added_same_bytes"] == 0  # no kept file read again (its links were made before the first run)
     assert figures["incremental_add_share_of_parse"] == pytest.approx(figures["incremental_add_1pct_s"] / figures["parse_s"])
     crawl = tmp_path / "crawl-300-5" / "raw"
     assert len([p for p in crawl.rglob("*") if p.is_file()]) == 303

@@ -1,5 +1,5 @@
 """The parse stage's file stat in C (orchestration/corpus/native_stat.c) is built, and
-gives what os.stat gives: the same sizes and modification times, the same errors."""
+gives what os.stat gives: the same sizes, modification and status change times, the same errors."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 
 from orchestration.corpus import listing, native_stat
-from orchestration.corpus.listing import _os_sizes_and_mtimes, raw_listing
+from orchestration.corpus.listing import _os_sizes_and_times, raw_listing
 
 # The C function itself (a test above checks the run uses it), held to os.stat's answers.
-sizes_and_mtimes = native_stat.sizes_and_mtimes
+sizes_and_times = native_stat.sizes_and_times
 
 
 def test_the_native_stat_is_the_one_used():
     if os.environ.get("OGI_PURE_PYTHON") == "1":
-        assert not listing.NATIVE_STAT and listing._stat_all is _os_sizes_and_mtimes
+        assert not listing.NATIVE_STAT and listing._stat_all is _os_sizes_and_times
         return
     assert listing.NATIVE_STAT, "orchestration/corpus/native_stat.c is not built: `pip install -e .` builds it"
-    assert listing._stat_all is sizes_and_mtimes
+    assert listing._stat_all is sizes_and_times
 
 
 def _tree(root: Path) -> list[str]:
@@ -42,13 +42,17 @@ def _tree(root: Path) -> list[str]:
 
 def test_the_same_sizes_and_times_as_os_stat(tmp_path):
     names = _tree(tmp_path)
-    sizes, mtimes = sizes_and_mtimes(str(tmp_path), names)
-    assert (sizes, mtimes) == _os_sizes_and_mtimes(str(tmp_path), names)
+    sizes, mtimes, ctimes = sizes_and_times(str(tmp_path), names)
+    assert (sizes, mtimes, ctimes) == _os_sizes_and_times(str(tmp_path), names)
     assert sizes == [0, 17, 4096, 1234, 4096, 4096, 99]
     assert mtimes[:4] == [-86_400_000_000_001, 1_500_000_000_987_662_240, 1_500_000_000_987_670_159,
                           1_500_000_000_987_678_078]
-    assert sizes_and_mtimes(str(tmp_path), []) == ([], [])
-    assert sizes_and_mtimes(str(tmp_path / "gone"), []) == ([], [])  # no file, nothing stat-ed
+    # The status change times are the kernel's (the utime calls set them to now), not the times set;
+    # a link's is its target's, as os.stat follows it.
+    assert ctimes[:4] == [(tmp_path / name).stat().st_ctime_ns for name in names[:4]]
+    assert all(ctime > 1_600_000_000 * 10**9 for ctime in ctimes) and ctimes[4] == ctimes[2]
+    assert sizes_and_times(str(tmp_path), []) == ([], [], [])
+    assert sizes_and_times(str(tmp_path / "gone"), []) == ([], [], [])  # no file, nothing stat-ed
 
 
 def test_a_whole_raw_listing_as_os_stat(tmp_path):
@@ -60,7 +64,7 @@ def test_a_whole_raw_listing_as_os_stat(tmp_path):
             path.write_bytes(b"z" * (folder * 1000 + number))
     names = raw_listing(root).names
     assert len(names) == 150
-    assert sizes_and_mtimes(str(root), names) == _os_sizes_and_mtimes(str(root), names)
+    assert sizes_and_times(str(root), names) == _os_sizes_and_times(str(root), names)
 
 
 def _error(function, root: Path, names: list[str]) -> OSError:
@@ -85,7 +89,7 @@ def test_the_same_errors_as_os_stat(tmp_path, case, code):
         "missing root": (tmp_path / "gone", "a/one.html"),
     }[case]
     names = ["a/one.html", bad, "z/报告.txt"] if case != "missing root" else [bad]
-    ours, theirs = _error(sizes_and_mtimes, root, names), _error(_os_sizes_and_mtimes, root, names)
+    ours, theirs = _error(sizes_and_times, root, names), _error(_os_sizes_and_times, root, names)
     assert type(ours) is type(theirs)
     assert (ours.errno, ours.strerror, ours.filename) == (theirs.errno, theirs.strerror, theirs.filename)
     assert ours.errno == code and ours.filename == f"{root}/{bad}"
@@ -95,13 +99,13 @@ def test_a_nul_byte_is_refused_as_os_stat_refuses_it(tmp_path):
     _tree(tmp_path)
     for root, names in ((str(tmp_path), ["top.txt\0ignored"]), (f"{tmp_path}\0", ["top.txt"])):
         with pytest.raises(ValueError, match="embedded null byte"):
-            sizes_and_mtimes(root, names)
+            sizes_and_times(root, names)
         with pytest.raises(ValueError, match="embedded null byte"):
-            _os_sizes_and_mtimes(root, names)
+            _os_sizes_and_times(root, names)
 
 
 def test_names_must_be_a_list_of_str(tmp_path):
     with pytest.raises(TypeError):
-        sizes_and_mtimes(str(tmp_path), [b"top.txt"])
+        sizes_and_times(str(tmp_path), [b"top.txt"])
     with pytest.raises(TypeError):
-        sizes_and_mtimes(str(tmp_path), ("top.txt",))
+        sizes_and_times(str(tmp_path), ("top.txt",))

@@ -1,7 +1,8 @@
 """A file whose time alone changed (a raw folder copied or synced without its times, a page
 fetched again as it was) is not parsed again: the content hash recorded by the run that
 parsed it shows its bytes are the same, and its rows are kept; a file whose bytes changed
-at the same size is parsed."""
+at the same size is parsed, even with its old modification time put back (its status
+change time, which only the kernel sets, tells it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from orchestration.cli import _not_parsed
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
@@ -149,4 +151,89 @@ def test_a_stopped_run_s_parts_are_taken_up_under_new_times(tmp_path):
     # crawl_0 to crawl_2 taken up (31 files, their states written again); crawl_3 and top.txt parsed
     assert (run.files, run.reparsed, run.same_bytes, run.resumed, run.linked) == (42, 11, 31, 31, 31)
     assert not staging_folders(data)
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def _value(data: Path, path: str) -> tuple[str, list]:
+    """A report's content hash and its figures (item, value), from the published Parquet."""
+    with duckdb.connect() as db:
+        (digest,) = db.execute("select content_sha256 from read_parquet(?) where source_path = ?",
+                               [str(data / "parquet" / "reports" / "*.parquet"), path]).fetchone()
+        figures = db.execute(
+            "select v.item, v.value::int from read_parquet(?) v join read_parquet(?) r using (report_id) "
+            "where r.source_path = ? order by all",
+            [str(data / "parquet" / "values" / "*.parquet"), str(data / "parquet" / "reports" / "*.parquet"), path],
+        ).fetchall()
+    return digest, figures
+
+
+_REPORT = "某县人民政府办公室2021年政府信息公开工作年度报告\n2021年,本机关共收到政府信息公开申请{}件,办结36件。\n"
+
+
+def test_a_figure_corrected_at_the_same_size_with_its_old_time_put_back_is_parsed_again(tmp_path):
+    """A crawler that dates its files by their pages (or ``touch -r``, ``cp -p``, a download
+    keeping the server's Last-Modified) rewrites a report whose figure was corrected, 37 to
+    73: the same size, the same modification time. Its old rows stayed in the tables."""
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    corrected = raw / "crawl_1" / "report.txt"
+    corrected.write_text(_REPORT.format(37), encoding="utf-8")
+    build_parquet(settings(raw, data), workers=1)
+    assert _value(data, "crawl_1/report.txt")[1] == [("new_received", 37)]
+
+    status = corrected.stat()
+    corrected.write_text(_REPORT.format(73), encoding="utf-8")
+    os.utime(corrected, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (corrected.stat().st_size, corrected.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes) == (43, 1, 0)
+    digest, figures = _value(data, "crawl_1/report.txt")
+    assert figures == [("new_received", 73)]
+    assert digest == hashlib.sha256(_REPORT.format(73).encode("utf-8")).hexdigest()
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_a_file_whose_status_alone_changed_is_hashed_and_kept(tmp_path):
+    """A chmod, a hard link made to it (a snapshot with ``cp -al`` or ``rsync --link-dest``),
+    changes a file's status change time, not its bytes: it is read and hashed, not parsed,
+    and its new time is remembered."""
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    before = _inodes(data)
+    for path in sorted((raw / "crawl_0").iterdir()):
+        path.chmod(0o600)
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    os.link(raw / "crawl_3" / sorted(os.listdir(raw / "crawl_3"))[4], snapshot / "linked.txt")
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes, run.linked) == (42, 0, 11, 41)
+    after = _inodes(data)  # every folder's tables linked; crawl_0's and crawl_3's file states written again
+    assert all(after[f"{table}/crawl_{n}.parquet"] == before[f"{table}/crawl_{n}.parquet"]
+               for table in TABLE_NAMES for n in range(4))
+    assert [after[f"{STATE_DIR}/crawl_{n}.parquet"] == before[f"{STATE_DIR}/crawl_{n}.parquet"] for n in range(4)] == [
+        False, True, True, False]
+    recorded = pq.read_table(data / "parquet" / STATE_DIR / "crawl_3.parquet").to_pylist()
+    assert [row["ctime_ns"] for row in recorded] == [(raw / row["source_path"]).stat().st_ctime_ns for row in recorded]
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+    again = build_parquet(settings(raw, data), workers=1)
+    assert again.unchanged and (again.reparsed, again.same_bytes) == (0, 0)
+
+
+def test_file_states_from_before_the_status_change_time_have_their_files_hashed_not_parsed(tmp_path):
+    """An output written before the file states held ``ctime_ns`` (session 37): its files
+    are hashed once and kept, not parsed again; a file changed since is parsed."""
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    build_parquet(settings(raw, data), workers=1)
+    for path in sorted((data / "parquet" / STATE_DIR).iterdir()):
+        older = pq.read_table(path).drop_columns(["ctime_ns"])
+        path.unlink()  # (not written through: it may be a link another output shares)
+        pq.write_table(older, path)
+    changed = sorted((raw / "crawl_2").iterdir())[1]
+    changed.write_bytes(changed.read_bytes() + "\n附:补充说明。".encode())
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes) == (42, 1, 41)
+    assert pq.read_schema(data / "parquet" / STATE_DIR / "crawl_2.parquet").names == [
+        "source_path", "size", "mtime_ns", "ctime_ns", "content_sha256", "parser_version", "limits"]
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))

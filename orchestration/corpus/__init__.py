@@ -13,7 +13,7 @@
 - **In parts**: each table is a folder of Parquet files, one per top-level raw
   folder (``<table>/<folder>.parquet``) and one for the files at the top
   (``<table>/_root.parquet``, which also holds the issues that cross folders).
-- **Incremental**: a file whose path, size and mtime match the last run (and
+- **Incremental**: a file whose path, size, mtime and ctime match the last run (and
   the parser is the same, and the limits if one quarantined it) is not parsed
   again: its rows are copied from the published Parquet, read in step with the
   new output and kept as Arrow (not turned into Python objects and back). A

@@ -1,5 +1,5 @@
-"""The raw folder: its files, named as the tables record them, and their sizes and
-modification times (what tells a run a file is unchanged)."""
+"""The raw folder: its files, named as the tables record them, and their sizes,
+modification times and status change times (what tells a run a file is unchanged)."""
 
 from __future__ import annotations
 
@@ -164,68 +164,80 @@ def _top_folders(raw_dir: Path) -> list[str]:
     return [p.name for p in raw_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
 
 
-def _os_sizes_and_mtimes(root: str, names: list[str]) -> tuple[list[int], list[int]]:
-    """Each file's st_size and st_mtime_ns as ``os.stat(f"{root}/{name}")`` gives them
-    (following links), for the relative paths ``names``: what native_stat.c does in C."""
+def _os_sizes_and_times(root: str, names: list[str]) -> tuple[list[int], list[int], list[int]]:
+    """Each file's st_size, st_mtime_ns and st_ctime_ns as ``os.stat(f"{root}/{name}")``
+    gives them (following links), for the relative paths ``names``: what native_stat.c does in C."""
     stats = [os.stat(f"{root}/{name}") for name in names]
-    return [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats]
+    return [stat.st_size for stat in stats], [stat.st_mtime_ns for stat in stats], [stat.st_ctime_ns for stat in stats]
 
 
 def _native_or_os():
     """native_stat's function (the same answers and errors, tests/test_native_stat.py, in
     about half the time) unless setup.py did not build it or OGI_PURE_PYTHON=1 is set."""
     if os.environ.get("OGI_PURE_PYTHON") == "1":
-        return _os_sizes_and_mtimes
+        return _os_sizes_and_times
     try:
-        from .native_stat import sizes_and_mtimes
+        from .native_stat import sizes_and_times
     except ImportError:
-        return _os_sizes_and_mtimes
-    return sizes_and_mtimes
+        return _os_sizes_and_times
+    return sizes_and_times
 
 
 _stat_all = _native_or_os()
-NATIVE_STAT = _stat_all is not _os_sizes_and_mtimes
+NATIVE_STAT = _stat_all is not _os_sizes_and_times
 # The modification time recorded for a file that could not be stat-ed or read: no stat
 # gives it back, so such a file is never taken for unchanged and is tried again.
 UNREADABLE_MTIME = -1
 
 
-def sizes_and_mtimes(root: str, names: list[str]) -> tuple[list[int], list[int]]:
-    """Each listed file's size and modification time (``_stat_all``). A file that cannot be
-    stat-ed (removed or moved since the folder was listed, a folder it cannot enter) gets
-    size 0 and ``UNREADABLE_MTIME``, rather than stopping the run: its parse then finds
-    it unreadable, and it is quarantined."""
+def sizes_and_times(root: str, names: list[str]) -> tuple[list[int], list[int], list[int]]:
+    """Each listed file's size, modification time and status change time (``_stat_all``).
+    A file that cannot be stat-ed (removed or moved since the folder was listed, a folder
+    it cannot enter) gets size 0 and ``UNREADABLE_MTIME`` (both times), rather than
+    stopping the run: its parse then finds it unreadable, and it is quarantined."""
     try:
         return _stat_all(root, names)
     except OSError:
         pass
-    sizes, mtimes = [], []
+    sizes, mtimes, ctimes = [], [], []
     for name in names:  # (one at a time, only when a file of the folder failed)
         try:
-            (size,), (mtime,) = _stat_all(root, [name])
+            (size,), (mtime,), (ctime,) = _stat_all(root, [name])
         except OSError:
-            size, mtime = 0, UNREADABLE_MTIME
+            size, mtime, ctime = 0, UNREADABLE_MTIME, UNREADABLE_MTIME
         sizes.append(size)
         mtimes.append(mtime)
-    return sizes, mtimes
+        ctimes.append(ctime)
+    return sizes, mtimes, ctimes
 
 
-def file_stamp(size: int, mtime_ns: int) -> int:
-    """A file's size and modification time as one int: one object per file, not three."""
-    return mtime_ns << 64 | size
+# Why the status change time as well as the modification time: a tool can set a file's
+# modification time (``touch -d``, a download that keeps the server's Last-Modified, a
+# crawler that dates files by their page, ``cp -p``), so a figure corrected at the same
+# size with the old time put back looked unchanged, and its old rows stayed. Only the
+# kernel sets st_ctime, on every write (and on a chmod, a rename, a new hard link: such a
+# file is hashed, and kept if its bytes are the same, as ``same_bytes`` does). Git's index
+# compares both for the same reason.
+_MTIME_OFFSET = 1 << 63  # (a modification time may be before 1970: its field is kept non-negative)
 
 
-LISTED = ("source_path", "size", "mtime_ns")
+def file_stamp(size: int, mtime_ns: int, ctime_ns: int) -> int:
+    """A file's size and two times as one int: one object per file, not four."""
+    return ctime_ns << 128 | (mtime_ns + _MTIME_OFFSET) << 64 | size
+
+
+LISTED = ("source_path", "size", "mtime_ns", "ctime_ns")
 
 
 @dataclass(slots=True)
 class Listing:
-    """Consecutive raw files of one part, in path order, with their sizes and modification
-    times (the file states' columns ``LISTED``)."""
+    """Consecutive raw files of one part, in path order, with their sizes, modification
+    times and status change times (the file states' columns ``LISTED``)."""
 
     paths: list[str]
     sizes: list[int]
     mtimes: list[int]
+    ctimes: list[int]
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -235,9 +247,12 @@ class Listing:
         whole in Arrow (converting the state to Python objects took longer than reading it)."""
         return state.num_rows == len(self.paths) and all(
             state[name].equals(pa.chunked_array([pa.array(column, state.schema.field(name).type)]))
-            for name, column in zip(LISTED, (self.paths, self.sizes, self.mtimes), strict=True))
+            for name, column in zip(LISTED, (self.paths, self.sizes, self.mtimes, self.ctimes), strict=True))
 
 
-def unstamp(stamp: int) -> tuple[int, int]:
-    """(size, mtime_ns) back from ``file_stamp``."""
-    return stamp & (2**64 - 1), stamp >> 64
+def unstamp(stamp: int) -> tuple[int, int, int]:
+    """(size, mtime_ns, ctime_ns) back from ``file_stamp``."""
+    return stamp & _LOW_64, ((stamp >> 64) & _LOW_64) - _MTIME_OFFSET, stamp >> 128
+
+
+_LOW_64 = (1 << 64) - 1

@@ -57,7 +57,7 @@ class GoneFiles:
         """``stamps``: path -> file stamp of files gone from ``source``'s ``part``."""
         paths = set()
         for path, stamp in stamps.items():
-            size, mtime = unstamp(stamp)
+            size, mtime, _ = unstamp(stamp)
             if mtime != UNREADABLE_MTIME:  # (tried again every run, never read: no rows of its bytes)
                 paths.add(path)
                 if self._sizes is not None:

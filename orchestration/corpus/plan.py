@@ -8,7 +8,7 @@ from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
-from .listing import Listing, RawListing, file_stamp, sizes_and_mtimes
+from .listing import Listing, RawListing, file_stamp, sizes_and_times
 from .moved import find_moved
 from .parts import part_name, part_of
 from .previous import Sources
@@ -36,13 +36,15 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
         sizes: list[int] = []
         mtimes: list[int] = []
+        ctimes: list[int] = []
         for start in range(0, len(on_disk), STAT_BATCH):
             between(len(plan) + start)
-            batch = sizes_and_mtimes(root, on_disk[start : start + STAT_BATCH])
+            batch = sizes_and_times(root, on_disk[start : start + STAT_BATCH])
             sizes += batch[0]
             mtimes += batch[1]
-        listing = Listing(paths, sizes, mtimes)
-        stamps = list(map(file_stamp, listing.sizes, listing.mtimes))
+            ctimes += batch[2]
+        listing = Listing(paths, sizes, mtimes, ctimes)
+        stamps = list(map(file_stamp, sizes, mtimes, ctimes))
         known, whole, recorded = sources.plan_part(part, listing, stamps)
         if recorded:
             hashed = digests(root, [on_disk[index] for index, _, _ in recorded])

@@ -35,8 +35,9 @@ class _StateWriter:
         self._encoder = encoder
         self._rows: list[_StateRow] = []
 
-    def add(self, relative: str, size: int, mtime_ns: int, digest: str | None, limits: str | None) -> None:
-        self._rows.append((relative, size, mtime_ns, digest, limits))
+    def add(self, relative: str, size: int, mtime_ns: int, ctime_ns: int, digest: str | None,
+            limits: str | None) -> None:
+        self._rows.append((relative, size, mtime_ns, ctime_ns, digest, limits))
         if len(self._rows) == ROW_GROUP_FILES:
             self._encoder.submit(partial(self._write, self._rows))
             self._rows = []
@@ -44,8 +45,8 @@ class _StateWriter:
     def _write(self, rows: list[_StateRow], then_close: bool = False) -> None:
         """(On the encoder's thread.)"""
         if rows:
-            paths, sizes, mtimes, digests, limits = map(list, zip(*rows))
-            columns = [paths, sizes, mtimes, digests, [PARSER_VERSION] * len(paths), limits]
+            paths, sizes, mtimes, ctimes, digests, limits = map(list, zip(*rows))
+            columns = [paths, sizes, mtimes, ctimes, digests, [PARSER_VERSION] * len(paths), limits]
             self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
         if then_close:
             self._writer.close()
@@ -64,7 +65,7 @@ class _StateWriter:
         _abandon(self._writer)
 
 
-_StateRow = tuple[str, int, int, str | None, str | None]  # path, size, mtime_ns, content hash, limits
+_StateRow = tuple[str, int, int, int, str | None, str | None]  # path, size, mtime_ns, ctime_ns, content hash, limits
 
 
 class _InOrder:
@@ -152,10 +153,10 @@ class _Writer:
         join_span(self._values, rows.values)
         self._issues.extend(rows.issues)
         join_span(self._checks, rows.checks)
-        size, mtime_ns = unstamp(stamp)
+        size, mtime_ns, ctime_ns = unstamp(stamp)
         # A file or folder that could not be read is never taken for unchanged: the next run tries it again.
         retry = rows.quarantine_code in TRIED_EVERY_RUN
-        self._state.add(rows.source_path, size, UNREADABLE_MTIME if retry else mtime_ns, digest,
+        self._state.add(rows.source_path, size, UNREADABLE_MTIME if retry else mtime_ns, ctime_ns, digest,
                         self._limits.recorded(rows.quarantine_code))
         summary.files += 1
         summary.parsed += rows.status == "parsed"
