@@ -4,6 +4,8 @@
 resolved against the working directory, as a data engineer running ``ogi run``
 or ``dagster dev`` from the repository root expects. ``OGI_DUCKDB_MEMORY`` caps DuckDB's
 memory in dbt (default 240MB) and in the pipeline's own queries (default 96MB).
+``OGI_TRUST_CTIME=off`` has a run tell an unchanged file by its size and modification
+time alone (``Settings.trust_ctime``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ class Settings:
     max_file_bytes: int
     file_time_limit_s: float = 300.0  # a parse worker stopped on one file after this (0: never)
     worker_memory_mb: int = 0  # a parse process stopped when it holds more than this (0: never)
+    # A file whose status change time differs from the one recorded is read and hashed
+    # (corpus/listing.py says why). Off, as git's core.trustctime, for a raw folder whose
+    # ctimes move by themselves (daily hard-link snapshots: `cp -al`, `rsync --link-dest`),
+    # at the cost of a file rewritten at the same size with its old mtime put back.
+    trust_ctime: bool = True
 
     @property
     def parquet_dir(self) -> Path:
@@ -58,7 +65,8 @@ def load_settings() -> Settings:
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
     max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
     time_limit = float(os.environ.get("OGI_FILE_TIME_LIMIT_S", "300"))
-    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb())
+    trust_ctime = os.environ.get("OGI_TRUST_CTIME", "on").strip().lower() not in ("off", "0", "false", "no")
+    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb(), trust_ctime)
 
 
 class SettingsError(ValueError):

@@ -6,6 +6,7 @@ change time, which only the kernel sets, tells it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -18,6 +19,7 @@ from orchestration.cli import _not_parsed
 from orchestration.corpus import build_folder_part, build_parquet, part_dir
 from orchestration.corpus.parts import STATE_DIR
 from orchestration.corpus.same_bytes import digests
+from orchestration.settings import environment, load_settings
 from orchestration.synth import generate
 
 from .conftest import SAMPLES_RAW, published_parquet, settings
@@ -236,4 +238,34 @@ def test_file_states_from_before_the_status_change_time_have_their_files_hashed_
     assert (run.files, run.reparsed, run.same_bytes) == (42, 1, 41)
     assert pq.read_schema(data / "parquet" / STATE_DIR / "crawl_2.parquet").names == [
         "source_path", "size", "mtime_ns", "ctime_ns", "content_sha256", "parser_version", "limits"]
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+
+
+def test_with_ctime_not_trusted_a_file_is_told_by_its_size_and_mtime_alone(tmp_path):
+    """``OGI_TRUST_CTIME=off`` (a raw folder snapshotted with hard links every day): a chmod
+    or a link reads nothing, and a same-size rewrite with its old mtime put back is missed,
+    what the setting gives up; trusted again, every file is hashed once and that one parsed."""
+    with environment(OGI_TRUST_CTIME="off"):
+        assert not load_settings().trust_ctime
+    with environment(OGI_TRUST_CTIME=None):
+        assert load_settings().trust_ctime
+    raw, data = _raw(tmp_path), tmp_path / "data"
+    corrected = raw / "crawl_1" / "report.txt"
+    corrected.write_text(_REPORT.format(37), encoding="utf-8")
+    untrusted = dataclasses.replace(settings(raw, data), trust_ctime=False)
+    build_parquet(untrusted, workers=1)
+    assert set(pq.read_table(data / "parquet" / STATE_DIR / "crawl_1.parquet")["ctime_ns"].to_pylist()) == {0}
+
+    for path in sorted((raw / "crawl_0").iterdir()):
+        path.chmod(0o600)
+    status = corrected.stat()
+    corrected.write_text(_REPORT.format(73), encoding="utf-8")
+    os.utime(corrected, ns=(status.st_atime_ns, status.st_mtime_ns))
+    run = build_parquet(untrusted, workers=1)
+    assert run.unchanged and (run.reparsed, run.same_bytes) == (0, 0)
+    assert _value(data, "crawl_1/report.txt")[1] == [("new_received", 37)]
+
+    run = build_parquet(settings(raw, data), workers=1)
+    assert (run.files, run.reparsed, run.same_bytes) == (43, 1, 42)
+    assert _value(data, "crawl_1/report.txt")[1] == [("new_received", 73)]
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))

@@ -24,7 +24,7 @@ STATE_SCHEMA = pa.schema(
         pa.field("source_path", pa.string(), nullable=False),
         pa.field("size", pa.int64(), nullable=False),
         pa.field("mtime_ns", pa.int64(), nullable=False),  # UNREADABLE_MTIME for a file that could not be read
-        pa.field("ctime_ns", pa.int64(), nullable=False),  # its status change time (listing.file_stamp says why)
+        pa.field("ctime_ns", pa.int64(), nullable=False),  # its status change time (listing says why); 0 if not trusted
         pa.field("content_sha256", pa.string()),  # (NULL for one that could not be read)
         pa.field("parser_version", pa.string(), nullable=False),
         pa.field("limits", pa.string()),  # the run's limits, if they quarantined the file (corpus/limits.py)

@@ -18,7 +18,7 @@ STAT_BATCH = 16384  # files stat-ed at a time: between batches the run keeps its
 
 
 def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable[[int], None] = lambda stated: None,
-               sent_early: Callable[[str], bool] = lambda relative: False) -> Plan:
+               sent_early: Callable[[str], bool] = lambda relative: False, trust_ctime: bool = True) -> Plan:
     """Every raw file listed (``files``) in path order, stat-ed, with what the earlier
     outputs have of it; a folder part at a time, since a folder's files follow one
     another. Before each part, and between batches of ``STAT_BATCH`` files in a large one
@@ -27,7 +27,8 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
     parser's ``top_up`` and the progress line. A file whose time alone changed is read
     and hashed, and taken as unchanged if its bytes are those an earlier output recorded;
     so is a new file with the bytes of one gone from its path (``moved``), unless it was
-    ``sent_early`` to the workers."""
+    ``sent_early`` to the workers. Not ``trust_ctime`` (``Settings.trust_ctime``): every
+    status change time is taken as 0, and recorded so."""
     plan = Plan(files.on_disk)
     root = str(raw)
     ranges: dict[str, tuple[int, int]] = {}  # a folder part's files in the plan
@@ -42,7 +43,7 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
             batch = sizes_and_times(root, on_disk[start : start + STAT_BATCH])
             sizes += batch[0]
             mtimes += batch[1]
-            ctimes += batch[2]
+            ctimes += batch[2] if trust_ctime else [0] * len(batch[2])
         listing = Listing(paths, sizes, mtimes, ctimes)
         stamps = list(map(file_stamp, sizes, mtimes, ctimes))
         known, whole, recorded = sources.plan_part(part, listing, stamps)

@@ -186,7 +186,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             parser.top_up()
             progress.stating(stated, listed)
 
-        plan = plan_files(raw, files, sources, between, parser.sent_early)
+        plan = plan_files(raw, files, sources, between, parser.sent_early, settings.trust_ctime)
         del files  # the plan holds the paths now, and frees each as it is written
         progress.planned(len(plan), len(plan) - plan.known.count(1),
                          sum(end - start for start, (end, *_) in plan.links.items()))
