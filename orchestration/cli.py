@@ -105,15 +105,12 @@ def run() -> int:
 def _not_parsed(reports_meta: dict) -> str:
     """Why the files not parsed this run were not (and why some were parsed again), for the line after
     ``parsed this run``."""
+    from .corpus.summary import taken_without_parse
+
     if reports_meta.get("unchanged"):
         return " (nothing changed)"
     notes = [f"{reports_meta['linked']} more kept in folders that did not change"] if reports_meta.get("linked") else []
-    if same := reports_meta.get("same_bytes"):
-        notes.append(f"{same} of the kept files had new times, not new bytes")
-    if moved := reports_meta.get("moved"):
-        notes.append(f"{moved} moved or renamed with their bytes, their rows taken")
-    if reports_meta.get("resumed"):
-        notes.append(f"{reports_meta['resumed']} taken up from a run that did not finish")
+    notes += taken_without_parse(reports_meta)
     if damaged := reports_meta.get("damaged_parts"):
         notes.append(f"{damaged} damaged {'part' if damaged == 1 else 'parts'} of the last run parsed again")
     return f" ({'; '.join(notes)})" if notes else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,21 @@ class RunSummary:
     damaged_parts: int = 0  # earlier outputs' parts not whole (a crash, a hand): their files parsed again
     folder_gone: bool = False  # a folder partition whose folder is gone from the raw folder (its part removed)
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+# The words for files whose rows came from an earlier output for a reason other than being
+# unchanged, by RunSummary field: one wording for the step's log line and `ogi run`'s.
+TAKEN_WITHOUT_PARSE = {
+    "same_bytes": "of the kept files had new times, not new bytes",
+    "moved": "moved or renamed with their bytes, their rows taken",
+    "resumed": "taken up from a run that did not finish",
+}
+
+
+def taken_without_parse(counts: Mapping[str, object]) -> list[str]:
+    """``TAKEN_WITHOUT_PARSE``'s words for the counts (a summary's fields, or the assets'
+    metadata) that are not 0."""
+    return [f"{counts[name]} {words}" for name, words in TAKEN_WITHOUT_PARSE.items() if counts.get(name)]
 
 
 def summary_of(directory: Path) -> RunSummary:

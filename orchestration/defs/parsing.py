@@ -19,7 +19,7 @@ from .. import locks
 from ..corpus import build_folder_part, build_parquet, raw_folders
 from ..corpus.listing import RawDirMissing, require_raw_dir
 from ..corpus.progress import RunLog
-from ..corpus.summary import RunSummary
+from ..corpus.summary import taken_without_parse
 from ..schema import TABLES, Table
 from ..settings import load_settings
 from .raw_reports import RAW_REPORT_FILES
@@ -72,23 +72,13 @@ def folder_parts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
                             "it has no files (raw_folders_sensor deletes the partitions of gone folders)")
     else:
         context.log.info(f"{folder}: {summary.files} files, {summary.reparsed} parsed this run"
-                         + "".join(f", {note}" for note in _taken_without_parse(summary)))
+                         + "".join(f", {note}" for note in taken_without_parse(vars(summary))))
     return dg.MaterializeResult(metadata={
         "files": summary.files, "parsed": summary.parsed, "quarantined": summary.quarantined,
         "values": summary.values, "reparsed": summary.reparsed, "linked": summary.linked, "resumed": summary.resumed,
         "same_bytes": summary.same_bytes, "moved": summary.moved, "damaged_parts": summary.damaged_parts,
         "unchanged": summary.unchanged, "folder_gone": summary.folder_gone,
     })
-
-
-def _taken_without_parse(summary: RunSummary) -> list[str]:
-    """The log line's words for the files whose rows came from an earlier output for a reason
-    other than being unchanged."""
-    return [f"{count} {words}" for count, words in (
-        (summary.resumed, "taken up from a run that did not finish"),
-        (summary.same_bytes, "kept with new times but the same bytes"),
-        (summary.moved, "moved or renamed with their bytes (their rows taken under the new paths)"),
-    ) if count]
 
 
 @dg.sensor(job_name=FOLDER_PARTS_JOB, minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.STOPPED,
@@ -139,7 +129,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
         f"{summary.files} files: {summary.parsed} parsed, {summary.quarantined} quarantined; "
         f"{summary.values} figures, {summary.issues} issues; {summary.reparsed} files parsed this run, "
         f"{summary.linked} kept in folders that did not change"
-        + "".join(f"; {note}" for note in _taken_without_parse(summary))
+        + "".join(f"; {note}" for note in taken_without_parse(vars(summary)))
         + (" (nothing changed: the published Parquet is kept)" if summary.unchanged else "")
     )
     counts = {"reports": summary.files, "values": summary.values, "issues": summary.issues,
