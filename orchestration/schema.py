@@ -91,7 +91,8 @@ REPORTS = Table(
         Column("value_count", pa.int32(), "Figures found (rows in values).", False),
         Column("issue_count", pa.int32(), "Issues found in the file itself (cross-file ones such as duplicate_report come on top; dim_report counts all).", False),
         Column("check_count", pa.int32(), "Identities evaluated on the report's figures (rows in identity_checks).", False),
-        Column("parser_version", pa.string(), "Version of the parser that produced the row.", False),
+        Column("parser_version", pa.string(), "Version of the code that produced the row: the parser's, then "
+               "(+rows-) that of the rows made of its parse.", False),
     ),
     ("source_path",),
 )

@@ -244,3 +244,35 @@ def _full(raw: Path, data: Path) -> Path:
     full = build_parquet(settings(raw, data), workers=1)
     assert full.reparsed == full.files and full.linked == 0
     return data
+
+
+def test_the_rows_version_follows_the_code_that_makes_the_rows():
+    from orchestration.corpus.rows import ROWS_VERSION, rows_version
+    from orchestration.parsing import PARSER_VERSION
+
+    codes = [("empty_file", "error"), ("region_unknown", "info")]
+    version = rows_version("1.2+abc", b"source", codes)
+    assert version.startswith("1.2+abc+rows-") and version == rows_version("1.2+abc", b"source", codes[::-1])
+    assert len({version, rows_version("1.2+abd", b"source", codes), rows_version("1.2+abc", b"source 2", codes),
+                rows_version("1.2+abc", b"source", [("empty_file", "error"), ("region_unknown", "warning")])}) == 4
+    assert ROWS_VERSION.startswith(f"{PARSER_VERSION}+rows-")
+
+
+def test_files_kept_by_other_row_code_are_parsed_again(corpus, tmp_path, monkeypatch):
+    """Rows made by another ``corpus/rows.py`` (or issue severities) are not kept: every
+    file is parsed again, and the tables are a full run's."""
+    from orchestration.corpus import limits, rows, writers
+
+    raw, _ = corpus
+    data = tmp_path / "older"
+    with monkeypatch.context() as older:
+        for module in (rows, writers, limits):
+            older.setattr(module, "ROWS_VERSION", "1.2+older")
+        build_parquet(settings(raw, data), workers=1)  # (in this process, which has the older version)
+    with duckdb.connect() as db:
+        query = "select distinct parser_version from read_parquet(?)"
+        assert db.execute(query, [str(data / "parquet" / "reports" / "*.parquet")]).fetchall() == [("1.2+older",)]
+        again = build_parquet(settings(raw, data), workers=2)
+        assert (again.files, again.reparsed) == (400, 400)
+        assert db.execute(query, [str(data / "parquet" / "reports" / "*.parquet")]).fetchall() == [(rows.ROWS_VERSION,)]
+    assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))

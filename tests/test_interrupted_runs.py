@@ -178,7 +178,7 @@ def test_the_space_a_failed_run_keeps_counts_what_it_wrote_not_what_it_linked(ra
 def test_nothing_is_taken_up_from_another_parser(raw, tmp_path, monkeypatch):
     data = tmp_path / "data"
     kill_after_parts(raw, data, 3)
-    monkeypatch.setattr(limits, "PARSER_VERSION", "a later parser")
+    monkeypatch.setattr(limits, "ROWS_VERSION", "a later parser")
     again = build_parquet(settings(raw, data), workers=1)
     assert (again.files, again.reparsed, again.resumed) == (63, 63, 0)
 

@@ -19,6 +19,7 @@ import pytest
 from orchestration import settings as settings_module
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
+from orchestration.corpus.rows import ROWS_VERSION
 from orchestration.parsing import PARSER_VERSION, parse_bytes, too_large
 from orchestration.settings import (
     Settings,
@@ -111,18 +112,19 @@ def test_a_folder_with_a_file_a_limit_quarantined_is_still_kept_whole(corpus, tm
 
 
 def test_which_states_a_run_takes_as_they_are():
-    """Each condition of ``Limits.current`` on its own row: a change of parser, a limit that
+    """Each condition of ``Limits.current`` on its own row: a change of parser or row code, a limit that
     quarantined the file under other limits, a file parsed now over the size limit."""
     limits = Limits(1000, 300, 4096)
     rows = [  # (version, size, limits recorded, taken as it is)
-        (PARSER_VERSION, 900, None, True),
-        (PARSER_VERSION, 1000, None, True),  # (the limit is "larger than")
-        (PARSER_VERSION, 1001, None, False),
+        (ROWS_VERSION, 900, None, True),
+        (ROWS_VERSION, 1000, None, True),  # (the limit is "larger than")
+        (ROWS_VERSION, 1001, None, False),
         ("an older parser", 900, None, False),
-        (PARSER_VERSION, 5000, limits.tag, True),
-        (PARSER_VERSION, 5000, Limits(2000, 300, 4096).tag, False),
-        (PARSER_VERSION, 5000, Limits(1000, 60, 4096).tag, False),
-        (PARSER_VERSION, 5000, Limits(1000, 300, 2048).tag, False),
+        (PARSER_VERSION, 900, None, False),  # (the same parser, other code making its rows)
+        (ROWS_VERSION, 5000, limits.tag, True),
+        (ROWS_VERSION, 5000, Limits(2000, 300, 4096).tag, False),
+        (ROWS_VERSION, 5000, Limits(1000, 60, 4096).tag, False),
+        (ROWS_VERSION, 5000, Limits(1000, 300, 2048).tag, False),
         ("an older parser", 5000, limits.tag, False),
     ]
     state = pa.table({"parser_version": [r[0] for r in rows], "size": pa.array([r[1] for r in rows], pa.int64()),

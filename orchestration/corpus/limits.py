@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..issue_codes import DECIDED_BY_LIMITS
-from ..parsing import PARSER_VERSION
 from ..settings import Settings
+from .rows import ROWS_VERSION
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ class Limits:
 
     def current(self, state: pa.Table) -> pa.ChunkedArray:
         """Which of an earlier output's file states this run may take as they are: read by
-        this parser and, if a limit quarantined the file, under these limits; one no limit
+        this parser and row code (``rows.ROWS_VERSION``) and, if a limit quarantined the file, under these limits; one no limit
         quarantined, if it is within the size limit."""
-        same_parser = pc.equal(state["parser_version"], PARSER_VERSION)
+        same_parser = pc.equal(state["parser_version"], ROWS_VERSION)
         within = pc.and_(pc.is_null(state["limits"]), pc.less_equal(state["size"], self.max_file_bytes))
         same_limits = pc.fill_null(pc.equal(state["limits"], self.tag), False)
         return pc.and_(same_parser, pc.or_(within, same_limits))

@@ -3,9 +3,11 @@ and checks as spans of Arrow tables that a chunk's files share."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -13,6 +15,22 @@ from .. import issue_codes
 from ..parsing import PARSER_VERSION, FileParse, Issue
 from ..parsing.columns import CHECK_COLUMNS, KEY_COLUMNS, VALUE_COLUMNS
 from ..schema import TABLES
+
+
+def rows_version(parser_version: str, module_source: bytes, severities: list[tuple[str, str]]) -> str:
+    """The version of what a file's rows are made by: the parser (``parser_version``), and
+    this module (``module_source``), which turns its parse into rows, with each issue
+    code's severity, which the issues rows hold. Recorded in each report row and file
+    state: a file state of another version has its file parsed again, so a change here
+    reaches the rows of every file, not only of those parsed next (an incremental run
+    would otherwise keep rows a full run no longer writes)."""
+    digest = hashlib.sha256(module_source)
+    digest.update(repr(sorted(severities)).encode())
+    return f"{parser_version}+rows-{digest.hexdigest()[:12]}"
+
+
+ROWS_VERSION = rows_version(PARSER_VERSION, Path(__file__).read_bytes(),
+                            [(code.code, code.severity) for code in issue_codes.ISSUE_CODES])
 
 
 class Span:
@@ -99,7 +117,7 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -
         "value_count": n_values,
         "issue_count": n_issues,
         "check_count": n_checks,
-        "parser_version": PARSER_VERSION,
+        "parser_version": ROWS_VERSION,
     }
 
 

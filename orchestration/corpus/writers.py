@@ -14,13 +14,12 @@ import pyarrow.parquet as pq
 
 from .. import durable
 from ..issue_codes import TRIED_EVERY_RUN
-from ..parsing import PARSER_VERSION
 from ..schema import TABLES
 from .interrupted import mark_complete
 from .limits import Limits
 from .listing import UNREADABLE_MTIME, unstamp
 from .parts import ROOT_PART, ROW_GROUP_FILES, STATE_DIR, STATE_SCHEMA, LazyTable, link_file, part_file, read_part
-from .rows import FileRows, Span
+from .rows import ROWS_VERSION, FileRows, Span
 from .summary import RunSummary
 
 
@@ -46,7 +45,7 @@ class _StateWriter:
         """(On the encoder's thread.)"""
         if rows:
             paths, sizes, mtimes, ctimes, digests, limits = map(list, zip(*rows))
-            columns = [paths, sizes, mtimes, ctimes, digests, [PARSER_VERSION] * len(paths), limits]
+            columns = [paths, sizes, mtimes, ctimes, digests, [ROWS_VERSION] * len(paths), limits]
             self._writer.write_table(pa.table(dict(zip(STATE_SCHEMA.names, columns)), schema=STATE_SCHEMA))
         if then_close:
             self._writer.close()
