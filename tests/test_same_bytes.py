@@ -222,23 +222,22 @@ def test_a_file_whose_status_alone_changed_is_hashed_and_kept(tmp_path):
     assert again.unchanged and (again.reparsed, again.same_bytes) == (0, 0)
 
 
-def test_file_states_from_before_the_status_change_time_have_their_files_hashed_not_parsed(tmp_path):
-    """An output written before the file states held ``ctime_ns`` (session 37): its files
-    are hashed once and kept, not parsed again; a file changed since is parsed."""
+def test_file_states_from_before_the_status_change_time_are_an_older_layout(tmp_path):
+    """An output written before the file states held ``ctime_ns`` (session 37) cannot tell a
+    file rewritten with its old mtime put back: every file is parsed again, once."""
     raw, data = _raw(tmp_path), tmp_path / "data"
     build_parquet(settings(raw, data), workers=1)
     for path in sorted((data / "parquet" / STATE_DIR).iterdir()):
         older = pq.read_table(path).drop_columns(["ctime_ns"])
         path.unlink()  # (not written through: it may be a link another output shares)
         pq.write_table(older, path)
-    changed = sorted((raw / "crawl_2").iterdir())[1]
-    changed.write_bytes(changed.read_bytes() + "\n附:补充说明。".encode())
 
     run = build_parquet(settings(raw, data), workers=1)
-    assert (run.files, run.reparsed, run.same_bytes) == (42, 1, 41)
+    assert (run.files, run.reparsed, run.same_bytes, run.linked) == (42, 42, 0, 0)
     assert pq.read_schema(data / "parquet" / STATE_DIR / "crawl_2.parquet").names == [
         "source_path", "size", "mtime_ns", "ctime_ns", "content_sha256", "parser_version", "limits"]
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
+    assert build_parquet(settings(raw, data), workers=1).unchanged
 
 
 def test_with_ctime_not_trusted_a_file_is_told_by_its_size_and_mtime_alone(tmp_path):

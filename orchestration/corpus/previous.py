@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from ..schema import TABLES
 from .interrupted import complete_parts
 from .limits import Limits
-from .listing import LISTED, UNREADABLE_MTIME, Listing, file_stamp, unstamp
+from .listing import LISTED, Listing, file_stamp, unstamp
 from .moved import GoneFiles, MovedRows, Origin
 from .parts import (
     ROOT_PART,
@@ -29,14 +29,10 @@ from .parts import (
 )
 from .rows import FileRows, Span
 
-_PART_FILES = (*TABLES, STATE_DIR)  # a part's five files, one a folder
-
 # An earlier output is reused only if its parts have every table and the file states in
-# this layout's schemas (one of an older layout has every file parsed again), or file
-# states written before they held the status change time (session 37): the tables are the
-# same, so their files are hashed once and kept if their bytes are the same (``same_bytes``),
-# rather than a million files parsed again for a column.
-_STATE_WITHOUT_CTIME = pa.schema([field for field in STATE_SCHEMA if field.name != "ctime_ns"])
+# these schemas (one of an older layout, such as file states without the status change
+# time before session 37, has every file parsed again).
+_SCHEMAS = {**{name: table.arrow_schema for name, table in TABLES.items()}, STATE_DIR: STATE_SCHEMA}
 
 
 class Previous:
@@ -60,12 +56,11 @@ class Previous:
         self._parts: set[str] = set()
         self._readers: dict[str, _PartReader] = {}
         self.damaged: dict[str, str] = {}  # part -> which of its files is not whole, and how (those parts are not taken)
-        self._ctime_recorded = True
         if interrupted:
             # Its root part is not closed. Its parts were written by one run, so one shows their schemas.
             parts = [part for part in complete_parts(directory) if _readable(directory, part)]
-            if parts and (ctime_recorded := _records_ctime(directory, parts[0])) is not None:
-                self._parts, self._ctime_recorded = set(parts), ctime_recorded
+            if parts and _has_schemas(directory, parts[0]):
+                self._parts = set(parts)
             return
         parts = sorted(path.name.removesuffix(".parquet") for path in (directory / STATE_DIR).glob("*.parquet"))
         if keep is not None:  # (only these parts are taken from; the schemas are read of one of them)
@@ -75,10 +70,9 @@ class Previous:
         damaged = {part: why for part in parts if (why := _damage(directory, part))}
         whole = [part for part in parts if part not in damaged]
         # Every part was written by one run (or linked from one of the same layout): one shows the schemas.
-        ctime_recorded = _records_ctime(directory, ROOT_PART if ROOT_PART in whole else whole[0]) if whole else True
-        if ctime_recorded is None:
+        if whole and not _has_schemas(directory, ROOT_PART if ROOT_PART in whole else whole[0]):
             return  # tables of an older layout or schema: every file is parsed again
-        self.damaged, self._parts, self._ctime_recorded = damaged, set(whole), ctime_recorded
+        self.damaged, self._parts = damaged, set(whole)
         self._root_state = _stamps_by_path(_current(self._read_state(ROOT_PART)))  # (none if the root part is damaged)
         self._root_hashed = self._hashes(ROOT_PART)
 
@@ -93,11 +87,7 @@ class Previous:
         None if it has no such part."""
         if part not in self._parts:
             return None
-        if not self._ctime_recorded:  # (a time no file has: every file's stamp differs, and its bytes are hashed)
-            state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED[:-1], "parser_version", "limits", *more])
-            state = state.add_column(len(LISTED) - 1, "ctime_ns", pa.array([UNREADABLE_MTIME] * state.num_rows, pa.int64()))
-        else:
-            state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits", *more])
+        state = read_part(part_file(self.directory, STATE_DIR, part), [*LISTED, "parser_version", "limits", *more])
         return state.append_column("current", self._limits.current(state))
 
     def enter(self, part: str, listing: Listing) -> bool:
@@ -199,18 +189,14 @@ class Previous:
         self._readers = {}
 
 
-def _records_ctime(directory: Path, part: str) -> bool | None:
-    """True if a part's four tables and file states have this layout's schemas, False if
-    its file states lack the status change time alone; None if neither (an older layout)."""
-    if not all(has_schema(part_file(directory, name, part), TABLES[name].arrow_schema) for name in TABLES):
-        return None
-    state = part_file(directory, STATE_DIR, part)
-    return True if has_schema(state, STATE_SCHEMA) else False if has_schema(state, _STATE_WITHOUT_CTIME) else None
+def _has_schemas(directory: Path, part: str) -> bool:
+    """Whether a part's four tables and file states have this layout's schemas."""
+    return all(has_schema(part_file(directory, name, part), schema) for name, schema in _SCHEMAS.items())
 
 
 def _damage(directory: Path, part: str) -> str | None:
     """Which of a part's five files is not whole, and how (``values/x.parquet: 0 bytes``), or None."""
-    for name in _PART_FILES:
+    for name in _SCHEMAS:
         if why := damage(part_file(directory, name, part)):
             return f"{name}/{part}.parquet: {why}"
     return None
@@ -221,7 +207,7 @@ def _readable(directory: Path, part: str) -> bool:
     state for each report: one removed by hand or cut short by a crash of the machine is
     parsed again rather than failing every run that would take it up (0.2 ms a file)."""
     try:
-        footers = {name: pq.read_metadata(part_file(directory, name, part)) for name in _PART_FILES}
+        footers = {name: pq.read_metadata(part_file(directory, name, part)) for name in _SCHEMAS}
     except (OSError, pa.ArrowException):
         return False
     return footers["reports"].num_rows == footers[STATE_DIR].num_rows
