@@ -109,3 +109,13 @@ def test_names_must_be_a_list_of_str(tmp_path):
         sizes_and_times(str(tmp_path), [b"top.txt"])
     with pytest.raises(TypeError):
         sizes_and_times(str(tmp_path), ("top.txt",))
+
+
+def test_a_stamp_holds_the_size_and_both_times():
+    from orchestration.corpus.listing import UNREADABLE_MTIME, file_stamp, unstamp
+
+    cases = [(0, 0, 0), (4096, -86_400_000_000_001, 1_700_000_000_123_456_789), (2**62, UNREADABLE_MTIME, UNREADABLE_MTIME),
+             (17, 2**63 - 1, 2**63 - 1), (17, -(2**63), 5)]
+    assert [unstamp(file_stamp(*case)) for case in cases] == cases
+    assert len({file_stamp(17, 1000, 2000), file_stamp(17, 1000, 2001), file_stamp(17, 1001, 2000),
+                file_stamp(18, 1000, 2000)}) == 4

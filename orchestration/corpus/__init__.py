@@ -14,7 +14,7 @@
   folder (``<table>/<folder>.parquet``) and one for the files at the top
   (``<table>/_root.parquet``, which also holds the issues that cross folders).
 - **Incremental**: a file whose path, size, mtime and ctime match the last run (and
-  the parser is the same, and the limits if one quarantined it) is not parsed
+  the parser and row code are the same, and the limits if one quarantined it) is not parsed
   again: its rows are copied from the published Parquet, read in step with the
   new output and kept as Arrow (not turned into Python objects and back). A
   changed file is parsed again and its old rows are gone. A folder none of whose

@@ -40,9 +40,9 @@ class Limits:
         return self.tag if quarantine_code in DECIDED_BY_LIMITS else None
 
     def current(self, state: pa.Table) -> pa.ChunkedArray:
-        """Which of an earlier output's file states this run may take as they are: read by
-        this parser and row code (``rows.ROWS_VERSION``) and, if a limit quarantined the file, under these limits; one no limit
-        quarantined, if it is within the size limit."""
+        """Which of an earlier output's file states this run may take as they are: made by
+        this parser and row code (``rows.ROWS_VERSION``) and, if a limit quarantined the
+        file, under these limits; one no limit quarantined, if it is within the size limit."""
         same_parser = pc.equal(state["parser_version"], ROWS_VERSION)
         within = pc.and_(pc.is_null(state["limits"]), pc.less_equal(state["size"], self.max_file_bytes))
         same_limits = pc.fill_null(pc.equal(state["limits"], self.tag), False)

@@ -219,6 +219,7 @@ def sizes_and_times(root: str, names: list[str]) -> tuple[list[int], list[int], 
 # file is hashed, and kept if its bytes are the same, as ``same_bytes`` does). Git's index
 # compares both for the same reason.
 _MTIME_OFFSET = 1 << 63  # (a modification time may be before 1970: its field is kept non-negative)
+_LOW_64 = (1 << 64) - 1
 
 
 def file_stamp(size: int, mtime_ns: int, ctime_ns: int) -> int:
@@ -253,6 +254,3 @@ class Listing:
 def unstamp(stamp: int) -> tuple[int, int, int]:
     """(size, mtime_ns, ctime_ns) back from ``file_stamp``."""
     return stamp & _LOW_64, ((stamp >> 64) & _LOW_64) - _MTIME_OFFSET, stamp >> 128
-
-
-_LOW_64 = (1 << 64) - 1
