@@ -173,9 +173,9 @@ _REPORT = "某县人民政府办公室2021年政府信息公开工作年度报�
 
 
 def test_a_figure_corrected_at_the_same_size_with_its_old_time_put_back_is_parsed_again(tmp_path):
-    """A crawler that dates its files by their pages (or ``touch -r``, ``cp -p``, a download
-    keeping the server's Last-Modified) rewrites a report whose figure was corrected, 37 to
-    73: the same size, the same modification time. Its old rows stayed in the tables."""
+    """A crawler that dates its files by their pages (or ``touch -r``, a download keeping the
+    server's Last-Modified) rewrites a report whose figure was corrected, 37 to 73: the same
+    size, the same modification time. Its old rows stayed in the tables."""
     raw, data = _raw(tmp_path), tmp_path / "data"
     corrected = raw / "crawl_1" / "report.txt"
     corrected.write_text(_REPORT.format(37), encoding="utf-8")
