@@ -137,7 +137,7 @@ class _Writer:
         (out_dir / STATE_DIR).mkdir(exist_ok=True)
         self._state = _StateWriter(part_file(out_dir, STATE_DIR, part), encoder)
         self._reports: list[Span] = []
-        self._parsed_reports: list[dict] = []  # parsed files' rows since the last copied file's
+        self._parsed_reports: list[dict] = []  # the row group's report rows made as dicts (``_PENDING`` spans)
         self._values: list[Span] = []
         self._issues: list[dict] = []
         self._checks: list[Span] = []
@@ -145,9 +145,9 @@ class _Writer:
 
     def add(self, rows: FileRows, summary: RunSummary, stamp: int, digest: str | None) -> None:
         if isinstance(rows.report, dict):
+            join_span(self._reports, Span(_PENDING, len(self._parsed_reports), 1))
             self._parsed_reports.append(rows.report)
         else:
-            self._end_parsed_reports()
             join_span(self._reports, rows.report)
         join_span(self._values, rows.values)
         self._issues.extend(rows.issues)
@@ -183,9 +183,13 @@ class _Writer:
             summary.by_code[issue["code"]] += 1
 
     def _end_parsed_reports(self) -> None:
-        """The parsed files' report rows since the last copied file's, as one span."""
+        """The row group's report rows made as dicts, made one table, which their spans then
+        point into: one conversion a row group, not one for each run of them between copied
+        rows (a renamed folder's copies, each a dict among copied rows, cost 0.26 ms apiece)."""
         if self._parsed_reports:
-            self._reports.append(Span(pa.Table.from_pylist(self._parsed_reports, schema=TABLES["reports"].arrow_schema)))
+            made = pa.Table.from_pylist(self._parsed_reports, schema=TABLES["reports"].arrow_schema)
+            self._reports = [Span(made, span.offset, span.length) if span.table is _PENDING else span
+                             for span in self._reports]
             self._parsed_reports = []
 
     def _open(self, name: str) -> None:
@@ -384,6 +388,10 @@ def _statistics_columns(name: str) -> bool | list[str]:
         return True
     table = TABLES[name]
     return [c.name for c in table.columns if c.name in table.unique_key or not pa.types.is_string(c.type)]
+
+
+# Where a report row made as a dict goes among the row group's spans, until the dicts are one table.
+_PENDING = pa.table({})
 
 
 def join_span(spans: list[Span], span: Span) -> None:
