@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .settings import switched_on
 
 LOCKS = ".locks"  # in the data folder (not a name a table, a part or a folder's part can have)
 PARQUET = "parquet.lock"  # the published tables (parquet/ and parquet.d/)
@@ -57,7 +58,7 @@ class LocksUnsupported(RuntimeError):
 
 def enabled() -> bool:
     """Whether runs take the locks: unless ``OGI_LOCKS`` is ``off`` (or ``0``, ``false``, ``no``)."""
-    return os.environ.get("OGI_LOCKS", "on").strip().lower() not in ("off", "0", "false", "no")
+    return switched_on("OGI_LOCKS")
 
 
 def _log_waiting(message: str) -> None:

@@ -65,8 +65,14 @@ def load_settings() -> Settings:
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
     max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
     time_limit = float(os.environ.get("OGI_FILE_TIME_LIMIT_S", "300"))
-    trust_ctime = os.environ.get("OGI_TRUST_CTIME", "on").strip().lower() not in ("off", "0", "false", "no")
+    trust_ctime = switched_on("OGI_TRUST_CTIME")
     return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb(), trust_ctime)
+
+
+def switched_on(name: str) -> bool:
+    """Whether the on/off variable ``name`` is on: unless it is ``off`` (or ``0``, ``false``,
+    ``no``); on when unset."""
+    return os.environ.get(name, "on").strip().lower() not in ("off", "0", "false", "no")
 
 
 class SettingsError(ValueError):
