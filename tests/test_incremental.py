@@ -251,11 +251,69 @@ def test_the_rows_version_follows_the_code_that_makes_the_rows():
     from orchestration.parsing import PARSER_VERSION
 
     codes = [("empty_file", "error"), ("region_unknown", "info")]
-    version = rows_version("1.2+abc", b"source", codes)
-    assert version.startswith("1.2+abc+rows-") and version == rows_version("1.2+abc", b"source", codes[::-1])
-    assert len({version, rows_version("1.2+abd", b"source", codes), rows_version("1.2+abc", b"source 2", codes),
-                rows_version("1.2+abc", b"source", [("empty_file", "error"), ("region_unknown", "warning")])}) == 4
+    sources = [b"rows", b"reasons"]
+    version = rows_version("1.2+abc", sources, codes)
+    assert version.startswith("1.2+abc+rows-") and version == rows_version("1.2+abc", sources, codes[::-1])
+    assert len({version, rows_version("1.2+abd", sources, codes), rows_version("1.2+abc", [b"rows 2", b"reasons"], codes),
+                rows_version("1.2+abc", [b"rows", b"reasons 2"], codes),
+                rows_version("1.2+abc", [b"rowsr", b"easons"], codes),  # (each module hashed apart)
+                rows_version("1.2+abc", sources, [("empty_file", "error"), ("region_unknown", "warning")])}) == 6
     assert ROWS_VERSION.startswith(f"{PARSER_VERSION}+rows-")
+
+
+def test_the_rows_version_covers_the_words_of_the_stage_s_own_quarantines():
+    """``corpus/reasons.py`` words the quarantines the parse stage writes itself (what is not
+    a file, a file whose parse ended its process): its bytes are in the rows' version, so a
+    change to them reaches the kept files' rows."""
+    from pathlib import Path
+
+    from orchestration import issue_codes
+    from orchestration.corpus import reasons, rows
+    from orchestration.parsing import PARSER_VERSION
+
+    here = Path(rows.__file__).parent
+    severities = [(code.code, code.severity) for code in issue_codes.ISSUE_CODES]
+    sources = [(here / "rows.py").read_bytes(), Path(reasons.__file__).read_bytes()]
+    assert rows.ROWS_VERSION == rows.rows_version(PARSER_VERSION, sources, severities)
+    reworded = sources[1].replace(b"not a file: not read", b"not a file, so not read")
+    assert reworded != sources[1]
+    assert rows.rows_version(PARSER_VERSION, [sources[0], reworded], severities) != rows.ROWS_VERSION
+
+
+def test_the_stage_s_quarantine_reasons_are_taken_from_reasons(tmp_path, monkeypatch):
+    """What ``entries`` and ``pool`` write as a reason comes from ``corpus/reasons.py`` (the
+    module the rows' version hashes), not from words of their own."""
+    import ast
+    import signal
+
+    from orchestration.corpus import entries, reasons
+
+    for name, words in (("NOT_A_FILE", "{kind}"), ("LINK_TO_NOTHING", ""), ("LINK_LOOPS", "{error}"),
+                        ("EXIT_CODE", "{code}"), ("KILLED_BY", "{signal}"), ("OUT_OF_MEMORY_KILLER", "")):
+        monkeypatch.setattr(reasons, name, f"<{name}>{words}")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "dangling").symlink_to("nowhere")
+    (tmp_path / "self").symlink_to("self")
+    fifo = entries.not_regular("pipe", str(tmp_path / "pipe"), os.stat(tmp_path / "pipe"))
+    assert fifo.quarantine_reason == "<NOT_A_FILE>a named pipe (FIFO)"
+    for name, expected in (("dangling", "<LINK_TO_NOTHING>"), ("self", "<LINK_LOOPS>")):
+        try:
+            os.open(tmp_path / name, entries.READ_FLAGS)
+        except OSError as error:
+            assert entries.unopened(name, str(tmp_path / name), error).quarantine_reason.startswith(expected)
+        else:
+            raise AssertionError(f"{name} opened")
+    assert pool._ending(-signal.SIGKILL) == "<KILLED_BY>SIGKILL<OUT_OF_MEMORY_KILLER>"
+    assert pool._ending(3) == "<EXIT_CODE>3"
+    # No module of the stage hands a quarantine a reason worded in place: each is taken from
+    # ``reasons`` or passed on as a parameter.
+    quarantines, calls = {"not_a_file", "unreadable_folder", "crashed", "_quarantined_alone"}, 0
+    for module in Path(reasons.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in quarantines:
+                reason, calls = node.args[-1], calls + 1
+                assert isinstance(reason, ast.Name) or ast.unparse(reason).startswith("reasons."), (module.name, node.lineno)
+    assert calls >= 9  # (entries: 6, pool: 3 and the pass-through)
 
 
 def test_files_kept_by_other_row_code_are_parsed_again(corpus, tmp_path, monkeypatch):

@@ -11,33 +11,32 @@ import os
 import stat
 
 from ..parsing import FileParse, not_a_file, system_error, unreadable, unreadable_folder
+from . import reasons
 
 # How a raw file is opened (read-ahead and read): not blocking, so a named pipe with no
 # writer is opened at once and found to be one, rather than holding its worker.
 READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"))
+_KINDS = tuple((getattr(stat, test), kind) for test, kind in reasons.NOT_A_FILE_KINDS.items())
 
 
 def not_regular(relative: str, absolute: str, status: os.stat_result) -> FileParse:
     """The quarantine of an entry that opened but is not a regular file (``status``: its fstat)."""
     if stat.S_ISDIR(status.st_mode):
         return _folder(relative, absolute, status)
-    kind = next((name for is_kind, name in _KINDS if is_kind(status.st_mode)), "not a regular file")
-    return not_a_file(relative, f"{kind}, not a file: not read")
+    kind = next((name for is_kind, name in _KINDS if is_kind(status.st_mode)), reasons.OTHER_KIND)
+    return not_a_file(relative, reasons.NOT_A_FILE.format(kind=kind))
 
 
 def unopened(relative: str, absolute: str, error: OSError) -> FileParse:
     """The quarantine of an entry that could not be opened: a folder that cannot be listed,
     a link that loops or leads nowhere, a socket; or a file that cannot be read."""
     if relative.endswith("/"):
-        return unreadable_folder(relative, f"the folder could not be listed: {system_error(error)}; its files are "
-                                           "not in the tables")
+        return unreadable_folder(relative, reasons.FOLDER_NOT_LISTED.format(error=system_error(error)))
     if error.errno == errno.ELOOP:
-        return not_a_file(relative, f"a link that never reaches a file (it loops): {system_error(error)}")
+        return not_a_file(relative, reasons.LINK_LOOPS.format(error=system_error(error)))
     if error.errno == errno.ENOENT and os.path.islink(absolute):
-        return not_a_file(relative, "a link to a file that is not there")
+        return not_a_file(relative, reasons.LINK_TO_NOTHING)
     try:
         status = os.stat(absolute)
     except OSError:
@@ -59,8 +58,8 @@ def _folder(relative: str, absolute: str, status: os.stat_result) -> FileParse:
         except OSError:
             continue
         if (holder_status.st_dev, holder_status.st_ino) == (status.st_dev, status.st_ino):
-            where = f"{'/'.join(names[:level])}/" if level else "the raw folder"
-            return not_a_file(relative, f"a link to {where}, which holds it: not followed (its files are listed there)")
+            where = f"{'/'.join(names[:level])}/" if level else reasons.THE_RAW_FOLDER
+            return not_a_file(relative, reasons.LINK_TO_ITS_HOLDER.format(where=where))
     if not relative.endswith("/"):  # (a file when the raw folder was listed: the next run lists the folder's files)
         return unreadable(relative, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
     try:
@@ -68,8 +67,7 @@ def _folder(relative: str, absolute: str, status: os.stat_result) -> FileParse:
             pass
     except OSError as error:
         return unopened(relative, absolute, error)
-    return unreadable_folder(relative, "the folder could not be listed when the run listed the raw folder, and can "
-                                       "be now: the next run lists its files")
+    return unreadable_folder(relative, reasons.FOLDER_LISTED_NOW)
 
 
 def read_ahead(paths: list[str]) -> None:

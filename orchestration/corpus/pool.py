@@ -30,6 +30,7 @@ import pyarrow as pa
 from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
+from . import reasons
 from .entries import READ_FLAGS, not_regular, read_ahead, unopened
 from .memory_guard import MemoryGuard
 from .rows import FileRows, Span, empty_span, file_rows, issue_row, keyed_table
@@ -460,16 +461,13 @@ def _file_alone(file: tuple[str, str, int], limits: _ProcessLimits) -> list[File
         if packed is not None:
             return _unpack(packed)
         if over_memory and limits.guard:
-            return _quarantined_alone(file, "parse_memory_limit", f"the parse of this file held more than the memory "
-                                      f"limit of {limits.guard.limit_mb} MB (OGI_WORKER_MEMORY_MB) and was stopped; "
-                                      "it was not parsed")
+            return _quarantined_alone(file, "parse_memory_limit",
+                                      reasons.PARSE_MEMORY_LIMIT.format(limit_mb=limits.guard.limit_mb))
         if limits.time_s and exit_code == 1 and time.monotonic() - started >= limits.time_s:
-            return _quarantined_alone(file, "parse_timeout", f"the parse of this file ran past the time limit of "
-                                      f"{limits.time_s:g} s (OGI_FILE_TIME_LIMIT_S) and was stopped; it was not parsed")
+            return _quarantined_alone(file, "parse_timeout", reasons.PARSE_TIMEOUT.format(limit_s=limits.time_s))
         endings.append(_ending(exit_code))
     how = endings[0] if endings[0] == endings[1] else "; ".join(endings)
-    return _quarantined_alone(file, "worker_died",
-                              f"the parse worker died on this file twice, parsed alone ({how}); it was not parsed")
+    return _quarantined_alone(file, "worker_died", reasons.WORKER_DIED.format(how=how))
 
 
 def _quarantined_alone(file: tuple[str, str, int], code: str, reason: str) -> list[FileRows]:
@@ -492,9 +490,9 @@ def _ending(exit_code: int | None) -> str:
         try:
             name = signal.Signals(-exit_code).name
         except ValueError:
-            name = f"signal {-exit_code}"
-        return f"killed by {name}" + (", as the out-of-memory killer does" if -exit_code == signal.SIGKILL else "")
-    return f"exit code {exit_code}"
+            name = reasons.UNKNOWN_SIGNAL.format(number=-exit_code)
+        return reasons.KILLED_BY.format(signal=name) + (reasons.OUT_OF_MEMORY_KILLER if -exit_code == signal.SIGKILL else "")
+    return reasons.EXIT_CODE.format(code=exit_code)
 
 
 def _parse_alone(chunk: list[tuple[str, str, int]],

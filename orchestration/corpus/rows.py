@@ -17,19 +17,24 @@ from ..parsing.columns import CHECK_COLUMNS, KEY_COLUMNS, VALUE_COLUMNS
 from ..schema import TABLES
 
 
-def rows_version(parser_version: str, module_source: bytes, severities: list[tuple[str, str]]) -> str:
+def rows_version(parser_version: str, module_sources: list[bytes], severities: list[tuple[str, str]]) -> str:
     """The version of what a file's rows are made by: the parser (``parser_version``), and
-    this module (``module_source``), which turns its parse into rows, with each issue
-    code's severity, which the issues rows hold. Recorded in each report row and file
+    the modules of ``ROW_MODULES`` (``module_sources``): this one, which turns a parse into
+    rows, and the words of the quarantine reasons the parse stage writes itself; with each
+    issue code's severity, which the issues rows hold. Recorded in each report row and file
     state: a file state of another version has its file parsed again, so a change here
     reaches the rows of every file, not only of those parsed next (an incremental run
     would otherwise keep rows a full run no longer writes)."""
-    digest = hashlib.sha256(module_source)
+    digest = hashlib.sha256()
+    for source in module_sources:
+        digest.update(hashlib.sha256(source).digest())
     digest.update(repr(sorted(severities)).encode())
     return f"{parser_version}+rows-{digest.hexdigest()[:12]}"
 
 
-ROWS_VERSION = rows_version(PARSER_VERSION, Path(__file__).read_bytes(),
+# What makes a file's rows besides the parser (``orchestration/parsing``, in PARSER_VERSION).
+ROW_MODULES = ("rows.py", "reasons.py")
+ROWS_VERSION = rows_version(PARSER_VERSION, [(Path(__file__).parent / name).read_bytes() for name in ROW_MODULES],
                             [(code.code, code.severity) for code in issue_codes.ISSUE_CODES])
 
 
