@@ -20,6 +20,12 @@
 - ``full_run_s``: `ogi run` from scratch (parse + dbt build + every check);
 - ``full_rerun_add_1pct_s``: `ogi run` again in the same data folder after that crawl
   (parse of the new files, the fact marts only for the new reports, every check);
+- ``parse_cores_busy``: how many of the machine's cores the parse kept busy, on average
+  (its CPU time over its wall time, read from ``/proc/stat``: every process, the
+  workers' and this one's), then the CPU time a report took in this process
+  (``parse_main_cpu_us_per_report``: listing, planning, gathering the workers' rows and
+  encoding the Parquet) and in the rest of the machine (``parse_workers_cpu_us_per_report``:
+  the parse workers, and whatever else ran meanwhile); Linux only;
 - ``compiled_parser``: 1 when the parser runs compiled by mypyc (setup.py), 0 from source;
 - ``peak_rss_mb``: the largest resident set of this process or any child (workers, dbt),
   then each of the two (``peak_rss_own_mb``, ``peak_rss_children_mb``), and the largest
@@ -34,6 +40,7 @@ import resource
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import parsing
@@ -161,6 +168,39 @@ def floor(raw: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(files)
 
 
+@dataclass(frozen=True)
+class CpuSpent:
+    """CPU seconds spent so far: by the whole machine (busy, from ``/proc/stat``; the
+    hypervisor's steal and the idle wait for the disk are not work) and by this process
+    (all its threads)."""
+
+    machine_s: float
+    own_s: float
+
+    @classmethod
+    def now(cls, stat: Path = Path("/proc/stat")) -> CpuSpent | None:
+        """None where there is no ``/proc/stat`` (not Linux)."""
+        try:
+            fields = stat.read_text().split("\n", 1)[0].split()
+        except OSError:
+            return None
+        user, nice, system, _idle, _iowait, irq, softirq = (int(field) for field in fields[1:8])
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return cls((user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK"), own.ru_utime + own.ru_stime)
+
+    def since(self, earlier: CpuSpent) -> CpuSpent:
+        return CpuSpent(self.machine_s - earlier.machine_s, self.own_s - earlier.own_s)
+
+
+def _cpu_figures(spent: CpuSpent, wall_s: float, files: int) -> dict[str, float]:
+    others = max(0.0, spent.machine_s - spent.own_s)  # (the two are read apart: a tick may fall between)
+    return {
+        "parse_cores_busy": spent.machine_s / wall_s,
+        "parse_main_cpu_us_per_report": 1e6 * spent.own_s / files,
+        "parse_workers_cpu_us_per_report": 1e6 * others / files,
+    }
+
+
 def _peak_rss_mb() -> tuple[float, float]:
     """Largest resident set of this process, and of any child (workers, dbt), in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -181,12 +221,17 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     floor_s, files = floor(raw)
     data = workdir / f"run-{reports}-{seed}"
     shutil.rmtree(data, ignore_errors=True)
+    cpu_before = CpuSpent.now()
     parse_s, summary = timed_parse(raw, data)
+    cpu_after = CpuSpent.now()
     figures["files"] = files
     figures["parse_s"] = parse_s
     figures["parse_reports_per_s"] = files / parse_s
     figures["floor_reports_per_s"] = files / floor_s
     figures["floor_ratio"] = parse_s / floor_s
+    figures["parse_workers"] = usable_cpus()
+    if cpu_before and cpu_after:
+        figures.update(_cpu_figures(cpu_after.since(cpu_before), parse_s, files))
 
     figures["incremental_rerun_s"], again = timed_parse(raw, data)
     figures["incremental_reparsed"] = again.reparsed
@@ -251,6 +296,6 @@ def _full_run(raw: Path, data: Path, fresh: bool = True) -> float:
 def report(figures: dict[str, float]) -> str:
     lines = []
     for name, value in figures.items():
-        text = f"{value:.0f}" if name.endswith(("_per_s", "_mb")) or float(value).is_integer() else f"{value:.3f}"
+        text = f"{value:.0f}" if name.endswith(("_per_s", "_mb", "_per_report")) or float(value).is_integer() else f"{value:.3f}"
         lines.append(f"{name}: {text}")
     return "\n".join(lines)

@@ -3,14 +3,16 @@ the profiling tool that times a worker's steps."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from orchestration import parsing
-from orchestration.bench import crawl_spread, report, run
-from orchestration.settings import PROJECT_ROOT
+from orchestration.bench import CpuSpent, crawl_spread, report, run
+from orchestration.settings import PROJECT_ROOT, usable_cpus
 from orchestration.synth import generate
 
 
@@ -20,6 +22,11 @@ def test_bench_prints_every_figure(tmp_path):
     assert figures["compiled_parser"] == int(parsing.COMPILED)
     assert figures["parse_reports_per_s"] == pytest.approx(300 / figures["parse_s"])
     assert figures["floor_ratio"] == pytest.approx(figures["floor_reports_per_s"] / figures["parse_reports_per_s"])
+    assert figures["parse_workers"] == usable_cpus()
+    # The parse's CPU: within what the machine's cores could give in its time (a tick of
+    # /proc/stat either side), spent in this process and in the workers both.
+    assert 0 < figures["parse_cores_busy"] <= os.cpu_count() + 0.1
+    assert figures["parse_main_cpu_us_per_report"] > 0 and figures["parse_workers_cpu_us_per_report"] > 0
     assert figures["incremental_reparsed"] == 0  # nothing changed: nothing parsed again
     assert figures["incremental_share_of_parse"] < 1
     assert figures["added_files"] == 3  # the crawl's 1%, and only those, parsed
@@ -53,6 +60,30 @@ def test_bench_prints_every_figure(tmp_path):
     printed = dict(line.split(": ") for line in report(figures).splitlines())
     assert set(printed) == set(figures) and printed["files"] == "300"
     assert (tmp_path / "synth-300-5" / ".complete").exists()  # generated once, reused by the next bench
+
+
+def test_the_cpu_spent_is_told_apart_between_this_process_and_the_others():
+    """CpuSpent (the bench's parse_cores_busy and CPU a report) on a known load: 0.3 s of
+    CPU in this process, then 0.6 s in a child, and no more than the cores could give."""
+    start, started = CpuSpent.now(), time.perf_counter()
+    end = time.process_time() + 0.3
+    while time.process_time() < end:
+        pass
+    burn = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    spent, wall = CpuSpent.now().since(start), time.perf_counter() - started
+    assert 0.3 <= spent.own_s < 0.5  # (the child's CPU is not this process's)
+    assert spent.machine_s - spent.own_s >= 0.6 - 0.02  # the child's, to a tick of /proc/stat
+    assert spent.machine_s <= wall * os.cpu_count() + 0.02  # idle time is not counted as busy
+
+
+def test_the_machine_s_busy_time_is_its_work_not_its_idle_or_stolen_time(tmp_path):
+    """/proc/stat's first line: user, nice, system, idle, iowait, irq, softirq, steal, ...
+    in clock ticks; busy is user + nice + system + irq + softirq."""
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  1000 200 300 40000 5000 60 70 8000 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n")
+    assert CpuSpent.now(stat).machine_s == pytest.approx(1630 / os.sysconf("SC_CLK_TCK"))
+    assert CpuSpent.now(tmp_path / "missing") is None  # (not Linux: the bench leaves the CPU figures out)
 
 
 def test_a_spread_crawl_deals_the_new_files_out_to_every_folder(tmp_path):
