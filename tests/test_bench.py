@@ -72,9 +72,9 @@ def test_the_cpu_spent_is_told_apart_between_this_process_and_the_others():
     burn = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
     subprocess.run([sys.executable, "-c", burn], check=True)
     spent, wall = CpuSpent.now().since(start), time.perf_counter() - started
-    assert 0.3 <= spent.own_s < 0.5  # (the child's CPU is not this process's)
+    assert 0.29 <= spent.own_s < 0.5  # (the child's CPU is not this process's)
     assert spent.machine_s - spent.own_s >= 0.6 - 0.02  # the child's, to a tick of /proc/stat
-    assert spent.machine_s <= wall * os.cpu_count() + 0.02  # idle time is not counted as busy
+    assert spent.machine_s <= wall * os.cpu_count() + 0.02  # (idle time: the next test)
 
 
 def test_the_machine_s_busy_time_is_its_work_not_its_idle_or_stolen_time(tmp_path):
