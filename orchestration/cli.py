@@ -151,6 +151,8 @@ def _summary(result, settings) -> str:
             lines.append(f"  raw folder: {evaluation.description}")  # (a crawl still writing)
         if evaluation.check_name == "no_file_failed_in_the_pipeline" and evaluation.description:
             lines.append(f"  pipeline: {evaluation.description}")
+    for text in reports_meta.get("layout_advice") or []:  # (the parse's warnings on it, corpus/layout.py)
+        lines.append(f"  raw folder layout: {text}")
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error

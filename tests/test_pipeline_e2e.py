@@ -94,6 +94,7 @@ def test_run_succeeds_and_prints_a_summary(pipeline):
     defined = len(list(defs().get_repository_def().asset_graph.asset_check_keys))
     assert f"checks: {defined} run, 0 failed" in summary  # every check ran, none failed
     assert "run: succeeded" in summary
+    assert "raw folder layout" not in summary  # (5 files at the top, 2 folders: nothing to tell, corpus/layout.py)
 
 
 def test_every_raw_file_is_parsed_or_quarantined(warehouse):

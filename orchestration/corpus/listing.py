@@ -64,6 +64,8 @@ class RawListing:
 
     names: list[str]
     on_disk: dict[str, str]
+    top_files: int = 0  # entries directly under the raw folder (what ``layout`` weighs)
+    top_folders: int = 0  # folders directly under it
 
     def disk_path(self, name: str) -> str:
         return self.on_disk.get(name, name)
@@ -82,6 +84,7 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
     A walk over ``os.scandir`` on strings: pathlib objects cost more than the
     listing itself over a hundred thousand files."""
     found: list[str] = []
+    top_folders = top_files = 0
 
     def walk(top: str, top_prefix: str, holders: frozenset[tuple[int, int]]) -> None:
         # (A stack, not recursion: a deep tree would reach Python's recursion limit.)
@@ -106,6 +109,9 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
                             stack.append((entry.path, f"{prefix}{entry.name}/", inside))
                         else:
                             found.append(prefix + entry.name)
+                if not prefix:  # (the raw folder itself, listed first)
+                    nonlocal top_files, top_folders
+                    top_files, top_folders = len(found), len(stack)
                 if listed:
                     listed(len(found))
             except OSError:
@@ -122,7 +128,7 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
                 walk(os.path.join(raw_dir, name), f"{name}/", frozenset({_identity(str(raw_dir))}))
     renamed = [(recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
     if not renamed:
-        return RawListing(sorted(found), {})
+        return RawListing(sorted(found), {}, top_files, top_folders)
     on_disk: dict[str, str] = {}
     taken = set(found)  # (a name that is not UTF-8 is not a recorded path, so it takes none)
     for recorded, relative in renamed:
@@ -132,7 +138,7 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
             unique = f"{recorded}~{copy}"
         taken.add(unique)
         on_disk[unique] = relative
-    return RawListing(sorted(taken.difference(on_disk.values())), on_disk)
+    return RawListing(sorted(taken.difference(on_disk.values())), on_disk, top_files, top_folders)
 
 
 def _identity(directory: str) -> tuple[int, int]:

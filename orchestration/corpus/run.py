@@ -19,6 +19,7 @@ from ..schema import TABLES
 from ..settings import Settings, table_glob, usable_cpus
 from . import interrupted as interrupted_runs
 from .duplicates import FirstCopies, LinkedPaths, as_duplicate, duplicate_report_issues, strings
+from .layout import Layout, advice
 from .limits import Limits
 from .listing import LISTED_AT, RawDirEmptied, raw_folders, raw_listing, require_raw_dir
 from .parts import ROOT_PART, STATE_DIR, link_file, part_file, part_name, part_of, read_part
@@ -166,6 +167,10 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
     raw = settings.raw_dir
     listed_at = time.time_ns()  # (before the walk: a file it missed came after this)
     files = raw_listing(raw, folder, progress.listing)
+    # (A folder partition's run is one part: the whole raw folder's layout is the whole parse's to tell.)
+    said = [] if folder else advice(Layout(len(files.names), files.top_files, files.top_folders), str(raw))
+    for text in said if warn else ():
+        warn(text)
     if folder is None and not files.names and previous and ((kept := previous.files()) or previous.damaged):
         damaged = f" (and {len(previous.damaged):,} damaged parts)" if previous.damaged else ""
         raise RawDirEmptied(
@@ -193,6 +198,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         if previous and len(plan) and len(plan) == previous.matched == previous.files() and not previous.damaged:
             summary = summary_of(previous_dir)
             summary.unchanged = True
+            summary.layout_advice = said
             return summary
         sources.planned()
         work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
@@ -204,6 +210,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         summary.damaged_parts = sum(len(source.damaged) for source in published)
         summary.same_bytes = plan.same_bytes
         summary.moved = plan.moved
+        summary.layout_advice = said
         (out_dir / LISTED_AT).write_text(f"{listed_at}\n", encoding="ascii")
         return summary
 

@@ -30,6 +30,7 @@ class RunSummary:
     moved: int = 0  # new paths of files gone from others (moved, renamed) with their bytes: their rows taken, not parsed
     damaged_parts: int = 0  # earlier outputs' parts not whole (a crash, a hand): their files parsed again
     folder_gone: bool = False  # a folder partition whose folder is gone from the raw folder (its part removed)
+    layout_advice: list[str] = field(default_factory=list)  # what the raw folder's layout costs each run (corpus/layout.py)
     by_code: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 

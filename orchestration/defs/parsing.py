@@ -152,6 +152,7 @@ def parse_raw_reports(context: dg.AssetExecutionContext):
                 damaged_parts=summary.damaged_parts,
                 unchanged=summary.unchanged,
                 raw_dir=dg.MetadataValue.path(str(settings.raw_dir)),
+                layout_advice=dg.MetadataValue.json(summary.layout_advice),  # (corpus/layout.py; [] for a layout that costs little)
             )
         if name == "issues":
             metadata["issues_by_code"] = dg.MetadataValue.json(dict(sorted(summary.by_code.items())))
