@@ -26,6 +26,9 @@ class IssueCode:
     # Nothing of the entry could be read, and what stopped it (permissions, the disk) need not
     # change its size or time: it is parsed again on every run, never taken for unchanged.
     tried_every_run: bool = False
+    # The parse depends on the year of the run (a year after it is not a report's year): a run
+    # in another year parses the file again (corpus/limits.py).
+    decided_by_the_year: bool = False
 
 
 ISSUE_CODES: tuple[IssueCode, ...] = (
@@ -109,6 +112,12 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Record the year as a correction."),
     IssueCode("no_agency_name", "warning", False, "The reporting organ could not be read from the text.",
               "Record the organ as a correction; the crawl's metadata may know it."),
+    IssueCode("later_year_set_aside", "info", False,
+              "A year after the year of the run was read where the report's year is looked for (its title, a stated "
+              "period, or the years its text mentions most) and set aside: no report covers a year that has not "
+              "begun (a typo, or a target such as 2035). The message lists the years and where each was read.",
+              "Nothing: the first run of a later year parses the report again under that year. If the title's year "
+              "is a typo, record the report's year as a correction.", decided_by_the_year=True),
     IssueCode("file_name_not_utf8", "info", False,
               "The file's path on disk (its name or a folder's) is not UTF-8: `source_path` shows the other bytes "
               "as `\\xNN` escapes, and the message the name read as GB18030 when it reads as that.",
@@ -125,6 +134,7 @@ SEVERITIES = ("error", "warning", "info")
 DECIDED_BY_LIMITS = frozenset(code.code for code in ISSUE_CODES if code.decided_by_limits)
 PIPELINE_FAILURES = tuple(code.code for code in ISSUE_CODES if code.pipeline_failure)
 TRIED_EVERY_RUN = frozenset(code.code for code in ISSUE_CODES if code.tried_every_run)
+DECIDED_BY_THE_YEAR = frozenset(code.code for code in ISSUE_CODES if code.decided_by_the_year)
 
 
 def severity(code: str) -> str:

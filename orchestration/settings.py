@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,10 @@ class Settings:
     # ctimes move by themselves (daily hard-link snapshots: `cp -al`, `rsync --link-dest`),
     # at the cost of a file rewritten at the same size with its old mtime put back.
     trust_ctime: bool = True
+    # The last year a report may cover (a year after it read in a report is set aside): the year
+    # the run began, fixed for the whole run, so a run across a new year's midnight reads every
+    # file alike; files it decided are parsed again by a run in another year (corpus/limits.py).
+    max_report_year: int = field(default_factory=lambda: date.today().year)
 
     @property
     def parquet_dir(self) -> Path:

@@ -37,9 +37,9 @@ def _parse_bytes_or_die(data: bytes, *args, **kwargs):
     return _parse_bytes(data, *args, **kwargs)
 
 
-def _parse_chunk_packed_or_die(chunk):
+def _parse_chunk_packed_or_die(chunk, *args):
     _die()
-    return _parse_chunk_packed(chunk)
+    return _parse_chunk_packed(chunk, *args)
 
 
 if os.environ.get("DYING_WORKERS") == "marker":

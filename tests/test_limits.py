@@ -17,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 from orchestration import settings as settings_module
+from orchestration import synthetic
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
 from orchestration.corpus.rows import ROWS_VERSION
@@ -34,6 +35,7 @@ from orchestration.settings import (
 from orchestration.synth import generate
 
 from .conftest import REPO, published_parquet
+from .test_formats import T2
 
 MB = 2**20
 
@@ -114,7 +116,7 @@ def test_a_folder_with_a_file_a_limit_quarantined_is_still_kept_whole(corpus, tm
 def test_which_states_a_run_takes_as_they_are():
     """Each condition of ``Limits.current`` on its own row: a change of parser or row code, a limit that
     quarantined the file under other limits, a file parsed now over the size limit."""
-    limits = Limits(1000, 300, 4096)
+    limits = Limits(1000, 300, 4096, 2026)
     rows = [  # (version, size, limits recorded, taken as it is)
         (ROWS_VERSION, 900, None, True),
         (ROWS_VERSION, 1000, None, True),  # (the limit is "larger than")
@@ -126,6 +128,10 @@ def test_which_states_a_run_takes_as_they_are():
         (ROWS_VERSION, 5000, Limits(1000, 60, 4096).tag, False),
         (ROWS_VERSION, 5000, Limits(1000, 300, 2048).tag, False),
         ("an older parser", 5000, limits.tag, False),
+        (ROWS_VERSION, 900, "max_report_year=2026", True),  # (a report's year this year decided)
+        (ROWS_VERSION, 900, Limits(1000, 300, 4096, 2025).year_tag, False),  # (... last year: parsed again)
+        (ROWS_VERSION, 1001, limits.year_tag, False),
+        ("an older parser", 900, limits.year_tag, False),
     ]
     state = pa.table({"parser_version": [r[0] for r in rows], "size": pa.array([r[1] for r in rows], pa.int64()),
                       "limits": pa.array([r[2] for r in rows], pa.string())})
@@ -133,6 +139,50 @@ def test_which_states_a_run_takes_as_they_are():
     assert DECIDED_BY_LIMITS == {"too_large", "parse_timeout", "parse_memory_limit", "worker_died"}
     assert [limits.recorded(code) for code in ("too_large", "parse_timeout", "parse_memory_limit", "worker_died",
                                                "duplicate_content", "unreadable_file", None)] == [limits.tag] * 4 + [None] * 3
+    set_aside, other = {"code": "later_year_set_aside"}, {"code": "no_report_year"}
+    assert [limits.recorded(None, [other, set_aside]), limits.recorded(None, [other]), limits.recorded(None),
+            limits.recorded("too_large", [set_aside])] == ["max_report_year=2026", None, None, limits.tag]
+
+
+def test_the_first_run_of_a_new_year_parses_again_the_files_whose_year_it_decided(tmp_path):
+    """A report titled 2027 read in 2026 has its title's year set aside (no report covers a
+    year not yet begun); the first run of 2027 parses that file again, and it alone, and
+    writes what a full run in 2027 writes. The workers take the run's year, not the
+    calendar's (this test runs in neither 2026 nor 2027 alike)."""
+    raw = generate(40, tmp_path / "synth", seed=5)
+    late = raw / "late"
+    late.mkdir()
+    t3, t4 = synthetic.consistent_table3("t2021", 2), synthetic.consistent_table4(2)
+    text = synthetic.national_report("某某县人民政府办公室", 2027, "t2021", "t2021", T2["t2021"], t3, t4, "lines").text
+    (late / "2027.txt").write_text(text, encoding="utf-8")
+    (late / "targets.txt").write_text(  # (the 2035 targets come after its title's year: they decide nothing)
+        text.replace("2027年", "2024年").replace("2028-", "2025-") + "\n到2035年基本建成,2035年远景目标。", encoding="utf-8")
+
+    def run(year: int, data):
+        return build_parquet(Settings(raw, data, 50 * MB, max_report_year=year), workers=2)
+
+    def year_of(data, path: str) -> tuple:
+        with duckdb.connect() as db:
+            return db.execute(
+                "select report_year, year_source, (select list(message) from read_parquet(?) i where i.source_path = r."
+                "source_path and code = 'later_year_set_aside') from read_parquet(?) r where source_path = ?",
+                [table_glob(data / "parquet", "issues"), table_glob(data / "parquet", "reports"), path]).fetchone()
+
+    data = tmp_path / "data"
+    assert run(2026, data).reparsed == 42
+    assert year_of(data, "late/2027.txt") == (
+        None, None, ["set aside as after the year of the run (2026): 2027 (title, period, period_end, mentioned)"])
+    assert year_of(data, "late/targets.txt") == (2024, "title", None)
+    assert {path: tag for path, tag in _state(data).items() if tag} == {"late/2027.txt": "max_report_year=2026"}
+    assert run(2026, data).unchanged
+
+    again = run(2027, data)
+    assert (again.reparsed, again.linked) == (1, 40)  # (its folder written again, the other file's rows copied)
+    assert year_of(data, "late/2027.txt") == (2027, "title", None)
+    assert not any(_state(data).values())
+    full = tmp_path / "full"
+    run(2027, full)
+    assert published_parquet(data) == published_parquet(full)
 
 
 def _full(raw, data, max_mb: float):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from orchestration.parsing import parse_text
+
 from .conftest import parse
 
 
@@ -37,6 +39,34 @@ def test_agency_name(text, agency):
 )
 def test_report_year(text, year):
     assert parse(text).metadata.report_year == year
+
+
+@pytest.mark.parametrize(
+    "text,bound,year,source,said",
+    [
+        # The title's year after the run's: set aside, and the year mentioned most taken instead.
+        ("某局2027年政府信息公开工作年度报告\n2026年收到申请3件。2026年办结3件。2025年1件。", 2026,
+         2026, "most_mentioned", "2027 (title, mentioned)"),
+        ("某局2027年政府信息公开工作年度报告\n2026年收到申请3件。2026年办结3件。2025年1件。", 2027, 2027, "title", None),
+        # A target year among those mentioned, with no year in a title or a stated period.
+        ("本局2024年主动公开文件5件,2024年收到申请2件,到2035年基本建成,2035年远景目标,2035年前完成。", 2025,
+         2024, "most_mentioned", "2035 (mentioned)"),
+        ("本局2024年主动公开文件5件,2024年收到申请2件,到2035年基本建成,2035年远景目标,2035年前完成。", 2035,
+         2035, "most_mentioned", None),
+        # Read twice (the period's end, then the mentions), nothing left under the bound.
+        ("统计期限至2031年12月31日。2031年计划。", 2026, None, None, "2031 (period_end, mentioned)"),
+        # A year in the title under the bound is taken first: later years in the text do not matter.
+        ("某局2024年政府信息公开工作年度报告\n到2035年,2035年,2035年。", 2025, 2024, "title", None),
+    ],
+)
+def test_a_year_after_the_run_is_set_aside_and_said(text, bound, year, source, said):
+    """The last year a report may cover is the run's (``Settings.max_report_year``); a later
+    year read on the way to the report's year is set aside, and an issue says which, since a
+    run in a later year would read the report otherwise (``corpus/limits.py`` parses it again then)."""
+    result = parse_text(text, max_year=bound)
+    assert (result.metadata.report_year, result.metadata.year_source) == (year, source)
+    told = [issue.message for issue in result.issues if issue.code == "later_year_set_aside"]
+    assert told == ([f"set aside as after the year of the run ({bound}): {said}"] if said else [])
 
 
 @pytest.mark.parametrize(

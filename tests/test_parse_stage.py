@@ -82,9 +82,9 @@ def test_the_pool_is_parsing_before_the_first_file_is_asked_for(raw, monkeypatch
     sent: list[int] = []  # files per chunk, as submitted
     real_submit = ProcessPoolExecutor.submit
 
-    def submit(executor, function, chunk):
+    def submit(executor, function, chunk, *args):
         sent.append(len(chunk))
-        return real_submit(executor, function, chunk)
+        return real_submit(executor, function, chunk, *args)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     work = corpus.raw_file_names(raw)
@@ -104,9 +104,9 @@ def _counting_submits(monkeypatch) -> list[list[str]]:
     sent: list[list[str]] = []
     real_submit = ProcessPoolExecutor.submit
 
-    def submit(executor, function, chunk):
+    def submit(executor, function, chunk, *args):
         sent.append([relative for relative, _, _ in chunk])
-        return real_submit(executor, function, chunk)
+        return real_submit(executor, function, chunk, *args)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     return sent
@@ -144,9 +144,9 @@ def test_the_run_plans_while_the_first_early_chunks_wait_for_the_workers(raw, mo
     forkable = threading.Event()
     real_submit = ProcessPoolExecutor.submit
 
-    def submit(executor, function, chunk):
+    def submit(executor, function, chunk, *args):
         assert forkable.wait(30)
-        return real_submit(executor, function, chunk)
+        return real_submit(executor, function, chunk, *args)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     work = corpus.raw_file_names(raw)
@@ -160,7 +160,7 @@ def test_the_run_plans_while_the_first_early_chunks_wait_for_the_workers(raw, mo
 
 
 def test_a_failure_to_send_the_early_chunks_fails_the_run(raw, monkeypatch):
-    def submit(executor, function, chunk):
+    def submit(executor, function, chunk, *args):
         raise RuntimeError("no workers")
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
@@ -199,8 +199,8 @@ def test_a_failing_run_stops_the_workers(raw, monkeypatch):
     futures = []
     real_submit = ProcessPoolExecutor.submit
 
-    def submit(executor, function, chunk):
-        futures.append(real_submit(executor, function, chunk))
+    def submit(executor, function, chunk, *args):
+        futures.append(real_submit(executor, function, chunk, *args))
         return futures[-1]
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)

@@ -42,9 +42,9 @@ POOL_THRESHOLD = 256  # fewer new files than this are not sent while the run pla
 EARLY = 8192  # new files sent while the run plans (held LZ4-compressed until written: about 8.5 KB each)
 
 
-def _parse_chunk(chunk: list[tuple[str, str, int]]) -> list[FileRows]:
+def _parse_chunk(chunk: list[tuple[str, str, int]], max_year: int) -> list[FileRows]:
     """Parse files given as (relative path, absolute path, size limit), in order."""
-    return _unpack(parse_chunk_packed(chunk))
+    return _unpack(parse_chunk_packed(chunk, max_year))
 
 
 _Packed = tuple[pa.Table, pa.Table, list[FileRows], list[tuple[int, int]]]
@@ -62,12 +62,15 @@ def _unpack(packed: _Packed) -> list[FileRows]:
     return rows
 
 
-def parse_chunk_packed(chunk: list[tuple[str, str, int]]) -> _Packed:
+def parse_chunk_packed(chunk: list[tuple[str, str, int]], max_year: int | None = None) -> _Packed:
     """Worker: parse a chunk; its figures and checks travel as two Arrow tables.
 
     Files are given their spans in the parent: a pickled slice would carry the whole table.
+    ``max_year`` is the last year a report may cover: a run gives its own
+    (``Settings.max_report_year``), the same to every chunk; by default, this year.
     """
-    max_year = date.today().year
+    if max_year is None:
+        max_year = date.today().year
     read_ahead([absolute for _, absolute, _ in chunk])
     earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
     parses = []
@@ -123,11 +126,11 @@ def _parse_file(relative: str, absolute: str, max_bytes: int, max_year: int, ear
     return parse_bytes(data, relative, max_year=max_year, max_bytes=max_bytes, earlier=earlier)
 
 
-def parse_chunk_held(chunk: list[tuple[str, str, int]]) -> tuple[bytes, int]:
+def parse_chunk_held(chunk: list[tuple[str, str, int]], max_year: int) -> tuple[bytes, int]:
     """Worker: ``parse_chunk_packed``'s result pickled and compressed (LZ4: a quarter of
     the size, for about 27 µs a file here and 10 µs in the parent), for a chunk that
     will wait in the parent until the run writes its files (``Parser.begin``)."""
-    pickled = pickle.dumps(parse_chunk_packed(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+    pickled = pickle.dumps(parse_chunk_packed(chunk, max_year), protocol=pickle.HIGHEST_PROTOCOL)
     return pa.compress(pickled, codec="lz4", asbytes=True), len(pickled)
 
 
@@ -210,19 +213,20 @@ def start_worker() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None) -> FileRows:
+def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None,
+               max_year: int | None = None) -> FileRows:
     """One file's rows, parsed in this process."""
-    with parsing(raw, [relative], max_bytes, 1, on_disk) as rows:
+    with parsing(raw, [relative], max_bytes, 1, on_disk, max_year) as rows:
         return next(rows)
 
 
 @contextmanager
 def parsing(raw: Path, work: list[str], max_bytes: int, workers: int,
-            on_disk: dict[str, str] | None = None) -> Iterator[Iterator[FileRows]]:
+            on_disk: dict[str, str] | None = None, max_year: int | None = None) -> Iterator[Iterator[FileRows]]:
     """Parse files (recorded paths relative to ``raw``; ``on_disk`` has the path on disk
     of those whose differs, RawListing.on_disk, and their rows get an issue saying so) on
     ``workers`` processes when there are enough of them; gives their rows in order."""
-    with Parser(raw, max_bytes, workers, on_disk) as parser:
+    with Parser(raw, max_bytes, workers, on_disk, max_year=max_year) as parser:
         yield parser.rows(work)
 
 
@@ -243,12 +247,14 @@ class Parser:
 
     def __init__(self, raw: Path, max_bytes: int, workers: int, on_disk: dict[str, str] | None = None,
                  time_limit: float = 0.0, in_process: bool | None = None, memory_mb: int = 0,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, max_year: int | None = None) -> None:
         self._root, self._max_bytes, self._workers, self._on_disk = str(raw), max_bytes, workers, on_disk or {}
         self._in_process = workers <= 1 if in_process is None else in_process  # (no worker process at all)
         # Seconds a file and memory a process, in the workers (none in this process).
         guard = MemoryGuard(memory_mb) if memory_mb and not self._in_process and MemoryGuard.available() else None
-        self._limits = _ProcessLimits(time_limit, guard)
+        # Every file of the run is parsed under one last report year (``parse_chunk_packed``), this
+        # year's by default, whenever its chunk is parsed: a run across midnight on 31 December too.
+        self._limits = _ProcessLimits(time_limit, guard, date.today().year if max_year is None else max_year)
         self._warn = warn  # (told of a worker that died, and of the files quarantined for it)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
@@ -332,7 +338,7 @@ class Parser:
         # However few the files, they go to a worker: a file that kills its process then
         # costs that process, not the run.
         if self._pool is None and (self._in_process or not work):
-            return (rows for chunk in chunks for rows in self._named(_parse_chunk(chunk)))
+            return (rows for chunk in chunks for rows in self._named(_parse_chunk(chunk, self._limits.max_year)))
         pending = deque(self._sent(parse_chunk_packed, chunk) for chunk in islice(chunks, self._window))
         return self._in_order(work, pending, chunks)
 
@@ -372,11 +378,11 @@ class Parser:
         """``chunk`` sent to the workers (to a new pool if a worker died since the last was sent)."""
         pool = self._started()
         try:
-            return _Sent(chunk, pool.submit(function, chunk), pool)
+            return _Sent(chunk, pool.submit(function, chunk, self._limits.max_year), pool)
         except BrokenProcessPool:
             self._drop(pool)
             pool = self._started()
-            return _Sent(chunk, pool.submit(function, chunk), pool)
+            return _Sent(chunk, pool.submit(function, chunk, self._limits.max_year), pool)
 
     def _back(self, sent: _Sent, unpack: Callable[[Any], list[FileRows]]) -> list[FileRows]:
         """A chunk's rows, once its worker is done; parsed again on its own if a worker died meanwhile."""
@@ -411,10 +417,11 @@ class Parser:
 @dataclass(frozen=True, slots=True)
 class _ProcessLimits:
     """What a parse process may spend: seconds a file (0: no limit), and memory, which
-    ``guard`` holds it to (None: no limit)."""
+    ``guard`` holds it to (None: no limit); and the last year a report may cover."""
 
     time_s: float
     guard: MemoryGuard | None
+    max_year: int
 
 
 @dataclass(slots=True)
@@ -502,7 +509,8 @@ def _parse_alone(chunk: list[tuple[str, str, int]],
     when it died before sending them."""
     context = _pool_context()
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_and_send, args=(chunk, sending, limits.time_s, os.getpid()), daemon=True)
+    process = context.Process(target=_parse_and_send, args=(chunk, limits.max_year, sending, limits.time_s, os.getpid()),
+                              daemon=True)
     process.start()
     if limits.guard is not None:
         limits.guard.watch(process.pid)
@@ -520,9 +528,9 @@ def _parse_alone(chunk: list[tuple[str, str, int]],
     return None, process.exitcode, over_memory
 
 
-def _parse_and_send(chunk: list[tuple[str, str, int]], sending, time_limit: float, run: int) -> None:
+def _parse_and_send(chunk: list[tuple[str, str, int]], max_year: int, sending, time_limit: float, run: int) -> None:
     _start_limited_worker(time_limit, run)  # (started as a pool's worker is)
-    sending.send(parse_chunk_packed(chunk))
+    sending.send(parse_chunk_packed(chunk, max_year))
     sending.close()
 
 

@@ -179,7 +179,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
             f"tables on purpose, remove {settings.parquet_dir} first."
         )
     with Parser(raw, settings.max_file_bytes, workers, files.on_disk, settings.file_time_limit_s, in_process,
-                settings.worker_memory_mb, log.warn) as parser:
+                settings.worker_memory_mb, log.warn, settings.max_report_year) as parser:
         # (Not in a first run: its plan is a sliver of its parse, and the files the workers
         # parsed meanwhile would wait to be written: a peak of 523 MB against 487 MB at a
         # million files.)
@@ -204,7 +204,7 @@ def write_corpus(settings: Settings, out_dir: Path, previous_dir: Path | None = 
         work = [relative for relative, known in zip(plan.paths, plan.known) if not known]
 
         def parse_now(relative: str) -> FileRows:
-            return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk)
+            return parse_file(raw, relative, settings.max_file_bytes, plan.on_disk, settings.max_report_year)
 
         summary = _write(plan, parser.rows(work), sources, out_dir, parse_now, limits, progress)
         summary.damaged_parts = sum(len(source.damaged) for source in published)

@@ -156,7 +156,7 @@ class _Writer:
         # A file or folder that could not be read is never taken for unchanged: the next run tries it again.
         retry = rows.quarantine_code in TRIED_EVERY_RUN
         self._state.add(rows.source_path, size, UNREADABLE_MTIME if retry else mtime_ns, ctime_ns, digest,
-                        self._limits.recorded(rows.quarantine_code))
+                        self._limits.recorded(rows.quarantine_code, rows.issues))
         summary.files += 1
         summary.parsed += rows.status == "parsed"
         summary.quarantined += rows.status != "parsed"

@@ -45,19 +45,28 @@ def agency_name(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def report_year(text: str, max_year: int) -> tuple[int | None, str | None]:
+def report_year(text: str, max_year: int) -> tuple[int | None, str | None, list[tuple[int, str]]]:
     """The year the report covers: the title's year first, then a stated period,
-    then the year the text mentions most."""
+    then the year the text mentions most; none after ``max_year`` (the year of the run).
+
+    Also the years after ``max_year`` passed over on the way, with where each was read:
+    a run in a later year could take one of them, so the report's year depends on the
+    run's (issue ``later_year_set_aside``)."""
+    later: list[tuple[int, str]] = []
     for source, pattern in labels.YEAR_PHRASES:
         for match in _compiled(pattern).finditer(text):
             year = int(match["year"])
             if FIRST_REPORT_YEAR <= year <= max_year:
-                return year, source
-    counts = Counter(int(y) for y in _ANY_YEAR.findall(text) if FIRST_REPORT_YEAR <= int(y) <= max_year)
+                return year, source, later
+            if year > max_year:
+                later.append((year, source))
+    mentioned = [int(y) for y in _ANY_YEAR.findall(text)]
+    later.extend((year, "mentioned") for year in sorted(set(mentioned)) if year > max_year)
+    counts = Counter(y for y in mentioned if FIRST_REPORT_YEAR <= y <= max_year)
     if counts:
         year, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
-        return year, "most_mentioned"
-    return None, None
+        return year, "most_mentioned", later
+    return None, None, later
 
 
 def published_date(text: str, year: int | None) -> tuple[str | None, str | None]:

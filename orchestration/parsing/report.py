@@ -20,7 +20,7 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     issues: list[Issue] = []
 
     meta = ReportMetadata()
-    meta.report_year, meta.year_source = metadata.report_year(normal, max_year)
+    meta.report_year, meta.year_source, later_years = metadata.report_year(normal, max_year)
     meta.agency_name, meta.agency_source = metadata.agency_name(normal)
     meta.published_date, meta.date_source = metadata.published_date(normal, meta.report_year)
 
@@ -52,6 +52,13 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     issues.extend(_completeness(meta.template, found))
     evaluated = identities.evaluate(values)
     issues.extend(_identity_issues(evaluated))
+    if later_years:
+        where: dict[int, list[str]] = {}
+        for year, source in later_years:  # (in the order read: a title or period first, the mentions last)
+            if source not in where.setdefault(year, []):
+                where[year].append(source)
+        read = ", ".join(f"{year} ({', '.join(sources)})" for year, sources in sorted(where.items()))
+        issues.append(Issue("later_year_set_aside", f"set aside as after the year of the run ({max_year}): {read}"))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
     meta.region = regions.resolve(meta.agency_name, normal)
