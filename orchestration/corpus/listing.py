@@ -87,6 +87,7 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
     top_folders = top_files = 0
 
     def walk(top: str, top_prefix: str, holders: frozenset[tuple[int, int]]) -> None:
+        nonlocal top_files, top_folders
         # (A stack, not recursion: a deep tree would reach Python's recursion limit.)
         stack = [(top, top_prefix, holders)]
         while stack:
@@ -110,7 +111,6 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
                         else:
                             found.append(prefix + entry.name)
                 if not prefix:  # (the raw folder itself, listed first)
-                    nonlocal top_files, top_folders
                     top_files, top_folders = len(found), len(stack)
                 if listed:
                     listed(len(found))
