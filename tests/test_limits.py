@@ -148,7 +148,7 @@ def test_the_first_run_of_a_new_year_parses_again_the_files_whose_year_it_decide
     """A report titled 2027 read in 2026 has its title's year set aside (no report covers a
     year not yet begun); the first run of 2027 parses that file again, and it alone, and
     writes what a full run in 2027 writes. The workers take the run's year, not the
-    calendar's (this test runs in neither 2026 nor 2027 alike)."""
+    calendar's: in any year, one of the two runs' years is not the calendar's."""
     raw = generate(40, tmp_path / "synth", seed=5)
     late = raw / "late"
     late.mkdir()
