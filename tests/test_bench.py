@@ -32,6 +32,11 @@ def test_bench_prints_every_figure(tmp_path):
     assert figures["added_files"] == 3  # the crawl's 1%, and only those, parsed
     assert figures["added_same_bytes"] == 0  # no kept file read again (its links were made before the first run)
     assert figures["incremental_add_share_of_parse"] == pytest.approx(figures["incremental_add_1pct_s"] / figures["parse_s"])
+    # The same crawl in a new process, as `ogi run`'s parse step: the same 1% parsed, the workers'
+    # forkserver started (this process's has been up since its first parse).
+    assert figures["fresh_added_files"] == 3 and figures["incremental_add_1pct_fresh_s"] > 0
+    assert figures["incremental_add_fresh_share_of_parse"] == pytest.approx(
+        figures["incremental_add_1pct_fresh_s"] / figures["parse_s"])
     crawl = tmp_path / "crawl-300-5" / "raw"
     assert len([p for p in crawl.rglob("*") if p.is_file()]) == 303
     assert (crawl / "next_crawl").is_dir() and not (tmp_path / "run-300-5-crawl").exists()
