@@ -25,6 +25,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+def this_year() -> int:
+    """The year a run takes for the last a report may cover when none is given: the calendar's."""
+    return date.today().year
+
+
 @dataclass(frozen=True)
 class Settings:
     raw_dir: Path
@@ -40,7 +45,7 @@ class Settings:
     # The last year a report may cover (a year after it read in a report is set aside): the year
     # the run began, fixed for the whole run, so a run across a new year's midnight reads every
     # file alike; files it decided are parsed again by a run in another year (corpus/limits.py).
-    max_report_year: int = field(default_factory=lambda: date.today().year)
+    max_report_year: int = field(default_factory=this_year)
 
     @property
     def parquet_dir(self) -> Path:

@@ -124,9 +124,9 @@ def test_which_states_a_run_takes_as_they_are():
         ("an older parser", 900, None, False),
         (PARSER_VERSION, 900, None, False),  # (the same parser, other code making its rows)
         (ROWS_VERSION, 5000, limits.tag, True),
-        (ROWS_VERSION, 5000, Limits(2000, 300, 4096).tag, False),
-        (ROWS_VERSION, 5000, Limits(1000, 60, 4096).tag, False),
-        (ROWS_VERSION, 5000, Limits(1000, 300, 2048).tag, False),
+        (ROWS_VERSION, 5000, Limits(2000, 300, 4096, 2026).tag, False),
+        (ROWS_VERSION, 5000, Limits(1000, 60, 4096, 2026).tag, False),
+        (ROWS_VERSION, 5000, Limits(1000, 300, 2048, 2026).tag, False),
         ("an older parser", 5000, limits.tag, False),
         (ROWS_VERSION, 900, "max_report_year=2026", True),  # (a report's year this year decided)
         (ROWS_VERSION, 900, Limits(1000, 300, 4096, 2025).year_tag, False),  # (... last year: parsed again)

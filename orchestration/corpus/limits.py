@@ -16,8 +16,7 @@ year only grows (a run takes the calendar's), so the other files stay as they we
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,7 +31,7 @@ class Limits:
     max_file_bytes: int
     file_time_limit_s: float
     worker_memory_mb: int
-    max_report_year: int = field(default_factory=lambda: date.today().year)
+    max_report_year: int
 
     @classmethod
     def of(cls, settings: Settings) -> Limits:

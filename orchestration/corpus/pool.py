@@ -20,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, 
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any, Self
@@ -30,6 +29,7 @@ import pyarrow as pa
 from ..parsing import FileParse, Issue, Parsed, crashed, parse_bytes, too_large, unreadable
 from ..parsing.columns import CHECK_COLUMNS, VALUE_COLUMNS, append_checks, append_values, empty_columns
 from ..parsing.regions import gazetteer
+from ..settings import this_year
 from . import reasons
 from .entries import READ_FLAGS, not_regular, read_ahead, unopened
 from .memory_guard import MemoryGuard
@@ -70,7 +70,7 @@ def parse_chunk_packed(chunk: list[tuple[str, str, int]], max_year: int | None =
     (``Settings.max_report_year``), the same to every chunk; by default, this year.
     """
     if max_year is None:
-        max_year = date.today().year
+        max_year = this_year()
     read_ahead([absolute for _, absolute, _ in chunk])
     earlier: Parsed = {}  # a copy of a file in the chunk takes its parse (the chunk has one size limit)
     parses = []
@@ -254,7 +254,7 @@ class Parser:
         guard = MemoryGuard(memory_mb) if memory_mb and not self._in_process and MemoryGuard.available() else None
         # Every file of the run is parsed under one last report year (``parse_chunk_packed``), this
         # year's by default, whenever its chunk is parsed: a run across midnight on 31 December too.
-        self._limits = _ProcessLimits(time_limit, guard, date.today().year if max_year is None else max_year)
+        self._limits = _ProcessLimits(time_limit, guard, this_year() if max_year is None else max_year)
         self._warn = warn  # (told of a worker that died, and of the files quarantined for it)
         self._window = max(workers, WINDOW // CHUNK)  # chunks in flight
         # Early chunks in flight: one a worker and one waiting, so a file the run wants
