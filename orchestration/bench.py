@@ -10,8 +10,9 @@
   (``added_files``) in a folder of their own, and its share of the first parse (no kept
   file read again: ``added_same_bytes``);
 - ``incremental_add_1pct_fresh_s``: that crawl's parse again, in a new process as `ogi
-  run`'s parse step is (``fresh_added_files``): the figure above has the parse workers'
-  forkserver up since the first parse, this one starts it;
+  run`'s parse step is (``fresh_added_files``), after what `ogi run` does before it (the
+  parse workers' forkserver started, Dagster's definitions loaded): the figure above has
+  the forkserver up since the first parse;
 - ``incremental_add_1pct_spread_s``: the same new files spread over every existing folder
   instead (``spread_added_files``): every folder part is written again;
 - ``incremental_copied_s``: the parse stage again over a copy of the raw folder made
@@ -158,20 +159,29 @@ def parse_into_copy(raw: Path, data: Path, copy: Path) -> tuple[float, RunSummar
 
 
 _IN_A_NEW_PROCESS = """
+import shutil
 import sys
 from pathlib import Path
 
-from orchestration.bench import parse_into_copy
+from orchestration.bench import copy_run, timed_parse
+from orchestration.cli import prepared_job
 
-seconds, summary = parse_into_copy(*(Path(argument) for argument in sys.argv[1:4]))
+raw, data, copy = (Path(argument) for argument in sys.argv[1:4])
+copy_run(data, copy)
+prepared_job()
+try:
+    seconds, summary = timed_parse(raw, copy)
+finally:
+    shutil.rmtree(copy, ignore_errors=True)
 print(seconds, summary.reparsed)
 """
 
 
 def parse_into_copy_fresh(raw: Path, data: Path, copy: Path) -> tuple[float, int]:
-    """``parse_into_copy`` in a new Python process, as `ogi run`'s parse step is: it starts
-    the parse workers' forkserver (about 0.35 s of imports beside the listing), where this
-    process has kept its own up since its first parse. Its seconds, and the files it parsed."""
+    """``parse_into_copy`` in a new Python process, after what `ogi run` does there before
+    its parse step (``cli.prepared_job``: the parse workers' forkserver started, Dagster's
+    definitions loaded), where this process has kept its workers' forkserver up since its
+    first parse. Its seconds, and the files it parsed."""
     done = subprocess.run([sys.executable, "-c", _IN_A_NEW_PROCESS, str(raw), str(data), str(copy)],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:

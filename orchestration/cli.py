@@ -89,17 +89,29 @@ def run() -> int:
         print(f"ogi: {error}", file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    job = prepared_job()
 
     import dagster as dg
 
-    from .definitions import defs
-    from .defs.jobs import ALL_ASSETS_JOB
-
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    job = defs().resolve_job_def(ALL_ASSETS_JOB)
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     print(_summary(result, settings))
     return 0 if result.success else 1
+
+
+def prepared_job():
+    """`ogi run`'s job, and what the run does before its first step. The parse workers'
+    forkserver is started first: its imports (about 0.35 s) then run beside Dagster's own
+    start (about 2 s), and the parse step, run in this process, finds it up. Started by
+    the parse step instead, it held up a small crawl's parse (10k reports: 0.51 s against
+    0.23 s with 100 new files)."""
+    from .corpus.pool import start_forkserver
+
+    start_forkserver()
+    from .definitions import defs
+    from .defs.jobs import ALL_ASSETS_JOB
+
+    return defs().resolve_job_def(ALL_ASSETS_JOB)
 
 
 def _not_parsed(reports_meta: dict) -> str:

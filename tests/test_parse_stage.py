@@ -316,3 +316,40 @@ def test_parse_workers_are_the_oom_killer_s_first_choice_and_the_run_is_not(raw)
 def _oom_score_adj(process) -> str:
     with open(f"/proc/{process}/oom_score_adj", encoding="ascii") as score:
         return score.read().strip()
+
+
+_OGI_RUN_PRELUDE = """
+import multiprocessing.forkserver
+import sys
+
+from orchestration import cli
+from orchestration.corpus import pool
+
+loaded_when_started = []
+start = pool.start_forkserver
+
+
+def start_and_note():
+    loaded_when_started.extend(name for name in ("dagster", "orchestration.definitions") if name in sys.modules)
+    start()
+
+
+pool.start_forkserver = start_and_note
+job = cli.prepared_job()
+# (multiprocessing keeps its forkserver's pid private; it is None until one is started.)
+print(job.name, loaded_when_started, multiprocessing.forkserver._forkserver._forkserver_pid is not None)
+"""
+
+
+def test_ogi_run_starts_the_workers_forkserver_before_dagster_loads():
+    """`ogi run` starts the parse workers' forkserver first, so that its imports run beside
+    Dagster's start rather than hold up the parse step (a small crawl's parse: 0.51 s
+    against 0.23 s); in a new process, as `ogi run` is."""
+    import subprocess
+    import sys
+
+    from orchestration.defs.jobs import ALL_ASSETS_JOB
+
+    done = subprocess.run([sys.executable, "-c", _OGI_RUN_PRELUDE], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == f"{ALL_ASSETS_JOB} [] True"
