@@ -353,3 +353,29 @@ def test_ogi_run_starts_the_workers_forkserver_before_dagster_loads():
     done = subprocess.run([sys.executable, "-c", _OGI_RUN_PRELUDE], capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[-2] == f"{ALL_ASSETS_JOB} [] True"
+
+
+def test_the_forkservers_warm_up_parses_a_report_of_every_era_and_text_shape():
+    from orchestration.synth import ERAS
+    from orchestration.synthetic import SHAPES
+
+    chosen = pool.warm_up_reports()
+    assert {era for _, _, (era, _) in chosen} == set(ERAS) and {shape for _, _, (_, shape) in chosen} == set(SHAPES)
+    values, checks, rows, counts = pool.warm_up()
+    assert [row.source_path for row in rows] == [name for name, _, _ in chosen]
+    assert {row.status for row in rows} == {"parsed"}
+    assert all(figures > 0 for figures, _ in counts) and sum(n for n, _ in counts) > 1000
+    assert (values.num_rows, checks.num_rows) == (sum(n for n, _ in counts), sum(n for _, n in counts))
+
+
+def _rows_index_built() -> bool:
+    from orchestration.corpus import rows
+
+    return rows._row_index.cache_info().currsize == 1
+
+
+def test_a_parse_worker_is_forked_warmed():
+    """A worker starts with what the forkserver's warm-up built (here, the rows' index that
+    ``keyed_table`` builds on first use), not building it in its first chunk."""
+    with ProcessPoolExecutor(1, mp_context=pool._pool_context()) as workers:
+        assert workers.submit(_rows_index_built).result(timeout=60) is True
