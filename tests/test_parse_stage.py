@@ -1,8 +1,10 @@
-"""The parse stage's workers: pooled as in process, and a chunk reads the same bytes once."""
+"""The parse stage's workers: pooled as in process, a chunk reads the same bytes once, and their forkserver started before Dagster loads and warmed once."""
 
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, wait
 
@@ -345,9 +347,6 @@ def test_ogi_run_starts_the_workers_forkserver_before_dagster_loads():
     """`ogi run` starts the parse workers' forkserver first, so that its imports run beside
     Dagster's start rather than hold up the parse step (a small crawl's parse: 0.51 s
     against 0.23 s); in a new process, as `ogi run` is."""
-    import subprocess
-    import sys
-
     from orchestration.defs.jobs import ALL_ASSETS_JOB
 
     done = subprocess.run([sys.executable, "-c", _OGI_RUN_PRELUDE], capture_output=True, text=True, check=False, timeout=120)
