@@ -95,7 +95,7 @@ def run() -> int:
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False)
-    print(_summary(result, settings))
+    print(_summary(result, settings, _time_in_the_run(instance, result.run_id)))
     return 0 if result.success else 1
 
 
@@ -128,7 +128,28 @@ def _not_parsed(reports_meta: dict) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _summary(result, settings) -> str:
+# Steps whose key starts so check the Parquet tables: told as one, however many they are.
+PARQUET_CHECK_STEPS = "parquet__"
+
+
+def _time_in_the_run(instance, run_id: str) -> str | None:
+    """Where the run's time went, from Dagster's own record of its steps: each step's
+    seconds in the order they started (the Parquet checks together), after the run's from
+    its start to its end (not Dagster's start before it). None when Dagster kept no times."""
+    run = instance.get_run_stats(run_id)
+    if run.start_time is None or run.end_time is None:
+        return None
+    spent: dict[str, list[float]] = {}
+    for step in sorted(instance.get_run_step_stats(run_id), key=lambda step: step.start_time or 0.0):
+        if step.start_time is not None and step.end_time is not None:  # (not a step skipped)
+            name = "the Parquet checks" if step.step_key.startswith(PARQUET_CHECK_STEPS) else step.step_key
+            spent.setdefault(name, []).append(step.end_time - step.start_time)
+    steps = ", ".join(f"{name} {sum(seconds):.2f} s" + (f" in {len(seconds)} steps" if len(seconds) > 1 else "")
+                      for name, seconds in spent.items())
+    return f"time in the run: {run.end_time - run.start_time:.2f} s ({steps})"
+
+
+def _summary(result, settings, time_in_the_run: str | None = None) -> str:
     reports_meta: dict = {}
     values_count = issues_count = 0
     data_report = None
@@ -171,6 +192,8 @@ def _summary(result, settings) -> str:
             if error.cls_name == "DagsterExecutionStepExecutionError" and error.cause:  # Dagster's wrapper
                 error = error.cause
             lines.append(f"  failed step: {event.step_key}: {error.message.strip()}")
+    if time_in_the_run:
+        lines.append(time_in_the_run)
     lines.append(f"warehouse: {settings.warehouse_path}")
     if data_report:
         lines.append(f"data report: {data_report}")

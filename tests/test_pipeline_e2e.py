@@ -4,6 +4,7 @@ run headless with `ogi run` into temporary directories."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +96,23 @@ def test_run_succeeds_and_prints_a_summary(pipeline):
     assert f"checks: {defined} run, 0 failed" in summary  # every check ran, none failed
     assert "run: succeeded" in summary
     assert "raw folder layout" not in summary  # (5 files at the top, 2 folders: nothing to tell, corpus/layout.py)
+
+
+def test_the_summary_says_where_the_run_s_time_went(pipeline):
+    from orchestration.definitions import defs
+
+    _, outputs = pipeline
+    _, out = outputs["first"]
+    parquet_checks = [key for key in defs().get_repository_def().asset_graph.asset_check_keys
+                      if key.asset_key.path[0] == "parquet"]
+    line = next(line for line in out.splitlines() if line.startswith("time in the run: "))
+    found = re.fullmatch(r"time in the run: ([\d.]+) s \(parse_raw_reports ([\d.]+) s, the Parquet checks ([\d.]+) s "
+                         r"in (\d+) steps, warehouse_models ([\d.]+) s, reports__data_report ([\d.]+) s\)", line)
+    assert found, line
+    run, parse, checks, check_steps, warehouse, data_report = (float(value) for value in found.groups())
+    assert check_steps == len(parquet_checks) == 7
+    assert 0 < parse + checks + warehouse + data_report <= run
+    assert warehouse > max(parse, checks, data_report)  # (dbt: its start alone takes seconds)
 
 
 def test_every_raw_file_is_parsed_or_quarantined(warehouse):
