@@ -128,7 +128,7 @@ def _not_parsed(reports_meta: dict) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-# Steps whose key starts so check the Parquet tables: told as one, however many they are.
+# The step keys of the checks on the Parquet tables start so (their assets' key prefix): told as one step.
 PARQUET_CHECK_STEPS = "parquet__"
 
 

@@ -111,7 +111,7 @@ def test_the_summary_says_where_the_run_s_time_went(pipeline):
     assert found, line
     run, parse, checks, check_steps, warehouse, data_report = (float(value) for value in found.groups())
     assert check_steps == len(parquet_checks) == 7
-    assert 0 < parse + checks + warehouse + data_report <= run
+    assert 0 < parse + checks + warehouse + data_report <= run + 0.03  # (each figure rounded to 10 ms)
     assert warehouse > max(parse, checks, data_report)  # (dbt: its start alone takes seconds)
 
 
