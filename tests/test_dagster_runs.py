@@ -28,6 +28,22 @@ def test_every_job_runs_its_steps_forked_from_the_preloaded_forkserver():
     assert all(job.executor_def is executor.defs.executor for job in jobs)
 
 
+def test_a_run_s_own_executor_config_is_kept_and_its_start_method_wins():
+    """The launchpad's `execution: config:` still sets `max_concurrent` and the rest; a start
+    method it names replaces the preloaded forkserver."""
+    executor_def = defs().resolve_job_def(ALL_ASSETS_JOB).executor_def
+
+    def mapped(config: dict) -> dict:
+        result = executor_def.apply_config_mapping({"config": config})
+        assert result.success, result.errors
+        return result.value["config"]
+
+    preloaded = {"forkserver": {"preload_modules": list(executor.STEP_PRELOAD)}}
+    assert mapped({})["start_method"] == preloaded
+    assert (mapped({"max_concurrent": 1})["max_concurrent"], mapped({"max_concurrent": 1})["start_method"]) == (1, preloaded)
+    assert mapped({"start_method": {"spawn": {}}})["start_method"] == {"spawn": {}}
+
+
 _THREADS_AFTER_PRELOAD = """
 import importlib, os, sys
 for name in sys.argv[1:]:

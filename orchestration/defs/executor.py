@@ -14,6 +14,14 @@ import dagster as dg
 
 STEP_PRELOAD = ("orchestration.definitions", "dagster_dbt", "dbt.cli.main")
 
+
+def _forked_from_the_preload(config: dict) -> dict:
+    """The run's executor config as given (`max_concurrent`, retries, ...), with this start
+    method unless the config names one itself."""
+    return {**config, "start_method": config.get("start_method") or {"forkserver": {"preload_modules": list(STEP_PRELOAD)}}}
+
+
 defs = dg.Definitions(
-    executor=dg.multiprocess_executor.configured({"start_method": {"forkserver": {"preload_modules": list(STEP_PRELOAD)}}}),
+    executor=dg.multiprocess_executor.configured(_forked_from_the_preload,
+                                                 config_schema=dg.multiprocess_executor.config_schema),
 )
