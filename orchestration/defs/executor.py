@@ -5,9 +5,9 @@ import them again (1.8 s of each step's 2 s start here). `ogi run` runs its step
 process, so this does not concern it.
 
 Only modules that start no thread as they are imported are preloaded: POSIX copies only the
-forking thread into a child, so a lock another thread held (pyarrow's and DuckDB's start
-threads on import) would stay held for ever in every step forked. A step imports those
-itself (0.3 s).
+forking thread into a child, so a lock another thread held at the fork could stay held for
+ever in the step (pyarrow and DuckDB start threads as they are imported; each step imports
+them itself, in 0.3 s).
 """
 
 import dagster as dg
