@@ -148,31 +148,28 @@ def _settings(raw: Path, data: Path) -> Settings:
     return Settings(raw, data, 50 * 2**20, 300.0, default_worker_memory_mb(usable_cpus()))
 
 
-def parse_into_copy(raw: Path, data: Path, copy: Path) -> tuple[float, RunSummary]:
+def parse_into_copy(raw: Path, data: Path, copy: Path,
+                    before_parse: Callable[[], object] | None = None) -> tuple[float, RunSummary]:
     """Seconds to parse ``raw`` into a copy of the run in ``data`` (a crawl over the
-    last run), and the run's summary; the copy is removed, ``data`` kept as it was."""
+    last run), and the run's summary; the copy is removed, ``data`` kept as it was.
+    ``before_parse`` runs once the copy is made, before the clock starts."""
     copy_run(data, copy)
     try:
+        if before_parse:
+            before_parse()
         return timed_parse(raw, copy)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
 
 _IN_A_NEW_PROCESS = """
-import shutil
 import sys
 from pathlib import Path
 
-from orchestration.bench import copy_run, timed_parse
+from orchestration.bench import parse_into_copy
 from orchestration.cli import prepared_job
 
-raw, data, copy = (Path(argument) for argument in sys.argv[1:4])
-copy_run(data, copy)
-prepared_job()
-try:
-    seconds, summary = timed_parse(raw, copy)
-finally:
-    shutil.rmtree(copy, ignore_errors=True)
+seconds, summary = parse_into_copy(*(Path(argument) for argument in sys.argv[1:4]), before_parse=prepared_job)
 print(seconds, summary.reparsed)
 """
 
