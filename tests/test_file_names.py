@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.corpus import build_folder_part, build_parquet, raw_file_names, raw_folders, recorded_path
+from orchestration.corpus import build_folder_part, build_parquet, listing, raw_file_names, raw_folders, recorded_path
 from orchestration.settings import Settings
 
 from .conftest import SAMPLES_RAW, published_parquet
@@ -45,6 +45,16 @@ def test_recorded_path_escapes_only_what_is_not_utf8():
     # byte runs of the GBK name that happen to be UTF-8 read as UTF-8: CF A2 (息) is Ϣ, EA B1 A8 is 걨
     assert GBK_RECORDED == "\\xd5\\xfe\\xb8\\xae\\xd0\\xc5Ϣ\\xb9\\xab\\xbf\\xaa\\xc4걨.txt"
 
+
+
+def test_a_name_that_is_not_utf8_is_seen_among_many():
+    """The listing checks its names for bytes that are not UTF-8 thousands at a time: one
+    such name, wherever it is, sends every name through ``recorded_path``."""
+    names = [f"folder/{index:06d}.txt" for index in range(140_000)]
+    assert listing._all_utf8(names) and listing._all_utf8([])
+    for where in (0, 65_535, 65_536, 139_999):  # (first and last of a slice, the very last)
+        assert not listing._all_utf8([*names[:where], os.fsdecode(GBK_NAME), *names[where + 1 :]]), where
+    assert listing._all_utf8([*names, "年报/政府信息公开.txt"])
 
 def test_names_that_are_not_utf8_are_parsed_and_flagged(raw, tmp_path):
     folder = recorded_path(os.fsdecode(GBK_FOLDER))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from itertools import groupby
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,6 +16,7 @@ import pytest
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.duplicates import LinkedPaths, strings
 from orchestration.corpus.listing import RawListing
+from orchestration.corpus.parts import part_name, part_of, part_runs
 from orchestration.corpus.plan import new_files
 from orchestration.corpus.previous import Sources
 from orchestration.synth import generate
@@ -154,6 +156,22 @@ def test_new_files_are_those_of_folders_no_earlier_output_has():
     assert new_files(RawListing(names, {}), folders, Sources([])) == [n for n in names if n != "top.txt"]
     assert new_files(RawListing(names, {}), ["a"], Sources([])) == ["a/1.txt", "a/2.txt"]  # (a folder partition's run)
 
+
+
+def test_the_plan_takes_the_files_a_part_at_a_time():
+    """``part_runs`` finds each folder's files by bisection in the sorted names: the same
+    runs as working out each name's part, with files at the top between folders, names
+    that sort before and after a folder's ("a b/", "a.txt", "a0"), a folder that could not
+    be listed ("e/") and folders whose part is not their name ("_x", a long one)."""
+    long = "长" * 80  # over 200 bytes in UTF-8: its part is a digest
+    names = sorted(["_x/f.txt", "a b/1.txt", "a.txt", "a/1.txt", "a/2/3.txt", "a0", "a0/x.txt", "b.txt", "c.txt",
+                    "e/", f"{long}/r.txt", "年报/1.txt", "年报/2.txt", "top.txt"])
+    runs = list(part_runs(names))
+    assert runs == [(part, list(group)) for part, group in groupby(names, key=part_of)]
+    assert [(part, len(group)) for part, group in runs] == [
+        ("__x", 1), ("a b", 1), ("_root", 1), ("a", 2), ("_root", 1), ("a0", 1), ("_root", 2), ("e", 1),
+        ("_root", 1), ("年报", 2), (part_name(long), 1)]
+    assert part_name(long).startswith("_h") and list(part_runs([])) == []
 
 def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_path, monkeypatch):
     """The files of folders the last run did not have go to the workers before the run

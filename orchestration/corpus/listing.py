@@ -126,7 +126,8 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
         for name in _top_folders(raw_dir):
             if recorded_path(name) == folder:
                 walk(os.path.join(raw_dir, name), f"{name}/", frozenset({_identity(str(raw_dir))}))
-    renamed = [(recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
+    renamed = [] if _all_utf8(found) else [
+        (recorded, relative) for relative in found if (recorded := recorded_path(relative)) != relative]
     if not renamed:
         return RawListing(sorted(found), {}, top_files, top_folders)
     on_disk: dict[str, str] = {}
@@ -139,6 +140,18 @@ def raw_listing(raw_dir: Path, folder: str | None = None, listed: Callable[[int]
         taken.add(unique)
         on_disk[unique] = relative
     return RawListing(sorted(taken.difference(on_disk.values())), on_disk, top_files, top_folders)
+
+
+def _all_utf8(names: list[str]) -> bool:
+    """Whether every name is its own recorded path (no bytes that are not UTF-8): encoded
+    thousands at a time, not one by one (over a million names, 0.05 s against 0.09), and
+    not all at once (their text joined would hold 50 MB)."""
+    for start in range(0, len(names), 65536):
+        try:
+            "".join(names[start : start + 65536]).encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def _identity(directory: str) -> tuple[int, int]:

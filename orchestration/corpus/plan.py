@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import groupby
 from pathlib import Path
 
 from .listing import Listing, RawListing, file_stamp, sizes_and_times
 from .moved import find_moved
-from .parts import part_name, part_of
+from .parts import part_name, part_runs
 from .previous import Sources
 from .same_bytes import digests
 
@@ -32,8 +31,7 @@ def plan_files(raw: Path, files: RawListing, sources: Sources, between: Callable
     plan = Plan(files.on_disk)
     root = str(raw)
     ranges: dict[str, tuple[int, int]] = {}  # a folder part's files in the plan
-    for part, names in groupby(files.names, key=part_of):
-        paths = list(names)
+    for part, paths in part_runs(files.names):
         on_disk = [files.disk_path(relative) for relative in paths] if files.on_disk else paths
         sizes: list[int] = []
         mtimes: list[int] = []
