@@ -46,7 +46,6 @@ def test_recorded_path_escapes_only_what_is_not_utf8():
     assert GBK_RECORDED == "\\xd5\\xfe\\xb8\\xae\\xd0\\xc5Ϣ\\xb9\\xab\\xbf\\xaa\\xc4걨.txt"
 
 
-
 def test_a_name_that_is_not_utf8_is_seen_among_many():
     """The listing checks its names for bytes that are not UTF-8 thousands at a time: one
     such name, wherever it is, sends every name through ``recorded_path``."""
@@ -55,6 +54,7 @@ def test_a_name_that_is_not_utf8_is_seen_among_many():
     for where in (0, 65_535, 65_536, 139_999):  # (first and last of a slice, the very last)
         assert not listing._all_utf8([*names[:where], os.fsdecode(GBK_NAME), *names[where + 1 :]]), where
     assert listing._all_utf8([*names, "年报/政府信息公开.txt"])
+
 
 def test_names_that_are_not_utf8_are_parsed_and_flagged(raw, tmp_path):
     folder = recorded_path(os.fsdecode(GBK_FOLDER))

@@ -157,7 +157,6 @@ def test_new_files_are_those_of_folders_no_earlier_output_has():
     assert new_files(RawListing(names, {}), ["a"], Sources([])) == ["a/1.txt", "a/2.txt"]  # (a folder partition's run)
 
 
-
 def test_the_plan_takes_the_files_a_part_at_a_time():
     """``part_runs`` finds each folder's files by bisection in the sorted names: the same
     runs as working out each name's part, with files at the top between folders, names
@@ -172,6 +171,7 @@ def test_the_plan_takes_the_files_a_part_at_a_time():
         ("__x", 1), ("a b", 1), ("_root", 1), ("a", 2), ("_root", 1), ("a0", 1), ("_root", 2), ("e", 1),
         ("_root", 1), ("年报", 2), (part_name(long), 1)]
     assert part_name(long).startswith("_h") and list(part_runs([])) == []
+
 
 def test_a_crawl_s_new_folders_are_parsed_while_the_rest_is_planned(corpus, tmp_path, monkeypatch):
     """The files of folders the last run did not have go to the workers before the run
