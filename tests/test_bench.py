@@ -1,5 +1,6 @@
 """`ogi bench` on a small corpus: every figure it promises, with values that add up; and
-the profiling tool that times a worker's steps."""
+the measuring tools (a worker's steps, a process tree's peaks, a killed parse, a crawl's
+steps)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ import pytest
 
 from orchestration import parsing
 from orchestration.bench import CpuSpent, crawl_spread, report, run
+from orchestration.corpus import build_parquet
 from orchestration.settings import PROJECT_ROOT, usable_cpus
 from orchestration.synth import generate
+
+from .conftest import published_parquet, settings
 
 
 def test_bench_prints_every_figure(tmp_path):
@@ -162,3 +166,34 @@ def test_the_resume_tool_kills_a_parse_and_times_the_next(tmp_path):
                              "resumed_files", "linked_files", "full_parse_s", "same_bytes"]
     assert figures["files"] == 2400 and figures["complete_parts_left"] >= 1 and figures["same_bytes"] == 1
     assert figures["resumed_files"] >= 1000 and figures["reparsed_files"] == 2400 - figures["resumed_files"]
+
+
+def test_the_incremental_parse_tool_times_a_crawl_s_steps_over_a_linked_copy(tmp_path):
+    """tools/incremental_parse.py with ``--link --prepared --steps``: the crawl's new files
+    parsed and the kept folders linked in a hard-linked copy of the last run, which stays
+    as it was, and each step's CPU printed (a name renamed in the parse stage would fail it
+    here, not on the day it is needed)."""
+    raw = generate(1100, tmp_path / "synth", seed=5)  # (batch_0000: 1,000 files, batch_0001: 100)
+    data = tmp_path / "data"
+    build_parquet(settings(raw, data), workers=2)
+    before = published_parquet(data), os.readlink(data / "parquet")
+    (generate(10, tmp_path / "crawl", seed=6) / "batch_0000").rename(raw / "next_crawl")
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "incremental_parse.py"), str(raw), str(data),
+                           str(tmp_path / "copy"), "--link", "--prepared", "--steps"],
+                          capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith(" s: 10 files parsed, 1100 kept in unchanged folders")
+    assert lines[1].startswith("main process CPU: ") and lines[1].endswith(" s system")
+    steps = {label: (float(cpu.removesuffix(" s CPU")), int(calls.removesuffix(" calls")))
+             for label, cpu, calls in (line.replace(": ", ", ", 1).split(", ") for line in lines[2:])}
+    assert list(steps) == ["listing", "plan", "  stats", "  file states read", "kept parts linked",
+                           "  their reports and issue codes read", "duplicate reports check"]
+    calls = {label: count for label, (_, count) in steps.items()}
+    assert (calls["listing"], calls["plan"], calls["  stats"]) == (1, 1, 3)  # the two folders kept, the new one
+    assert (calls["kept parts linked"], calls["  their reports and issue codes read"]) == (2, 4)
+    assert calls["duplicate reports check"] == 1
+    assert steps["plan"][0] >= steps["  stats"][0] > 0 and steps["kept parts linked"][0] >= steps[
+        "  their reports and issue codes read"][0] > 0
+    assert (published_parquet(data), os.readlink(data / "parquet")) == before  # the last run, linked from, as it was
+    kept = "parquet/values/batch_0000.parquet"
+    assert (tmp_path / "copy" / kept).stat().st_ino == (data / kept).stat().st_ino
