@@ -125,12 +125,16 @@ def renamed_folders(raw: Path, reports: int, seed: int, workdir: Path) -> Path:
     return _made_once(workdir / f"renamed-{reports}-{seed}", make) / "raw"
 
 
-def copy_run(data: Path | None, copy: Path) -> None:
+def copy_run(data: Path | None, copy: Path, link: bool = False) -> None:
     """Make ``copy`` a copy of the run in ``data`` (an empty folder if ``data`` is None),
-    so the parse can be measured over that run again and again."""
+    so the parse can be measured over that run again and again. With ``link``, by hard
+    links (a run never writes a file in place, so ``data`` stays as it was), its lock files
+    aside, so that the copy's run does not wait on ``data``'s."""
     shutil.rmtree(copy, ignore_errors=True)
     if data is None:
         copy.mkdir(parents=True)
+    elif link:
+        shutil.copytree(data, copy, symlinks=True, copy_function=os.link, ignore=shutil.ignore_patterns(".locks"))
     else:
         shutil.copytree(data, copy, symlinks=True)
 

@@ -21,10 +21,8 @@ cProfile's 25 costliest functions (its cost a call inflates small, frequent ones
 from __future__ import annotations
 
 import cProfile
-import os
 import pstats
 import resource
-import shutil
 import sys
 import time
 from collections import defaultdict
@@ -44,12 +42,6 @@ STEPS = (
     ("  their reports and issue codes read", run, "read_part"),
     ("duplicate reports check", run, "duplicate_report_issues"),
 )
-
-
-def link_run(data: Path, copy: Path) -> None:
-    """``copy_run`` by hard links (its lock files aside, so that COPY's run does not wait on LAST_RUN's)."""
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(data, copy, symlinks=True, copy_function=os.link, ignore=shutil.ignore_patterns(".locks"))
 
 
 def time_steps() -> dict[str, list[float]]:
@@ -72,10 +64,7 @@ def time_steps() -> dict[str, list[float]]:
 
 def main() -> None:
     raw, last_run, copy = (Path(argument) for argument in sys.argv[1:4])
-    if str(last_run) == "-":
-        copy_run(None, copy)
-    else:
-        (link_run if "--link" in sys.argv else copy_run)(last_run, copy)
+    copy_run(None if str(last_run) == "-" else last_run, copy, link="--link" in sys.argv)
     if "--prepared" in sys.argv:
         from orchestration.cli import prepared_job
 
