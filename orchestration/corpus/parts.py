@@ -55,9 +55,15 @@ def part_runs(names: list[str]) -> Iterator[tuple[str, list[str]]]:
             yield ROOT_PART, names[start:end]
         else:
             folder = names[start][:slash]
-            end = bisect_left(names, f"{folder}0", start)  # ("0" follows "/": past the folder's names)
+            end = folder_end(names, folder, start)
             yield part_name(folder), names[start:end]
         start = end
+
+
+def folder_end(names: list[str], folder: str, start: int = 0) -> int:
+    """The index just past the last of ``names`` (recorded paths, sorted) under top-level
+    ``folder``: they sort together, and before ``folder + "0"`` ("0" follows "/")."""
+    return bisect_left(names, f"{folder}0", start)
 
 
 @lru_cache(maxsize=4096)

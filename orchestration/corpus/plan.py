@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .listing import Listing, RawListing, file_stamp, sizes_and_times
 from .moved import find_moved
-from .parts import part_name, part_runs
+from .parts import folder_end, part_name, part_runs
 from .previous import Sources
 from .same_bytes import digests
 
@@ -76,7 +76,7 @@ def new_files(files: RawListing, folders: list[str], sources: Sources) -> list[s
     if sources.has_gone_parts({part_name(folder) for folder in folders}):
         return []
     names = files.names
-    spans = [(bisect_left(names, f"{folder}/"), bisect_left(names, f"{folder}0"))  # ("0" follows "/")
+    spans = [(bisect_left(names, f"{folder}/"), folder_end(names, folder))
              for folder in folders if sources.is_new(part_name(folder))]
     return [name for start, end in sorted(spans) for name in names[start:end]]
 
