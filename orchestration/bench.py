@@ -33,7 +33,12 @@
 - ``compiled_parser``: 1 when the parser runs compiled by mypyc (setup.py), 0 from source;
 - ``peak_rss_mb``: the largest resident set of this process or any child (workers, dbt),
   then each of the two (``peak_rss_own_mb``, ``peak_rss_children_mb``), and the largest
-  before the crawl (``peak_rss_first_runs_mb``: the parse and the full run from scratch).
+  before the crawl (``peak_rss_first_runs_mb``: the parse and the full run from scratch);
+- up to 20,000 reports, ``figures_recovered_pct``: the generated figures the Parquet has,
+  with their values, and ``figures_unexpected``: figures it has that the corpus's truth does
+  not, or has twice; ``warehouse_figures_recovered_pct`` and ``warehouse_figures_unexpected``:
+  the same of the full run's marts (fct_requests, fct_appeals, fct_disclosures,
+  fct_other_figures), what an analyst reads (``orchestration/scoring.py``).
 """
 
 from __future__ import annotations
@@ -51,8 +56,9 @@ from pathlib import Path
 
 from . import parsing
 from .corpus import RunSummary, build_parquet, list_raw_files
+from .scoring import score, score_warehouse
 from .settings import Settings, default_worker_memory_mb, environment, load_settings, usable_cpus
-from .synth import generate, score
+from .synth import generate
 
 _DIGITS = re.compile(r"\d+")
 # Scoring holds every figure of the corpus in Python objects (about 9 GB at 100,000
@@ -313,6 +319,11 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     if reports <= _SCORED_UP_TO:
         recovered = score(out / "truth.jsonl", _settings(raw, data).parquet_dir)
         figures["figures_recovered_pct"] = 100 * recovered.figures_recovered / max(1, recovered.figures)
+        figures["figures_unexpected"] = recovered.figures_unexpected
+        if full:  # its warehouse holds the crawl's reports too, which the truth does not name
+            in_marts = score_warehouse(out / "truth.jsonl", _settings(crawl, full_data).warehouse_path)
+            figures["warehouse_figures_recovered_pct"] = 100 * in_marts.figures_recovered / max(1, in_marts.figures)
+            figures["warehouse_figures_unexpected"] = in_marts.figures_unexpected
     return figures
 
 

@@ -10,14 +10,12 @@ parser must find in each file. The same seed gives the same files.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import synthetic
-from .settings import table_glob
 from .synthetic import SHAPES, Figure, figure
 
 ERAS = ("t2021", "t2019", "stat_table", "prose", "mixed")
@@ -293,122 +291,3 @@ def generate(reports: int, out: Path, seed: int = 1, fault_rate: float = 0.05) -
             previous = (data, truth)
             truth_file.write(truth.to_json() + "\n")
     return raw
-
-
-@dataclass
-class Score:
-    files: int = 0
-    figures: int = 0
-    figures_recovered: int = 0
-    metadata_fields: int = 0
-    metadata_recovered: int = 0
-    statuses_right: int = 0
-    expected_issues: int = 0
-    expected_issues_found: int = 0
-    unexpected_warnings: int = 0
-    misses: list[str] = field(default_factory=list)
-
-    @property
-    def perfect(self) -> bool:
-        return (
-            self.figures_recovered == self.figures
-            and self.metadata_recovered == self.metadata_fields
-            and self.statuses_right == self.files
-            and self.expected_issues_found == self.expected_issues
-            and self.unexpected_warnings == 0
-        )
-
-
-# Issues a clean synthetic report must not raise (no_agency_name may, for names the
-# generator makes up without an organ suffix; it makes none).
-_UNEXPECTED = ("row_cell_count_mismatch", "row_extra_cells", "incomplete", "identity_failed", "no_report_year",
-               "no_agency_name", "region_unknown", "parse_error")
-
-
-def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | None = None):
-    """Compare the parse stage's Parquet with the truth, figure by figure.
-
-    With ``by`` ("era", "shape" or "fault"), a Score per value of that field. The truth and
-    the figures are read a batch of files at a time (holding them all took 2 GB at 10,000
-    reports).
-    """
-    import duckdb
-
-    groups: dict = {}
-    with duckdb.connect() as db:
-        reports = {row[0]: row[1:] for row in db.execute(
-            "select source_path, status, quarantine_code, report_id, agency_name, report_year, template, "
-            "cast(published_date as varchar), region_code, agency_level from read_parquet(?)", [table_glob(parquet_dir, "reports")]).fetchall()}
-        issues: dict[str, set[str]] = {}
-        for path, code in db.execute("select source_path, code from read_parquet(?)",
-                                     [table_glob(parquet_dir, "issues")]).fetchall():
-            issues.setdefault(path, set()).add(code)
-        with truth_file.open(encoding="utf-8") as lines:
-            while batch := [json.loads(line) for line in itertools.islice(lines, _SCORED_TOGETHER)]:
-                wanted = [reports[t["path"]][2] for t in batch if t["status"] == "parsed" and t["path"] in reports]
-                values = _figures_of(db, parquet_dir, wanted)
-                for truth in batch:
-                    _score_file(truth, reports, issues, values, groups.setdefault(truth[by] if by else None, Score()),
-                                max_misses)
-    return groups if by else groups.get(None, Score())
-
-
-_SCORED_TOGETHER = 1000  # truth files read, and their reports' figures fetched, at once
-
-
-def _figures_of(db, parquet_dir: Path, report_ids: list[str]) -> dict[str, dict]:
-    """The figures of ``report_ids``, by report, keyed as the truth keys them."""
-    import pyarrow as pa
-
-    db.register("wanted", pa.table({"report_id": pa.array(report_ids, pa.string())}))
-    values: dict[str, dict] = {}
-    for row in db.execute(
-        "select report_id, section, item, applicant_type, channel, proceeding, outcome, category, measure, "
-        "cast(value as varchar), source from read_parquet(?) semi join wanted using (report_id)",
-        [table_glob(parquet_dir, "values")]).fetchall():
-        dims = {k: v for k, v in zip(("applicant_type", "channel", "proceeding", "outcome", "category", "measure"), row[3:9]) if v}
-        key = (row[1], row[2], tuple(sorted(dims.items())), row[10])
-        values.setdefault(row[0], {})[key] = row[9]
-    db.unregister("wanted")
-    return values
-
-
-def _score_file(truth: dict, reports: dict, issues: dict, values: dict, result: Score, max_misses: int) -> None:
-    result.files += 1
-    path = truth["path"]
-    status, code, report_id, *meta = reports.get(path, (None,) * 9)
-    if (status, code) == (truth["status"], truth["quarantine_code"]):
-        result.statuses_right += 1
-    elif len(result.misses) < max_misses:
-        result.misses.append(f"{path}: {status}/{code}, expected {truth['status']}/{truth['quarantine_code']}")
-    if truth["status"] != "parsed":
-        return
-    for name, got in zip(("agency_name", "report_year", "template", "published_date", "region_code",
-                          "agency_level"), meta):
-        result.metadata_fields += 1
-        if got == truth[name]:
-            result.metadata_recovered += 1
-        elif len(result.misses) < max_misses:
-            result.misses.append(f"{path}: {name} {got!r}, expected {truth[name]!r}")
-    found = values.get(report_id, {})
-    for expected_figure in truth["figures"]:
-        result.figures += 1
-        key = (expected_figure["section"], expected_figure["item"], tuple(sorted(expected_figure["dims"].items())),
-               expected_figure["source"])
-        got = found.get(key, "missing")
-        want = expected_figure["value"]
-        if got == "missing" or (got is None) != (want is None) or (
-                got is not None and float(got) != float(want)):
-            if len(result.misses) < max_misses:
-                result.misses.append(f"{path}: {key} = {got}, expected {want}")
-        else:
-            result.figures_recovered += 1
-    codes = issues.get(path, set())
-    for expected in truth["issues"]:
-        result.expected_issues += 1
-        result.expected_issues_found += expected in codes
-    unexpected = (codes - set(truth["issues"])) & set(_UNEXPECTED)
-    if unexpected:
-        result.unexpected_warnings += 1
-        if len(result.misses) < max_misses:
-            result.misses.append(f"{path}: unexpected {sorted(unexpected)} ({truth['era']}, {truth['shape']}, {truth['fault']})")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from orchestration.corpus import list_raw_files, write_corpus
+from orchestration.scoring import score
 from orchestration.settings import Settings
-from orchestration.synth import ERAS, FAULTS, generate, score
+from orchestration.synth import ERAS, FAULTS, generate
 from orchestration.synthetic import SHAPES
 
 
