@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -294,8 +295,16 @@ def parse_one(path: Path, with_text: bool) -> int:
     return 0
 
 
-def _plain(obj) -> dict:
-    return {name: getattr(obj, name) for name in obj.__slots__} if hasattr(obj, "__slots__") else dict(vars(obj))
+def _plain(obj):
+    """A parse's dataclasses as JSON's dicts and lists. By their fields: the compiled
+    parser's classes have neither ``__dict__`` nor ``__slots__``."""
+    if dataclasses.is_dataclass(obj):
+        return {field.name: _plain(getattr(obj, field.name)) for field in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {key: _plain(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(value) for value in obj]
+    return obj
 
 
 def _json_default(value):

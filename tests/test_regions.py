@@ -58,6 +58,12 @@ ZHEJIANG, QUZHOU = ("浙江省", "330000"), ("衢州市", "330800")
         # a name two places share, settled by the text
         ("朝阳区教育局", "朝阳区位于北京市东部。北京市朝阳区", (("北京市", "110000"), ("北京市", "110100"),
                                                      ("朝阳区", "110105")), "county", "department", "教育局", "text"),
+        # a county's own name, which another county's short form would also give
+        # (和布克赛尔蒙古自治县 → 和布克赛尔县; its first character and 县, as 博州, is 和县's name)
+        ("和县乙未卯街道办事处", "", (("安徽省", "340000"), ("马鞍山市", "340500"), ("和县", "340523")),
+         "township", "township", "乙未卯街道政府", "agency_name"),
+        ("和布克赛尔县人民政府", "", (XINJIANG, ("塔城地区", "654200"), ("和布克赛尔蒙古自治县", "654226")),
+         "county", "county", "政府", "agency_name"),
         # central departments have no place
         ("教育部", "", (None, None, None), "central", "central_department", "教育部", None),
         ("国家统计局", "北京市", (None, None, None), "central", "central_department", "国家统计局", None),
