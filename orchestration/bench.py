@@ -35,10 +35,11 @@
   then each of the two (``peak_rss_own_mb``, ``peak_rss_children_mb``), and the largest
   before the crawl (``peak_rss_first_runs_mb``: the parse and the full run from scratch);
 - up to 20,000 reports, ``figures_recovered_pct``: the generated figures the Parquet has,
-  with their values, and ``figures_unexpected``: figures it has that the corpus's truth does
-  not, or has twice; ``warehouse_figures_recovered_pct`` and ``warehouse_figures_unexpected``:
-  the same of the full run's marts (fct_requests, fct_appeals, fct_disclosures,
-  fct_other_figures), what an analyst reads (``orchestration/scoring.py``).
+  with their values, and ``score_mistakes``: all it has wrong against the corpus's truth
+  (figures missed or wrong, found but not in the truth or twice, metadata, statuses and
+  issues: ``scoring.Score.mistakes``); ``warehouse_figures_recovered_pct`` and
+  ``warehouse_score_mistakes``: the same of the full run's marts and dimensions, what an
+  analyst reads (``orchestration/scoring.py``).
 """
 
 from __future__ import annotations
@@ -319,11 +320,11 @@ def run(reports: int, seed: int = 1, workdir: Path | None = None, full: bool = T
     if reports <= _SCORED_UP_TO:
         recovered = score(out / "truth.jsonl", _settings(raw, data).parquet_dir)
         figures["figures_recovered_pct"] = 100 * recovered.figures_recovered / max(1, recovered.figures)
-        figures["figures_unexpected"] = recovered.figures_unexpected
+        figures["score_mistakes"] = recovered.mistakes
         if full:  # its warehouse holds the crawl's reports too, which the truth does not name
             in_marts = score_warehouse(out / "truth.jsonl", _settings(crawl, full_data).warehouse_path)
             figures["warehouse_figures_recovered_pct"] = 100 * in_marts.figures_recovered / max(1, in_marts.figures)
-            figures["warehouse_figures_unexpected"] = in_marts.figures_unexpected
+            figures["warehouse_score_mistakes"] = in_marts.mistakes
     return figures
 
 

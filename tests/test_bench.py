@@ -65,7 +65,7 @@ def test_bench_prints_every_figure(tmp_path):
     assert all((renamed / "renamed_batch_0000" / p.name).stat().st_ino == p.stat().st_ino for p in originals)
     assert figures["peak_rss_mb"] == max(figures["peak_rss_own_mb"], figures["peak_rss_children_mb"]) > 50
     assert 50 < figures["peak_rss_first_runs_mb"] <= figures["peak_rss_mb"]
-    assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100 and figures["figures_unexpected"] == 0
+    assert figures["values"] > 20_000 and figures["figures_recovered_pct"] == 100 and figures["score_mistakes"] == 0
     assert "warehouse_figures_recovered_pct" not in figures  # no full run: no warehouse to score
     printed = dict(line.split(": ") for line in report(figures).splitlines())
     assert set(printed) == set(figures) and printed["files"] == "300"
