@@ -363,6 +363,26 @@ def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse, monkeyp
     assert run_analyses(names(), path) == found
 
 
+def test_ogi_analyse_and_ogi_report_on_the_sample_warehouse(pipeline, warehouse, monkeypatch, capsys):
+    """The commands an analyst types, as the README gives them."""
+    root, _ = pipeline
+    monkeypatch.setenv("OGI_DATA_DIR", str(root / "first"))
+    assert main(["analyse"]) == 0
+    assert capsys.readouterr().out.split() == ["carried_forward_exceeds_received", "cross_year_breaks",
+                                               "grant_rate_by_year", "identity_failures"]
+    assert main(["analyse", "grant_rate_by_year", "--var", "province=吉林省", "--var", "from_year=2010"]) == 0
+    assert capsys.readouterr().out == ("report_year,reports,reports_with_rate,granted,processed,grant_rate\n"
+                                       "2016,1,0,,,\n")
+    page = root / "first" / "report" / "index.html"
+    page.unlink()
+    assert main(["report"]) == 0
+    assert capsys.readouterr().out == f"data report: {page}\n"
+    from orchestration.data_report import CHARTS
+
+    written = page.read_text(encoding="utf-8")
+    assert all(f'id="chart-{chart.slug}"' in written for chart in CHARTS)
+
+
 def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch):
     """A build of some models keeps the other tables; a build of every model by a changed
     project starts from an empty file; the second build starts from the parse the first one saved; neither

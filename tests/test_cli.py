@@ -1,9 +1,13 @@
-"""`ogi parse FILE [--text]`: one report's parse as JSON, with the compiled parser's
-classes (neither ``__dict__`` nor ``__slots__``) written out field by field."""
+"""The `ogi` commands that need no warehouse: `ogi parse FILE [--text]` (one report's parse
+as JSON, the compiled parser's classes, which have neither ``__dict__`` nor ``__slots__``,
+written out field by field), `ogi synth`, and the warehouse commands without one. `ogi run`,
+`ogi docs`, `ogi analyse` and `ogi report` on a warehouse: tests/test_pipeline_e2e.py."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from orchestration import parsing
 from orchestration.cli import main
@@ -47,3 +51,19 @@ def test_ogi_parse_of_a_file_that_is_no_report(capsys, tmp_path):
     document = parse_json(capsys, str(junk))
     assert (document["status"], document["quarantine_code"]) == ("quarantined", "not_a_report")
     assert "text" not in document
+
+
+def test_ogi_synth_writes_the_corpus_and_its_truth(capsys, tmp_path):
+    assert main(["synth", "--reports", "30", "--out", str(tmp_path / "corpus"), "--seed", "2"]) == 0
+    raw, truth = tmp_path / "corpus" / "raw", tmp_path / "corpus" / "truth.jsonl"
+    assert capsys.readouterr().out == f"30 reports in {raw}; truth in {truth}\n"
+    records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 30 and sorted(p.relative_to(raw).as_posix() for p in raw.rglob("*") if p.is_file()) == sorted(
+        r["path"] for r in records)
+
+
+@pytest.mark.parametrize("command", [["report"], ["analyse", "identity_failures"]])
+def test_warehouse_commands_without_a_warehouse_say_what_to_do(command, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
+    assert main(command) == 2
+    assert capsys.readouterr().err == f"ogi: no warehouse at {tmp_path / 'data' / 'warehouse.duckdb'}; run `ogi run` first\n"
