@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .parsing.model import DIMENSIONS
 from .settings import table_glob
 
-DIMENSIONS = ("applicant_type", "channel", "proceeding", "outcome", "category", "measure")
 METADATA = ("agency_name", "report_year", "template", "published_date", "region_code", "agency_level")
 
 

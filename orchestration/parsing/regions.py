@@ -100,7 +100,7 @@ def gazetteer() -> _Gazetteer:
     for place in sorted(places.values(), key=lambda p: (p.rank, p.code)):
         for key in _names_of(place, nations):
             if key != place.name and key in full_names:
-                continue  # "和县" is 和县, not 和布克赛尔蒙古自治县 shortened as 博尔塔拉州 is to 博州
+                continue  # "和县" is 和县 itself, not 和布克赛尔蒙古自治县 cut as 博尔塔拉蒙古自治州 is to 博州
             names.setdefault(key, [])
             if place not in names[key]:
                 names[key].append(place)
