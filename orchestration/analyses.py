@@ -33,14 +33,23 @@ def names() -> list[str]:
     return sorted(path.stem for path in ANALYSES_DIR.glob("*.sql"))
 
 
+class UnknownAnalysis(ValueError):
+    pass
+
+
+def check_names(selected: list[str]) -> None:
+    """Raise UnknownAnalysis, naming the analyses there are, for a name that is none."""
+    known = names()
+    unknown = [name for name in selected if name not in known]
+    if unknown:
+        raise UnknownAnalysis(f"no analysis {unknown[0]!r}; there are: {', '.join(known)}")
+
+
 def compile_analyses(selected: list[str], warehouse: Path, variables: dict[str, object] | None = None) -> dict[str, str]:
     """Each selected analysis's compiled SQL: kept from an earlier compile when nothing it
     depends on changed, else from one `dbt compile` of those missing (most of a compile is
     dbt starting and parsing the project, so several analyses share one)."""
-    known = names()
-    unknown = [name for name in selected if name not in known]
-    if unknown:
-        raise ValueError(f"no analysis {unknown[0]!r}; there are: {', '.join(known)}")
+    check_names(selected)
     kept = {name: COMPILED_DIR / f"{name}-{key}.sql" for name, key in _keys(selected, warehouse, variables).items()}
     missing = [name for name in selected if not kept[name].exists()]
     if missing:

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("report", help="rebuild the data report (HTML charts) from the published warehouse")
     analyse_parser = commands.add_parser("analyse", help="run a saved analysis (dbt_project/analyses) on the warehouse, print CSV")
     analyse_parser.add_argument("name", nargs="?", help="analysis name; omit to list them")
-    analyse_parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="a dbt var, e.g. province=浙江省")
+    analyse_parser.add_argument("--var", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
+                                help="a dbt var, e.g. province=浙江省")
     synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
     synth.add_argument("--reports", type=int, required=True)
     synth.add_argument("--out", type=Path, required=True)
@@ -215,21 +216,32 @@ def report() -> int:
     return 0
 
 
-def analyse(name: str | None, assignments: list[str]) -> int:
+def _assignment(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"{text!r}: a var is NAME=VALUE, e.g. province=浙江省")
+    return name, value
+
+
+def analyse(name: str | None, assignments: list[tuple[str, str]]) -> int:
     import csv
 
-    from .analyses import names, run_analysis
+    from .analyses import UnknownAnalysis, check_names, names, run_analysis
     from .settings import load_settings
 
     if not name:
         print("\n".join(names()))
         return 0
+    try:
+        check_names([name])
+    except UnknownAnalysis as error:
+        print(f"ogi: {error}", file=sys.stderr)
+        return 2
     settings = load_settings()
     if not settings.warehouse_path.exists():
         print(f"ogi: no warehouse at {settings.warehouse_path}; run `ogi run` first", file=sys.stderr)
         return 2
-    variables = dict(assignment.split("=", 1) for assignment in assignments)
-    columns, rows = run_analysis(name, settings.warehouse_path, variables)
+    columns, rows = run_analysis(name, settings.warehouse_path, dict(assignments))
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)

@@ -67,3 +67,18 @@ def test_warehouse_commands_without_a_warehouse_say_what_to_do(command, capsys, 
     monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
     assert main(command) == 2
     assert capsys.readouterr().err == f"ogi: no warehouse at {tmp_path / 'data' / 'warehouse.duckdb'}; run `ogi run` first\n"
+
+
+def test_ogi_analyse_of_a_name_that_is_none_lists_the_analyses(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "data"))  # (no warehouse either: the name is told first)
+    assert main(["analyse", "grant_rates"]) == 2
+    assert capsys.readouterr().err == ("ogi: no analysis 'grant_rates'; there are: carried_forward_exceeds_received, "
+                                       "cross_year_breaks, grant_rate_by_year, identity_failures\n")
+
+
+@pytest.mark.parametrize("var", ["province", "=浙江省"])
+def test_ogi_analyse_refuses_a_var_that_is_not_name_equals_value(var, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["analyse", "grant_rate_by_year", "--var", var])
+    assert stopped.value.code == 2
+    assert f"argument --var: {var!r}: a var is NAME=VALUE, e.g. province=浙江省" in capsys.readouterr().err

@@ -352,7 +352,7 @@ def test_saved_analyses_run_on_the_sample_warehouse(pipeline, warehouse, monkeyp
     # 江源区 (吉林省) 2016 reports in prose: received 2, nothing about decisions.
     assert run_analysis("grant_rate_by_year", path, {"province": "吉林省", "from_year": 2010})[1] == [
         (2016, 1, 0, None, None, None)]
-    with pytest.raises(ValueError, match="no analysis 'grant_rate'"):
+    with pytest.raises(analyses.UnknownAnalysis, match="no analysis 'grant_rate'"):
         run_analyses(["identity_failures", "grant_rate"], path)
 
     # Asked again, the compiled SQL is the one kept: no dbt process, the same rows.
