@@ -40,12 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     analyse_parser.add_argument("--var", action="append", default=[], type=_assignment, metavar="NAME=VALUE",
                                 help="a dbt var, e.g. province=浙江省")
     synth = commands.add_parser("synth", help="write a synthetic corpus with known answers (truth.jsonl)")
-    synth.add_argument("--reports", type=int, required=True)
+    synth.add_argument("--reports", type=_report_count, required=True)
     synth.add_argument("--out", type=Path, required=True)
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--fault-rate", type=float, default=0.05, help="rate of each fault kind (default 0.05)")
     bench = commands.add_parser("bench", help="measure speed and memory on a synthetic corpus")
-    bench.add_argument("--reports", type=int, required=True)
+    bench.add_argument("--reports", type=_report_count, required=True)
     bench.add_argument("--seed", type=int, default=1)
     bench.add_argument("--workdir", type=Path, default=None, help="default $OGI_DATA_DIR/bench")
     bench.add_argument("--no-full-run", action="store_true", help="skip the full `ogi run` (parse + dbt + checks)")
@@ -214,6 +214,12 @@ def report() -> int:
         return 2
     print(f"data report: {build(settings.warehouse_path, settings.data_dir / 'report')}")
     return 0
+
+
+def _report_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of reports, at least 1")
+    return int(text)
 
 
 def _assignment(text: str) -> tuple[str, str]:

@@ -82,3 +82,13 @@ def test_ogi_analyse_refuses_a_var_that_is_not_name_equals_value(var, capsys):
         main(["analyse", "grant_rate_by_year", "--var", var])
     assert stopped.value.code == 2
     assert f"argument --var: {var!r}: a var is NAME=VALUE, e.g. province=浙江省" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["synth", "bench"])
+@pytest.mark.parametrize("reports", ["0", "-3", "ten"])
+def test_a_corpus_of_no_reports_is_refused(command, reports, capsys, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--reports", reports, *(["--out", str(tmp_path / "out")] if command == "synth" else [])])
+    assert stopped.value.code == 2
+    assert f"argument --reports: {reports!r}: a number of reports, at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
