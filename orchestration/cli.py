@@ -82,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> int:
     from .corpus.listing import RawDirMissing, require_raw_dir
-    from .settings import SettingsError, load_settings
+    from .settings import SettingsError, check_environment, load_settings
 
     try:
         settings = load_settings()
+        check_environment()
         require_raw_dir(settings.raw_dir)
     except (RawDirMissing, SettingsError) as error:
         print(f"ogi: {error}", file=sys.stderr)

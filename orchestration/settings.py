@@ -11,6 +11,7 @@ time alone (``Settings.trust_ctime``).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,20 +74,54 @@ def table_glob(directory: Path, table: str) -> str:
 def load_settings() -> Settings:
     raw = Path(os.environ.get("OGI_RAW_DIR", "raw")).expanduser()
     data = Path(os.environ.get("OGI_DATA_DIR", "data")).expanduser()
-    max_mb = float(os.environ.get("OGI_MAX_FILE_MB", "50"))
-    time_limit = float(os.environ.get("OGI_FILE_TIME_LIMIT_S", "300"))
+    max_mb = _number("OGI_MAX_FILE_MB", "50", "give megabytes, more than 0 (default 50)", zero_allowed=False)
+    time_limit = _number("OGI_FILE_TIME_LIMIT_S", "300", "give seconds, or 0 for no limit (default 300)")
     trust_ctime = switched_on("OGI_TRUST_CTIME")
     return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb(), trust_ctime)
 
 
-def switched_on(name: str) -> bool:
-    """Whether the on/off variable ``name`` is on: unless it is ``off`` (or ``0``, ``false``,
-    ``no``); on when unset."""
-    return os.environ.get(name, "on").strip().lower() not in ("off", "0", "false", "no")
-
-
 class SettingsError(ValueError):
     """An environment variable the pipeline cannot run with."""
+
+
+def _number(name: str, default: str, advice: str, zero_allowed: bool = True) -> float:
+    text = os.environ.get(name, "").strip() or default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_allowed):
+        raise SettingsError(f"{name}={text}: {advice}")
+    return value
+
+
+_ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
+
+
+def switched_on(name: str) -> bool:
+    """Whether the on/off variable ``name`` is on: on when unset."""
+    value = os.environ.get(name, "").strip().lower() or "on"
+    if value not in _ON + _OFF:
+        raise SettingsError(f"{name}={os.environ[name]}: on or off ({', '.join(_ON)}; {', '.join(_OFF)})")
+    return value in _ON
+
+
+def check_environment() -> None:
+    """Raise SettingsError for a variable the run would fail on half-way, or misread, that
+    ``load_settings`` does not read: the locks' switch, the dbt build's threads and DuckDB
+    memory caps. ``ogi run`` asks before it starts."""
+    switched_on("OGI_LOCKS")
+    threads = os.environ.get("OGI_DBT_THREADS", "").strip()
+    if threads and (not threads.isdigit() or int(threads) < 1):
+        raise SettingsError(f"OGI_DBT_THREADS={threads}: give a number of threads, at least 1 (default 1)")
+    import duckdb
+
+    for name in ("OGI_DUCKDB_MEMORY", "OGI_DUCKDB_MEMORY_DIM_AGENCY"):
+        if limit := os.environ.get(name, "").strip():
+            try:
+                duckdb.connect(config={"memory_limit": limit}).close()  # (DuckDB knows the sizes it reads)
+            except duckdb.Error as error:
+                raise SettingsError(f"{name}={limit}: a size DuckDB reads, such as 240MB or 1GB ({error})") from None
 
 
 MIN_WORKER_MEMORY_MB = 256  # a parse worker at rest holds 40-120 MB
@@ -107,6 +142,9 @@ def usable_cpus() -> int:
     container's CPU quota (cgroup v1 or v2) says so, or ``LOKY_MAX_CPU_COUNT``. A pod
     limited to two CPUs on a 64-core node gets two parse workers, not 64 (each holding
     40-120 MB at rest)."""
+    workers = os.environ.get("LOKY_MAX_CPU_COUNT", "").strip()
+    if workers and (not workers.isdigit() or int(workers) < 1):  # (loky's own error is a bare int() one)
+        raise SettingsError(f"LOKY_MAX_CPU_COUNT={workers}: give a number of parse workers, at least 1")
     from joblib.externals.loky import cpu_count  # (64 ms to import: only when asked)
 
     return cpu_count()

@@ -18,6 +18,7 @@ import pytest
 
 from orchestration import settings as settings_module
 from orchestration import synthetic
+from orchestration.cli import main
 from orchestration.corpus import build_parquet, pool
 from orchestration.corpus.limits import DECIDED_BY_LIMITS, Limits
 from orchestration.corpus.rows import ROWS_VERSION
@@ -25,6 +26,7 @@ from orchestration.parsing import PARSER_VERSION, parse_bytes, too_large
 from orchestration.settings import (
     Settings,
     SettingsError,
+    check_environment,
     default_worker_memory_mb,
     environment,
     load_settings,
@@ -252,3 +254,40 @@ def test_ogi_run_refuses_a_memory_limit_it_cannot_run_with(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == ("ogi: OGI_WORKER_MEMORY_MB=64: give megabytes, at least 256 (a parse worker at rest "
                                    "holds 40-120 MB), or 0 for no limit")
+
+
+@pytest.mark.parametrize("variable, value, advice", [
+    ("OGI_MAX_FILE_MB", "abc", "give megabytes, more than 0 (default 50)"),
+    ("OGI_MAX_FILE_MB", "0", "give megabytes, more than 0 (default 50)"),
+    ("OGI_FILE_TIME_LIMIT_S", "-1", "give seconds, or 0 for no limit (default 300)"),
+    ("OGI_FILE_TIME_LIMIT_S", "inf", "give seconds, or 0 for no limit (default 300)"),
+    ("OGI_TRUST_CTIME", "maybe", "on or off (on, 1, true, yes; off, 0, false, no)"),
+    ("OGI_LOCKS", "sometimes", "on or off (on, 1, true, yes; off, 0, false, no)"),
+    ("OGI_DBT_THREADS", "0", "give a number of threads, at least 1 (default 1)"),
+    ("LOKY_MAX_CPU_COUNT", "zero", "give a number of parse workers, at least 1"),
+    ("OGI_DUCKDB_MEMORY", "lots", "a size DuckDB reads, such as 240MB or 1GB (Parser Error: Memory must have a number"),
+    ("OGI_DUCKDB_MEMORY_DIM_AGENCY", "2XB", "a size DuckDB reads, such as 240MB or 1GB (Parser Error: Unknown unit"),
+])
+def test_ogi_run_refuses_a_setting_it_would_misread_or_fail_on_half_way(variable, value, advice, tmp_path, monkeypatch,
+                                                                         capsys):
+    """Each was a traceback, a run that failed in a later step, or (the switches) read as on."""
+    monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith(f"ogi: {variable}={value}: {advice}")
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_settings_read_every_form_they_name(monkeypatch):
+    for value, on in (("on", True), ("YES", True), (" 1 ", True), ("", True), ("off", False), ("False", False),
+                      ("0", False), ("no", False)):
+        monkeypatch.setenv("OGI_TRUST_CTIME", value)
+        assert load_settings().trust_ctime is on, value
+    monkeypatch.setenv("OGI_MAX_FILE_MB", "0.5")
+    monkeypatch.setenv("OGI_FILE_TIME_LIMIT_S", "0")
+    settings = load_settings()
+    assert (settings.max_file_bytes, settings.file_time_limit_s) == (2**19, 0.0)
+    for variable, value in (("OGI_DBT_THREADS", "2"), ("OGI_DUCKDB_MEMORY", "300MB"),
+                            ("OGI_DUCKDB_MEMORY_DIM_AGENCY", "1.5GiB"), ("OGI_LOCKS", "off")):
+        monkeypatch.setenv(variable, value)
+    check_environment()
