@@ -77,7 +77,11 @@ def load_settings() -> Settings:
     max_mb = _number("OGI_MAX_FILE_MB", "50", "give megabytes, more than 0 (default 50)", zero_allowed=False)
     time_limit = _number("OGI_FILE_TIME_LIMIT_S", "300", "give seconds, or 0 for no limit (default 300)")
     trust_ctime = switched_on("OGI_TRUST_CTIME")
-    return Settings(raw.resolve(), data.resolve(), int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb(), trust_ctime)
+    raw, data = raw.resolve(), data.resolve()
+    if data == raw or raw in data.parents:
+        raise SettingsError(f"OGI_DATA_DIR={data} is inside OGI_RAW_DIR={raw}: each run would read the last one's "
+                            "Parquet, warehouse and report as raw files; give a data folder outside the raw folder")
+    return Settings(raw, data, int(max_mb * 1024 * 1024), time_limit, _worker_memory_mb(), trust_ctime)
 
 
 class SettingsError(ValueError):

@@ -291,3 +291,19 @@ def test_the_settings_read_every_form_they_name(monkeypatch):
                             ("OGI_DUCKDB_MEMORY_DIM_AGENCY", "1.5GiB"), ("OGI_LOCKS", "off")):
         monkeypatch.setenv(variable, value)
     check_environment()
+
+
+@pytest.mark.parametrize("data", ["raw/data", "raw", "raw/./deep/../out"])
+def test_ogi_run_refuses_a_data_folder_inside_the_raw_folder(data, tmp_path, monkeypatch, capsys):
+    """It read its own outputs as reports: 16 more files quarantined on the samples' second run."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "report.txt").write_text("报告", encoding="utf-8")
+    monkeypatch.setenv("OGI_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / data))
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err == (
+        f"ogi: OGI_DATA_DIR={(tmp_path / data).resolve()} is inside OGI_RAW_DIR={(tmp_path / 'raw').resolve()}: each run would read "
+        "the last one's Parquet, warehouse and report as raw files; give a data folder outside the raw folder\n")
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["report.txt"]
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "raw_data"))  # (a sibling whose name begins the same)
+    assert load_settings().data_dir == tmp_path / "raw_data"
