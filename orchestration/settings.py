@@ -99,6 +99,13 @@ def _number(name: str, default: str, advice: str, zero_allowed: bool = True) -> 
     return value
 
 
+def _check_count(name: str, what: str) -> None:
+    """A variable that, when set, is a whole number of ``what``, at least 1."""
+    text = os.environ.get(name, "").strip()
+    if text and (not text.isdigit() or int(text) < 1):
+        raise SettingsError(f"{name}={text}: give a number of {what}, at least 1")
+
+
 _ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 
 
@@ -115,9 +122,7 @@ def check_environment() -> None:
     ``load_settings`` does not read: the locks' switch, the dbt build's threads and DuckDB
     memory caps. ``ogi run`` asks before it starts."""
     switched_on("OGI_LOCKS")
-    threads = os.environ.get("OGI_DBT_THREADS", "").strip()
-    if threads and (not threads.isdigit() or int(threads) < 1):
-        raise SettingsError(f"OGI_DBT_THREADS={threads}: give a number of threads, at least 1 (default 1)")
+    _check_count("OGI_DBT_THREADS", "threads (default 1)")
     import duckdb
 
     for name in ("OGI_DUCKDB_MEMORY", "OGI_DUCKDB_MEMORY_DIM_AGENCY"):
@@ -146,9 +151,7 @@ def usable_cpus() -> int:
     container's CPU quota (cgroup v1 or v2) says so, or ``LOKY_MAX_CPU_COUNT``. A pod
     limited to two CPUs on a 64-core node gets two parse workers, not 64 (each holding
     40-120 MB at rest)."""
-    workers = os.environ.get("LOKY_MAX_CPU_COUNT", "").strip()
-    if workers and (not workers.isdigit() or int(workers) < 1):  # (loky's own error is a bare int() one)
-        raise SettingsError(f"LOKY_MAX_CPU_COUNT={workers}: give a number of parse workers, at least 1")
+    _check_count("LOKY_MAX_CPU_COUNT", "parse workers")  # (loky's own error is a bare int() one)
     from joblib.externals.loky import cpu_count  # (64 ms to import: only when asked)
 
     return cpu_count()

@@ -263,7 +263,7 @@ def test_ogi_run_refuses_a_memory_limit_it_cannot_run_with(tmp_path):
     ("OGI_FILE_TIME_LIMIT_S", "inf", "give seconds, or 0 for no limit (default 300)"),
     ("OGI_TRUST_CTIME", "maybe", "on or off (on, 1, true, yes; off, 0, false, no)"),
     ("OGI_LOCKS", "sometimes", "on or off (on, 1, true, yes; off, 0, false, no)"),
-    ("OGI_DBT_THREADS", "0", "give a number of threads, at least 1 (default 1)"),
+    ("OGI_DBT_THREADS", "0", "give a number of threads (default 1), at least 1"),
     ("LOKY_MAX_CPU_COUNT", "zero", "give a number of parse workers, at least 1"),
     ("OGI_DUCKDB_MEMORY", "lots", "a size DuckDB reads, such as 240MB or 1GB (Parser Error: Memory must have a number"),
     ("OGI_DUCKDB_MEMORY_DIM_AGENCY", "2XB", "a size DuckDB reads, such as 240MB or 1GB (Parser Error: Unknown unit"),
