@@ -50,6 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--workdir", type=Path, default=None, help="default $OGI_DATA_DIR/bench")
     bench.add_argument("--no-full-run", action="store_true", help="skip the full `ogi run` (parse + dbt + checks)")
     args = parser.parse_args(argv)
+    from .settings import SettingsError
+
+    try:
+        return _command(args)
+    except SettingsError as error:  # (a variable no command can run with: said in a line, as argparse does)
+        print(f"ogi: {error}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "run":
         return run()
     if args.command == "parse":
@@ -82,13 +92,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> int:
     from .corpus.listing import RawDirMissing, require_raw_dir
-    from .settings import SettingsError, check_environment, load_settings
+    from .settings import load_settings
 
+    settings = load_settings()
     try:
-        settings = load_settings()
-        check_environment()
         require_raw_dir(settings.raw_dir)
-    except (RawDirMissing, SettingsError) as error:
+    except RawDirMissing as error:
         print(f"ogi: {error}", file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,6 +78,7 @@ def load_settings() -> Settings:
     max_mb = _number("OGI_MAX_FILE_MB", "50", "give megabytes, more than 0 (default 50)", zero_allowed=False)
     time_limit = _number("OGI_FILE_TIME_LIMIT_S", "300", "give seconds, or 0 for no limit (default 300)")
     trust_ctime = switched_on("OGI_TRUST_CTIME")
+    check_environment()
     raw, data = raw.resolve(), data.resolve()
     if data == raw or raw in data.parents:
         raise SettingsError(f"OGI_DATA_DIR={data} is inside OGI_RAW_DIR={raw}: each run would read the last one's "
@@ -99,9 +101,9 @@ def _number(name: str, default: str, advice: str, zero_allowed: bool = True) -> 
     return value
 
 
-def _check_count(name: str, what: str) -> None:
-    """A variable that, when set, is a whole number of ``what``, at least 1."""
-    text = os.environ.get(name, "").strip()
+def _check_count(name: str, text: str, what: str) -> None:
+    """``text``, the value of ``name``, is empty or a whole number of ``what``, at least 1."""
+    text = text.strip()
     if text and (not text.isdigit() or int(text) < 1):
         raise SettingsError(f"{name}={text}: give a number of {what}, at least 1")
 
@@ -111,22 +113,37 @@ _ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 
 def switched_on(name: str) -> bool:
     """Whether the on/off variable ``name`` is on: on when unset."""
-    value = os.environ.get(name, "").strip().lower() or "on"
+    return _on_or_off(name, os.environ.get(name, ""))
+
+
+def _on_or_off(name: str, text: str) -> bool:
+    value = text.strip().lower() or "on"
     if value not in _ON + _OFF:
-        raise SettingsError(f"{name}={os.environ[name]}: on or off ({', '.join(_ON)}; {', '.join(_OFF)})")
+        raise SettingsError(f"{name}={text.strip()}: on or off ({', '.join(_ON)}; {', '.join(_OFF)})")
     return value in _ON
+
+
+_CHECKED = ("OGI_LOCKS", "OGI_DBT_THREADS", "OGI_DUCKDB_MEMORY", "OGI_DUCKDB_MEMORY_DIM_AGENCY")
 
 
 def check_environment() -> None:
     """Raise SettingsError for a variable the run would fail on half-way, or misread, that
-    ``load_settings`` does not read: the locks' switch, the dbt build's threads and DuckDB
-    memory caps. ``ogi run`` asks before it starts."""
-    switched_on("OGI_LOCKS")
-    _check_count("OGI_DBT_THREADS", "threads (default 1)")
-    import duckdb
+    ``Settings`` does not hold: the locks' switch, the dbt build's threads and DuckDB memory
+    caps. ``load_settings`` asks, so every command and step does before it starts."""
+    _check_values(tuple(os.environ.get(name, "") for name in _CHECKED))
 
-    for name in ("OGI_DUCKDB_MEMORY", "OGI_DUCKDB_MEMORY_DIM_AGENCY"):
-        if limit := os.environ.get(name, "").strip():
+
+@lru_cache(maxsize=8)
+def _check_values(values: tuple[str, ...]) -> None:
+    """``check_environment`` for these values of ``_CHECKED``, once for each (asking DuckDB
+    whether it reads a size takes 7 ms, and the steps of a run load the settings a dozen times)."""
+    locks, threads, *memory_limits = values
+    _on_or_off("OGI_LOCKS", locks)
+    _check_count("OGI_DBT_THREADS", threads, "threads (default 1)")
+    for name, limit in zip(_CHECKED[2:], memory_limits):
+        if limit := limit.strip():
+            import duckdb
+
             try:
                 duckdb.connect(config={"memory_limit": limit}).close()  # (DuckDB knows the sizes it reads)
             except duckdb.Error as error:
@@ -151,7 +168,7 @@ def usable_cpus() -> int:
     container's CPU quota (cgroup v1 or v2) says so, or ``LOKY_MAX_CPU_COUNT``. A pod
     limited to two CPUs on a 64-core node gets two parse workers, not 64 (each holding
     40-120 MB at rest)."""
-    _check_count("LOKY_MAX_CPU_COUNT", "parse workers")  # (loky's own error is a bare int() one)
+    _check_count("LOKY_MAX_CPU_COUNT", os.environ.get("LOKY_MAX_CPU_COUNT", ""), "parse workers")  # (loky's: a bare int() error)
     from joblib.externals.loky import cpu_count  # (64 ms to import: only when asked)
 
     return cpu_count()

@@ -92,3 +92,11 @@ def test_a_corpus_of_no_reports_is_refused(command, reports, capsys, tmp_path):
     assert stopped.value.code == 2
     assert f"argument --reports: {reports!r}: a number of reports, at least 1" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["report"], ["docs"], ["analyse", "identity_failures"]])
+def test_every_command_that_reads_the_settings_refuses_one_it_cannot_use(command, capsys, monkeypatch):
+    """(Only `ogi run` said so in a line: the others ended in a traceback.)"""
+    monkeypatch.setenv("OGI_DBT_THREADS", "0")
+    assert main(command) == 2
+    assert capsys.readouterr().err == "ogi: OGI_DBT_THREADS=0: give a number of threads (default 1), at least 1\n"
