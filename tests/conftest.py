@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -23,6 +25,22 @@ REAL = SAMPLES / "real"
 # The test warehouses are a few reports: dbt's two threads build them faster, and share
 # DuckDB's memory cap with nothing large (the default, 1, is for a million reports).
 os.environ.setdefault("OGI_DBT_THREADS", "2")
+
+
+def ogi_run(raw: Path, data: Path, monkeypatch, **env) -> tuple[int, str]:
+    """`ogi run` in this process over ``raw`` into ``data``, with no Dagster home (an
+    ephemeral instance) and ``env`` set through ``monkeypatch``: its exit code and output."""
+    from orchestration.cli import main
+
+    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
+    monkeypatch.setenv("OGI_DATA_DIR", str(data))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["run"])
+    return code, out.getvalue()
 
 
 def published_parquet(data: Path) -> dict[str, bytes]:

@@ -3,8 +3,6 @@ Chromium renders every chart (Plotly draws SVG traces only when its script ran).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import subprocess
@@ -13,9 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from orchestration.cli import main
 from orchestration.data_report import CHARTS, build
 from orchestration.synth import generate
+
+from .conftest import ogi_run
 
 pytestmark = pytest.mark.e2e
 
@@ -46,16 +45,11 @@ def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("data_report")
     raw = generate(160, root / "corpus", seed=11)
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-    monkeypatch.setenv("OGI_DATA_DIR", str(root / "data"))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
-            code = main(["run"])
+        code, output = ogi_run(raw, root / "data", monkeypatch)
     finally:
         monkeypatch.undo()
-    return root, code, out.getvalue()
+    return root, code, output
 
 
 def test_run_writes_the_report_and_says_where(run):

@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.cli import main
 
-from .conftest import SAMPLES_RAW, published_parquet
+from .conftest import SAMPLES_RAW, ogi_run, published_parquet
 
 pytestmark = pytest.mark.e2e
 
@@ -52,16 +52,7 @@ def pipeline(tmp_path_factory):
     outputs = {}
     try:
         for run in ("first", "second"):
-            monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-            monkeypatch.setenv("OGI_DATA_DIR", str(root / run))
-            monkeypatch.delenv("DAGSTER_HOME", raising=False)
-            import contextlib
-            import io
-
-            buffer = io.StringIO()
-            with contextlib.redirect_stdout(buffer):
-                code = main(["run"])
-            outputs[run] = (code, buffer.getvalue())
+            outputs[run] = ogi_run(raw, root / run, monkeypatch)
     finally:
         monkeypatch.undo()
     return root, outputs

@@ -3,18 +3,14 @@ dim_agency against the hand-made manifest and labels (tests/samples/real, from .
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import shutil
 
 import duckdb
 import pytest
 
-from orchestration.cli import main
-
-from .conftest import REAL
+from .conftest import REAL, ogi_run
 
 pytestmark = pytest.mark.e2e
 
@@ -51,14 +47,11 @@ def warehouse(tmp_path_factory):
     for name in MANIFEST:
         shutil.copy(REAL / name, raw / name)
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-    monkeypatch.setenv("OGI_DATA_DIR", str(root / "data"))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     try:
-        with contextlib.redirect_stdout(io.StringIO()) as output:
-            assert main(["run"]) == 0, output.getvalue()
+        code, output = ogi_run(raw, root / "data", monkeypatch)
     finally:
         monkeypatch.undo()
+    assert code == 0, output
     connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
     yield connection
     connection.close()

@@ -3,8 +3,6 @@ killed half-way, and analysts reading the warehouse during a run."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
 import re
@@ -20,10 +18,9 @@ import opencc
 import pytest
 
 from orchestration import synthetic
-from orchestration.cli import main
 from orchestration.corpus import recorded_path
 
-from .conftest import SAMPLES_RAW, dbt_show, published_parquet
+from .conftest import SAMPLES_RAW, dbt_show, ogi_run, published_parquet
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
@@ -87,18 +84,6 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
         (raw / path).parent.mkdir(parents=True, exist_ok=True)
         (raw / path).write_bytes(data)
     return expect
-
-
-def ogi_run(raw: Path, data: Path, monkeypatch, **env) -> tuple[int, str]:
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-    monkeypatch.setenv("OGI_DATA_DIR", str(data))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["run"])
-    return code, out.getvalue()
 
 
 @pytest.fixture(scope="module")

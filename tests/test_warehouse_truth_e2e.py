@@ -4,8 +4,6 @@ nothing else, for every era, text shape and fault; and the score notices a mart 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 from collections import Counter
@@ -14,10 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import main
 from orchestration.scoring import score_warehouse
 from orchestration.synth import ERAS, FAULTS, generate
 from orchestration.synthetic import SHAPES
+
+from .conftest import ogi_run
 
 pytestmark = pytest.mark.e2e
 
@@ -27,16 +26,11 @@ def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("warehouse_truth")
     raw = generate(400, root / "corpus", seed=1)
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-    monkeypatch.setenv("OGI_DATA_DIR", str(root / "data"))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
-            code = main(["run"])
+        code, output = ogi_run(raw, root / "data", monkeypatch)
     finally:
         monkeypatch.undo()
-    assert code == 0, out.getvalue()[-3000:]
+    assert code == 0, output[-3000:]
     return root / "corpus" / "truth.jsonl", root / "data" / "warehouse.duckdb"
 
 
