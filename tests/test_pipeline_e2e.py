@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pyarrow as pa
 import pytest
 
 from orchestration.cli import main
+from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.warehouse import DBT_EXECUTABLE
 
 from .conftest import SAMPLES_RAW, ogi_run, published_parquet
 
@@ -427,3 +430,53 @@ def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch)
     # dagster-dbt leaves a folder per build under dbt_project/target: the old ones go.
     builds = [p for p in targets[1].parent.iterdir() if p.is_dir() and p.name.startswith("warehouse_models-")]
     assert targets[1] in builds and len(builds) <= KEPT_BUILD_FOLDERS
+
+
+
+def dbt_by_hand(shell_folder: Path, *args: str, pwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
+    """dbt as typed in a shell in ``shell_folder`` (``$PWD`` may be made to say otherwise)."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("OGI_DATA_DIR", "OGI_WAREHOUSE_PATH")}
+    return subprocess.run(
+        [DBT_EXECUTABLE, *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(shell_folder / "target"), "--log-path", str(shell_folder / "logs")],
+        capture_output=True, text=True, cwd=shell_folder, check=False,
+        env={**environ, "PWD": str(pwd or shell_folder), **env},
+    )
+
+
+@pytest.fixture
+def beside_data(pipeline, tmp_path) -> Path:
+    """A folder ``dbt/`` beside a data folder ``data/`` holding the samples' Parquet, as
+    dbt_project/ is beside data/."""
+    root, _ = pipeline
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "parquet").symlink_to(root / "first" / "parquet", target_is_directory=True)
+    (tmp_path / "dbt").mkdir()
+    return tmp_path
+
+
+def test_a_warehouse_built_by_hand_with_a_relative_data_folder_opens_anywhere(pipeline, beside_data, monkeypatch):
+    """dbt run by hand in dbt_project/ (OGI_DATA_DIR unset: ../data) made views whose
+    Parquet path was relative, read against the folder of whoever opened the warehouse:
+    they failed everywhere else, `ogi report` included. The views hold an absolute path now."""
+    root, _ = pipeline
+    done = dbt_by_hand(beside_data / "dbt", "run", "--select", "staging",
+                       OGI_DATA_DIR="./../data/", OGI_WAREHOUSE_PATH="../data/warehouse.duckdb")
+    assert done.returncode == 0, done.stdout[-2000:]
+    monkeypatch.chdir(root)
+    values = duckdb.sql(f"select count(*) from '{root}/first/parquet/values/*.parquet'").fetchone()[0]
+    with duckdb.connect(str(beside_data / "data" / "warehouse.duckdb"), read_only=True) as built:
+        view = built.execute("select sql from duckdb_views() where view_name = 'stg_parquet__values'").fetchone()[0]
+        assert f'FROM "{beside_data}/data/parquet/values/*.parquet"' in view
+        assert built.execute("select count(*) from stg_parquet__values").fetchone()[0] == values > 500
+        assert built.execute("select count(*) from stg_parquet__reports").fetchone()[0] == len(BAD_FILES) + 5
+
+
+def test_dbt_by_hand_stops_when_it_cannot_tell_its_folder(beside_data):
+    """A relative data folder is made absolute from $PWD, the only folder dbt's Jinja can
+    read; a $PWD that is not where dbt runs stops the build rather than aim the views elsewhere."""
+    done = dbt_by_hand(beside_data / "dbt", "run", "--select", "stg_parquet__values", pwd=beside_data,
+                       OGI_DATA_DIR="../data", OGI_WAREHOUSE_PATH="../data/warehouse.duckdb")
+    assert done.returncode != 0
+    assert (f"the relative path ../data/parquet/values/*.parquet, and the folder dbt runs in cannot be told "
+            f"($PWD={beside_data} does not hold the same files): give an absolute OGI_DATA_DIR") in done.stdout

@@ -5,4 +5,4 @@ select
     group_value,
     cast(signed_sum as decimal(20, 4)) as signed_sum,
     holds
-from {{ source('parquet', 'identity_checks') }}
+from {{ parquet_source('identity_checks') }}

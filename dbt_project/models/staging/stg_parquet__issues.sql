@@ -7,4 +7,4 @@ select
     message,
     char_start,
     char_end
-from {{ source('parquet', 'issues') }}
+from {{ parquet_source('issues') }}

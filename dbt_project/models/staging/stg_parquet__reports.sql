@@ -43,4 +43,4 @@ select
     value_count,
     check_count,
     parser_version
-from {{ source('parquet', 'reports') }}
+from {{ parquet_source('reports') }}

@@ -21,4 +21,4 @@ select
     char_end,
     snippet,
     is_selected
-from {{ source('parquet', 'values') }}
+from {{ parquet_source('values') }}
