@@ -1,4 +1,4 @@
-{#- A Parquet source as a staging model reads it: by an absolute path.
+{#- A Parquet source as a staging model reads it: by an absolute path, quoted.
 
     A view keeps the path it was created with, and DuckDB reads a relative one against the
     folder of whoever queries it. A warehouse built by hand in dbt_project/ (OGI_DATA_DIR
@@ -10,9 +10,11 @@
 {% macro parquet_source(table) -%}
     {%- set relation = source('parquet', table) -%}
     {%- set location = relation.render() -%}
-    {%- set path = location[1:-1] -%}
+    {#- dbt-duckdb quotes the location without escaping a quote in it, and not at all when it
+        holds a "(" (it takes that for a function call): both broke the build. -#}
+    {%- set path = location[1:-1] if location.startswith("'") and location.endswith("'") else location -%}
     {%- if not execute or path.startswith('/') -%}
-        {{- return(location) -}}
+        {{- return(sql_string(path)) -}}
     {%- endif -%}
     {%- set shell_folder = env_var('PWD', '') -%}
     {#- ../ and ./ taken off as the shell's `cd` does, so the view's path does not need
@@ -29,16 +31,20 @@
     {%- set absolute = walk.folder ~ '/' ~ walk.rest.replace('//', '/') -%}
     {%- set same_files -%}
         select
-            (select list(parse_filename(file) order by file) from glob({{ location }}))
+            (select list(parse_filename(file) order by file) from glob({{ sql_string(path) }}))
             is not distinct from
-            (select list(parse_filename(file) order by file) from glob('{{ absolute }}'))
+            (select list(parse_filename(file) order by file) from glob({{ sql_string(absolute) }}))
     {%- endset -%}
     {%- if shell_folder.startswith('/') and run_query(same_files).columns[0].values()[0] -%}
-        {{- return("'" ~ absolute ~ "'") -}}
+        {{- return(sql_string(absolute)) -}}
     {%- endif -%}
     {{- exceptions.raise_compiler_error(
         "The Parquet of source parquet." ~ table ~ " is at the relative path " ~ path
         ~ ", and the folder dbt runs in cannot be told ($PWD=" ~ (shell_folder or "unset")
         ~ " does not hold the same files): give an absolute OGI_DATA_DIR,"
         ~ " e.g. OGI_DATA_DIR=\"$(realpath ../data)\" dbt build") -}}
+{%- endmacro %}
+
+{% macro sql_string(text) -%}
+    '{{ text.replace("'", "''") }}'
 {%- endmacro %}
