@@ -447,11 +447,11 @@ def dbt_by_hand(shell_folder: Path, *args: str, pwd: Path | None = None, **env: 
 @pytest.fixture
 def beside_data(pipeline, tmp_path) -> Path:
     """A folder ``dbt/`` beside a data folder ``data/`` holding the samples' Parquet, as
-    dbt_project/ is beside data/; in a folder whose name has a quote and a parenthesis,
-    each of which broke the build (dbt-duckdb quotes a source's location without escaping,
-    and not at all when it holds a "(")."""
+    dbt_project/ is beside data/; in a folder whose name has a quote, a parenthesis and a
+    brace, each of which broke the build (dbt-duckdb quotes a source's location without
+    escaping, not at all when it holds a "(", and fills in its braces)."""
     root, _ = pipeline
-    base = tmp_path / "a user's (copy)"
+    base = tmp_path / "a user's (copy) {x}"
     (base / "data").mkdir(parents=True)
     (base / "data" / "parquet").symlink_to(root / "first" / "parquet", target_is_directory=True)
     (base / "dbt").mkdir()
