@@ -432,7 +432,6 @@ def test_rebuilding_the_warehouse_in_the_same_data_folder(pipeline, monkeypatch)
     assert targets[1] in builds and len(builds) <= KEPT_BUILD_FOLDERS
 
 
-
 def dbt_by_hand(shell_folder: Path, *args: str, pwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
     """dbt as typed in a shell in ``shell_folder`` (``$PWD`` may be made to say otherwise)."""
     environ = {k: v for k, v in os.environ.items() if k not in ("OGI_DATA_DIR", "OGI_WAREHOUSE_PATH")}
