@@ -47,8 +47,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("unreadable_pdf", "error", True, "A PDF the PDF library cannot open (broken, truncated or encrypted).",
               "Re-download it; open it in a viewer to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,
-              "The text decodes but holds no figure, no year and no organ of an OGI annual report.",
-              "Remove it from the crawl or fix the crawler's link selection."),
+              "The text decodes but holds no figure, no year and no organ of an OGI annual report, "
+              "or is JSON data (a crawler's metadata beside a page, an export).",
+              "Remove it from the crawl or fix the crawler's link selection; keep a crawler's metadata "
+              "outside the raw folder."),
     IssueCode("duplicate_content", "error", True,
               "The same bytes as another file (same report_id); only the first path in sorted order is parsed.",
               "Nothing: the report is in the warehouse once. Delete the copy to silence this."),

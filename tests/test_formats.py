@@ -3,6 +3,8 @@ traditional characters with pinyin, any encoding."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +13,7 @@ from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import html_to_text
 
-from .conftest import SAMPLES_RAW, as_map, figures_map
+from .conftest import REPO, SAMPLES_RAW, as_map, figures_map
 from .pdf_builder import blank_pdf, pdf_from_rows
 
 T2 = {
@@ -231,3 +233,36 @@ def test_table_rows_of_broken_markup_are_the_plain_ways(parts):
     document = etree.fromstring("<html><body><table>" + "".join(parts) + "</table></body></html>", _html_parser())
     for table in document.iter("table"):
         assert _table_rows(table) == _table_rows_by_dict(table)
+
+
+REAL_SAMPLES = REPO / "tests" / "samples" / "real"
+SIDECAR = {
+    "url": "http://www.jinghe.gov.cn/info/1234.htm",
+    "title": "精河县行政服务中心2016年政府信息公开工作年度报告",
+    "source": "精河县行政服务中心",
+    "published": "2017-03-10",
+    "notes": "全年收到政府信息公开申请12件,行政复议1件",
+}
+
+
+@pytest.mark.parametrize("name,data", [
+    ("a/page.json", json.dumps(SIDECAR, ensure_ascii=False, indent=1).encode()),
+    ("a/page.txt", b"\xef\xbb\xbf" + json.dumps(SIDECAR, ensure_ascii=False).encode("utf-8")),
+    ("a/page.meta", json.dumps({**SIDECAR, "content": "<div><p>收到申请12件</p></div>"}, ensure_ascii=False).encode()),
+    ("labels.jsonl", (REAL_SAMPLES / "labels.jsonl").read_bytes()),
+])
+def test_json_is_not_a_report(name, data):
+    """A crawler's metadata beside a page, or an export: each was parsed as a report (a
+    year, a place and figures taken from its notes, and no organ)."""
+    parse = parse_bytes(data, name)
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "not_a_report")
+    assert [issue.message for issue in parse.issues] == [
+        "JSON data (a crawler's metadata beside a page, an export), not a report's text"]
+
+
+@pytest.mark.parametrize("before", ["[打印本页] [关闭窗口]\n", "{正文}\n", "[\n"])
+def test_a_report_opening_with_a_bracket_is_still_a_report(before):
+    sample = (SAMPLES_RAW / "000_e0a35a2ab27e6366.txt").read_text(encoding="utf-8")
+    plain, bracketed = parse_bytes(sample.encode(), "r.txt"), parse_bytes((before + sample).encode(), "r.txt")
+    assert bracketed.status == "parsed"
+    assert as_map(bracketed.result.values) == as_map(plain.result.values) != {}

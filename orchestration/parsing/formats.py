@@ -9,6 +9,7 @@ run together. The result is text the table parsers read like any other.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,7 +48,10 @@ def sniff_format(data: bytes, source_path: str) -> str:
     name = source_path.lower()
     if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
         return "pdf"
-    if name.endswith((".html", ".htm", ".shtml", ".xhtml")) or _HTML_SNIFF.search(data[:4096].lower()):
+    if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
+        return "html"
+    # A JSON object holding markup in a string is JSON (is_json), not a page.
+    if _HTML_SNIFF.search(data[:4096].lower()) and not data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "html"
     return "text"
 
@@ -59,7 +63,33 @@ def extract(data: bytes, source_path: str) -> Extracted:
     if kind == "html":
         return _html(data)
     decoded = decode(data)
+    if decoded.text is not None and is_json(decoded.text):
+        return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
     return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
+
+
+_JSON_DETAIL = "JSON data (a crawler's metadata beside a page, an export), not a report's text"
+
+
+def is_json(text: str) -> bool:
+    """A JSON document, or JSON Lines. A crawler's sidecar names the report's organ and
+    year, and an export quotes its figures: parsed as text, each made a report that was
+    none (a year, a place, figures out of notes)."""
+    body = text.strip()
+    if not body or body[0] not in "{[":
+        return False
+    try:
+        json.loads(body)
+        return True
+    except ValueError:
+        pass
+    try:
+        for line in body.splitlines():
+            if line.strip():
+                json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- HTML
