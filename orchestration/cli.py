@@ -53,10 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import SettingsError
 
     try:
-        return _command(args)
+        code = _command(args)
+        sys.stdout.flush()  # a closed pipe raises here, not in Python's flush at exit
+        return code
     except SettingsError as error:  # (a variable no command can run with: said in a line, as argparse does)
         print(f"ogi: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (`ogi parse FILE | head`): end quietly, as other tools do;
+        # stdout goes to /dev/null so that Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _command(args: argparse.Namespace) -> int:

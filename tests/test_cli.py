@@ -6,6 +6,10 @@ written out field by field), `ogi synth`, and the warehouse commands without one
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +104,17 @@ def test_every_command_that_reads_the_settings_refuses_one_it_cannot_use(command
     monkeypatch.setenv("OGI_DBT_THREADS", "0")
     assert main(command) == 2
     assert capsys.readouterr().err == "ogi: OGI_DBT_THREADS=0: give a number of threads (default 1), at least 1\n"
+
+
+@pytest.mark.parametrize("command", [["parse", str(SAMPLES_RAW / SAMPLE)], ["analyse"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(command, tmp_path):
+    """`ogi parse FILE | head`: the pipe closed under the command ended in a traceback."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"OGI_DATA_DIR": str(tmp_path)}
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:  # stdout buffered, as on most machines: the short list of analyses is written at the end
+        done = subprocess.run([str(Path(sys.executable).with_name("ogi")), *command], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, check=False, env=environment)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")
