@@ -48,7 +48,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Re-download it; open it in a viewer to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,
               "The text decodes but holds no figure, no year and no organ of an OGI annual report, "
-              "or is JSON data (a crawler's metadata beside a page, an export).",
+              "or is JSON data (a crawler's metadata beside a page, an export) or an XML feed or sitemap.",
               "Remove it from the crawl or fix the crawler's link selection; keep a crawler's metadata "
               "outside the raw folder."),
     IssueCode("duplicate_content", "error", True,

@@ -266,3 +266,37 @@ def test_a_report_opening_with_a_bracket_is_still_a_report(before):
     plain, bracketed = parse_bytes(sample.encode(), "r.txt"), parse_bytes((before + sample).encode(), "r.txt")
     assert bracketed.status == "parsed"
     assert as_map(bracketed.result.values) == as_map(plain.result.values) != {}
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>精河县人民政府 信息公开</title>
+<item><title>精河县行政服务中心2016年政府信息公开工作年度报告</title><link>http://www.jinghe.gov.cn/1234.htm</link>
+<description><![CDATA[<p>2016年,县行政服务中心主动公开各类政府信息1272条</p>]]></description></item>
+</channel></rss>
+"""
+
+
+@pytest.mark.parametrize("name,text", [
+    ("feed.xml", RSS),
+    ("feed", "\ufeff" + RSS.replace("<rss", "<!-- generated -->\n<?xml-stylesheet href='s.xsl'?>\n<rss", 1)),
+    ("atom.xml", ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+                 "<title>精河县民政局2016年政府信息公开工作年度报告</title><summary>收到申请12件</summary></entry></feed>")),
+    ("sitemap.xml", ('<?xml version="1.0"?><urlset><url><loc>http://a/2016年政府信息公开工作年度报告.htm</loc>'
+                    "<lastmod>2017-03-10</lastmod></url></urlset>")),
+])
+def test_a_feed_or_sitemap_is_not_a_report(name, text):
+    """A site's list of its pages: each was parsed as a report (the RSS: of 2016, in 精河县, no
+    organ, 1272 items disclosed, out of a description)."""
+    parse = parse_bytes(text.encode(), name)
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "not_a_report")
+    assert [issue.message for issue in parse.issues] == [
+        "an XML feed or sitemap (a site's list of its pages), not a report's text"]
+
+
+def test_an_xhtml_page_is_still_a_page():
+    sample = (SAMPLES_RAW / "000_e0a35a2ab27e6366.txt").read_text(encoding="utf-8")
+    page = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<body><pre>{sample}</pre></body></html>")
+    parse = parse_bytes(page.encode(), "page.xhtml")
+    assert (parse.status, parse.source_format) == ("parsed", "html")
+    assert as_map(parse.result.values) == as_map(parse_bytes(sample.encode(), "r.txt").result.values) != {}

@@ -19,6 +19,15 @@ from .decode import Decoded, decode
 
 _PDF_MAGIC = b"%PDF-"
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
+# An RSS or Atom feed, a sitemap: a site's list of its pages, whose titles name an organ and
+# a year (and whose descriptions quote figures); parsed as text, it made a report of none.
+_FEED = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?xml-stylesheet[^>]*>\s*|<!doctype[^>]*>\s*)*"
+    rb"<(?:rss|feed|urlset|sitemapindex|rdf:rdf)[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>")
+_FEED_DETAIL = "an XML feed or sitemap (a site's list of its pages), not a report's text"
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
 # A PDF page whose text layer holds fewer characters than this is a scan.
 _MIN_TEXT_LAYER_CHARS = 20
@@ -57,6 +66,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
 
 
 def extract(data: bytes, source_path: str) -> Extracted:
+    if _FEED.match(data[:4096]):
+        return Extracted(None, "text", None, "not_a_report", _FEED_DETAIL)
     kind = sniff_format(data, source_path)
     if kind == "pdf":
         return _pdf(data)
@@ -121,6 +132,9 @@ def _decode_html(data: bytes) -> Decoded:
 def html_to_text(markup: str) -> str:
     """The page's text: one line per block, one markdown row per table row."""
     etree = _etree()
+    # lxml refuses a decoded page that still declares its encoding (an XHTML page's
+    # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
+    markup = _XML_DECLARATION.sub("", markup, count=1)
     try:
         document = etree.fromstring(markup, _html_parser())
     except (etree.ParserError, ValueError):
