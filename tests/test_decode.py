@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +34,34 @@ def test_bad_bytes_are_quarantined_with_a_code(data, code):
     assert parse.status == "quarantined"
     assert parse.quarantine_code == code
     assert [i.code for i in parse.all_issues] == [code]
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("[Content_Types].xml", *names):
+            archive.writestr(name, "<x>精河县2016年政府信息公开工作年度报告</x>")
+    return buffer.getvalue()
+
+
+ADVICE = ", not text: only text, HTML and PDF are read; convert it first"
+
+
+@pytest.mark.parametrize("data,detail", [
+    (_zip("word/document.xml"), "a Word document (.docx)" + ADVICE),
+    (_zip("xl/workbook.xml"), "an Excel workbook (.xlsx)" + ADVICE),
+    (_zip("ppt/presentation.xml"), "a PowerPoint file (.pptx)" + ADVICE),
+    (_zip("report.txt"), "a ZIP archive" + ADVICE),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "an OLE2 file (Word .doc, Excel .xls, WPS)" + ADVICE),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 300, "a PNG image" + ADVICE),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 300, "a JPEG image" + ADVICE),
+    (bytes(range(256)) * 40, "NUL bytes in the first 4 KiB"),
+])
+def test_a_binary_file_says_what_it_is(data, detail):
+    """Reports are often published as Word attachments: a quarantined one said only "NUL bytes"."""
+    parse = parse_bytes(data, "attachment")
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "binary_file")
+    assert [issue.message for issue in parse.issues] == [detail]
 
 
 def test_a_page_that_is_no_report():

@@ -20,6 +20,25 @@ _GARBAGE_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])  # its control charac
 _REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
+# What a binary file is, by its first bytes, so that a quarantined Word attachment says so
+# (reports are often published as .doc or .docx): (magic, a name found in a ZIP's first
+# 64 KiB or b"", what to call it). The first that fits is taken.
+_BINARY_KINDS = (
+    (b"PK\x03\x04", b"word/", "a Word document (.docx)"),
+    (b"PK\x03\x04", b"xl/", "an Excel workbook (.xlsx)"),
+    (b"PK\x03\x04", b"ppt/", "a PowerPoint file (.pptx)"),
+    (b"PK\x03\x04", b"", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"", "an OLE2 file (Word .doc, Excel .xls, WPS)"),
+    (b"\x89PNG", b"", "a PNG image"),
+    (b"\xff\xd8\xff", b"", "a JPEG image"),
+    (b"GIF8", b"", "a GIF image"),
+    (b"Rar!", b"", "a RAR archive"),
+    (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
+    (b"\x1f\x8b", b"", "a gzip file"),
+)
+_BINARY_ADVICE = ", not text: only text, HTML and PDF are read; convert it first"
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str | None
@@ -42,7 +61,7 @@ def decode(data: bytes) -> Decoded:
     else:
         return _checked(text, "utf-8", _utf8_garbage(data))
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
-        return Decoded(None, None, "binary_file", "NUL bytes in the first 4 KiB")
+        return Decoded(None, None, "binary_file", binary_detail(data))
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return Decoded(None, None, "undecodable", "no encoding fits the bytes")
@@ -52,6 +71,13 @@ def decode(data: bytes) -> Decoded:
     if encoding in ("gb2312", "gbk"):
         encoding = "gb18030"
     return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+def binary_detail(data: bytes) -> str:
+    for magic, inner, kind in _BINARY_KINDS:
+        if data.startswith(magic) and inner in data[:65536]:
+            return kind + _BINARY_ADVICE
+    return "NUL bytes in the first 4 KiB"
 
 
 def _looks_like_utf16(data: bytes) -> bool:
