@@ -85,6 +85,24 @@ def test_published_date(text, date):
     assert parse(text).metadata.published_date == date
 
 
+@pytest.mark.parametrize(
+    "text,agency,year,date",
+    [
+        (("精河县人民政府办公室二〇二〇年政府信息公开工作年度报告\n二〇二〇年,主动公开政府信息一千二百七十二条。\n"
+         "精河县人民政府办公室\n二〇二一年一月二十日\n"), "精河县人民政府办公室", 2020, "2021-01-20"),
+        ("阿合奇县民政局二○一九年度政府信息公开工作年度报告\n正文\n阿合奇县民政局\n二○二○年三月三十一日\n",
+         "阿合奇县民政局", 2019, "2020-03-31"),
+        ("某镇人民政府二O一八年政府信息公开工作年度报告\n正文\n二O一九年十二月九日\n", "某镇人民政府", 2018, "2019-12-09"),
+        # 十三月 is no month: the year is read, the date is not.
+        ("某局二零二二年政府信息公开工作年度报告\n正文\n二零二三年十三月一日\n", "某局", 2022, None),
+    ],
+)
+def test_years_and_dates_in_chinese_numerals(text, agency, year, date):
+    """As 公文 sign them: each was read as no year, no organ and no date."""
+    metadata = parse(text).metadata
+    assert (metadata.agency_name, metadata.report_year, metadata.published_date) == (agency, year, date)
+
+
 def test_missing_metadata_is_an_issue():
     result = parse("一些文字,没有年份也没有机关。收到申请2件。")
     codes = {issue.code for issue in result.issues}

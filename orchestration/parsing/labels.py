@@ -374,6 +374,16 @@ YEAR_PHRASES: tuple[tuple[str, str], ...] = (
     ("period_end", rf"至\s*{_YEAR}\s*年\s*12\s*月\s*31\s*日"),
 )
 
+# A year and date in Chinese numerals, as 公文 sign them ("二〇二一年一月二十日") and some
+# titles give the year ("二〇二〇年政府信息公开工作年度报告"): the metadata reads them as
+# digits. A year of the 2000s always has a zero, written 〇, ○, 零 or O.
+CHINESE_ZEROS: str = "〇○零OＯ"
+CHINESE_DIGITS: str = "一二三四五六七八九"
+CHINESE_DATE: str = (
+    rf"(?<![{CHINESE_ZEROS}{CHINESE_DIGITS}十])(?P<year>二[{CHINESE_ZEROS}][{CHINESE_ZEROS}{CHINESE_DIGITS}]{{2}})\s*年"
+    rf"(?:\s*(?P<month>[{CHINESE_DIGITS}十]{{1,2}})\s*月(?:\s*(?P<day>[{CHINESE_DIGITS}十]{{1,3}})\s*日)?)?"
+)
+
 # Labelled dates of the page header, most trusted first.
 DATE_LABELS: tuple[str, ...] = ("发布日期", "发布时间", "成文日期", "印发日期", "日期", "时间")
 DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"

@@ -25,6 +25,39 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_CHINESE_DATE = re.compile(labels.CHINESE_DATE)
+_TWO_THOUSAND = "二"
+_DIGIT_OF = {**{zero: "0" for zero in labels.CHINESE_ZEROS},
+             **{digit: str(value) for value, digit in enumerate(labels.CHINESE_DIGITS, 1)}}
+_UP_TO_31 = {
+    ("" if tens == 0 else "十" if tens == 1 else labels.CHINESE_DIGITS[tens - 1] + "十")
+    + ("" if units == 0 else labels.CHINESE_DIGITS[units - 1]): tens * 10 + units
+    for tens in range(4) for units in range(10) if 1 <= tens * 10 + units <= 31
+}
+
+
+def arabic_dates(text: str) -> str:
+    """``text`` with its years and dates in Chinese numerals written in digits, for the
+    metadata to read (the figures are read from the text as it is)."""
+    if not any(_TWO_THOUSAND + zero in text for zero in labels.CHINESE_ZEROS):  # (the common case, fast)
+        return text
+    return _CHINESE_DATE.sub(_in_digits, text)
+
+
+def _in_digits(match: re.Match[str]) -> str:
+    written = "".join(_DIGIT_OF[c] for c in match["year"]) + "年"
+    if match["month"]:
+        written += f"{_up_to_31(match['month'])}月"
+    if match["day"]:
+        written += f"{_up_to_31(match['day'])}日"
+    return written
+
+
+def _up_to_31(numeral: str) -> int:
+    """一 to 三十一, a month's or a day's number; 0 (no date) for anything else."""
+    return _UP_TO_31.get(numeral, 0)
+
+
 def agency_name(text: str) -> tuple[str | None, str | None]:
     """The organ as it names itself, and which phrase said so."""
     for source, pattern in labels.AGENCY_YEAR_PHRASES:

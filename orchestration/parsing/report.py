@@ -20,9 +20,10 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     issues: list[Issue] = []
 
     meta = ReportMetadata()
-    meta.report_year, meta.year_source, later_years = metadata.report_year(normal, max_year)
-    meta.agency_name, meta.agency_source = metadata.agency_name(normal)
-    meta.published_date, meta.date_source = metadata.published_date(normal, meta.report_year)
+    dated = metadata.arabic_dates(normal)
+    meta.report_year, meta.year_source, later_years = metadata.report_year(dated, max_year)
+    meta.agency_name, meta.agency_source = metadata.agency_name(dated)
+    meta.published_date, meta.date_source = metadata.published_date(dated, meta.report_year)
 
     table3 = tables.parse_table3(normal, tokens)
     table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
