@@ -134,7 +134,9 @@ def html_to_text(markup: str) -> str:
     etree = _etree()
     # lxml refuses a decoded page that still declares its encoding (an XHTML page's
     # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
-    markup = _XML_DECLARATION.sub("", markup, count=1)
+    declaration = _XML_DECLARATION.match(markup)  # (match, not sub: sub tries every position)
+    if declaration:
+        markup = markup[declaration.end():]
     try:
         document = etree.fromstring(markup, _html_parser())
     except (etree.ParserError, ValueError):
