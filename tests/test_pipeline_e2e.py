@@ -39,14 +39,6 @@ def make_raw(root: Path) -> Path:
     return raw
 
 
-def run_pipeline(monkeypatch, raw: Path, data: Path, capsys) -> tuple[int, str]:
-    monkeypatch.setenv("OGI_RAW_DIR", str(raw))
-    monkeypatch.setenv("OGI_DATA_DIR", str(data))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    code = main(["run"])
-    return code, capsys.readouterr().out
-
-
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")

@@ -46,16 +46,12 @@ def arabic_dates(text: str) -> str:
 
 def _in_digits(match: re.Match[str]) -> str:
     written = "".join(_DIGIT_OF[c] for c in match["year"]) + "年"
+    # A month or day that is no number of 一 to 三十一 is written 0: no date is read from it.
     if match["month"]:
-        written += f"{_up_to_31(match['month'])}月"
+        written += f"{_UP_TO_31.get(match['month'], 0)}月"
     if match["day"]:
-        written += f"{_up_to_31(match['day'])}日"
+        written += f"{_UP_TO_31.get(match['day'], 0)}日"
     return written
-
-
-def _up_to_31(numeral: str) -> int:
-    """一 to 三十一, a month's or a day's number; 0 (no date) for anything else."""
-    return _UP_TO_31.get(numeral, 0)
 
 
 def agency_name(text: str) -> tuple[str | None, str | None]:
