@@ -39,16 +39,20 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is (the next run parses it).",
               decided_by_limits=True),
     IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
-              "Find the report's text or HTML version; convert office files to text first."),
+              "Find the report's text, HTML, PDF or .docx version; convert other office files (.doc, .xls, WPS) first."),
     IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
               "Re-crawl with the page's declared charset; look at the file with `ogi parse`."),
     IssueCode("no_text_layer", "error", True, "A PDF whose pages carry no text layer (a scanned image).",
               "Find a text or HTML version of the report; OCR is not done here."),
     IssueCode("unreadable_pdf", "error", True, "A PDF the PDF library cannot open (broken, truncated or encrypted).",
               "Re-download it; open it in a viewer to see whether it is damaged."),
+    IssueCode("unreadable_docx", "error", True,
+              "A Word document (.docx) that cannot be opened: cut short, damaged, or its text part missing or over 64 MB.",
+              "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,
               "The text decodes but holds no figure, no year and no organ of an OGI annual report, "
-              "or is JSON data (a crawler's metadata beside a page, an export) or an XML feed or sitemap.",
+              "or is JSON data (a crawler's metadata beside a page, an export), an XML feed or sitemap, "
+              "or a CSV or TSV file of one table (a crawler's index).",
               "Remove it from the crawl or fix the crawler's link selection; keep a crawler's metadata "
               "outside the raw folder."),
     IssueCode("duplicate_content", "error", True,

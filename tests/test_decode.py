@@ -44,11 +44,10 @@ def _zip(*names: str) -> bytes:
     return buffer.getvalue()
 
 
-ADVICE = ", not text: only text, HTML and PDF are read; convert it first"
+ADVICE = ", not text: only text, HTML, PDF and Word .docx files are read; convert it first"
 
 
 @pytest.mark.parametrize("data,detail", [
-    (_zip("word/document.xml"), "a Word document (.docx)" + ADVICE),
     (_zip("xl/workbook.xml"), "an Excel workbook (.xlsx)" + ADVICE),
     (_zip("ppt/presentation.xml"), "a PowerPoint file (.pptx)" + ADVICE),
     (_zip("report.txt"), "a ZIP archive" + ADVICE),

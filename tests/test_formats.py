@@ -268,6 +268,38 @@ def test_a_report_opening_with_a_bracket_is_still_a_report(before):
     assert as_map(bracketed.result.values) == as_map(plain.result.values) != {}
 
 
+INDEX_ROWS = [
+    ["url", "title", "published"],
+    ["http://www.jinghe.gov.cn/info/1234.htm", "精河县行政服务中心2016年政府信息公开工作年度报告", "2017-03-10"],
+    ["http://www.jinghe.gov.cn/info/1301.htm", "精河县民政局2016年政府信息公开工作年度报告,收到申请12件", "2017-03-12"],
+]
+
+
+@pytest.mark.parametrize("name,data", [
+    ("index.csv", "\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in INDEX_ROWS).encode()),
+    ("crawl/INDEX.CSV", ("\r\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in INDEX_ROWS)).encode("gb18030")),
+    ("pages.tsv", "\n".join("\t".join(row) for row in INDEX_ROWS).encode()),
+    ("pages.csv", "\n".join(";".join(row) for row in INDEX_ROWS).encode()),
+])
+def test_a_crawler_s_csv_index_is_not_a_report(name, data):
+    """Each was parsed as a report of 2016 in 精河县, with no organ (and, from the second
+    title, 12 requests)."""
+    parse = parse_bytes(data, name)
+    assert (parse.status, parse.quarantine_code) == ("quarantined", "not_a_report")
+    assert [issue.message for issue in parse.issues] == [
+        "a CSV or TSV table of data (a crawler's index of pages, an export), not a report's text"]
+
+
+@pytest.mark.parametrize("shape", ["tabs", "markdown", "lines"])
+def test_a_report_named_csv_is_still_a_report(shape):
+    """Only a table of one width throughout is data: a report's rows have many."""
+    t3, t4, _ = reference("t2021")
+    report = synthetic.national_report("精河县人民政府办公室", 2021, "t2021", "t2021", T2["t2021"], t3, t4, shape)
+    parse = parse_bytes(report.text.encode(), "exports/report.csv")
+    assert parse.status == "parsed"
+    assert as_map(parse.result.values) == figures_map(report.figures)
+
+
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>精河县人民政府 信息公开</title>
 <item><title>精河县行政服务中心2016年政府信息公开工作年度报告</title><link>http://www.jinghe.gov.cn/1234.htm</link>

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from orchestration.issue_codes import BY_CODE
 from orchestration.parsing import parse_bytes
 
+from .docx_builder import docx_with_body
+
 FRAGMENTS = st.sampled_from([
     "一、本年新收政府信息公开申请数量", "(七)总计", "第二十条第(一)项", "规章", "行政复议", "结果维持", "尚未审结",
     "收到申请数", "统计指标", "|", "| |", "\n", "\n\n", " ", "\t", "0", "12", "—", "/", "92.8050万元", "2021年",
@@ -44,3 +46,18 @@ def test_any_text_never_raises(text):
 @given(st.binary(max_size=600))
 def test_any_bytes_never_raise(data):
     _check(parse_bytes(data, "x.bin"))
+
+
+WORD = docx_with_body(
+    "<w:p><w:r><w:t>某县2021年政府信息公开工作年度报告</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>行政许可</w:t>"
+    "</w:r></w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>12</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(WORD) - 1), st.integers(0, 255)), max_size=8), st.integers(0, len(WORD)))
+def test_a_damaged_word_document_never_raises(changes, length):
+    data = bytearray(WORD)
+    for position, byte in changes:
+        data[position] = byte
+    _check(parse_bytes(bytes(data[:length]), "attachments/report.docx"))

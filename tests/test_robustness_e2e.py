@@ -21,6 +21,7 @@ from orchestration import synthetic
 from orchestration.corpus import recorded_path
 
 from .conftest import SAMPLES_RAW, dbt_show, ogi_run, published_parquet
+from .docx_builder import docx_from_html
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
@@ -60,6 +61,9 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     pdf_rows = _pdf_rows("t2021", t3, t4)
     pdf_rows[0] = ["富县人民政府办公室2021年政府信息公开工作年度报告"]
     add("good/attachment.pdf", pdf_from_rows(pdf_rows), "parsed")
+    word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
+                                                          synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
+    add("good/attachment.docx", word, "parsed")
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
@@ -68,6 +72,7 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("bad/huge.txt", (national("丁局", 2021) * 40).encode(), "quarantined", "too_large")
     add("bad/scan.pdf", blank_pdf(), "quarantined", "no_text_layer")
     add("bad/broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "quarantined", "unreadable_pdf")
+    add("bad/cut_short.docx", word[: len(word) // 2], "quarantined", "unreadable_docx")
     add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
     whole = national("戊县人民政府办公室", 2021, seed=5)
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
@@ -124,7 +129,8 @@ def test_each_file_has_its_status_and_code(crawl):
             assert rows[path][1] == code, path
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
-    clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/mirror.txt"]
+    clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.docx",
+             "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
 
@@ -152,6 +158,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/big5.txt"][0:3] == ("text", "big5", "traditional_to_simplified")
     assert meta["good/page.html"] == ("html", "gb18030", None, "精河县人民政府办公室", 2022, "t2021")
     assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "富县人民政府办公室", 2021, "t2021")
+    assert meta["good/attachment.docx"] == ("docx", "docx", None, "温宿县人民政府办公室", 2021, "t2019")
     assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):
@@ -159,6 +166,11 @@ def test_good_files_land_with_their_figures(crawl):
             "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
             "where r.source_path = ? and q.applicant_type = 'natural_person'", [path]).fetchall())
         assert got == {item: cells[0] for item, cells in t3.items()}, path
+    word_t3 = synthetic.consistent_table3("t2019", 10)
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/attachment.docx' and q.applicant_type = 'legal_service_org'").fetchall())
+    assert got == {item: cells[4] for item, cells in word_t3.items()}
     mirror_t3 = synthetic.consistent_table3("t2021", 4)
     got = dict(warehouse.execute(
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "

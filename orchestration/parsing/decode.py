@@ -20,11 +20,10 @@ _GARBAGE_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])  # its control charac
 _REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
-# What a binary file is, by its first bytes, so that a quarantined Word attachment says so
-# (reports are often published as .doc or .docx): (magic, a name found in a ZIP's first
-# 64 KiB or b"", what to call it). The first that fits is taken.
+# What a binary file is, by its first bytes, so that a quarantined .doc attachment says so
+# (reports are often published as Word files; a .docx is read: word.py): (magic, a name
+# found in a ZIP's first 64 KiB or b"", what to call it). The first that fits is taken.
 _BINARY_KINDS = (
-    (b"PK\x03\x04", b"word/", "a Word document (.docx)"),
     (b"PK\x03\x04", b"xl/", "an Excel workbook (.xlsx)"),
     (b"PK\x03\x04", b"ppt/", "a PowerPoint file (.pptx)"),
     (b"PK\x03\x04", b"", "a ZIP archive"),
@@ -36,7 +35,7 @@ _BINARY_KINDS = (
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
     (b"\x1f\x8b", b"", "a gzip file"),
 )
-_BINARY_ADVICE = ", not text: only text, HTML and PDF are read; convert it first"
+_BINARY_ADVICE = ", not text: only text, HTML, PDF and Word .docx files are read; convert it first"
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
-"""From a raw file of any kind (text, HTML page, PDF) to the report's text.
+"""From a raw file of any kind (text, HTML page, PDF, Word document) to the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together. The result is text the table parsers read like any other.
+run together; Word documents as HTML pages are (word.py). The result is text the
+table parsers read like any other.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -16,6 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .decode import Decoded, decode
+from .word import is_docx, read_docx
 
 _PDF_MAGIC = b"%PDF-"
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
@@ -47,7 +50,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf"
+    source_format: str  # "text" | "html" | "pdf" | "docx"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -57,6 +60,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
     name = source_path.lower()
     if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
         return "pdf"
+    if is_docx(data):
+        return "docx"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     # A JSON object holding markup in a string is JSON (is_json), not a page.
@@ -71,11 +76,16 @@ def extract(data: bytes, source_path: str) -> Extracted:
     kind = sniff_format(data, source_path)
     if kind == "pdf":
         return _pdf(data)
+    if kind == "docx":
+        text, problem, detail = read_docx(data)
+        return Extracted(text, "docx", None if text is None else "docx", problem, detail)
     if kind == "html":
         return _html(data)
     decoded = decode(data)
     if decoded.text is not None and is_json(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
+    if decoded.text is not None and source_path.lower().endswith(_DELIMITED_NAMES) and is_delimited_data(decoded.text):
+        return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
     return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
 
 
@@ -101,6 +111,30 @@ def is_json(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_DELIMITED_NAMES = (".csv", ".tsv")
+_DELIMITED_DETAIL = "a CSV or TSV table of data (a crawler's index of pages, an export), not a report's text"
+
+
+def is_delimited_data(text: str) -> bool:
+    """Rows of a CSV or TSV file, every one of the same two or more fields. A crawler's
+    index names each report's organ and year: parsed as text, it made a report that was
+    none. Only files named so are asked: a report's text has rows of many widths (a
+    title, prose, tables of four and eight columns), but a name is the safer sign."""
+    for delimiter in (",", "\t", ";"):
+        widths: set[int] = set()
+        try:
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+                if row:
+                    widths.add(len(row))
+                    if len(widths) > 1:
+                        break
+        except csv.Error:
+            continue
+        if len(widths) == 1 and min(widths) >= 2:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- HTML

@@ -1,0 +1,209 @@
+"""A Word document (.docx) to the report's text, laid out as an HTML page's is: a
+line per paragraph, a markdown row per table row, and a merged cell's other
+positions left blank, so the figures keep their columns.
+
+Reports are often published as Word attachments. python-docx reads them, but it
+gives a merged cell's text again in every position the cell covers (a figure
+merged down two rows would be counted twice), so the document's XML is walked
+here with lxml. Only the body is read: headers, footers and notes hold no figure.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from functools import lru_cache
+
+ZIP_MAGIC: bytes = b"PK\x03\x04"
+# A ZIP names each part in a header before its bytes, and all of them again in its
+# directory at the end: a Word document's parts are found in either, a cut-short one's
+# in its first bytes.
+_SNIFF_BYTES: int = 65536
+_DOCUMENT: str = "word/document.xml"
+# A report's document.xml is well under 10 MB unpacked; a compressed bomb is not.
+MAX_XML_BYTES: int = 64 * 1024 * 1024
+
+_W_NAMESPACE: bytes = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Word's "Strict Open XML" files name the same elements in another namespace.
+_W_STRICT_NAMESPACE: bytes = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+_W: str = "{" + _W_NAMESPACE.decode() + "}"
+_BODY: str = _W + "body"
+_P: str = _W + "p"
+_TBL: str = _W + "tbl"
+_TR: str = _W + "tr"
+_TC: str = _W + "tc"
+_T: str = _W + "t"
+_TAB: str = _W + "tab"
+_BREAKS: frozenset[str] = frozenset((_W + "br", _W + "cr"))
+_NO_BREAK_HYPHEN: str = _W + "noBreakHyphen"
+_GRID_SPAN: str = _W + "gridSpan"
+_GRID_BEFORE: str = _W + "gridBefore"
+_V_MERGE: str = _W + "vMerge"
+_VAL: str = _W + "val"
+# What holds no text of the page: properties (a paragraph's tab stops are w:tab too),
+# deleted or moved-away text of tracked changes, and the copy of a drawing kept for
+# old readers (mc:Fallback repeats a text box's text).
+_SKIPPED: frozenset[str] = frozenset((
+    _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr", _W + "tblPr", _W + "tblGrid", _W + "sectPr",
+    _W + "del", _W + "moveFrom",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+))
+
+
+def is_docx(data: bytes) -> bool:
+    """A ZIP holding Word's parts, known by its bytes alone: sites serve .docx files as
+    .doc or under a download link's name (and a file moved to another name keeps its format:
+    corpus/moved.py)."""
+    return data.startswith(ZIP_MAGIC) and (b"word/" in data[:_SNIFF_BYTES] or b"word/document.xml" in data[-_SNIFF_BYTES:])
+
+
+def read_docx(data: bytes) -> tuple[str | None, str | None, str]:
+    """The document's text; or None, an issue code and why."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo(_DOCUMENT)
+            if info.file_size > MAX_XML_BYTES:
+                return None, "unreadable_docx", f"its {_DOCUMENT} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})"
+            with archive.open(info) as member:
+                xml = member.read(MAX_XML_BYTES + 1)
+    except KeyError:
+        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)"
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as error:
+        return None, "unreadable_docx", f"{type(error).__name__}: {error} (cut short or damaged?)"[:300]
+    if len(xml) > MAX_XML_BYTES:
+        return None, "unreadable_docx", f"its {_DOCUMENT} unpacks to over {MAX_XML_BYTES:,} bytes"
+    etree = _etree()
+    try:
+        root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
+    except etree.XMLSyntaxError as error:
+        return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300]
+    lines: list[str] = []
+    body = root.find(_BODY)
+    if body is not None:
+        _blocks(body, lines)
+    if not lines:
+        return None, "empty_file", "the Word document holds no text (only images, a scan?)"
+    return "\n".join(lines) + "\n", None, ""
+
+
+def _blocks(element, lines: list[str]) -> None:
+    """Paragraphs and tables in the order of the page, through the containers that wrap
+    them (content controls, custom XML, tracked insertions)."""
+    for child in element:
+        tag = child.tag
+        if tag == _P:
+            _paragraph(child, lines)
+        elif tag == _TBL:
+            if next(child.iterdescendants(_TBL), None) is None:
+                lines.extend(_table_rows(child))
+            else:  # a table laying out other tables: its cells' contents as blocks
+                for row in _own(child, _TR):
+                    for cell in _own(row, _TC):
+                        _blocks(cell, lines)
+        elif tag not in _SKIPPED and len(child):
+            _blocks(child, lines)
+
+
+def _paragraph(paragraph, lines: list[str]) -> None:
+    """A paragraph's lines (a break starts a new one); tabs stay, as the cells of a
+    tab-separated row."""
+    parts: list[str] = []
+    _runs(paragraph, parts)
+    for line in "".join(parts).split("\n"):
+        cells = [" ".join(cell.split()) for cell in line.split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        while cells and not cells[0]:
+            cells.pop(0)
+        if cells:
+            lines.append("\t".join(cells))
+
+
+def _runs(element, parts: list[str]) -> None:
+    """The text of ``element``'s runs, in order; a paragraph nested in it (in a cell, a
+    content control, a text box) set apart by line breaks."""
+    for child in element:
+        tag = child.tag
+        if tag == _T:
+            text = child.text
+            if text:
+                parts.append(text)
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in _BREAKS:
+            parts.append("\n")
+        elif tag == _NO_BREAK_HYPHEN:
+            parts.append("-")
+        elif tag == _P:
+            parts.append("\n")
+            _runs(child, parts)
+            parts.append("\n")
+        elif tag not in _SKIPPED and len(child):
+            _runs(child, parts)
+
+
+def _table_rows(table) -> list[str]:
+    """A table as markdown rows. A cell spanning columns (gridSpan) fills its first
+    position and leaves the others empty, as does a cell merged down (vMerge: the cells
+    it covers below are empty continuations), so no figure moves or repeats."""
+    out: list[str] = []
+    for row in _own(table, _TR):
+        cells: list[str] = [""] * _property(row, _GRID_BEFORE)
+        for cell in _own(row, _TC):
+            span = _property(cell, _GRID_SPAN)
+            if _continues_a_merge(cell):
+                text = ""
+            else:
+                parts: list[str] = []
+                _runs(cell, parts)
+                text = " ".join("".join(parts).split())
+            cells.append(text)
+            cells.extend([""] * (span - 1))
+        if any(cells):
+            out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _own(element, tag: str) -> list:
+    """``element``'s rows or cells (``tag``), through the containers that may wrap them
+    (a content control around a row), not those of a table inside it."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag != _TBL and child.tag not in _SKIPPED and len(child):
+            found.extend(_own(child, tag))
+    return found
+
+
+def _property(element, name: str) -> int:
+    """A row's or cell's count property (gridBefore, gridSpan): 0 or 1 when absent."""
+    properties = element.find(_W + ("trPr" if element.tag == _TR else "tcPr"))
+    found = None if properties is None else properties.find(name)
+    default = 0 if name == _GRID_BEFORE else 1
+    if found is None:
+        return default
+    try:
+        return max(default, min(int(found.get(_VAL) or default), 100))
+    except ValueError:
+        return default
+
+
+def _continues_a_merge(cell) -> bool:
+    properties = cell.find(_W + "tcPr")
+    merge = None if properties is None else properties.find(_V_MERGE)
+    return merge is not None and merge.get(_VAL, "continue") != "restart"
+
+
+@lru_cache(maxsize=1)
+def _etree():
+    from lxml import etree
+
+    return etree
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    """No entity is expanded and nothing fetched: the XML comes from the web."""
+    return _etree().XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)

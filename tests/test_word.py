@@ -1,0 +1,171 @@
+"""Word documents (.docx): reports published as attachments, read as HTML pages are;
+damaged ones quarantined with a reason."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from functools import cache
+
+import docx
+import pytest
+
+from orchestration import synthetic
+from orchestration.parsing import parse_bytes
+from orchestration.parsing.formats import html_to_text
+from orchestration.parsing.word import MAX_XML_BYTES, read_docx
+
+from .conftest import as_map
+from .docx_builder import docx_from_html, docx_from_rows, docx_with_body, saved
+from .test_formats import T2, reference
+
+
+@cache  # (python-docx takes most of a second to merge a report's cells)
+def _report(layout: str) -> tuple[str, bytes, dict]:
+    t3, t4, want = reference(layout)
+    page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4)
+    return page, docx_from_html(page), want
+
+
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+def test_a_word_report_with_merged_cells(layout):
+    """The template's tables as Word writes them: header cells merged across, table 三's
+    outcome groups merged down; every figure in its column, none twice."""
+    page, data, want = _report(layout)
+    parse = parse_bytes(data, "attachments/report.docx")
+    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "docx", "docx")
+    assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
+    assert as_map(parse.result.values) == want
+    assert parse.result.metadata.published_date == "2022-01-28"
+    assert parse.result.metadata.report_year == 2021
+    assert parse.result.metadata.region.county.code == "652722"
+    assert not parse.result.issues
+    # and the text of the HTML page it was made from, line for line (Word's rows are as
+    # wide as the table: the HTML's shorter rows have no empty cells at their ends)
+    assert _rows_ended(read_docx(data)[0]) == _rows_ended(html_to_text(page))
+
+
+def _rows_ended(text: str) -> list[str]:
+    return [line.rstrip(" |") for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("name", ["attachments/report.doc", "attachments/download", "attachments/report.DOCX"])
+def test_a_word_report_is_known_by_its_content_not_its_name(name):
+    """Sites serve .docx files as .doc, or under a download link's name."""
+    _, data, want = _report("t2021")
+    parse = parse_bytes(data, name)
+    assert (parse.status, parse.source_format) == ("parsed", "docx")
+    assert as_map(parse.result.values) == want
+
+
+def test_a_word_document_whose_first_part_is_a_large_picture():
+    """Its parts' names come after the first 64 KiB: found in the ZIP's directory at its end."""
+    _, data, want = _report("t2021")
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name)
+    picture = random.Random(45).randbytes(100_000)  # packs no smaller, as a JPEG does not
+    reordered = _zip({"customXml/cover.jpeg": picture, **parts})
+    assert b"word/" not in reordered[:65536]
+    parse = parse_bytes(reordered, "attachments/download")
+    assert (parse.status, parse.source_format) == ("parsed", "docx")
+    assert as_map(parse.result.values) == want
+
+
+def test_merged_cells_keep_the_columns_as_in_html():
+    data = docx_from_rows([[("合并", 1, 2), ("3", 1, 1)], [("a", 1, 1), ("b", 2, 1), ("4", 1, 1)], [("c", 1, 1), ("5", 1, 1)]])
+    assert read_docx(data) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "")
+
+
+def test_paragraphs_tabs_breaks_and_cells_of_several_paragraphs():
+    document = docx.Document()
+    document.add_paragraph("行政许可\t12\t\t3")  # a tab-aligned row: its cells stay apart
+    run = document.add_paragraph().add_run("收到申请7件")
+    run.add_break()
+    run.add_text("办结6件")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "结果"
+    table.cell(0, 0).add_paragraph("纠正")  # a header's words on two lines of its cell
+    table.cell(0, 1).text = "  45 "
+    assert read_docx(saved(document))[0] == "行政许可\t12\t\t3\n收到申请7件\n办结6件\n| 结果 纠正 | 45 |\n"
+
+
+def test_what_is_not_the_page_s_text_is_left_out():
+    """Tab stops in a paragraph's properties, text a tracked change deleted, the copy of a
+    text box kept for old readers: none is text of the page (a deleted figure would count)."""
+    body = (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>主动公开政府信息</w:t></w:r>'
+        '<w:del w:id="1" w:author="x"><w:r><w:delText>99</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="x"><w:r><w:t>120</w:t></w:r></w:ins><w:r><w:t xml:space="preserve">条</w:t></w:r></w:p>'
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+        '<w:p><w:r><w:t>收到申请35件</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>'
+        '<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>收到申请35件</w:t></w:r></w:p></w:txbxContent></w:pict>'
+        '</mc:Fallback></mc:AlternateContent></w:r></w:p>'
+        '<w:sdt><w:sdtContent><w:p><w:r><w:t>第二十条</w:t></w:r><w:r><w:noBreakHyphen/><w:t>1</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'
+        '<w:tbl><w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:p><w:r><w:t>行政处罚</w:t></w:r></w:p></w:tc>'
+        '<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>8</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>'
+        '<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>'
+        '<w:p><w:r><w:t>6</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>'
+        '<w:tr><w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>'
+        '<w:tc><w:p><w:r><w:t>d</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+        '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'
+    )
+    assert read_docx(docx_with_body(body))[0] == (
+        "主动公开政府信息120条\n收到申请35件\n第二十条-1\n|  | 行政处罚 | 8 |  |  |\n| a | 6 | b |\n| c |  | d |\n"
+    )
+
+
+def test_a_text_box_in_a_cell_keeps_its_text_in_the_cell():
+    box = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>12</w:t></w:r>'
+           '</w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>12</w:t>'
+           '</w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    body = f'<w:tbl><w:tr><w:tc><w:p><w:r><w:t>行政许可</w:t></w:r></w:p></w:tc><w:tc><w:p>{box}</w:p></w:tc></w:tr></w:tbl>'
+    assert read_docx(docx_with_body(body))[0] == "| 行政许可 | 12 |\n"
+
+
+def test_a_strict_open_xml_document():
+    body = '<w:p><w:r><w:t>收到申请7件</w:t></w:r></w:p>'
+    data = docx_with_body(body, namespace="http://purl.oclc.org/ooxml/wordprocessingml/main")
+    assert read_docx(data) == ("收到申请7件\n", None, "")
+
+
+def test_a_table_laying_out_tables_gives_their_rows():
+    inner = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>行政许可</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>12</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    body = f'<w:tbl><w:tr><w:tc><w:p><w:r><w:t>二、主动公开</w:t></w:r></w:p>{inner}</w:tc></w:tr></w:tbl>'
+    assert read_docx(docx_with_body(body))[0] == "二、主动公开\n| 行政许可 | 12 |\n"
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case,code,detail", [
+    ("cut short", "unreadable_docx", "BadZipFile: File is not a zip file (cut short or damaged?)"),
+    ("no body part", "unreadable_docx", "a ZIP of Word's parts without word/document.xml (not a whole Word document)"),
+    ("broken XML", "unreadable_docx", "XMLSyntaxError in word/document.xml: "),
+    ("images only", "empty_file", "the Word document holds no text (only images, a scan?)"),
+    ("a bomb", "unreadable_docx", f"its word/document.xml unpacks to {MAX_XML_BYTES + 2:,} bytes (over {MAX_XML_BYTES:,})"),
+])
+def test_a_damaged_word_document_is_quarantined_with_its_reason(case, code, detail):
+    if case == "cut short":
+        whole = _report("t2021")[1]
+        data = whole[: len(whole) // 2]
+    elif case == "no body part":
+        data = _zip({"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<w:styles/>"})
+    elif case == "broken XML":
+        data = _zip({"word/document.xml": "<w:document><w:body><w:p>收到申请3件".encode()})
+    elif case == "images only":
+        data = docx_with_body('<w:p><w:r><w:drawing/></w:r></w:p><w:sectPr/>')
+    else:  # 64 MiB of spaces packs into a few KiB
+        data = _zip({"word/document.xml": b"<" + b" " * (MAX_XML_BYTES + 1)})
+    parse = parse_bytes(data, "attachments/report.docx")
+    assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", "docx", code)
+    message = [issue.message for issue in parse.issues]
+    assert len(message) == 1 and message[0].startswith(detail), message
