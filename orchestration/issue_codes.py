@@ -39,7 +39,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is (the next run parses it).",
               decided_by_limits=True),
     IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
-              "Find the report's text, HTML, PDF or .docx version; convert other office files (.doc, .xls, WPS) first."),
+              "Find the report's text, HTML, PDF, .docx or RTF version; convert other office files (.doc, .xls, WPS) first."),
     IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
               "Re-crawl with the page's declared charset; look at the file with `ogi parse`."),
     IssueCode("no_text_layer", "error", True, "A PDF whose pages carry no text layer (a scanned image).",
@@ -48,6 +48,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Re-download it; open it in a viewer to see whether it is damaged."),
     IssueCode("unreadable_docx", "error", True,
               "A Word document (.docx) that cannot be opened: cut short, damaged, or its text part missing or over 64 MB.",
+              "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
+    IssueCode("unreadable_rtf", "error", True, "An RTF file the RTF reader cannot follow (a damaged control word).",
               "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,
               "The text decodes but holds no figure, no year and no organ of an OGI annual report, "

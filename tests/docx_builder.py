@@ -35,7 +35,18 @@ def docx_from_rows(rows: list[list[tuple[str, int, int]]]) -> bytes:
 
 
 def _table(document, table) -> None:
-    placed = []  # (row, column, rowspan, colspan, text)
+    height, width, placed = placed_cells(table)
+    grid = document.add_table(rows=height, cols=width)
+    for r, column, rowspan, colspan, text in placed:
+        cell = grid.cell(r, column)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(grid.cell(r + rowspan - 1, column + colspan - 1))
+        cell.text = text
+
+
+def placed_cells(table) -> tuple[int, int, list[tuple[int, int, int, int, str]]]:
+    """An HTML table's rows, columns and cells as (row, column, rowspan, colspan, text)."""
+    placed = []
     taken: set[tuple[int, int]] = set()
     rows = table.findall(".//tr")
     for r, row in enumerate(rows):
@@ -47,12 +58,7 @@ def _table(document, table) -> None:
             placed.append((r, column, rowspan, colspan, " ".join(cell.text_content().split())))
             taken.update((r + i, column + j) for i in range(rowspan) for j in range(colspan))
             column += colspan
-    grid = document.add_table(rows=len(rows), cols=max(c for _, c in taken) + 1)
-    for r, column, rowspan, colspan, text in placed:
-        cell = grid.cell(r, column)
-        if rowspan > 1 or colspan > 1:
-            cell = cell.merge(grid.cell(r + rowspan - 1, column + colspan - 1))
-        cell.text = text
+    return len(rows), max(c for _, c in taken) + 1, placed
 
 
 def saved(document) -> bytes:

@@ -9,6 +9,7 @@ from orchestration.issue_codes import BY_CODE
 from orchestration.parsing import parse_bytes
 
 from .docx_builder import docx_with_body
+from .rtf_builder import HEADER
 
 FRAGMENTS = st.sampled_from([
     "一、本年新收政府信息公开申请数量", "(七)总计", "第二十条第(一)项", "规章", "行政复议", "结果维持", "尚未审结",
@@ -61,3 +62,16 @@ def test_a_damaged_word_document_never_raises(changes, length):
     for position, byte in changes:
         data[position] = byte
     _check(parse_bytes(bytes(data[:length]), "attachments/report.docx"))
+
+
+RICH_TEXT = (HEADER + r"\pard \'c4\'b3\'cf\'d8 2021\par\trowd\clvmgf\cellx600\cellx1200\pard\intbl \u34892?\cell 12\cell\row}").encode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(RICH_TEXT) - 1), st.sampled_from(b"{}\\'u?0123456789abcdefx \x80\xff")),
+                max_size=8), st.integers(0, len(RICH_TEXT)))
+def test_a_damaged_rtf_file_never_raises(changes, length):
+    data = bytearray(RICH_TEXT)
+    for position, byte in changes:
+        data[position] = byte
+    _check(parse_bytes(bytes(data[:length]), "attachments/report.doc"))

@@ -23,6 +23,7 @@ from orchestration.corpus import recorded_path
 from .conftest import SAMPLES_RAW, dbt_show, ogi_run, published_parquet
 from .docx_builder import docx_from_html
 from .pdf_builder import blank_pdf, pdf_from_rows
+from .rtf_builder import rtf_from_html
 from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
 
@@ -64,6 +65,9 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
                                                           synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
     add("good/attachment.docx", word, "parsed")
+    add("good/rich_text.doc", rtf_from_html(synthetic.national_report_html(
+        "乌什县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 11),
+        synthetic.consistent_table4(11))), "parsed")
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
@@ -130,7 +134,7 @@ def test_each_file_has_its_status_and_code(crawl):
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.docx",
-             "good/mirror.txt"]
+             "good/rich_text.doc", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
 
@@ -159,6 +163,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/page.html"] == ("html", "gb18030", None, "精河县人民政府办公室", 2022, "t2021")
     assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "富县人民政府办公室", 2021, "t2021")
     assert meta["good/attachment.docx"] == ("docx", "docx", None, "温宿县人民政府办公室", 2021, "t2019")
+    assert meta["good/rich_text.doc"] == ("rtf", "rtf", None, "乌什县人民政府办公室", 2021, "t2021")
     assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):
@@ -171,6 +176,10 @@ def test_good_files_land_with_their_figures(crawl):
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
         "where r.source_path = 'good/attachment.docx' and q.applicant_type = 'legal_service_org'").fetchall())
     assert got == {item: cells[4] for item, cells in word_t3.items()}
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/rich_text.doc' and q.applicant_type = 'research_institution'").fetchall())
+    assert got == {item: cells[2] for item, cells in synthetic.consistent_table3("t2021", 11).items()}
     mirror_t3 = synthetic.consistent_table3("t2021", 4)
     got = dict(warehouse.execute(
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "

@@ -35,7 +35,7 @@ _BINARY_KINDS = (
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
     (b"\x1f\x8b", b"", "a gzip file"),
 )
-_BINARY_ADVICE = ", not text: only text, HTML, PDF and Word .docx files are read; convert it first"
+_BINARY_ADVICE = ", not text: only text, HTML, PDF, Word .docx and RTF files are read; convert it first"
 
 
 @dataclass(frozen=True)

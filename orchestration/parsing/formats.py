@@ -1,10 +1,10 @@
-"""From a raw file of any kind (text, HTML page, PDF, Word document) to the report's text.
+"""From a raw file of any kind (text, HTML page, PDF, Word document, RTF) to the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together; Word documents as HTML pages are (word.py). The result is text the
-table parsers read like any other.
+run together; Word documents (word.py) and RTF files (rtf.py) as HTML pages are. The
+result is text the table parsers read like any other.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .decode import Decoded, decode
+from .rtf import is_rtf, read_rtf
 from .word import is_docx, read_docx
 
 _PDF_MAGIC = b"%PDF-"
@@ -50,7 +51,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "docx"
+    source_format: str  # "text" | "html" | "pdf" | "docx" | "rtf"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -62,6 +63,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return "pdf"
     if is_docx(data):
         return "docx"
+    if is_rtf(data):
+        return "rtf"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     # A JSON object holding markup in a string is JSON (is_json), not a page.
@@ -76,9 +79,9 @@ def extract(data: bytes, source_path: str) -> Extracted:
     kind = sniff_format(data, source_path)
     if kind == "pdf":
         return _pdf(data)
-    if kind == "docx":
-        text, problem, detail = read_docx(data)
-        return Extracted(text, "docx", None if text is None else "docx", problem, detail)
+    if kind in ("docx", "rtf"):
+        text, problem, detail = read_docx(data) if kind == "docx" else read_rtf(data)
+        return Extracted(text, kind, None if text is None else kind, problem, detail)
     if kind == "html":
         return _html(data)
     decoded = decode(data)

@@ -1,0 +1,58 @@
+"""An RTF file (Word's rich text, which sites often serve as .doc) to the report's text,
+through striprtf: Chinese characters come as ``\\'xx`` escapes in the code page the
+file or its font declares, or as ``\\uN``; a table's row becomes a markdown row, its
+merged cells' other positions empty (RTF writes them as empty cells), as in an HTML
+table.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
+_CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+# A file's \ansicpg names a Windows code page; GB2312 and GBK read as their superset.
+_CODE_PAGE_ENCODINGS: dict[str, str] = {"936": "gb18030", "950": "big5"}
+# striprtf ends each cell of a row with this, and the row with a line break.
+_CELL_END: str = "|"
+
+
+def is_rtf(data: bytes) -> bool:
+    return _RTF_START.match(data) is not None
+
+
+def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
+    """The file's text; or None, an issue code and why."""
+    # The characters outside ASCII are escaped by most writers; some write the code
+    # page's bytes as they are, which are read in it.
+    declared = _CODE_PAGE.search(data[:4096])
+    code_page = declared.group(1).decode() if declared else "1252"
+    encoding = _CODE_PAGE_ENCODINGS.get(code_page, "cp" + code_page)
+    try:
+        source = data.decode(encoding, errors="replace")
+    except LookupError:
+        source = data.decode("cp1252", errors="replace")
+    try:
+        text = _rtf_to_text()(source, errors="replace")
+    except Exception as error:  # noqa: BLE001 - striprtf fails on some broken control words
+        return None, "unreadable_rtf", f"{type(error).__name__}: {error} (cut short or damaged?)"[:300]
+    lines = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.endswith(_CELL_END) and len(line) > 1:
+            line = "| " + " | ".join(" ".join(cell.split()) for cell in line[:-1].split(_CELL_END)) + " |"
+        if line:
+            lines.append(line)
+    if not lines:
+        return None, "empty_file", "the RTF file holds no text (only images, a scan?)"
+    return "\n".join(lines) + "\n", None, ""
+
+
+@lru_cache(maxsize=1)
+def _rtf_to_text():
+    """striprtf's reader, imported by the first RTF file, not by every process that imports
+    the parser (an import statement in a compiled function goes through importlib at each call)."""
+    from striprtf.striprtf import rtf_to_text
+
+    return rtf_to_text
