@@ -128,15 +128,16 @@ def test_a_file_moved_to_two_places_is_parsed_at_neither(tmp_path):
 
 def test_moved_files_whose_name_says_another_format_or_whose_bytes_changed_are_parsed(tmp_path):
     raw, data = _parsed_once(tmp_path)
-    text, changed, kept = sorted((raw / "crawl_0").iterdir())[:3]
+    text, changed, kept, table = sorted((raw / "crawl_0").iterdir())[:4]
     text.rename(raw / "crawl_3" / (text.stem + ".html"))  # (read as a page: another parse)
+    table.rename(raw / "crawl_3" / (table.stem + ".csv"))  # (asked whether it is a table of data)
     body = changed.read_bytes()
     changed.unlink()
     (raw / "crawl_3" / changed.name).write_bytes(body[:-1] + (b"0" if body[-1:] != b"0" else b"1"))  # same size
     kept.rename(raw / "crawl_3" / kept.name)
 
     run = build_parquet(settings(raw, data), workers=1)
-    assert (run.files, run.moved, run.reparsed) == (42, 1, 2)
+    assert (run.files, run.moved, run.reparsed) == (42, 1, 3)
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
 
 

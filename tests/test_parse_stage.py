@@ -238,6 +238,16 @@ def test_a_file_with_the_bytes_of_an_earlier_one_takes_its_parse(monkeypatch):
     assert parse_bytes(report, "e/again.txt").result is not first.result and len(calls) == 1
 
 
+def test_an_index_and_its_copy_named_as_text_are_each_read_as_their_names_say():
+    """A CSV index is data by its name alone: its copy named .txt is parsed, whichever came first."""
+    index = "url,title\nhttp://a/1.htm,精河县2016年政府信息公开工作年度报告\n".encode()
+    for order in (("a/index.csv", "b/index.txt"), ("b/index.txt", "a/index.csv")):
+        earlier: parsing.Parsed = {}
+        got = {path: parse_bytes(index, path, earlier=earlier) for path in order}
+        assert (got["a/index.csv"].status, got["a/index.csv"].quarantine_code) == ("quarantined", "not_a_report")
+        assert (got["b/index.txt"].status, got["b/index.txt"].result.metadata.report_year) == ("parsed", 2016)
+
+
 def test_a_chunk_with_copies_gives_the_rows_of_parsing_each_file(tmp_path, monkeypatch):
     (one, two), prose = _reports(2, "html"), _reports(1, "text")[0]
     files = {"a.txt": one, "b.txt": one, "c.txt": two, "d.txt": one, "e.txt": prose, "f.htm": prose, "g.txt": b""}

@@ -67,7 +67,7 @@ if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.
     sys.meta_path.insert(0, _SourceFinder())
 
 # Imported once the choice of compiled or source modules is made.
-from .formats import extract, sniff_format
+from .formats import extract, read_as, sniff_format
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .regions import GAZETTEER, GAZETTEER_VERSION
 from .report import parse_text
@@ -115,14 +115,14 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
 
     ``earlier`` (a dict the caller keeps across calls with the same limits) remembers
     what was parsed: a file with the bytes of one parsed before, read as the same kind
-    (its name may say HTML or PDF), takes that parse under its own path. The parse of
+    (its name may say HTML, PDF or CSV: ``read_as``), takes that parse under its own path. The parse of
     the same bytes read as the same kind is the same; a report saved twice, mostly next
     to its first copy, is then read once.
     """
     report_id, digest = content_id(data)
     if earlier is None:
         return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
-    key = (digest, sniff_format(data, source_path))
+    key = (digest, read_as(data, source_path))
     first = earlier.get(key)
     if first is None:
         first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)

@@ -73,6 +73,16 @@ def sniff_format(data: bytes, source_path: str) -> str:
     return "text"
 
 
+def read_as(data: bytes, source_path: str) -> str:
+    """What decides how ``data`` is read under this path: its format, and for text whether
+    the name says CSV or TSV. Under two paths that give the same, the same bytes are read
+    alike: a run's copies share one parse, and a moved file keeps its rows (corpus/moved.py)."""
+    kind = sniff_format(data, source_path)
+    if kind == "text" and source_path.lower().endswith(_DELIMITED_NAMES):
+        return "text:delimited"
+    return kind
+
+
 def extract(data: bytes, source_path: str) -> Extracted:
     if _FEED.match(data[:4096]):
         return Extracted(None, "text", None, "not_a_report", _FEED_DETAIL)
