@@ -9,6 +9,7 @@ from orchestration.issue_codes import BY_CODE
 from orchestration.parsing import parse_bytes
 
 from .docx_builder import docx_with_body
+from .mhtml_builder import mhtml_from_html
 from .rtf_builder import HEADER
 
 FRAGMENTS = st.sampled_from([
@@ -75,3 +76,17 @@ def test_a_damaged_rtf_file_never_raises(changes, length):
     for position, byte in changes:
         data[position] = byte
     _check(parse_bytes(bytes(data[:length]), "attachments/report.doc"))
+
+
+WEB_ARCHIVE = mhtml_from_html("<html><body><p>某县2021年政府信息公开工作年度报告</p><table><tr><td>行政许可</td><td>12</td></tr>"
+                              "</table></body></html>", "utf-8", "base64")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(WEB_ARCHIVE) - 1), st.sampled_from(b"=-\r\n:;\"AZaz09+/ \x80\xff")),
+                max_size=8), st.integers(0, len(WEB_ARCHIVE)))
+def test_a_damaged_web_archive_never_raises(changes, length):
+    data = bytearray(WEB_ARCHIVE)
+    for position, byte in changes:
+        data[position] = byte
+    _check(parse_bytes(bytes(data[:length]), "attachments/report.mht"))

@@ -22,6 +22,7 @@ from orchestration.corpus import recorded_path
 
 from .conftest import SAMPLES_RAW, dbt_show, ogi_run, published_parquet
 from .docx_builder import docx_from_html
+from .mhtml_builder import mhtml_from_html
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .rtf_builder import rtf_from_html
 from .test_formats import T2, _mirror, _pdf_rows
@@ -65,6 +66,9 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
                                                           synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
     add("good/attachment.docx", word, "parsed")
+    add("good/web_archive.doc", mhtml_from_html(synthetic.national_report_html(
+        "阿瓦提县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 12),
+        synthetic.consistent_table4(12), charset="gb2312")), "parsed")
     add("good/rich_text.doc", rtf_from_html(synthetic.national_report_html(
         "乌什县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 11),
         synthetic.consistent_table4(11))), "parsed")
@@ -134,7 +138,7 @@ def test_each_file_has_its_status_and_code(crawl):
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.docx",
-             "good/rich_text.doc", "good/mirror.txt"]
+             "good/rich_text.doc", "good/web_archive.doc", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
 
@@ -164,6 +168,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "富县人民政府办公室", 2021, "t2021")
     assert meta["good/attachment.docx"] == ("docx", "docx", None, "温宿县人民政府办公室", 2021, "t2019")
     assert meta["good/rich_text.doc"] == ("rtf", "rtf", None, "乌什县人民政府办公室", 2021, "t2021")
+    assert meta["good/web_archive.doc"] == ("mhtml", "gb18030", None, "阿瓦提县人民政府办公室", 2021, "t2021")
     assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):
@@ -180,6 +185,10 @@ def test_good_files_land_with_their_figures(crawl):
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
         "where r.source_path = 'good/rich_text.doc' and q.applicant_type = 'research_institution'").fetchall())
     assert got == {item: cells[2] for item, cells in synthetic.consistent_table3("t2021", 11).items()}
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/web_archive.doc' and q.applicant_type = 'other_org'").fetchall())
+    assert got == {item: cells[5] for item, cells in synthetic.consistent_table3("t2021", 12).items()}
     mirror_t3 = synthetic.consistent_table3("t2021", 4)
     got = dict(warehouse.execute(
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "

@@ -1,10 +1,12 @@
-"""From a raw file of any kind (text, HTML page, PDF, Word document, RTF) to the report's text.
+"""From a raw file of any kind (text, HTML page or web archive, PDF, Word document, RTF) to
+the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together; Word documents (word.py) and RTF files (rtf.py) as HTML pages are. The
-result is text the table parsers read like any other.
+run together; Word documents (word.py) and RTF files (rtf.py) as HTML pages are, and
+a web archive's page (mhtml.py) as a page. The result is text the table parsers read
+like any other.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .decode import Decoded, decode
+from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
 from .word import is_docx, read_docx
 
@@ -51,7 +54,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "docx" | "rtf"
+    source_format: str  # "text" | "html" | "pdf" | "docx" | "rtf" | "mhtml"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -65,6 +68,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return "docx"
     if is_rtf(data):
         return "rtf"
+    if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
+        return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
     # A JSON object holding markup in a string is JSON (is_json), not a page.
@@ -94,6 +99,8 @@ def extract(data: bytes, source_path: str) -> Extracted:
         return Extracted(text, kind, None if text is None else kind, problem, detail)
     if kind == "html":
         return _html(data)
+    if kind == "mhtml":
+        return _mhtml(data)
     decoded = decode(data)
     if decoded.text is not None and is_json(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
@@ -153,27 +160,37 @@ def is_delimited_data(text: str) -> bool:
 # ---------------------------------------------------------------- HTML
 
 
-def _html(data: bytes) -> Extracted:
-    decoded = _decode_html(data)
+def _html(data: bytes, charset: str | None = None, source_format: str = "html") -> Extracted:
+    decoded = _decode_html(data, charset)
     if decoded.problem or decoded.text is None:
-        return Extracted(None, "html", decoded.encoding, decoded.problem, decoded.detail)
+        return Extracted(None, source_format, decoded.encoding, decoded.problem, decoded.detail)
     text = html_to_text(decoded.text)
     if not text.strip():
-        return Extracted(None, "html", decoded.encoding, "empty_file", "the page has no text once its markup is removed")
-    return Extracted(text, "html", decoded.encoding)
+        return Extracted(None, source_format, decoded.encoding, "empty_file", "the page has no text once its markup is removed")
+    return Extracted(text, source_format, decoded.encoding)
 
 
-def _decode_html(data: bytes) -> Decoded:
-    """The charset the page declares, when it decodes; otherwise detection."""
-    declared = _META_CHARSET.search(data[:8192])
-    if declared:
-        encoding = declared.group(1).decode("ascii").lower()
+def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
+    """The charset a web archive gives the page, or the page declares, when it decodes;
+    otherwise detection."""
+    found = _META_CHARSET.search(data[:8192])
+    for declared in (charset, found.group(1).decode("ascii") if found else None):
+        if declared is None:
+            continue
+        encoding = declared.lower()
         encoding = "gb18030" if encoding in ("gb2312", "gbk", "gb_2312-80") else encoding
         try:
             return Decoded(data.decode(encoding), encoding)
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data)
+
+
+def _mhtml(data: bytes) -> Extracted:
+    page, charset = html_part(data)
+    if page is None:
+        return Extracted(None, "mhtml", None, "empty_file", "the web archive (MHTML) holds no HTML page")
+    return _html(page, charset, "mhtml")
 
 
 def html_to_text(markup: str) -> str:
