@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 
 WORDPROCESSINGML = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MARKUP_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def docx_from_html(page: str) -> bytes:
@@ -67,9 +68,9 @@ def saved(document) -> bytes:
     return buffer.getvalue()
 
 
-def docx_with_body(body_xml: str, namespace: str = WORDPROCESSINGML) -> bytes:
-    """A Word document whose w:body is ``body_xml`` (the parts Word needs to open it); its
-    w: prefix in ``namespace``."""
+def docx_with_body(body_xml: str, namespace: str = WORDPROCESSINGML, parts: dict[str, bytes] | None = None) -> bytes:
+    """A Word document whose w:body is ``body_xml`` (the parts Word needs to open it, and
+    ``parts``); its w: prefix in ``namespace``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml",
@@ -78,5 +79,8 @@ def docx_with_body(body_xml: str, namespace: str = WORDPROCESSINGML) -> bytes:
                          'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
                          'main+xml"/></Types>')
         archive.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                                              f'<w:document xmlns:w="{namespace}" xmlns:mc="{MARKUP_COMPATIBILITY}"><w:body>{body_xml}</w:body></w:document>')
+                                              f'<w:document xmlns:w="{namespace}" xmlns:mc="{MARKUP_COMPATIBILITY}" xmlns:r="{RELATIONSHIPS}">'
+                                              f"<w:body>{body_xml}</w:body></w:document>")
+        for name, content in (parts or {}).items():
+            archive.writestr(name, content)
     return buffer.getvalue()

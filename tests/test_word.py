@@ -18,6 +18,7 @@ from orchestration.parsing.word import MAX_XML_BYTES, read_docx
 
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_from_rows, docx_with_body, saved
+from .mhtml_builder import mhtml_from_html
 from .test_formats import T2, reference
 
 
@@ -57,6 +58,25 @@ def test_a_word_report_is_known_by_its_content_not_its_name(name):
     parse = parse_bytes(data, name)
     assert (parse.status, parse.source_format) == ("parsed", "docx")
     assert as_map(parse.result.values) == want
+
+
+@pytest.mark.parametrize("target,embedded", [("/word/afchunk.mht", "mhtml"), ("page.htm", "html")])
+def test_a_word_document_embedding_a_page_gives_the_page_s_figures(target, embedded):
+    """Office systems that write Word files from pages put the page in whole (w:altChunk),
+    with no paragraph of the document's own: that read as an empty document."""
+    t3, t4, want = reference("t2021")
+    page = synthetic.national_report_html("精河县人民政府办公室", 2021, "t2021", T2["t2021"], t3, t4, charset="gb2312")
+    chunk = mhtml_from_html(page) if embedded == "mhtml" else page.encode("gb18030")
+    name = target[1:] if target.startswith("/") else "word/" + target
+    relationships = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                     'package/2006/relationships"><Relationship Id="htmlChunk" Type="http://schemas.openxmlformats.org/'
+                     f'officeDocument/2006/relationships/aFChunk" Target="{target}"/></Relationships>')
+    data = docx_with_body('<w:altChunk r:id="htmlChunk"/><w:sectPr/>', parts={
+        "word/_rels/document.xml.rels": relationships.encode(), name: chunk})
+    parse = parse_bytes(data, "attachments/report.doc")
+    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "docx", "gb18030")
+    assert as_map(parse.result.values) == want
+    assert not parse.result.issues
 
 
 def test_a_word_document_whose_first_part_is_a_large_picture():

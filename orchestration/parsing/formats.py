@@ -22,7 +22,7 @@ from itertools import pairwise
 from .decode import Decoded, decode
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
-from .word import is_docx, read_docx
+from .word import embedded_page, is_docx, read_docx
 
 _PDF_MAGIC = b"%PDF-"
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
@@ -96,6 +96,10 @@ def extract(data: bytes, source_path: str) -> Extracted:
         return _pdf(data)
     if kind in ("docx", "rtf"):
         text, problem, detail = read_docx(data) if kind == "docx" else read_rtf(data)
+        if problem == "empty_file" and kind == "docx":
+            page = embedded_page(data)
+            if page is not None:
+                return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
         return Extracted(text, kind, None if text is None else kind, problem, detail)
     if kind == "html":
         return _html(data)
@@ -186,11 +190,11 @@ def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
     return decode(data)
 
 
-def _mhtml(data: bytes) -> Extracted:
+def _mhtml(data: bytes, source_format: str = "mhtml") -> Extracted:
     page, charset = html_part(data)
     if page is None:
-        return Extracted(None, "mhtml", None, "empty_file", "the web archive (MHTML) holds no HTML page")
-    return _html(page, charset, "mhtml")
+        return Extracted(None, source_format, None, "empty_file", "the web archive (MHTML) holds no HTML page")
+    return _html(page, charset, source_format)
 
 
 def html_to_text(markup: str) -> str:

@@ -41,6 +41,10 @@ _GRID_SPAN: str = _W + "gridSpan"
 _GRID_BEFORE: str = _W + "gridBefore"
 _V_MERGE: str = _W + "vMerge"
 _VAL: str = _W + "val"
+_ALT_CHUNK: str = _W + "altChunk"
+_RELATIONSHIPS: str = "word/_rels/document.xml.rels"
+_RELATIONSHIP: str = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_RELATIONSHIP_ID: str = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 # What holds no text of the page: properties (a paragraph's tab stops are w:tab too),
 # deleted or moved-away text of tracked changes, and the copy of a drawing kept for
 # old readers (mc:Fallback repeats a text box's text).
@@ -62,17 +66,13 @@ def read_docx(data: bytes) -> tuple[str | None, str | None, str]:
     """The document's text; or None, an issue code and why."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo(_DOCUMENT)
-            if info.file_size > MAX_XML_BYTES:
-                return None, "unreadable_docx", f"its {_DOCUMENT} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})"
-            with archive.open(info) as member:
-                xml = member.read(MAX_XML_BYTES + 1)
+            xml = _part(archive, _DOCUMENT)
     except KeyError:
         return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)"
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as error:
-        return None, "unreadable_docx", f"{type(error).__name__}: {error} (cut short or damaged?)"[:300]
-    if len(xml) > MAX_XML_BYTES:
-        return None, "unreadable_docx", f"its {_DOCUMENT} unpacks to over {MAX_XML_BYTES:,} bytes"
+    except _TooLarge as too_large:  # (each exception its own name: mypyc types a name once)
+        return None, "unreadable_docx", str(too_large)
+    except _ZIP_ERRORS as damaged:
+        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
     etree = _etree()
     try:
         root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
@@ -85,6 +85,47 @@ def read_docx(data: bytes) -> tuple[str | None, str | None, str]:
     if not lines:
         return None, "empty_file", "the Word document holds no text (only images, a scan?)"
     return "\n".join(lines) + "\n", None, ""
+
+
+def embedded_page(data: bytes) -> bytes | None:
+    """The page a document embeds in place of its own text (``w:altChunk``: an HTML or web
+    archive part, as office systems that write Word files from pages do), or None."""
+    etree = _etree()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            chunk = next(etree.fromstring(_part(archive, _DOCUMENT), _parser()).iter(_ALT_CHUNK), None)
+            if chunk is None:
+                return None
+            relationships = etree.fromstring(_part(archive, _RELATIONSHIPS), _parser())
+            target = next((relationship.get("Target") for relationship in relationships.iter(_RELATIONSHIP)
+                           if relationship.get("Id") == chunk.get(_RELATIONSHIP_ID)), None)
+            if not target:
+                return None
+            # (a target is relative to word/, or to the package's root when it starts with /)
+            return _part(archive, target[1:] if target.startswith("/") else "word/" + target)
+    except (KeyError, _TooLarge, etree.XMLSyntaxError, *_ZIP_ERRORS):
+        return None
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+_ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError,
+)
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part of the package, unpacked, at most MAX_XML_BYTES (KeyError when it is not there)."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_XML_BYTES:
+        raise _TooLarge(f"its {name} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})")
+    with archive.open(info) as member:
+        content = member.read(MAX_XML_BYTES + 1)
+    if len(content) > MAX_XML_BYTES:
+        raise _TooLarge(f"its {name} unpacks to over {MAX_XML_BYTES:,} bytes")
+    return content
 
 
 def _blocks(element, lines: list[str]) -> None:
