@@ -43,13 +43,17 @@ def reference(layout: str, seed: int = 2):
 def test_html_page_with_merged_cells(layout, charset, encoding):
     t3, t4, want = reference(layout)
     page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4, charset=charset)
-    parse = parse_bytes(page.encode(encoding), "pages/report.html")
-    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "html", encoding)
+    assert_the_national_page(parse_bytes(page.encode(encoding), "pages/report.html"), layout, want, "html", encoding)
+
+
+def assert_the_national_page(parse, layout: str, want: dict, source_format: str, encoding: str) -> None:
+    """``parse`` is of synthetic.national_report_html's page for 精河县 in 2021, whatever the file it came in."""
+    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", source_format, encoding)
     assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
     assert as_map(parse.result.values) == want
-    assert parse.result.metadata.published_date == "2022-01-28"
-    assert not parse.result.issues
+    assert (parse.result.metadata.report_year, parse.result.metadata.published_date) == (2021, "2022-01-28")
     assert parse.result.metadata.region.county.code == "652722"
+    assert not parse.result.issues
 
 
 def test_html_drops_scripts_and_styles():

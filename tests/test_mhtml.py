@@ -11,7 +11,7 @@ from orchestration.parsing.mhtml import is_mhtml
 
 from .conftest import SAMPLES_RAW, as_map
 from .mhtml_builder import BOUNDARY, mhtml_from_html
-from .test_formats import T2, reference
+from .test_formats import T2, assert_the_national_page, reference
 
 
 @pytest.mark.parametrize("layout", ["t2019", "t2021"])
@@ -24,12 +24,7 @@ def test_a_web_archive_of_a_report_page(layout, charset, transfer, declared, enc
     t3, t4, want = reference(layout)
     page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4, charset=charset)
     parse = parse_bytes(mhtml_from_html(page, charset, transfer, declared), "attachments/report.doc")
-    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "mhtml", encoding)
-    assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
-    assert as_map(parse.result.values) == want
-    assert parse.result.metadata.published_date == "2022-01-28"
-    assert parse.result.metadata.region.county.code == "652722"
-    assert not parse.result.issues
+    assert_the_national_page(parse, layout, want, "mhtml", encoding)
 
 
 def test_a_web_archive_with_no_page_is_empty():

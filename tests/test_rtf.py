@@ -10,7 +10,7 @@ from orchestration.parsing.rtf import read_rtf
 
 from .conftest import SAMPLES_RAW, as_map
 from .rtf_builder import HEADER, rtf_from_html
-from .test_formats import T2, reference
+from .test_formats import T2, assert_the_national_page, reference
 
 
 @pytest.mark.parametrize("layout", ["t2019", "t2021"])
@@ -22,12 +22,7 @@ def test_an_rtf_report_with_merged_cells(layout, characters, merge_across):
     t3, t4, want = reference(layout)
     page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4)
     parse = parse_bytes(rtf_from_html(page, characters, merge_across), "attachments/report.doc")
-    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "rtf", "rtf")
-    assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
-    assert as_map(parse.result.values) == want
-    assert parse.result.metadata.published_date == "2022-01-28"
-    assert parse.result.metadata.region.county.code == "652722"
-    assert not parse.result.issues
+    assert_the_national_page(parse, layout, want, "rtf", "rtf")
 
 
 def test_a_prose_report_in_rtf_gives_the_figures_of_its_text():

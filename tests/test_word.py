@@ -19,7 +19,7 @@ from orchestration.parsing.word import MAX_XML_BYTES, read_docx
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_from_rows, docx_with_body, saved
 from .mhtml_builder import mhtml_from_html
-from .test_formats import T2, reference
+from .test_formats import T2, assert_the_national_page, reference
 
 
 @cache  # (python-docx takes most of a second to merge a report's cells)
@@ -34,14 +34,7 @@ def test_a_word_report_with_merged_cells(layout):
     """The template's tables as Word writes them: header cells merged across, table 三's
     outcome groups merged down; every figure in its column, none twice."""
     page, data, want = _report(layout)
-    parse = parse_bytes(data, "attachments/report.docx")
-    assert (parse.status, parse.source_format, parse.encoding) == ("parsed", "docx", "docx")
-    assert parse.result.metadata.table_layouts == {"table2": layout, "table3": layout, "table4": layout}
-    assert as_map(parse.result.values) == want
-    assert parse.result.metadata.published_date == "2022-01-28"
-    assert parse.result.metadata.report_year == 2021
-    assert parse.result.metadata.region.county.code == "652722"
-    assert not parse.result.issues
+    assert_the_national_page(parse_bytes(data, "attachments/report.docx"), layout, want, "docx", "docx")
     # and the text of the HTML page it was made from, line for line (Word's rows are as
     # wide as the table: the HTML's shorter rows have no empty cells at their ends)
     assert _rows_ended(read_docx(data)[0]) == _rows_ended(html_to_text(page))
