@@ -122,20 +122,21 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
     report_id, digest = content_id(data)
     if earlier is None:
         return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
-    key = (digest, read_as(data, source_path))
+    kind = read_as(data, source_path)
+    key = (digest, kind)
     first = earlier.get(key)
     if first is None:
-        first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
+        first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes, kind)
         return first
     return replace(first, source_path=source_path, issues=list(first.issues))
 
 
 def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max_year: int | None,
-                 max_bytes: int | None) -> FileParse:
+                 max_bytes: int | None, kind: str | None = None) -> FileParse:
     if max_bytes is not None and len(data) > max_bytes:
         return too_large(source_path, digest, len(data), max_bytes)
     parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
-    extracted = extract(data, source_path)
+    extracted = extract(data, source_path, kind)
     parse.encoding = extracted.encoding
     parse.source_format = extracted.source_format
     text = extracted.text

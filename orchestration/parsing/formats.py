@@ -35,6 +35,8 @@ _FEED = re.compile(
 )
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>")
 _FEED_DETAIL = "an XML feed or sitemap (a site's list of its pages), not a report's text"
+_DELIMITED_NAMES = (".csv", ".tsv")
+_DELIMITED: str = "text:delimited"  # (read_as: text whose name says CSV or TSV)
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
 # A PDF page whose text layer holds fewer characters than this is a scan.
 _MIN_TEXT_LAYER_CHARS = 20
@@ -84,14 +86,17 @@ def read_as(data: bytes, source_path: str) -> str:
     alike: a run's copies share one parse, and a moved file keeps its rows (corpus/moved.py)."""
     kind = sniff_format(data, source_path)
     if kind == "text" and source_path.lower().endswith(_DELIMITED_NAMES):
-        return "text:delimited"
+        return _DELIMITED
     return kind
 
 
-def extract(data: bytes, source_path: str) -> Extracted:
+def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted:
+    """The report's text from a raw file; ``kind`` is ``read_as``'s answer when the caller
+    has it (parse_bytes keys its memory of parses by it: not asked twice a file)."""
     if _FEED.match(data[:4096]):
         return Extracted(None, "text", None, "not_a_report", _FEED_DETAIL)
-    kind = sniff_format(data, source_path)
+    if kind is None:
+        kind = read_as(data, source_path)
     if kind == "pdf":
         return _pdf(data)
     if kind in ("docx", "rtf"):
@@ -108,7 +113,7 @@ def extract(data: bytes, source_path: str) -> Extracted:
     decoded = decode(data)
     if decoded.text is not None and is_json(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
-    if decoded.text is not None and source_path.lower().endswith(_DELIMITED_NAMES) and is_delimited_data(decoded.text):
+    if decoded.text is not None and kind == _DELIMITED and is_delimited_data(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
     return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
 
@@ -137,7 +142,6 @@ def is_json(text: str) -> bool:
     return True
 
 
-_DELIMITED_NAMES = (".csv", ".tsv")
 _DELIMITED_DETAIL = "a CSV or TSV table of data (a crawler's index of pages, an export), not a report's text"
 
 
