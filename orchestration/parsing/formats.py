@@ -22,7 +22,7 @@ from itertools import pairwise
 from .decode import Decoded, decode
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
-from .word import embedded_page, is_docx, read_docx
+from .word import is_docx, read_docx
 
 _PDF_MAGIC = b"%PDF-"
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
@@ -99,13 +99,14 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         kind = read_as(data, source_path)
     if kind == "pdf":
         return _pdf(data)
-    if kind in ("docx", "rtf"):
-        text, problem, detail = read_docx(data) if kind == "docx" else read_rtf(data)
-        if problem == "empty_file" and kind == "docx":
-            page = embedded_page(data)
-            if page is not None:
-                return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
-        return Extracted(text, kind, None if text is None else kind, problem, detail)
+    if kind == "docx":
+        text, problem, detail, page = read_docx(data)
+        if page is not None:  # (a document whose text is a page it embeds)
+            return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
+        return Extracted(text, "docx", None if text is None else "docx", problem, detail)
+    if kind == "rtf":
+        text, problem, detail = read_rtf(data)
+        return Extracted(text, "rtf", None if text is None else "rtf", problem, detail)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":

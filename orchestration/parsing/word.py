@@ -62,47 +62,48 @@ def is_docx(data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC) and (b"word/" in data[:_SNIFF_BYTES] or b"word/document.xml" in data[-_SNIFF_BYTES:])
 
 
-def read_docx(data: bytes) -> tuple[str | None, str | None, str]:
-    """The document's text; or None, an issue code and why."""
+def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None]:
+    """The document's text; or None, an issue code and why; and, last, the page a document
+    with no text of its own embeds in its place (``w:altChunk``: an HTML or web archive
+    part, as office systems that write Word files from pages do), else None."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = _part(archive, _DOCUMENT)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        xml = _part(archive, _DOCUMENT)
     except KeyError:
-        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)"
+        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None
     except _TooLarge as too_large:  # (each exception its own name: mypyc types a name once)
-        return None, "unreadable_docx", str(too_large)
+        return None, "unreadable_docx", str(too_large), None
     except _ZIP_ERRORS as damaged:
-        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
+        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], None
     etree = _etree()
-    try:
-        root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
-    except etree.XMLSyntaxError as error:
-        return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300]
-    lines: list[str] = []
-    body = root.find(_BODY)
-    if body is not None:
-        _blocks(body, lines)
-    if not lines:
-        return None, "empty_file", "the Word document holds no text (only images, a scan?)"
-    return "\n".join(lines) + "\n", None, ""
+    with archive:
+        try:
+            root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
+        except etree.XMLSyntaxError as error:
+            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None
+        lines: list[str] = []
+        body = root.find(_BODY)
+        if body is not None:
+            _blocks(body, lines)
+        if lines:
+            return "\n".join(lines) + "\n", None, "", None
+        return None, "empty_file", "the Word document holds no text (only images, a scan?)", _embedded_page(archive, root)
 
 
-def embedded_page(data: bytes) -> bytes | None:
-    """The page a document embeds in place of its own text (``w:altChunk``: an HTML or web
-    archive part, as office systems that write Word files from pages do), or None."""
+def _embedded_page(archive: zipfile.ZipFile, root) -> bytes | None:
+    """The part ``w:altChunk`` names, or None (none named, or not to be read)."""
+    chunk = next(root.iter(_ALT_CHUNK), None)
+    if chunk is None:
+        return None
     etree = _etree()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            chunk = next(etree.fromstring(_part(archive, _DOCUMENT), _parser()).iter(_ALT_CHUNK), None)
-            if chunk is None:
-                return None
-            relationships = etree.fromstring(_part(archive, _RELATIONSHIPS), _parser())
-            target = next((relationship.get("Target") for relationship in relationships.iter(_RELATIONSHIP)
-                           if relationship.get("Id") == chunk.get(_RELATIONSHIP_ID)), None)
-            if not target:
-                return None
-            # (a target is relative to word/, or to the package's root when it starts with /)
-            return _part(archive, target[1:] if target.startswith("/") else "word/" + target)
+        relationships = etree.fromstring(_part(archive, _RELATIONSHIPS), _parser())
+        target = next((relationship.get("Target") for relationship in relationships.iter(_RELATIONSHIP)
+                       if relationship.get("Id") == chunk.get(_RELATIONSHIP_ID)), None)
+        if not target:
+            return None
+        # (a target is relative to word/, or to the package's root when it starts with /)
+        return _part(archive, target[1:] if target.startswith("/") else "word/" + target)
     except (KeyError, _TooLarge, etree.XMLSyntaxError, *_ZIP_ERRORS):
         return None
 
