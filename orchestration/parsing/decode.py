@@ -18,6 +18,7 @@ _MAX_GARBAGE_SHARE = 0.02
 _GARBAGE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 _GARBAGE_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])  # its control characters, in UTF-8
 _REPLACEMENT_UTF8 = "\ufffd".encode()
+_GB18030_SUBSETS: frozenset[str] = frozenset(("gb2312", "gbk", "gb_2312-80", "cp936"))
 
 
 # What a binary file is, by its first bytes, so that a quarantined .doc attachment says so
@@ -64,12 +65,14 @@ def decode(data: bytes) -> Decoded:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         return Decoded(None, None, "undecodable", "no encoding fits the bytes")
-    encoding = best.encoding
-    # GB2312 and GBK are subsets of GB18030: decode with the superset so rare
-    # characters a page uses do not fail.
-    if encoding in ("gb2312", "gbk"):
-        encoding = "gb18030"
+    encoding = superset(best.encoding)
     return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+def superset(encoding: str) -> str:
+    """GB2312 and GBK (Windows' code page 936) are subsets of GB18030: decode with the
+    superset, so that the rare characters a page uses do not fail."""
+    return "gb18030" if encoding in _GB18030_SUBSETS else encoding
 
 
 def binary_detail(data: bytes) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .decode import Decoded, decode
+from .decode import Decoded, decode, superset
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
 from .word import is_docx, read_docx
@@ -186,8 +186,7 @@ def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
     for declared in (charset, found.group(1).decode("ascii") if found else None):
         if declared is None:
             continue
-        encoding = declared.lower()
-        encoding = "gb18030" if encoding in ("gb2312", "gbk", "gb_2312-80") else encoding
+        encoding = superset(declared.lower())
         try:
             return Decoded(data.decode(encoding), encoding)
         except (LookupError, UnicodeDecodeError):

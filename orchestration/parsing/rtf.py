@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .decode import superset
+
 _RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
-# A file's \ansicpg names a Windows code page; GB2312 and GBK read as their superset.
-_CODE_PAGE_ENCODINGS: dict[str, str] = {"936": "gb18030", "950": "big5"}
+# A file's \ansicpg names a Windows code page (cp936, GBK, read as its superset: decode.superset).
+_CODE_PAGE_ENCODINGS: dict[str, str] = {"950": "big5"}
 # striprtf ends each cell of a row with this, and the row with a line break.
 _CELL_END: str = "|"
 
@@ -28,7 +30,7 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
     # page's bytes as they are, which are read in it.
     declared = _CODE_PAGE.search(data[:4096])
     code_page = declared.group(1).decode() if declared else "1252"
-    encoding = _CODE_PAGE_ENCODINGS.get(code_page, "cp" + code_page)
+    encoding = superset(_CODE_PAGE_ENCODINGS.get(code_page, "cp" + code_page))
     try:
         source = data.decode(encoding, errors="replace")
     except LookupError:
