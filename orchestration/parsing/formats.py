@@ -22,6 +22,7 @@ from itertools import pairwise
 from .decode import Decoded, decode, superset
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
+from .text import markdown_row
 from .word import is_docx, read_docx
 
 _PDF_MAGIC = b"%PDF-"
@@ -326,7 +327,7 @@ def _table_rows(table) -> list[str]:
         while cells and cells[-1] is None:  # past the row's last cell: padding, not a blank cell
             cells.pop()
         if any(cells):
-            out.append("| " + " | ".join(cell or "" for cell in cells) + " |")
+            out.append(markdown_row([cell or "" for cell in cells]))
     return out
 
 

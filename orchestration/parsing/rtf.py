@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from .decode import superset
+from .text import markdown_row
 
 _RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -43,7 +44,7 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
     for line in text.splitlines():
         line = line.strip()
         if line.endswith(_CELL_END) and len(line) > 1:
-            line = "| " + " | ".join(" ".join(cell.split()) for cell in line[:-1].split(_CELL_END)) + " |"
+            line = markdown_row([" ".join(cell.split()) for cell in line[:-1].split(_CELL_END)])
         if line:
             lines.append(line)
     if not lines:

@@ -18,6 +18,12 @@ from functools import lru_cache
 _CELL_SEPARATOR = re.compile(r"\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
 
 
+def markdown_row(cells: list[str]) -> str:
+    """A table row as the extractors write it for the cutting here (HTML, Word, RTF):
+    "| a | b |", an empty cell as "|  |"."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def is_plain_cell(cell: str) -> bool:
     """A single cell: no separator ("|", "<"), no white space (tabs, wide spaces
     included) anywhere. What ``[^|\\t<\\s\\u3000]+`` fully matches, asked of most

@@ -15,6 +15,8 @@ import zipfile
 import zlib
 from functools import lru_cache
 
+from .text import markdown_row
+
 ZIP_MAGIC: bytes = b"PK\x03\x04"
 # A ZIP names each part in a header before its bytes, and all of them again in its
 # directory at the end: a Word document's parts are found in either, a cut-short one's
@@ -203,7 +205,7 @@ def _table_rows(table) -> list[str]:
             cells.append(text)
             cells.extend([""] * (span - 1))
         if any(cells):
-            out.append("| " + " | ".join(cells) + " |")
+            out.append(markdown_row(cells))
     return out
 
 
