@@ -72,6 +72,8 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("good/rich_text.doc", rtf_from_html(synthetic.national_report_html(
         "乌什县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 11),
         synthetic.consistent_table4(11))), "parsed")
+    word97 = (Path(__file__).parent / "word97" / "national_t2021.doc").read_bytes()
+    add("good/word97.doc", word97, "parsed")
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
@@ -81,6 +83,7 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("bad/scan.pdf", blank_pdf(), "quarantined", "no_text_layer")
     add("bad/broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "quarantined", "unreadable_pdf")
     add("bad/cut_short.docx", word[: len(word) // 2], "quarantined", "unreadable_docx")
+    add("bad/cut_short_word97.doc", word97[: len(word97) // 2], "quarantined", "unreadable_doc")
     add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
     whole = national("戊县人民政府办公室", 2021, seed=5)
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
@@ -138,7 +141,7 @@ def test_each_file_has_its_status_and_code(crawl):
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.docx",
-             "good/rich_text.doc", "good/web_archive.doc", "good/mirror.txt"]
+             "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
 
@@ -169,6 +172,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/attachment.docx"] == ("docx", "docx", None, "温宿县人民政府办公室", 2021, "t2019")
     assert meta["good/rich_text.doc"] == ("rtf", "rtf", None, "乌什县人民政府办公室", 2021, "t2021")
     assert meta["good/web_archive.doc"] == ("mhtml", "gb18030", None, "阿瓦提县人民政府办公室", 2021, "t2021")
+    assert meta["good/word97.doc"] == ("doc", "doc", None, "精河县人民政府办公室", 2021, "t2021")
     assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):
@@ -189,6 +193,10 @@ def test_good_files_land_with_their_figures(crawl):
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
         "where r.source_path = 'good/web_archive.doc' and q.applicant_type = 'other_org'").fetchall())
     assert got == {item: cells[5] for item, cells in synthetic.consistent_table3("t2021", 12).items()}
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/word97.doc' and q.applicant_type = 'commercial_enterprise'").fetchall())
+    assert got == {item: cells[1] for item, cells in synthetic.consistent_table3("t2021", 2).items()}  # (test_formats.reference)
     mirror_t3 = synthetic.consistent_table3("t2021", 4)
     got = dict(warehouse.execute(
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "

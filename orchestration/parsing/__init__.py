@@ -88,7 +88,7 @@ class FileParse:
     file_size: int | None
     encoding: str | None
     status: str  # "parsed" | "quarantined"
-    source_format: str = "text"  # "text" | "html" | "pdf" | "docx" | "rtf" | "mhtml"
+    source_format: str = "text"  # "text" | "html" | "pdf" | "docx" | "doc" | "rtf" | "mhtml"
     transforms: list[str] = field(default_factory=list)  # "pinyin_removed", "traditional_to_simplified"
     quarantine_code: str | None = None
     quarantine_reason: str | None = None

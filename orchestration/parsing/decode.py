@@ -21,14 +21,13 @@ _REPLACEMENT_UTF8 = "\ufffd".encode()
 _GB18030_SUBSETS: frozenset[str] = frozenset(("gb2312", "gbk", "gb_2312-80", "cp936"))
 
 
-# What a binary file is, by its first bytes, so that a quarantined .doc attachment says so
-# (reports are often published as Word files; a .docx is read: word.py): (magic, a name
+# What a binary file is, by its first bytes, so that a quarantined attachment says so
+# (reports are often published as Word files; those are read: word.py, word97.py): (magic, a name
 # found in a ZIP's first 64 KiB or b"", what to call it). The first that fits is taken.
 _BINARY_KINDS = (
     (b"PK\x03\x04", b"xl/", "an Excel workbook (.xlsx)"),
     (b"PK\x03\x04", b"ppt/", "a PowerPoint file (.pptx)"),
     (b"PK\x03\x04", b"", "a ZIP archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"", "an OLE2 file (Word .doc, Excel .xls, WPS)"),
     (b"\x89PNG", b"", "a PNG image"),
     (b"\xff\xd8\xff", b"", "a JPEG image"),
     (b"GIF8", b"", "a GIF image"),
@@ -36,7 +35,7 @@ _BINARY_KINDS = (
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
     (b"\x1f\x8b", b"", "a gzip file"),
 )
-_BINARY_ADVICE = ", not text: only text, HTML, PDF, Word .docx and RTF files are read; convert it first"
+BINARY_ADVICE: str = ", not text: only text, HTML, PDF, Word (.docx, .doc) and RTF files are read; convert it first"
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def superset(encoding: str) -> str:
 def binary_detail(data: bytes) -> str:
     for magic, inner, kind in _BINARY_KINDS:
         if data.startswith(magic) and inner in data[:65536]:
-            return kind + _BINARY_ADVICE
+            return kind + BINARY_ADVICE
     return "NUL bytes in the first 4 KiB"
 
 

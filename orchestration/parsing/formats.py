@@ -1,10 +1,10 @@
-"""From a raw file of any kind (text, HTML page or web archive, PDF, Word document, RTF) to
-the report's text.
+"""From a raw file of any kind (text, HTML page or web archive, PDF, Word document of
+either format, RTF) to the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together; Word documents (word.py) and RTF files (rtf.py) as HTML pages are, and
+run together; Word documents (word.py, word97.py) and RTF files (rtf.py) as HTML pages are, and
 a web archive's page (mhtml.py) as a page. The result is text the table parsers read
 like any other.
 """
@@ -24,6 +24,7 @@ from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
 from .text import markdown_row
 from .word import is_docx, read_docx
+from .word97 import is_ole2, read_doc
 
 _PDF_MAGIC = b"%PDF-"
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
@@ -57,7 +58,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "docx" | "rtf" | "mhtml"
+    source_format: str  # "text" | "html" | "pdf" | "docx" | "doc" | "rtf" | "mhtml"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -65,6 +66,8 @@ class Extracted:
 
 def sniff_format(data: bytes, source_path: str) -> str:
     name = source_path.lower()
+    if is_ole2(data):  # (Word 97-2003, or another office file in the same container)
+        return "doc"
     if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
         return "pdf"
     if is_docx(data):
@@ -105,6 +108,11 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         if page is not None:  # (a document whose text is a page it embeds)
             return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
         return Extracted(text, "docx", None if text is None else "docx", problem, detail)
+    if kind == "doc":
+        text, problem, detail = read_doc(data)
+        if problem == "binary_file":  # (a workbook, a presentation: no Word document in it)
+            return Extracted(None, "text", None, problem, detail)
+        return Extracted(text, "doc", None if text is None else "doc", problem, detail)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
         return Extracted(text, "rtf", None if text is None else "rtf", problem, detail)

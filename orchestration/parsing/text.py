@@ -24,6 +24,19 @@ def markdown_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def paragraph_lines(text: str, lines: list[str]) -> None:
+    """A Word paragraph's lines, added to ``lines`` (a line break starts one; white space
+    collapsed); its tabs stay, as the cells of a tab-separated row."""
+    for line in text.split("\n"):
+        cells = [" ".join(cell.split()) for cell in line.split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        while cells and not cells[0]:
+            cells.pop(0)
+        if cells:
+            lines.append("\t".join(cells))
+
+
 def is_plain_cell(cell: str) -> bool:
     """A single cell: no separator ("|", "<"), no white space (tabs, wide spaces
     included) anywhere. What ``[^|\\t<\\s\\u3000]+`` fully matches, asked of most

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from functools import lru_cache
 
-from .text import markdown_row
+from .text import markdown_row, paragraph_lines
 
 ZIP_MAGIC: bytes = b"PK\x03\x04"
 # A ZIP names each part in a header before its bytes, and all of them again in its
@@ -150,18 +150,9 @@ def _blocks(element, lines: list[str]) -> None:
 
 
 def _paragraph(paragraph, lines: list[str]) -> None:
-    """A paragraph's lines (a break starts a new one); tabs stay, as the cells of a
-    tab-separated row."""
     parts: list[str] = []
     _runs(paragraph, parts)
-    for line in "".join(parts).split("\n"):
-        cells = [" ".join(cell.split()) for cell in line.split("\t")]
-        while cells and not cells[-1]:
-            cells.pop()
-        while cells and not cells[0]:
-            cells.pop(0)
-        if cells:
-            lines.append("\t".join(cells))
+    paragraph_lines("".join(parts), lines)
 
 
 def _runs(element, parts: list[str]) -> None:

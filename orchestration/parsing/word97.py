@@ -1,0 +1,466 @@
+"""A Word 97-2003 document (.doc, Word's binary format) to the report's text, laid out as
+word.py lays out a .docx: a line per paragraph, a markdown row per table row, a cell
+spanning columns in its first position with the others left blank, a cell merged down
+blank below its first row.
+
+Reports are still published as .doc attachments, many of them. olefile reads the file's
+compound container; what is inside is read here after Microsoft's [MS-DOC], as no
+library on the package registry does without a program outside Python: the piece table
+gives the document's characters (UTF-16, or one byte each), and the paragraph properties
+say which cell mark ends a row and how wide each cell is. Only the main text and text
+boxes are read: headers, footers and notes hold no figure.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from bisect import bisect_right
+from functools import lru_cache
+
+from .decode import BINARY_ADVICE
+from .text import markdown_row, paragraph_lines
+
+OLE2_MAGIC: bytes = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_STREAM: str = "WordDocument"
+_DATA_STREAM: str = "Data"
+_STREAMS: tuple[str, ...] = (_WORD_STREAM, "0Table", "1Table", _DATA_STREAM)
+_FIB_IDENT: int = 0xA5EC
+# Word 97 and every later version write 0x00C1 or more here; Word 6 and 95 (a format
+# without the piece table where it is looked for here) wrote 101-105.
+_FIRST_NFIB: int = 0xC1
+_ENCRYPTED: int = 0x0100
+_TABLE_STREAM_1: int = 0x0200
+# The positions of what is read in FibRgLw97 (character counts of the stories) and in
+# FibRgFcLcb97 (offset and size pairs into the table stream).
+_CCP_TEXT: int = 3
+_CCP_STORIES_BEFORE_TEXT_BOXES: tuple[int, ...] = (4, 5, 6, 7, 8)  # notes, headers, macros, comments, endnotes
+_CCP_TEXT_BOXES: int = 9
+_FC_PLCF_BTE_PAPX: int = 13
+_FC_CLX: int = 33
+_FKP_SIZE: int = 512
+_COMPRESSED: int = 0x40000000
+
+# Paragraph properties (sprms) read: in a table, ends a row (TTP); the table depth, and in a
+# table inside a cell, ends a cell or a row; a row's cells; where too many properties are kept.
+_SPRM_IN_TABLE: int = 0x2416
+_SPRM_ROW_END: int = 0x2417
+_SPRM_DEPTH: int = 0x6649  # (itap: 2 or more inside a table in a cell)
+_MAX_DEPTH: int = 64
+_SPRM_INNER_CELL: int = 0x244B
+_SPRM_INNER_ROW_END: int = 0x244C
+_SPRM_DEF_TABLE: int = 0xD608
+_SPRM_VERT_MERGE: int = 0xD62B
+_SPRM_HUGE_PAPX: int = 0x6646
+_SPRM_CHANGE_TABS: int = 0xC615
+# An operand's size by the sprm's top three bits (spra); 0: a size byte first.
+_OPERAND_SIZES: tuple[int, ...] = (1, 1, 2, 4, 2, 2, 0, 3)
+# A cell merged down from the row above (TC80's vertMerge: 1; 3 starts a merge).
+_VERT_MERGE_CONTINUES: int = 1
+_TC80_SIZE: int = 20
+# Cell edges closer than this (twips: a 20th of a point; 30 is about half a millimetre,
+# narrower than any column) are one column's edge.
+_SAME_EDGE_TWIPS: int = 30
+
+# Characters that end or mark something: a paragraph, a cell or row, a line or page
+# break, a field's start, separator and end; and what holds no text (pictures, notes'
+# and comments' anchors), or is one (hyphens, a no-break space).
+_PARAGRAPH_END: str = "\r"
+_CELL_MARK: str = "\x07"
+_FIELD_START: str = "\x13"
+_FIELD_SEPARATOR: str = "\x14"
+_FIELD_END: str = "\x15"
+_SPECIAL = re.compile("[\r\x07\x13\x14\x15]")
+_REPLACED: dict[int, str | None] = {
+    0x0B: "\n", 0x0C: "\n", 0x0E: "\n", 0x1E: "-", 0x1F: None, 0xA0: " ",
+    0x01: None, 0x02: None, 0x03: None, 0x04: None, 0x05: None, 0x08: None,
+}
+
+
+class _Unreadable(ValueError):
+    pass
+
+
+def is_ole2(data: bytes) -> bool:
+    """A compound file (Word .doc, WPS, Excel .xls, PowerPoint .ppt ...), known by its first bytes."""
+    return data.startswith(OLE2_MAGIC)
+
+
+def read_doc(data: bytes) -> tuple[str | None, str | None, str]:
+    """The document's text; or None, an issue code and why (``binary_file`` for a compound
+    file holding no Word document: a workbook, a presentation)."""
+    try:
+        container = _olefile().OleFileIO(io.BytesIO(data))
+        with container:
+            if not container.exists(_WORD_STREAM):
+                return None, "binary_file", _other_compound_file(container)
+            streams = {name: container.openstream(name).read() for name in _STREAMS if container.exists(name)}
+    except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
+        return None, "unreadable_doc", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+    return read_streams(streams)
+
+
+def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str]:
+    """read_doc's answer from the document's streams, by name."""
+    try:
+        text = _document_text(streams)
+    except _Unreadable as unreadable:  # (each exception its own name: mypyc types a name once)
+        return None, "unreadable_doc", str(unreadable)
+    except Exception as damaged:  # noqa: BLE001 - a damaged stream fails anywhere in it
+        return None, "unreadable_doc", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
+    if not text:
+        return None, "empty_file", "the Word document holds no text (only images, a scan?)"
+    return text, None, ""
+
+
+_OTHER_STREAMS: tuple[tuple[str, str], ...] = (
+    ("Workbook", "an Excel workbook (.xls)"),
+    ("Book", "an Excel workbook (.xls)"),
+    ("PowerPoint Document", "a PowerPoint file (.ppt)"),
+)
+
+
+def _other_compound_file(container) -> str:
+    kind = next((name for stream, name in _OTHER_STREAMS if container.exists(stream)),
+                "an OLE2 compound file with no Word document in it")
+    return kind + BINARY_ADVICE
+
+
+def _document_text(streams: dict[str, bytes]) -> str:
+    word = streams[_WORD_STREAM]
+    if len(word) < 0x200 or _u16(word, 0) != _FIB_IDENT:
+        raise _Unreadable("its WordDocument stream does not start as a Word document's does (damaged?)")
+    if _u16(word, 2) < _FIRST_NFIB:
+        raise _Unreadable("a Word 6 or Word 95 document, a format not read: save it as .docx or .doc (Word 97-2003)")
+    flags = _u16(word, 0x0A)
+    if flags & _ENCRYPTED:
+        raise _Unreadable("the Word document is password-protected (encrypted)")
+    table_name = "1Table" if flags & _TABLE_STREAM_1 else "0Table"
+    if table_name not in streams:
+        raise _Unreadable(f"its {table_name} stream is missing (damaged?)")
+    table = streams[table_name]
+    data_stream = streams.get(_DATA_STREAM, b"")
+
+    position = 32
+    position += 2 + 2 * _u16(word, position)  # (FibRgW97)
+    counts_at = position + 2
+    position += 2 + 4 * _u16(word, position)  # (FibRgLw97)
+    pairs = _u16(word, position)
+    pairs_at = position + 2
+    if pairs <= _FC_CLX:
+        raise _Unreadable("its file information block is too short (damaged?)")
+
+    def count(index: int) -> int:
+        return max(0, struct.unpack_from("<i", word, counts_at + 4 * index)[0])
+
+    def pair(index: int) -> tuple[int, int]:
+        return struct.unpack_from("<II", word, pairs_at + 8 * index)
+
+    pieces = _pieces(table, *pair(_FC_CLX))
+    paragraphs = _Paragraphs(word, table, data_stream, *pair(_FC_PLCF_BTE_PAPX))
+    main = count(_CCP_TEXT)
+    text_boxes_at = main + sum(count(index) for index in _CCP_STORIES_BEFORE_TEXT_BOXES)
+    lines: list[str] = []
+    for start, end in ((0, main), (text_boxes_at, text_boxes_at + count(_CCP_TEXT_BOXES))):
+        if end > start:
+            _Story(paragraphs, lines).read(_characters(word, pieces, start, end))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _pieces(table: bytes, at: int, size: int) -> list[tuple[int, int, int, bool]]:
+    """The piece table: (first character position, end, offset in WordDocument, one byte a character)."""
+    end = at + size
+    if size == 0 or end > len(table):
+        raise _Unreadable("its piece table is missing or past the end of its table stream (damaged?)")
+    while at < end and table[at] == 1:  # (property lists of the pieces come first: skipped)
+        at += 3 + struct.unpack_from("<h", table, at + 1)[0]
+    if at >= end or table[at] != 2:
+        raise _Unreadable("its piece table is not where its file information block says (damaged?)")
+    plc_size = _u32(table, at + 1)
+    plc = at + 5
+    n = (plc_size - 4) // 12
+    if n <= 0 or plc + plc_size > len(table):
+        raise _Unreadable("its piece table is cut short (damaged?)")
+    positions = struct.unpack_from(f"<{n + 1}I", table, plc)
+    pieces = []
+    for k in range(n):
+        offset = _u32(table, plc + 4 * (n + 1) + 8 * k + 2)
+        compressed = bool(offset & _COMPRESSED)
+        offset &= _COMPRESSED - 1
+        pieces.append((positions[k], positions[k + 1], offset // 2 if compressed else offset, compressed))
+    return pieces
+
+
+def _characters(word: bytes, pieces: list[tuple[int, int, int, bool]], start: int, end: int) -> list[tuple[str, int, int]]:
+    """The story's characters from ``start`` to ``end``, a piece at a time: (its text, the
+    offset of its first character in WordDocument, bytes a character)."""
+    out = []
+    for first, last, offset, compressed in pieces:
+        first_in, last_in = max(first, start), min(last, end)
+        if first_in >= last_in:
+            continue
+        width = 1 if compressed else 2
+        at = offset + (first_in - first) * width
+        raw = word[at : at + (last_in - first_in) * width]
+        out.append((raw.decode("cp1252" if compressed else "utf-16-le", errors="replace"), at, width))
+    return out
+
+
+class _Properties:
+    """What is read of a paragraph's properties: its table depth (0 out of tables), whether
+    its mark ends a row (a table's first level: TTP) or, in a table inside a cell, a cell
+    or a row, and for a row's end the row's cell edges and vertical merges."""
+
+    def __init__(self, depth: int, row_end: bool, inner_cell_end: bool, inner_row_end: bool,
+                 cells: tuple[list[int], list[int]] | None) -> None:
+        self.depth = depth
+        self.row_end = row_end
+        self.inner_cell_end = inner_cell_end
+        self.inner_row_end = inner_row_end
+        self.cells = cells
+
+
+_NO_PROPERTIES: _Properties = _Properties(0, False, False, False, None)
+
+
+class _Paragraphs:
+    """The properties of the paragraph a mark ends, found by the mark's offset in WordDocument."""
+
+    def __init__(self, word: bytes, table: bytes, data_stream: bytes, at: int, size: int) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.properties: list[_Properties] = []
+        if size < 12 or at + size > len(table):
+            raise _Unreadable("its paragraph properties are missing (damaged?)")
+        n = (size - 4) // 8
+        runs = []
+        for k in range(n):
+            page = _u32(table, at + 4 * (n + 1) + 4 * k) & 0x3FFFFF
+            fkp = word[page * _FKP_SIZE : (page + 1) * _FKP_SIZE]
+            if len(fkp) < _FKP_SIZE:
+                raise _Unreadable("its paragraph properties are past the end of the document (cut short?)")
+            count = fkp[_FKP_SIZE - 1]
+            for j in range(count):
+                offset = fkp[4 * (count + 1) + 13 * j] * 2
+                runs.append((_u32(fkp, 4 * j), _u32(fkp, 4 * j + 4),
+                             _paragraph_properties(fkp, offset, data_stream) if offset else _NO_PROPERTIES))
+        runs.sort(key=lambda run: run[0])
+        for start, end, properties in runs:
+            self.starts.append(start)
+            self.ends.append(end)
+            self.properties.append(properties)
+
+    def at(self, offset: int) -> _Properties:
+        k = bisect_right(self.starts, offset) - 1
+        if k < 0 or offset >= self.ends[k]:
+            return _NO_PROPERTIES
+        return self.properties[k]
+
+
+def _paragraph_properties(fkp: bytes, offset: int, data_stream: bytes) -> _Properties:
+    size = fkp[offset]
+    if size:
+        start, end = offset + 1, offset + 2 * size
+    else:
+        start, end = offset + 2, offset + 2 + 2 * fkp[offset + 1]
+    return _read_sprms(fkp, start + 2, min(end, len(fkp)), data_stream)  # (after the style's index)
+
+
+def _read_sprms(grpprl: bytes, at: int, end: int, data_stream: bytes) -> _Properties:
+    in_table = row_end = inner_cell_end = inner_row_end = False
+    depth = -1
+    edges: list[int] = []
+    merges: list[int] = []
+    while at + 2 <= end:
+        sprm = _u16(grpprl, at)
+        at += 2
+        size = _OPERAND_SIZES[sprm >> 13]
+        if sprm == _SPRM_DEF_TABLE:
+            operand_size = _u16(grpprl, at) + 1
+        elif size == 0:
+            operand_size = grpprl[at] + 1 if at < end else 1
+            if sprm == _SPRM_CHANGE_TABS and at < end and grpprl[at] == 255:
+                break  # (a form of tab stops after a paragraph's table properties: nothing more read)
+        else:
+            operand_size = size
+        operand = at
+        at += operand_size
+        if at > end:
+            break
+        if sprm == _SPRM_IN_TABLE:
+            in_table = grpprl[operand] != 0
+        elif sprm == _SPRM_ROW_END:
+            row_end = grpprl[operand] != 0
+        elif sprm == _SPRM_INNER_CELL:
+            inner_cell_end = grpprl[operand] != 0
+        elif sprm == _SPRM_INNER_ROW_END:
+            inner_row_end = grpprl[operand] != 0
+        elif sprm == _SPRM_DEPTH:
+            depth = min(_u32(grpprl, operand), _MAX_DEPTH)
+        elif sprm == _SPRM_DEF_TABLE:
+            edges, merges = _row_cells(grpprl, operand + 2, at)
+        elif sprm == _SPRM_VERT_MERGE and grpprl[operand] >= 2 and grpprl[operand + 1] < len(merges):
+            merges[grpprl[operand + 1]] = grpprl[operand + 2]
+        elif sprm == _SPRM_HUGE_PAPX:
+            # (properties too large for their page are in the Data stream: its size, then them)
+            huge = _u32(grpprl, operand)
+            if huge + 2 <= len(data_stream):
+                return _read_sprms(data_stream, huge + 2, min(huge + 2 + _u16(data_stream, huge), len(data_stream)), b"")
+    if depth < 0:
+        depth = 1 if in_table else 0
+    return _Properties(depth, row_end, inner_cell_end, inner_row_end, (edges, merges) if edges else None)
+
+
+def _row_cells(grpprl: bytes, at: int, end: int) -> tuple[list[int], list[int]]:
+    """A row's cell edges (twips, one more than its cells) and each cell's vertical merge."""
+    cells = grpprl[at]
+    edges = list(struct.unpack_from(f"<{cells + 1}h", grpprl, at + 1)) if at + 3 + 2 * cells <= end else []
+    merges = []
+    described = at + 1 + 2 * (cells + 1)
+    for cell in range(cells):
+        flags_at = described + _TC80_SIZE * cell
+        merges.append((_u16(grpprl, flags_at) >> 5) & 3 if flags_at + 2 <= end else 0)
+    return edges, merges
+
+
+class _Table:
+    """A table being read: its rows (each cell a list of blocks: a paragraph's text, or a
+    table inside the cell), the row and cell being read."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[list[list[str | _Table]], tuple[list[int], list[int]] | None]] = []
+        self.row: list[list[str | _Table]] = []
+        self.cell: list[str | _Table] = []
+
+
+class _Story:
+    """A story's characters to lines and markdown rows, a paragraph or cell at a time."""
+
+    def __init__(self, paragraphs: _Paragraphs, lines: list[str]) -> None:
+        self.paragraphs = paragraphs
+        self.lines = lines
+        self.text: list[str] = []  # the paragraph being read
+        self.tables: list[_Table] = []  # the tables the paragraph is in, outermost first
+        self.fields: list[bool] = []  # each open field: True while its code (not its result) is read
+
+    def read(self, characters: list[tuple[str, int, int]]) -> None:
+        for text, offset, width in characters:
+            at = 0
+            for special in _SPECIAL.finditer(text):
+                position = special.start()
+                self._add(text[at:position])
+                self._mark(special.group(), offset + position * width)
+                at = position + 1
+            self._add(text[at:])
+        self._mark(_PARAGRAPH_END, -1)  # (a story's last paragraph mark, were it missing)
+
+    def _add(self, text: str) -> None:
+        if text and not (self.fields and self.fields[-1]):
+            self.text.append(text.translate(_REPLACED))
+
+    def _mark(self, mark: str, offset: int) -> None:
+        if mark == _FIELD_START:
+            self.fields.append(True)
+            return
+        if mark == _FIELD_SEPARATOR:
+            if self.fields:
+                self.fields[-1] = False
+            return
+        if mark == _FIELD_END:
+            if self.fields:
+                self.fields.pop()
+            return
+        properties = self.paragraphs.at(offset)
+        depth = properties.depth
+        self._at_depth(depth)
+        text = "".join(self.text)
+        self.text = []
+        if depth == 0:
+            paragraph_lines(text, self.lines)
+            return
+        table = self.tables[-1]
+        if depth == 1:
+            row_end = mark == _CELL_MARK and properties.row_end
+            cell_end = mark == _CELL_MARK and not row_end
+        else:
+            row_end = properties.inner_row_end
+            cell_end = properties.inner_cell_end or mark == _CELL_MARK
+        if row_end:
+            if text.strip() or table.cell:  # (a row's end is a paragraph of its own, after its last cell's)
+                table.cell.append(text)
+                table.row.append(table.cell)
+                table.cell = []
+            table.rows.append((table.row, properties.cells))
+            table.row = []
+        else:
+            table.cell.append(text)
+            if cell_end:
+                table.row.append(table.cell)
+                table.cell = []
+
+    def _at_depth(self, depth: int) -> None:
+        """Close the tables deeper than ``depth`` (one in a cell becomes a block of that
+        cell; an outermost one is written out), and open those a paragraph at ``depth`` is in."""
+        while len(self.tables) > depth:
+            table = self.tables.pop()
+            if table.cell or table.row:  # (a row whose end mark is missing: cut short)
+                table.row.append(table.cell)
+                table.rows.append((table.row, None))
+                table.cell, table.row = [], []
+            if self.tables:
+                self.tables[-1].cell.append(table)
+            else:
+                _table_lines(table, self.lines)
+        while len(self.tables) < depth:
+            self.tables.append(_Table())
+
+
+def _table_lines(table: _Table, lines: list[str]) -> None:
+    """A table as markdown rows, laid out on its columns; a table holding tables (a page's
+    layout) as its cells' paragraphs and tables in order, as word.py reads one."""
+    if any(isinstance(block, _Table) for cells, _ in table.rows for cell in cells for block in cell):
+        for cells, _ in table.rows:
+            for cell in cells:
+                for block in cell:
+                    if isinstance(block, _Table):
+                        _table_lines(block, lines)
+                    else:
+                        paragraph_lines(block, lines)
+        return
+    # The table's columns: every row's cell edges, those a few twips apart taken as one
+    # (writers round the widths of merged cells their own way).
+    grid: list[int] = []
+    for edge in sorted({edge for _, edges in table.rows if edges for edge in edges[0]}):
+        if not grid or edge - grid[-1] > _SAME_EDGE_TWIPS:
+            grid.append(edge)
+    for cells, described in table.rows:
+        texts = [" ".join(" ".join(block for block in cell if isinstance(block, str)).split()) for cell in cells]
+        row: list[str] = []
+        if described and len(described[0]) == len(texts) + 1:
+            edges, merges = described
+            columns = [bisect_right(grid, edge + _SAME_EDGE_TWIPS) - 1 for edge in edges]
+            row.extend([""] * columns[0])
+            for k, text in enumerate(texts):
+                row.append("" if k < len(merges) and merges[k] == _VERT_MERGE_CONTINUES else text)
+                row.extend([""] * (columns[k + 1] - columns[k] - 1))
+        else:
+            row = texts
+        if any(row):
+            lines.append(markdown_row(row))
+
+
+def _u16(data: bytes, at: int) -> int:
+    return struct.unpack_from("<H", data, at)[0]
+
+
+def _u32(data: bytes, at: int) -> int:
+    return struct.unpack_from("<I", data, at)[0]
+
+
+@lru_cache(maxsize=1)
+def _olefile():
+    """olefile, imported by the first .doc, not by every process that imports the parser."""
+    import olefile
+
+    return olefile
