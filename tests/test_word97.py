@@ -2,7 +2,8 @@
 read as HTML pages and .docx files are; damaged ones quarantined with a reason.
 
 The documents in tests/word97/ were saved as .doc by LibreOffice's Word 97 filter from
-.docx files the tests' builders make (tools/make_word97_fixtures.py)."""
+.docx files the tests' builders make, and one .docx encrypted with a password by
+msoffcrypto-tool (tools/make_word97_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -131,6 +132,8 @@ def test_a_word97_document_that_cannot_be_read_says_why(case, detail):
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "unreadable_doc", None),
     (fixture("no_text.doc"), "empty_file", "the Word document holds no text (only images, a scan?)"),
     (fixture("workbook.xls"), "binary_file", "an Excel workbook (.xls)" + BINARY_ADVICE),
+    (fixture("protected.docx"), "binary_file",
+     "a password-protected Office file (a .docx, .xlsx or .pptx encrypted to open)" + BINARY_ADVICE),
 ])
 def test_a_damaged_or_other_compound_file_is_quarantined_with_its_reason(data, code, detail):
     parse = parse_bytes(data, "attachments/report.doc")

@@ -3,9 +3,10 @@
 No library on the package registry writes Word's binary format, so each document is
 made as a .docx (tests/docx_builder.py: python-docx, or its XML by hand) and saved as
 .doc by LibreOffice's own "MS Word 97" filter, the way a user's "save as .doc" makes
-one; the workbook likewise by its Excel filter. The files are kept in the repository, so
-the tests need no LibreOffice. Run it again (after `apt-get install
-libreoffice-writer libreoffice-calc`) when a fixture must change:
+one; the workbook likewise by its Excel filter; a password-protected .docx is encrypted by
+msoffcrypto-tool (its salt is random: the file differs each time). The files are kept in the
+repository, so the tests need neither. Run it again (after `apt-get install
+libreoffice-writer libreoffice-calc` and `pip install msoffcrypto-tool`) when a fixture must change:
 
     .venv/bin/python tools/make_word97_fixtures.py
 """
@@ -75,6 +76,8 @@ def main() -> None:
             suffix = ".xls" if name == "workbook" else ".doc"
             shutil.copyfile(work / f"{name}{suffix}", OUT / f"{name}{suffix}")
             print(OUT / f"{name}{suffix}")
+    (OUT / "protected.docx").write_bytes(_encrypted(documents["merged"], "report"))
+    print(OUT / "protected.docx")
 
 
 # A table laying out a title and a table in one cell, a word in the other (as pages laid out
@@ -110,6 +113,16 @@ def no_text_document() -> bytes:
     document.sections[0].header.paragraphs[0].text = "  "
     document.add_paragraph("   ")
     return saved(document)
+
+
+def _encrypted(package: bytes, password: str) -> bytes:
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(package)).encrypt(password, encrypted)
+    return encrypted.getvalue()
 
 
 def _convert(work: Path, target: str, files: list[Path]) -> None:

@@ -115,6 +115,8 @@ def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str
 
 
 _OTHER_STREAMS: tuple[tuple[str, str], ...] = (
+    # (a .docx, .xlsx or .pptx with a password to open is its package, encrypted, in a compound file)
+    ("EncryptedPackage", "a password-protected Office file (a .docx, .xlsx or .pptx encrypted to open)"),
     ("Workbook", "an Excel workbook (.xls)"),
     ("Book", "an Excel workbook (.xls)"),
     ("PowerPoint Document", "a PowerPoint file (.ppt)"),
