@@ -35,7 +35,7 @@ _TABLE_STREAM_1: int = 0x0200
 # The positions of what is read in FibRgLw97 (character counts of the stories) and in
 # FibRgFcLcb97 (offset and size pairs into the table stream).
 _CCP_TEXT: int = 3
-_CCP_STORIES_BEFORE_TEXT_BOXES: tuple[int, ...] = (4, 5, 6, 7, 8)  # notes, headers, macros, comments, endnotes
+_CCP_STORIES_BEFORE_TEXT_BOXES: tuple[int, ...] = (4, 5, 7, 8)  # footnotes, headers, comments, endnotes (6 is unused)
 _CCP_TEXT_BOXES: int = 9
 _FC_PLCF_BTE_PAPX: int = 13
 _FC_CLX: int = 33
