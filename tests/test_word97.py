@@ -114,15 +114,19 @@ def test_the_streams_as_read_from_the_file():
     ("no_pieces", "its piece table is missing or past the end of its table stream (damaged?)"),
     ("not_word", "its WordDocument stream does not start as a Word document's does (damaged?)"),
     ("no_table", "its 1Table stream is missing (damaged?)"),
+    ("list_size", "its piece table's property lists are damaged"),
 ])
 def test_a_word97_document_that_cannot_be_read_says_why(case, detail):
     flags = struct.unpack_from("<H", streams("merged.doc")["WordDocument"], 0x0A)[0]
+    clx = struct.unpack_from("<I", streams("merged.doc")["WordDocument"], 0x1A2)[0]
     patched = {
         "password": lambda: _patched("merged.doc", "WordDocument", 0x0A, struct.pack("<H", flags | 0x0100)),
         "word95": lambda: _patched("merged.doc", "WordDocument", 2, struct.pack("<H", 104)),
         "no_pieces": lambda: _patched("merged.doc", "WordDocument", 0x1A2 + 4, struct.pack("<I", 0)),
         "not_word": lambda: _patched("merged.doc", "WordDocument", 0, b"\x00\x00"),
         "no_table": lambda: {name: data for name, data in streams("merged.doc").items() if name != "1Table"},
+        # (a property list's size of -3 before the piece table: the reader stayed on it for ever)
+        "list_size": lambda: _patched("merged.doc", "1Table", clx, b"\x01" + struct.pack("<h", -3)),
     }[case]()
     assert read_streams(patched) == (None, "unreadable_doc", detail)
 

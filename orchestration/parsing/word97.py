@@ -176,7 +176,10 @@ def _pieces(table: bytes, at: int, size: int) -> list[tuple[int, int, int, bool]
     if size == 0 or end > len(table):
         raise _Unreadable("its piece table is missing or past the end of its table stream (damaged?)")
     while at < end and table[at] == 1:  # (property lists of the pieces come first: skipped)
-        at += 3 + struct.unpack_from("<h", table, at + 1)[0]
+        size_of_list = struct.unpack_from("<h", table, at + 1)[0]
+        if size_of_list < 0:  # (a damaged size would step back, or stay, for ever)
+            raise _Unreadable("its piece table's property lists are damaged")
+        at += 3 + size_of_list
     if at >= end or table[at] != 2:
         raise _Unreadable("its piece table is not where its file information block says (damaged?)")
     plc_size = _u32(table, at + 1)
