@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import olefile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +12,8 @@ from orchestration.parsing.word97 import read_streams
 from .docx_builder import docx_with_body
 from .mhtml_builder import mhtml_from_html
 from .rtf_builder import HEADER
+from .test_word97 import fixture as word97_fixture
+from .test_word97 import streams as word97_streams
 
 FRAGMENTS = st.sampled_from([
     "一、本年新收政府信息公开申请数量", "(七)总计", "第二十条第(一)项", "规章", "行政复议", "结果维持", "尚未审结",
@@ -95,9 +94,8 @@ def test_a_damaged_web_archive_never_raises(data):
     _check(parse_bytes(data, "attachments/report.mht"))
 
 
-WORD97 = (Path(__file__).parent / "word97" / "merged.doc").read_bytes()
-with olefile.OleFileIO(WORD97) as _container:
-    WORD97_STREAMS = {name: _container.openstream(name).read() for name in ("WordDocument", "1Table")}
+WORD97 = word97_fixture("merged.doc")
+WORD97_STREAMS = word97_streams("merged.doc")
 
 
 @settings(max_examples=200, deadline=None)
