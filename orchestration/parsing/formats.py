@@ -107,15 +107,15 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         text, problem, detail, page = read_docx(data)
         if page is not None:  # (a document whose text is a page it embeds)
             return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
-        return Extracted(text, "docx", None if text is None else "docx", problem, detail)
+        return _document("docx", text, problem, detail)
     if kind == "doc":
         text, problem, detail = read_doc(data)
         if problem == "binary_file":  # (a workbook, a presentation: no Word document in it)
             return Extracted(None, "text", None, problem, detail)
-        return Extracted(text, "doc", None if text is None else "doc", problem, detail)
+        return _document("doc", text, problem, detail)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
-        return Extracted(text, "rtf", None if text is None else "rtf", problem, detail)
+        return _document("rtf", text, problem, detail)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":
@@ -126,6 +126,11 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     if decoded.text is not None and kind == _DELIMITED and is_delimited_data(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
     return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
+
+
+def _document(source_format: str, text: str | None, problem: str | None, detail: str) -> Extracted:
+    """What a document reader (Word, RTF) gave: its format names the text's encoding too."""
+    return Extracted(text, source_format, None if text is None else source_format, problem, detail)
 
 
 _JSON_DETAIL = "JSON data (a crawler's metadata beside a page, an export), not a report's text"
