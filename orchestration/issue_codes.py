@@ -111,6 +111,23 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("incomplete", "warning", False,
               "The page stops inside a table, or a table of the national format is missing: the visible figures are kept.",
               "Look for a complete copy of the report (PDF attachment, another mirror)."),
+    IssueCode("report_in_attachment", "warning", False,
+              "No table of the report in the text, and the file links to or frames documents (PDF, Word, WPS, OFD, "
+              "Excel, an archive): a notice whose report, or whose tables, is an attachment (附件). The message "
+              "lists each link's text and target. With figures in the text, only links that name a report or a "
+              "table (报告, 统计表, 附件 ...) count, not the site's forms.",
+              "Crawl the attachment into the raw folder: it parses as the report. The notice then claims the "
+              "organ and year no more (see duplicate_report)."),
+    IssueCode("tables_as_images", "warning", False,
+              "No table of the report in the text, and the file (a page, a PDF, a Word document) shows pictures: "
+              "its tables are likely among them, and a picture's text is not read (no OCR). Raised when the text "
+              "has no figure either, or its year is one of the national tables' (2019 on).",
+              "Find a text version of the report (its PDF or Word attachment, another mirror) or record its "
+              "figures as corrections."),
+    IssueCode("no_figures", "warning", False,
+              "No table and no figure of the report in the text, no attachment linked and no picture shown: a "
+              "page whose content a script loads, or a notice of the report rather than the report.",
+              "Look at the page in a browser and crawl what it shows (the report's own page or file)."),
     IssueCode("identity_failed", "warning", False,
               "A 勾稽关系 of REPORTS.md does not hold; the figures are kept as printed.",
               "Check the report by eye (snippets in `values`); record a correction if the parse, not the report, is wrong."),

@@ -5,7 +5,9 @@ written by hand, for what python-docx does not write (text boxes, tracked change
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 import docx
 from lxml import html as lxml_html
@@ -84,3 +86,23 @@ def docx_with_body(body_xml: str, namespace: str = WORDPROCESSINGML, parts: dict
         for name, content in (parts or {}).items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def png(width: int = 8, height: int = 4) -> bytes:
+    """A small grey PNG: a picture for a document to show (a table's screenshot, in the reports)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))  # (filter byte, then grey pixels)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def docx_with_pictures(paragraphs: list[str], pictures: int) -> bytes:
+    """A notice whose tables are pictures: its paragraphs, then ``pictures`` pictures."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    for _ in range(pictures):
+        document.add_picture(io.BytesIO(png()))
+    return saved(document)

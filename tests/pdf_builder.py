@@ -38,3 +38,21 @@ def blank_pdf() -> bytes:
     page.rect(50, 50, 400, 600, fill=1)
     page.save()
     return buffer.getvalue()
+
+
+def pdf_with_pictures(lines: list[str], pictures: int, picture: bytes) -> bytes:
+    """A report whose tables are pictures: its lines of text, then ``pictures`` copies of ``picture`` (PNG)."""
+    from reportlab.lib.utils import ImageReader
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    y = 800
+    for line in lines:
+        page.setFont(FONT, 12)
+        page.drawString(36, y, line)
+        y -= 20
+    for _ in range(pictures):
+        y -= 110
+        page.drawImage(ImageReader(io.BytesIO(picture)), 36, y, width=400, height=100)
+    page.save()
+    return buffer.getvalue()

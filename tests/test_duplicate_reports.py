@@ -57,3 +57,29 @@ def test_no_shared_claim_gives_no_issue(tmp_path):
          "issue_count": 0},
     ])
     assert duplicate_report_issues(str(tmp_path / "reports.parquet")) == []
+
+
+def test_a_file_with_no_figure_claims_nothing_beside_one_with_figures(tmp_path):
+    """A crawl keeps a notice page (report_in_attachment) beside the PDF it links to: one report."""
+    rows = [
+        # (path, id, organ, year, figures)
+        ("notice.html", "n1", "丁市统计局", 2022, 0),
+        ("notice.pdf", "p1", "丁市统计局", 2022, 118),  # the notice and its attachment: no issue
+        ("old/notice.html", "n2", "戊县人民政府", 2020, 0),
+        ("old/first.pdf", "p2", "戊县人民政府", 2020, 97),
+        ("old/revised.pdf", "p3", "戊县人民政府", 2020, 99),  # two reports with figures: both flagged, not the notice
+        ("blank/a.html", "n3", "己县教育局", 2021, 0),
+        ("blank/b.html", "n4", "己县教育局", 2021, 0),  # no file with figures: both claim, as before
+    ]
+    _reports(tmp_path / "reports.parquet", [
+        {"source_path": p, "report_id": i, "status": "parsed", "agency_name": a, "report_year": y, "issue_count": 1,
+         "value_count": v}
+        for p, i, a, y, v in rows
+    ])
+    issues = duplicate_report_issues(str(tmp_path / "reports.parquet"))
+    assert [(i["source_path"], i["message"]) for i in issues] == [  # (己 U+5DF1 before 戊 U+620A)
+        ("blank/a.html", "己县教育局 2021 is also reported by blank/b.html"),
+        ("blank/b.html", "己县教育局 2021 is also reported by blank/a.html"),
+        ("old/first.pdf", "戊县人民政府 2020 is also reported by old/revised.pdf"),
+        ("old/revised.pdf", "戊县人民政府 2020 is also reported by old/first.pdf"),
+    ]

@@ -110,5 +110,6 @@ def test_damaged_word97_streams_never_raise(word, table):
     """The compound file's bytes damaged at random mostly miss what the reader reads: here
     its two streams are damaged themselves (the file information block, the text, the
     paragraph properties' pages; the piece table and the pages' index)."""
-    text, code, detail = read_streams({"WordDocument": word, "1Table": table})
+    text, code, detail, pictures = read_streams({"WordDocument": word, "1Table": table})
     assert (text is None) == (code is not None) and (code is None or code in BY_CODE and detail)
+    assert pictures >= 0 and (text is not None or pictures == 0)

@@ -63,6 +63,11 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     pdf_rows = _pdf_rows("t2021", t3, t4)
     pdf_rows[0] = ["富县人民政府办公室2021年政府信息公开工作年度报告"]
     add("good/attachment.pdf", pdf_from_rows(pdf_rows), "parsed")
+    # The page the PDF is published on, saved by the same crawl: a notice naming it, not a second report
+    notice = ("<html><head><meta charset='utf-8'><title>富县人民政府办公室2021年政府信息公开工作年度报告</title></head><body>"
+              "<h1>富县人民政府办公室2021年政府信息公开工作年度报告</h1><p>现将我办2021年政府信息公开工作年度报告予以公布。</p>"
+              "<p>附件：<a href='attachment.pdf'>富县人民政府办公室2021年政府信息公开工作年度报告.pdf</a></p></body></html>")
+    add("good/notice.html", notice.encode(), "parsed", "report_in_attachment")
     word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
                                                           synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
     add("good/attachment.docx", word, "parsed")
@@ -144,6 +149,8 @@ def test_each_file_has_its_status_and_code(crawl):
              "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
+    # (the notice and its attachment claim one report: neither is a duplicate_report)
+    assert issues["good/notice.html"] == {"report_in_attachment"}
 
 
 def test_a_file_named_in_gbk_lands_under_an_escaped_path(crawl):

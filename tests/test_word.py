@@ -89,7 +89,7 @@ def test_a_word_document_whose_first_part_is_a_large_picture():
 
 def test_merged_cells_keep_the_columns_as_in_html():
     data = docx_from_rows([[("合并", 1, 2), ("3", 1, 1)], [("a", 1, 1), ("b", 2, 1), ("4", 1, 1)], [("c", 1, 1), ("5", 1, 1)]])
-    assert read_docx(data) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "", None)
+    assert read_docx(data) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "", None, 0)
 
 
 def test_paragraphs_tabs_breaks_and_cells_of_several_paragraphs():
@@ -142,7 +142,7 @@ def test_a_text_box_in_a_cell_keeps_its_text_in_the_cell():
 def test_a_strict_open_xml_document():
     body = '<w:p><w:r><w:t>收到申请7件</w:t></w:r></w:p>'
     data = docx_with_body(body, namespace="http://purl.oclc.org/ooxml/wordprocessingml/main")
-    assert read_docx(data) == ("收到申请7件\n", None, "", None)
+    assert read_docx(data) == ("收到申请7件\n", None, "", None, 0)
 
 
 def test_a_table_laying_out_tables_gives_their_rows():

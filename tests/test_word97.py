@@ -59,7 +59,7 @@ def test_a_word97_report_is_known_by_its_content_not_its_name(name):
 
 def test_merged_cells_keep_the_columns_as_in_html():
     """A cell two columns wide fills its first; one merged down two rows is blank in the second."""
-    assert read_doc(fixture("merged.doc")) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "")
+    assert read_doc(fixture("merged.doc")) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "", 0)
     assert html_to_text("<table><tr><td colspan='2'>合并</td><td>3</td></tr><tr><td>a</td><td rowspan='2'>b</td><td>4</td>"
                         "</tr><tr><td>c</td><td>5</td></tr></table>") == "| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n"
 
@@ -70,13 +70,13 @@ def test_paragraphs_tabs_breaks_fields_cells_of_several_paragraphs_and_a_text_bo
     comes after the main text's; the page header's '第9页 共12页' is left out."""
     assert read_doc(fixture("shapes.doc")) == (
         "行政许可\t12\t\t3\n收到申请7件\n办结6件\n详见 政府信息公开专栏第二十条-1\n| 结果 纠正 | 45 |\n|  | 46 |\n总计\n收到申请35件\n",
-        None, "")
+        None, "", 0)  # (no picture: the hyperlink's and the text box's marks are not pictures)
     assert "HYPERLINK" in streams("shapes.doc")["WordDocument"].decode("utf-16-le", errors="replace")
 
 
 def test_a_table_laying_out_tables_gives_their_rows():
     """As word.py reads a .docx's: the outer cells' paragraphs in order, the inner table's rows as rows."""
-    assert read_doc(fixture("nested.doc")) == ("二、主动公开\n| 行政许可 | 12 |\n| 行政处罚 | 8 |\n右栏\n三、依申请公开\n", None, "")
+    assert read_doc(fixture("nested.doc")) == ("二、主动公开\n| 行政许可 | 12 |\n| 行政处罚 | 8 |\n右栏\n三、依申请公开\n", None, "", 0)
 
 
 def test_pieces_of_one_byte_and_two_byte_characters():
@@ -128,7 +128,7 @@ def test_a_word97_document_that_cannot_be_read_says_why(case, detail):
         # (a property list's size of -3 before the piece table: the reader stayed on it for ever)
         "list_size": lambda: _patched("merged.doc", "1Table", clx, b"\x01" + struct.pack("<h", -3)),
     }[case]()
-    assert read_streams(patched) == (None, "unreadable_doc", detail)
+    assert read_streams(patched) == (None, "unreadable_doc", detail, 0)
 
 
 @pytest.mark.parametrize("data,code,detail", [

@@ -26,7 +26,7 @@ import docx
 from docx.oxml import parse_xml
 
 from orchestration import synthetic
-from tests.docx_builder import WORDPROCESSINGML, docx_from_html, docx_from_rows, saved
+from tests.docx_builder import WORDPROCESSINGML, docx_from_html, docx_from_rows, docx_with_pictures, saved
 from tests.test_formats import T2, reference
 
 OUT = ROOT / "tests" / "word97"
@@ -62,6 +62,7 @@ def main() -> None:
             "shapes": shapes_document(),
             "no_text": no_text_document(),
             "nested": with_body(NESTED_BODY),
+            "pictures": docx_with_pictures(list(PICTURES_NOTICE), 2),
         }
         for layout in ("t2019", "t2021"):
             t3, t4, _ = reference(layout)
@@ -78,6 +79,10 @@ def main() -> None:
             print(OUT / f"{name}{suffix}")
     (OUT / "protected.docx").write_bytes(_encrypted(documents["merged"], "report"))
     print(OUT / "protected.docx")
+
+
+# A report whose tables are pictures (screenshots pasted in): its text has none of them.
+PICTURES_NOTICE = ("精河县财政局2021年政府信息公开工作年度报告", "本年度政府信息公开情况见下表。")
 
 
 # A table laying out a title and a table in one cell, a word in the other (as pages laid out

@@ -129,11 +129,18 @@ def duplicate_report_issues(reports: str) -> list[dict]:
 
 # Parsed reports whose organ and year another parsed report claims too, by organ and
 # year, then in the files' (path) order. A report's next issue index is its issue_count.
+# A file with no figure claims them only when no file with figures does: a crawl keeps a
+# notice page beside the attachment it links to (report_in_attachment), and the two are
+# one report, not two to choose from.
 _SHARED_CLAIMS = """
-    with claims as (
-        select agency_name, report_year, source_path, report_id, issue_count
+    with parsed as (
+        select agency_name, report_year, source_path, report_id, issue_count, value_count > 0 as has_figures
         from read_parquet(?)
         where status = 'parsed' and agency_name <> '' and report_year <> 0
+    ),
+    claims as (
+        select * from parsed
+        qualify has_figures or not bool_or(has_figures) over (partition by agency_name, report_year)
     ),
     shared as (
         select agency_name, report_year from claims group by agency_name, report_year having count(*) > 1

@@ -67,6 +67,7 @@ if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.
     sys.meta_path.insert(0, _SourceFinder())
 
 # Imported once the choice of compiled or source modules is made.
+from .elsewhere import issues as elsewhere_issues
 from .formats import extract, read_as, sniff_format
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .regions import GAZETTEER, GAZETTEER_VERSION
@@ -147,6 +148,7 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
         simplified = simplify(text)
         parse.transforms = simplified.transforms
         parse.result = parse_text(simplified.text, max_year or date.today().year)
+        parse.result.issues.extend(elsewhere_issues(extracted.elsewhere, parse.result))
         if simplified.index is not None:
             _to_original_offsets(parse.result, simplified, text)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop a run

@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .decode import Decoded, decode, superset
+from .elsewhere import NOTHING, Elsewhere, in_page
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
 from .text import markdown_row
@@ -62,6 +63,7 @@ class Extracted:
     encoding: str | None
     problem: str | None = None
     detail: str = ""
+    elsewhere: Elsewhere = NOTHING  # attachments linked, pictures shown (elsewhere.py)
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -104,18 +106,18 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     if kind == "pdf":
         return _pdf(data)
     if kind == "docx":
-        text, problem, detail, page = read_docx(data)
+        text, problem, detail, page, pictures = read_docx(data)
         if page is not None:  # (a document whose text is a page it embeds)
             return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
-        return _document("docx", text, problem, detail)
+        return _document("docx", text, problem, detail, pictures)
     if kind == "doc":
-        text, problem, detail = read_doc(data)
+        text, problem, detail, pictures = read_doc(data)
         if problem == "binary_file":  # (a workbook, a presentation: no Word document in it)
             return Extracted(None, "text", None, problem, detail)
-        return _document("doc", text, problem, detail)
+        return _document("doc", text, problem, detail, pictures)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
-        return _document("rtf", text, problem, detail)
+        return _document("rtf", text, problem, detail, 0)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":
@@ -128,9 +130,15 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
 
 
-def _document(source_format: str, text: str | None, problem: str | None, detail: str) -> Extracted:
+def _document(source_format: str, text: str | None, problem: str | None, detail: str, pictures: int) -> Extracted:
     """What a document reader (Word, RTF) gave: its format names the text's encoding too."""
-    return Extracted(text, source_format, None if text is None else source_format, problem, detail)
+    return Extracted(text, source_format, None if text is None else source_format, problem, detail,
+                     _pictures(pictures))
+
+
+def _pictures(count: int) -> Elsewhere:
+    """A document's pictures, which have no source of their own."""
+    return Elsewhere(pictures=("",) * count) if count else NOTHING
 
 
 _JSON_DETAIL = "JSON data (a crawler's metadata beside a page, an export), not a report's text"
@@ -187,10 +195,10 @@ def _html(data: bytes, charset: str | None = None, source_format: str = "html") 
     decoded = _decode_html(data, charset)
     if decoded.problem or decoded.text is None:
         return Extracted(None, source_format, decoded.encoding, decoded.problem, decoded.detail)
-    text = html_to_text(decoded.text)
+    text, elsewhere = page_text(decoded.text)
     if not text.strip():
         return Extracted(None, source_format, decoded.encoding, "empty_file", "the page has no text once its markup is removed")
-    return Extracted(text, source_format, decoded.encoding)
+    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere)
 
 
 def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
@@ -217,6 +225,11 @@ def _mhtml(data: bytes, source_format: str = "mhtml") -> Extracted:
 
 def html_to_text(markup: str) -> str:
     """The page's text: one line per block, one markdown row per table row."""
+    return page_text(markup)[0]
+
+
+def page_text(markup: str) -> tuple[str, Elsewhere]:
+    """html_to_text's text, and the documents the page links to and the pictures it shows."""
     etree = _etree()
     # lxml refuses a decoded page that still declares its encoding (an XHTML page's
     # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
@@ -226,9 +239,10 @@ def html_to_text(markup: str) -> str:
     try:
         document = etree.fromstring(markup, _html_parser())
     except (etree.ParserError, ValueError):
-        return ""
+        return "", NOTHING
     if document is None:  # no markup at all
-        return ""
+        return "", NOTHING
+    elsewhere = in_page(document)  # (before the frames go: a frame may show the report's PDF)
     for element in list(document.iter(*_DROPPED_TAGS)):
         _drop_tree(element)
     etree.strip_elements(document, etree.Comment, with_tail=False)
@@ -236,7 +250,7 @@ def html_to_text(markup: str) -> str:
     current: list[str] = []
     _walk(document, lines, current)
     _flush(lines, current)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", elsewhere
 
 
 @lru_cache(maxsize=1)
@@ -381,12 +395,13 @@ def _pdf(data: bytes) -> Extracted:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_text(page) for page in pdf.pages]
+            pictures = sum(len(page.images) for page in pdf.pages)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
         return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
     text = "\n".join(pages)
     if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
         return Extracted(None, "pdf", None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
-    return Extracted(text, "pdf", "pdf")
+    return Extracted(text, "pdf", "pdf", elsewhere=_pictures(pictures))
 
 
 def _page_text(page) -> str:

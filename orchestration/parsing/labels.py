@@ -494,3 +494,18 @@ AGENCY_NAME_FOLDS: tuple[tuple[str, str], ...] = (
 # Autonomous units are called by their stem ("博州" / "博尔塔拉州", "临夏州", "兰坪县"):
 # the stem is the name before its first ethnic group (the gazetteer's list of 56).
 AUTONOMOUS_SUFFIXES: tuple[tuple[str, str], ...] = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+
+# ------------------------------------------------------- the report elsewhere
+# What a report's page shows of a report whose text it does not hold (parsing/elsewhere.py).
+
+# A link or frame whose target (or link text) ends so is a document to download: the
+# report or its tables as an attachment (附件), the page itself a short notice.
+ATTACHMENT_SUFFIXES: tuple[str, ...] = (
+    ".pdf", ".doc", ".docx", ".wps", ".rtf", ".ofd", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z",
+)
+# Words of a link (its text or target) that name a report or its tables, not the site's
+# forms (申请表) or guides (指南) that sidebars link to.
+REPORT_LINK_WORDS: tuple[str, ...] = ("报告", "年报", "统计表", "情况表", "附表", "附件")
+# From this year the national tables are in every report (REPORTS.md): a report of a
+# later year with none in its text has them in a picture or an attachment.
+NATIONAL_TABLES_FROM: int = 2019

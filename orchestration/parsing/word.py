@@ -47,14 +47,19 @@ _ALT_CHUNK: str = _W + "altChunk"
 _RELATIONSHIPS: str = "word/_rels/document.xml.rels"
 _RELATIONSHIP: str = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _RELATIONSHIP_ID: str = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FALLBACK: str = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # What holds no text of the page: properties (a paragraph's tab stops are w:tab too),
 # deleted or moved-away text of tracked changes, and the copy of a drawing kept for
 # old readers (mc:Fallback repeats a text box's text).
 _SKIPPED: frozenset[str] = frozenset((
     _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr", _W + "tblPr", _W + "tblGrid", _W + "sectPr",
     _W + "del", _W + "moveFrom",
-    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+    _FALLBACK,
 ))
+# A picture: DrawingML's (a:blip) or VML's (v:imagedata, in older writers' files).
+_PICTURES: tuple[str, ...] = (
+    "{http://schemas.openxmlformats.org/drawingml/2006/main}blip", "{urn:schemas-microsoft-com:vml}imagedata",
+)
 
 
 def is_docx(data: bytes) -> bool:
@@ -64,32 +69,40 @@ def is_docx(data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC) and (b"word/" in data[:_SNIFF_BYTES] or b"word/document.xml" in data[-_SNIFF_BYTES:])
 
 
-def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None]:
-    """The document's text; or None, an issue code and why; and, last, the page a document
-    with no text of its own embeds in its place (``w:altChunk``: an HTML or web archive
-    part, as office systems that write Word files from pages do), else None."""
+def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int]:
+    """The document's text; or None, an issue code and why; the page a document with no
+    text of its own embeds in its place (``w:altChunk``: an HTML or web archive part, as
+    office systems that write Word files from pages do), else None; and, last, how many
+    pictures its body shows."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         xml = _part(archive, _DOCUMENT)
     except KeyError:
-        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None
+        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None, 0
     except _TooLarge as too_large:  # (each exception its own name: mypyc types a name once)
-        return None, "unreadable_docx", str(too_large), None
+        return None, "unreadable_docx", str(too_large), None, 0
     except _ZIP_ERRORS as damaged:
-        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], None
+        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], None, 0
     etree = _etree()
     with archive:
         try:
             root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
         except etree.XMLSyntaxError as error:
-            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None
+            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0
         lines: list[str] = []
         body = root.find(_BODY)
         if body is not None:
             _blocks(body, lines)
         if lines:
-            return "\n".join(lines) + "\n", None, "", None
-        return None, "empty_file", "the Word document holds no text (only images, a scan?)", _embedded_page(archive, root)
+            return "\n".join(lines) + "\n", None, "", None, _pictures(root)
+        return (None, "empty_file", "the Word document holds no text (only images, a scan?)",
+                _embedded_page(archive, root), 0)
+
+
+def _pictures(root) -> int:
+    """The pictures the document shows, a picture's copy for old readers (mc:Fallback) not counted."""
+    shown = sum(1 for _ in root.iter(*_PICTURES))
+    return shown - sum(1 for fallback in root.iter(_FALLBACK) for _ in fallback.iter(*_PICTURES))
 
 
 def _embedded_page(archive: zipfile.ZipFile, root) -> bytes | None:

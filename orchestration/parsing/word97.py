@@ -71,6 +71,12 @@ _CELL_MARK: str = "\x07"
 _FIELD_START: str = "\x13"
 _FIELD_SEPARATOR: str = "\x14"
 _FIELD_END: str = "\x15"
+# An inline picture's mark, outside a field or in the result of one that shows a picture or an
+# object (a sheet pasted in is one); a field's code has one for the field's data, and a text box
+# or shape written as a field (SHAPE) its picture for old readers: not counted. A floating
+# picture's anchor (\x08) is a text box's or a shape's too: not counted.
+_PICTURE: str = "\x01"
+_PICTURE_FIELDS: frozenset[str] = frozenset(("INCLUDEPICTURE", "EMBED"))
 _SPECIAL = re.compile("[\r\x07\x13\x14\x15]")
 _REPLACED: dict[int, str | None] = {
     0x0B: "\n", 0x0C: "\n", 0x0E: "\n", 0x1E: "-", 0x1F: None, 0xA0: " ",
@@ -87,31 +93,32 @@ def is_ole2(data: bytes) -> bool:
     return data.startswith(OLE2_MAGIC)
 
 
-def read_doc(data: bytes) -> tuple[str | None, str | None, str]:
+def read_doc(data: bytes) -> tuple[str | None, str | None, str, int]:
     """The document's text; or None, an issue code and why (``binary_file`` for a compound
-    file holding no Word document: a workbook, a presentation)."""
+    file holding no Word document: a workbook, a presentation); and how many pictures its
+    text shows."""
     try:
         container = _olefile().OleFileIO(io.BytesIO(data))
         with container:
             if not container.exists(_WORD_STREAM):
-                return None, "binary_file", _other_compound_file(container)
+                return None, "binary_file", _other_compound_file(container), 0
             streams = {name: container.openstream(name).read() for name in _STREAMS if container.exists(name)}
     except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
-        return None, "unreadable_doc", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+        return None, "unreadable_doc", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300], 0
     return read_streams(streams)
 
 
-def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str]:
+def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str, int]:
     """read_doc's answer from the document's streams, by name."""
     try:
-        text = _document_text(streams)
+        text, pictures = _document_text(streams)
     except _Unreadable as unreadable:  # (each exception its own name: mypyc types a name once)
-        return None, "unreadable_doc", str(unreadable)
+        return None, "unreadable_doc", str(unreadable), 0
     except Exception as damaged:  # noqa: BLE001 - a damaged stream fails anywhere in it
-        return None, "unreadable_doc", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
+        return None, "unreadable_doc", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], 0
     if not text:
-        return None, "empty_file", "the Word document holds no text (only images, a scan?)"
-    return text, None, ""
+        return None, "empty_file", "the Word document holds no text (only images, a scan?)", 0
+    return text, None, "", pictures
 
 
 _OTHER_STREAMS: tuple[tuple[str, str], ...] = (
@@ -129,7 +136,8 @@ def _other_compound_file(container) -> str:
     return kind + BINARY_ADVICE
 
 
-def _document_text(streams: dict[str, bytes]) -> str:
+def _document_text(streams: dict[str, bytes]) -> tuple[str, int]:
+    """The text of the main story and the text boxes, and how many pictures they show."""
     word = streams[_WORD_STREAM]
     if len(word) < 0x200 or _u16(word, 0) != _FIB_IDENT:
         raise _Unreadable("its WordDocument stream does not start as a Word document's does (damaged?)")
@@ -164,10 +172,13 @@ def _document_text(streams: dict[str, bytes]) -> str:
     main = count(_CCP_TEXT)
     text_boxes_at = main + sum(count(index) for index in _CCP_STORIES_BEFORE_TEXT_BOXES)
     lines: list[str] = []
+    pictures = 0
     for start, end in ((0, main), (text_boxes_at, text_boxes_at + count(_CCP_TEXT_BOXES))):
         if end > start:
-            _Story(paragraphs, lines).read(_characters(word, pieces, start, end))
-    return "\n".join(lines) + "\n" if lines else ""
+            story = _Story(paragraphs, lines)
+            story.read(_characters(word, pieces, start, end))
+            pictures += story.pictures
+    return ("\n".join(lines) + "\n" if lines else ""), pictures
 
 
 def _pieces(table: bytes, at: int, size: int) -> list[tuple[int, int, int, bool]]:
@@ -348,6 +359,8 @@ class _Story:
         self.text: list[str] = []  # the paragraph being read
         self.tables: list[_Table] = []  # the tables the paragraph is in, outermost first
         self.fields: list[bool] = []  # each open field: True while its code (not its result) is read
+        self.kinds: list[str] = []  # each open field's kind, its code's first word ("HYPERLINK", "SHAPE" ...)
+        self.pictures = 0  # inline pictures in the text, and objects embedded (a sheet pasted as one)
 
     def read(self, characters: list[tuple[str, int, int]]) -> None:
         for text, offset, width in characters:
@@ -361,12 +374,20 @@ class _Story:
         self._mark(_PARAGRAPH_END, -1)  # (a story's last paragraph mark, were it missing)
 
     def _add(self, text: str) -> None:
-        if text and not (self.fields and self.fields[-1]):
-            self.text.append(text.translate(_REPLACED))
+        if not text:
+            return
+        if self.fields and self.fields[-1]:
+            if not self.kinds[-1]:
+                self.kinds[-1] = text.split(maxsplit=1)[0].upper() if text.strip() else ""
+            return
+        if not self.kinds or self.kinds[-1] in _PICTURE_FIELDS:
+            self.pictures += text.count(_PICTURE)
+        self.text.append(text.translate(_REPLACED))
 
     def _mark(self, mark: str, offset: int) -> None:
         if mark == _FIELD_START:
             self.fields.append(True)
+            self.kinds.append("")
             return
         if mark == _FIELD_SEPARATOR:
             if self.fields:
@@ -375,6 +396,7 @@ class _Story:
         if mark == _FIELD_END:
             if self.fields:
                 self.fields.pop()
+                self.kinds.pop()
             return
         properties = self.paragraphs.at(offset)
         depth = properties.depth
