@@ -15,6 +15,7 @@ from orchestration.parsing.formats import page_text
 
 from .docx_builder import docx_with_pictures, png
 from .pdf_builder import pdf_with_pictures
+from .rtf_builder import rtf_from_html
 from .test_formats import T2, reference
 from .test_word97 import fixture
 
@@ -120,13 +121,17 @@ def test_a_report_with_its_tables_says_nothing_of_its_links_or_pictures():
 
 
 def test_documents_count_their_pictures():
-    """A Word document (.docx, .doc) or a PDF whose tables are pasted in as pictures."""
+    """A Word document (.docx, .doc), a PDF or an RTF file whose tables are pasted in as pictures."""
     lines = ["精河县财政局2021年政府信息公开工作年度报告", "本年度政府信息公开情况见下表。"]
     want = ("tables_as_images", ("no table and no figure of the report in the text, and the file shows 2 pictures: "
                                  "its tables are likely among them, and a picture's text is not read (no OCR)"))
     assert issues(docx_with_pictures(lines, 2), "report.docx") == [want]
     assert issues(fixture("pictures.doc"), "report.doc") == [want]
     assert issues(pdf_with_pictures(lines, 2, png()), "report.pdf") == [want]
+    # RTF: Word writes each picture twice, for itself and for older readers (\nonshppict)
+    picture = r"{\*\shppict{\pict\pngblip\picw8\pich4 " + png().hex() + r"}}{\nonshppict{\pict\wmetafile8 0a0b}}\par"
+    rtf = rtf_from_html("<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>")
+    assert issues(rtf[:-1] + (picture * 2).encode() + b"}", "report.doc") == [want]
 
 
 def test_the_page_s_text_is_html_to_text_s():

@@ -3,7 +3,7 @@ links to, or pictures.
 
 A crawl saves the page a report is published on, and many such pages are a notice
 whose report is an attachment (附件: a PDF, a Word document) or whose tables are
-pictures; a PDF or a Word document may hold its tables as pictures too. The text of
+pictures; a PDF, a Word or an RTF document may hold its tables as pictures too. The text of
 such a file names the organ and the year and holds no table: it parsed as a report
 with no figures, and nothing said why. The issue each gets names what the file shows
 instead, so that the crawl can fetch the attachment or someone can read the pictures.

@@ -23,6 +23,7 @@ from .decode import Decoded, decode, superset
 from .elsewhere import NOTHING, Elsewhere, in_page
 from .mhtml import html_part, is_mhtml
 from .rtf import is_rtf, read_rtf
+from .rtf import pictures as rtf_pictures
 from .text import markdown_row
 from .word import is_docx, read_docx
 from .word97 import is_ole2, read_doc
@@ -117,7 +118,7 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return _document("doc", text, problem, detail, pictures)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
-        return _document("rtf", text, problem, detail, 0)
+        return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":

@@ -19,10 +19,19 @@ _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 _CODE_PAGE_ENCODINGS: dict[str, str] = {"950": "big5"}
 # striprtf ends each cell of a row with this, and the row with a line break.
 _CELL_END: str = "|"
+# A picture's group; Word writes each picture twice, for itself (\shppict) and, in a
+# \nonshppict group, for readers of older RTF: that copy is not counted.
+_PICTURE = re.compile(rb"\\pict(?![a-z])")
+_PICTURE_COPY: bytes = b"\\nonshppict"
 
 
 def is_rtf(data: bytes) -> bool:
     return _RTF_START.match(data) is not None
+
+
+def pictures(data: bytes) -> int:
+    """How many pictures the file shows."""
+    return max(0, len(_PICTURE.findall(data)) - data.count(_PICTURE_COPY))
 
 
 def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
