@@ -44,7 +44,7 @@ def _zip(*names: str) -> bytes:
     return buffer.getvalue()
 
 
-ADVICE = ", not text: only text, HTML, PDF, Word (.docx, .doc) and RTF files are read; convert it first"
+ADVICE = ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc) and RTF files are read; convert it first"
 
 
 @pytest.mark.parametrize("data,detail", [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +14,9 @@ from orchestration.parsing.word97 import read_streams
 
 from .docx_builder import docx_with_body
 from .mhtml_builder import mhtml_from_html
+from .ofd_builder import ofd_from_rows
 from .rtf_builder import HEADER
+from .test_ofd import with_part as ofd_with_part
 from .test_word97 import fixture as word97_fixture
 from .test_word97 import streams as word97_streams
 
@@ -113,3 +118,20 @@ def test_damaged_word97_streams_never_raise(word, table):
     text, code, detail, pictures = read_streams({"WordDocument": word, "1Table": table})
     assert (text is None) == (code is not None) and (code is None or code in BY_CODE and detail)
     assert pictures >= 0 and (text is not None or pictures == 0)
+
+
+OFD = ofd_from_rows([["某县2021年政府信息公开工作年度报告"], ["行政许可", "12", "3"]], one_code_a_row=True, scale=0.8)
+OFD_PAGE = "Doc_0/Pages/Page_0/Content.xml"
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(OFD))
+def test_a_damaged_ofd_document_never_raises(data):
+    _check(parse_bytes(data, "attachments/report.ofd"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(damaged(zipfile.ZipFile(io.BytesIO(OFD)).read(OFD_PAGE), b'<>/=" .,-0123456789gX\x80\xff'))
+def test_a_damaged_ofd_page_never_raises(page):
+    """A page's XML damaged itself (a box, a DeltaX, a CTM, a tag), in a whole ZIP."""
+    _check(parse_bytes(ofd_with_part(OFD, OFD_PAGE, page.decode("utf-8", errors="replace")), "attachments/report.ofd"))

@@ -23,6 +23,7 @@ from orchestration.corpus import recorded_path
 from .conftest import SAMPLES_RAW, dbt_show, ogi_run, published_parquet
 from .docx_builder import docx_from_html
 from .mhtml_builder import mhtml_from_html
+from .ofd_builder import ofd_from_rows
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .rtf_builder import rtf_from_html
 from .test_formats import T2, _mirror, _pdf_rows
@@ -63,6 +64,9 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     pdf_rows = _pdf_rows("t2021", t3, t4)
     pdf_rows[0] = ["富县人民政府办公室2021年政府信息公开工作年度报告"]
     add("good/attachment.pdf", pdf_from_rows(pdf_rows), "parsed")
+    ofd_rows = _pdf_rows("t2021", synthetic.consistent_table3("t2021", 13), synthetic.consistent_table4(13))
+    ofd_rows[0] = ["柯坪县人民政府办公室2021年政府信息公开工作年度报告"]
+    add("good/attachment.ofd", ofd_from_rows(ofd_rows, one_code_a_row=True), "parsed")
     # The page the PDF is published on, saved by the same crawl: a notice naming it, not a second report
     notice = ("<html><head><meta charset='utf-8'><title>富县人民政府办公室2021年政府信息公开工作年度报告</title></head><body>"
               "<h1>富县人民政府办公室2021年政府信息公开工作年度报告</h1><p>现将我办2021年政府信息公开工作年度报告予以公布。</p>"
@@ -145,7 +149,8 @@ def test_each_file_has_its_status_and_code(crawl):
             assert rows[path][1] == code, path
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
-    clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.docx",
+    clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.ofd",
+             "good/attachment.docx",
              "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
@@ -176,6 +181,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/big5.txt"][0:3] == ("text", "big5", "traditional_to_simplified")
     assert meta["good/page.html"] == ("html", "gb18030", None, "精河县人民政府办公室", 2022, "t2021")
     assert meta["good/attachment.pdf"] == ("pdf", "pdf", None, "富县人民政府办公室", 2021, "t2021")
+    assert meta["good/attachment.ofd"] == ("ofd", "ofd", None, "柯坪县人民政府办公室", 2021, "t2021")
     assert meta["good/attachment.docx"] == ("docx", "docx", None, "温宿县人民政府办公室", 2021, "t2019")
     assert meta["good/rich_text.doc"] == ("rtf", "rtf", None, "乌什县人民政府办公室", 2021, "t2021")
     assert meta["good/web_archive.doc"] == ("mhtml", "gb18030", None, "阿瓦提县人民政府办公室", 2021, "t2021")
@@ -187,6 +193,10 @@ def test_good_files_land_with_their_figures(crawl):
             "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
             "where r.source_path = ? and q.applicant_type = 'natural_person'", [path]).fetchall())
         assert got == {item: cells[0] for item, cells in t3.items()}, path
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'good/attachment.ofd' and q.applicant_type = 'total'").fetchall())
+    assert got == {item: cells[6] for item, cells in synthetic.consistent_table3("t2021", 13).items()}
     word_t3 = synthetic.consistent_table3("t2019", 10)
     got = dict(warehouse.execute(
         "select q.item, q.count from fct_requests q join dim_report r using (report_id) "

@@ -14,7 +14,8 @@ import pytest
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import html_to_text
-from orchestration.parsing.word import MAX_XML_BYTES, read_docx
+from orchestration.parsing.package import MAX_XML_BYTES
+from orchestration.parsing.word import read_docx
 
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_from_rows, docx_with_body, saved

@@ -35,7 +35,7 @@ _BINARY_KINDS = (
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
     (b"\x1f\x8b", b"", "a gzip file"),
 )
-BINARY_ADVICE: str = ", not text: only text, HTML, PDF, Word (.docx, .doc) and RTF files are read; convert it first"
+BINARY_ADVICE: str = ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc) and RTF files are read; convert it first"
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""From a raw file of any kind (text, HTML page or web archive, PDF, Word document of
+"""From a raw file of any kind (text, HTML page or web archive, PDF or OFD, Word document of
 either format, RTF) to the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together; Word documents (word.py, word97.py) and RTF files (rtf.py) as HTML pages are, and
+run together, and OFD documents (ofd.py) character by character alike; Word documents (word.py, word97.py) and RTF files (rtf.py) as HTML pages are, and
 a web archive's page (mhtml.py) as a page. The result is text the table parsers read
 like any other.
 """
@@ -22,6 +22,7 @@ from itertools import pairwise
 from .decode import Decoded, decode, superset
 from .elsewhere import NOTHING, Elsewhere, in_page
 from .mhtml import html_part, is_mhtml
+from .ofd import is_ofd, read_ofd
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .text import markdown_row
@@ -60,7 +61,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "docx" | "doc" | "rtf" | "mhtml"
+    source_format: str  # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -75,6 +76,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return "pdf"
     if is_docx(data):
         return "docx"
+    if is_ofd(data):
+        return "ofd"
     if is_rtf(data):
         return "rtf"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
@@ -106,6 +109,11 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         kind = read_as(data, source_path)
     if kind == "pdf":
         return _pdf(data)
+    if kind == "ofd":
+        pages, problem, detail, pictures = read_ofd(data)
+        if pages is None:
+            return Extracted(None, "ofd", None, problem, detail)
+        return _laid_out("ofd", pages, pictures)
     if kind == "docx":
         text, problem, detail, page, pictures = read_docx(data)
         if page is not None:  # (a document whose text is a page it embeds)
@@ -399,10 +407,15 @@ def _pdf(data: bytes) -> Extracted:
             pictures = sum(len(page.images) for page in pdf.pages)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
         return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
+    return _laid_out("pdf", pages, pictures)
+
+
+def _laid_out(source_format: str, pages: list[str], pictures: int) -> Extracted:
+    """A fixed-layout document's (PDF, OFD) pages, or ``no_text_layer`` for a scan."""
     text = "\n".join(pages)
     if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
-        return Extracted(None, "pdf", None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
-    return Extracted(text, "pdf", "pdf", elsewhere=_pictures(pictures))
+        return Extracted(None, source_format, None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
+    return Extracted(text, source_format, source_format, elsewhere=_pictures(pictures))
 
 
 def _page_text(page) -> str:

@@ -12,19 +12,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
-from functools import lru_cache
 
+from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
 from .text import markdown_row, paragraph_lines
 
-ZIP_MAGIC: bytes = b"PK\x03\x04"
-# A ZIP names each part in a header before its bytes, and all of them again in its
-# directory at the end: a Word document's parts are found in either, a cut-short one's
-# in its first bytes.
-_SNIFF_BYTES: int = 65536
 _DOCUMENT: str = "word/document.xml"
-# A report's document.xml is well under 10 MB unpacked; a compressed bomb is not.
-MAX_XML_BYTES: int = 64 * 1024 * 1024
 
 _W_NAMESPACE: bytes = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Word's "Strict Open XML" files name the same elements in another namespace.
@@ -66,7 +58,7 @@ def is_docx(data: bytes) -> bool:
     """A ZIP holding Word's parts, known by its bytes alone: sites serve .docx files as
     .doc or under a download link's name (and a file moved to another name keeps its format:
     corpus/moved.py)."""
-    return data.startswith(ZIP_MAGIC) and (b"word/" in data[:_SNIFF_BYTES] or b"word/document.xml" in data[-_SNIFF_BYTES:])
+    return names(data, b"word/", _DOCUMENT.encode())
 
 
 def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int]:
@@ -76,18 +68,17 @@ def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, i
     pictures its body shows."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        xml = _part(archive, _DOCUMENT)
+        xml = part(archive, _DOCUMENT)
     except KeyError:
         return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None, 0
-    except _TooLarge as too_large:  # (each exception its own name: mypyc types a name once)
+    except PartTooLarge as too_large:  # (each exception its own name: mypyc types a name once)
         return None, "unreadable_docx", str(too_large), None, 0
-    except _ZIP_ERRORS as damaged:
+    except ZIP_ERRORS as damaged:
         return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], None, 0
-    etree = _etree()
     with archive:
         try:
-            root = etree.fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), _parser())
-        except etree.XMLSyntaxError as error:
+            root = etree().fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), xml_parser())
+        except etree().XMLSyntaxError as error:
             return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0
         lines: list[str] = []
         body = root.find(_BODY)
@@ -110,38 +101,16 @@ def _embedded_page(archive: zipfile.ZipFile, root) -> bytes | None:
     chunk = next(root.iter(_ALT_CHUNK), None)
     if chunk is None:
         return None
-    etree = _etree()
     try:
-        relationships = etree.fromstring(_part(archive, _RELATIONSHIPS), _parser())
+        relationships = etree().fromstring(part(archive, _RELATIONSHIPS), xml_parser())
         target = next((relationship.get("Target") for relationship in relationships.iter(_RELATIONSHIP)
                        if relationship.get("Id") == chunk.get(_RELATIONSHIP_ID)), None)
         if not target:
             return None
         # (a target is relative to word/, or to the package's root when it starts with /)
-        return _part(archive, target[1:] if target.startswith("/") else "word/" + target)
-    except (KeyError, _TooLarge, etree.XMLSyntaxError, *_ZIP_ERRORS):
+        return part(archive, target[1:] if target.startswith("/") else "word/" + target)
+    except (KeyError, PartTooLarge, etree().XMLSyntaxError, *ZIP_ERRORS):
         return None
-
-
-class _TooLarge(ValueError):
-    pass
-
-
-_ZIP_ERRORS: tuple[type[Exception], ...] = (
-    zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError,
-)
-
-
-def _part(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A part of the package, unpacked, at most MAX_XML_BYTES (KeyError when it is not there)."""
-    info = archive.getinfo(name)
-    if info.file_size > MAX_XML_BYTES:
-        raise _TooLarge(f"its {name} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})")
-    with archive.open(info) as member:
-        content = member.read(MAX_XML_BYTES + 1)
-    if len(content) > MAX_XML_BYTES:
-        raise _TooLarge(f"its {name} unpacks to over {MAX_XML_BYTES:,} bytes")
-    return content
 
 
 def _blocks(element, lines: list[str]) -> None:
@@ -242,16 +211,3 @@ def _continues_a_merge(cell) -> bool:
     properties = cell.find(_W + "tcPr")
     merge = None if properties is None else properties.find(_V_MERGE)
     return merge is not None and merge.get(_VAL, "continue") != "restart"
-
-
-@lru_cache(maxsize=1)
-def _etree():
-    from lxml import etree
-
-    return etree
-
-
-@lru_cache(maxsize=1)
-def _parser():
-    """No entity is expanded and nothing fetched: the XML comes from the web."""
-    return _etree().XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
