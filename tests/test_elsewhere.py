@@ -137,7 +137,7 @@ def test_documents_count_their_pictures():
 def test_the_page_s_text_is_html_to_text_s():
     text, elsewhere = page_text('<p>附件：<a href="a.pdf">报告</a></p><img src="b.png"><object data="c.ofd"></object>')
     assert text == "附件：报告\n"
-    assert elsewhere == Elsewhere((("报告", "a.pdf"), ("", "c.ofd")), ("b.png",))
+    assert elsewhere() == Elsewhere((("报告", "a.pdf"), ("", "c.ofd")), ("b.png",))
 
 
 def test_the_codes_are_warnings_that_keep_the_report():

@@ -12,6 +12,7 @@ instead, so that the crawl can fetch the attachment or someone can read the pict
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -33,35 +34,54 @@ NOTHING: Elsewhere = Elsewhere()
 
 # A document's name ends a link's target, or its query's value ("download.jsp?file=x.pdf"),
 # or a script's call ("javascript:down('x.pdf')"); not a host ("www.doc.gov.cn").
+# (a dot first, then the suffixes: the search skips from dot to dot)
 _DOCUMENT_TARGET = re.compile(
-    "(?:" + "|".join(re.escape(suffix) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"\)\s])", re.IGNORECASE
+    r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"\)\s])",
+    re.IGNORECASE,
 )
-_LINKED_TAGS: tuple[str, ...] = ("a", "img", "iframe", "embed", "object")
+# A page's frames and objects, which the walk of its text drops (formats.page_text): what
+# each shows is kept before (a frame may show the report's PDF).
+FRAME_TAGS: frozenset[str] = frozenset(("iframe", "embed", "object"))
 _SHOWN: int = 5  # (documents or pictures named in a message; the rest counted)
 
+# What a file shows, asked for only when its text holds no table: a page's hundreds of
+# links are looked at then, not for every page (a tenth of a page's parse).
+Shown = Callable[[], Elsewhere]
 
-def in_page(document) -> Elsewhere:
-    """The documents a page links to or frames, and its pictures (``document``: lxml's
-    tree of the page, before its frames and objects are dropped)."""
+
+def nothing() -> Elsewhere:
+    return NOTHING
+
+
+def frame_target(element) -> str:
+    return ((element.get("src") or element.get("data")) or "").strip()
+
+
+def in_page(document, frames: list[str]) -> Elsewhere:
+    """The documents a page links to or frames (``frames``: its frames' and objects'
+    targets), and its pictures (``document``: lxml's tree of the page)."""
     attachments: list[tuple[str, str]] = []
     targets: set[str] = set()
     pictures: list[str] = []
-    for element in document.iter(*_LINKED_TAGS):
-        tag = element.tag
-        if tag == "img":
+    for element in document.iter("a", "img"):
+        if element.tag == "img":
             pictures.append((element.get("src") or element.get("data-src") or "").strip())
             continue
-        target = (element.get("href") if tag == "a" else element.get("src") or element.get("data")) or ""
-        target = target.strip()
-        text = " ".join("".join(element.itertext()).split()) if tag == "a" else ""
-        if not (_DOCUMENT_TARGET.search(target) or _DOCUMENT_TARGET.search(text)) or target in targets:
+        target = (element.get("href") or "").strip()
+        # A link's own text names a document whose target does not ("download.jsp?id=7"); its
+        # whole text (through its children) is read only for a document's link.
+        if not (_DOCUMENT_TARGET.search(target) or _DOCUMENT_TARGET.search(element.text or "")) or target in targets:
             continue
         targets.add(target)
-        attachments.append((text, target))
+        attachments.append((" ".join("".join(element.itertext()).split()), target))
+    for target in frames:
+        if _DOCUMENT_TARGET.search(target) and target not in targets:
+            targets.add(target)
+            attachments.append(("", target))
     return Elsewhere(tuple(attachments), tuple(pictures))
 
 
-def issues(elsewhere: Elsewhere, result: ParseResult) -> list[Issue]:
+def issues(shown: Shown, result: ParseResult) -> list[Issue]:
     """Why a report's text holds none of its tables, when it holds none: its attachment
     (``report_in_attachment``), its pictures (``tables_as_images``); or, with no figure
     either and neither shown, that the text holds no figure (``no_figures``).
@@ -72,6 +92,7 @@ def issues(elsewhere: Elsewhere, result: ParseResult) -> list[Issue]:
     """
     if result.metadata.template != "prose":
         return []
+    elsewhere = shown()
     no_figures = not result.values
     tables_due = (result.metadata.report_year or 0) >= NATIONAL_TABLES_FROM
     missing = "no table and no figure of the report in the text" if no_figures else "no table of the report in the text"
@@ -79,11 +100,11 @@ def issues(elsewhere: Elsewhere, result: ParseResult) -> list[Issue]:
     # (with no figure, any document may be the report: those named as one first)
     attachments = named + [a for a in elsewhere.attachments if a not in named] if no_figures else named
     if attachments:
-        shown = "; ".join(f"{text} ({target})" if text and text != target else target
-                          for text, target in attachments[:_SHOWN])
+        documents = "; ".join(f"{text} ({target})" if text and text != target else target
+                              for text, target in attachments[:_SHOWN])
         return [Issue("report_in_attachment",
                       f"{missing}; the file links to {_count(len(attachments), 'document')}, likely the report or "
-                      f"its tables: {shown}{_more(len(attachments))}")]
+                      f"its tables: {documents}{_more(len(attachments))}")]
     pictures = elsewhere.pictures
     if pictures and (no_figures or tables_due):
         sources = [source for source in pictures[:_SHOWN] if source]

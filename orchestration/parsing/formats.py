@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .decode import Decoded, decode, superset
-from .elsewhere import NOTHING, Elsewhere, in_page
+from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .mhtml import html_part, is_mhtml
 from .ofd import is_ofd, read_ofd
 from .rtf import is_rtf, read_rtf
@@ -49,7 +49,7 @@ _MIN_TEXT_LAYER_CHARS = 20
 _CELL_GAP = 6.0
 _LINE_TOLERANCE = 2.5
 
-_DROPPED_TAGS = ("script", "style", "noscript", "head", "iframe", "svg", "template", "object", "select", "button")
+_DROPPED_TAGS = ("script", "style", "noscript", "head", "iframe", "embed", "svg", "template", "object", "select", "button")
 _BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav",
     "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "br", "hr", "tr",
@@ -65,7 +65,7 @@ class Extracted:
     encoding: str | None
     problem: str | None = None
     detail: str = ""
-    elsewhere: Elsewhere = NOTHING  # attachments linked, pictures shown (elsewhere.py)
+    elsewhere: Shown = nothing  # the attachments linked and the pictures shown (elsewhere.py)
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -145,9 +145,12 @@ def _document(source_format: str, text: str | None, problem: str | None, detail:
                      _pictures(pictures))
 
 
-def _pictures(count: int) -> Elsewhere:
+def _pictures(count: int) -> Shown:
     """A document's pictures, which have no source of their own."""
-    return Elsewhere(pictures=("",) * count) if count else NOTHING
+    if not count:
+        return nothing
+    shown = Elsewhere(pictures=("",) * count)
+    return lambda: shown
 
 
 _JSON_DETAIL = "JSON data (a crawler's metadata beside a page, an export), not a report's text"
@@ -237,8 +240,8 @@ def html_to_text(markup: str) -> str:
     return page_text(markup)[0]
 
 
-def page_text(markup: str) -> tuple[str, Elsewhere]:
-    """html_to_text's text, and the documents the page links to and the pictures it shows."""
+def page_text(markup: str) -> tuple[str, Shown]:
+    """html_to_text's text, and what tells the documents the page links to and the pictures it shows."""
     etree = _etree()
     # lxml refuses a decoded page that still declares its encoding (an XHTML page's
     # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
@@ -248,18 +251,20 @@ def page_text(markup: str) -> tuple[str, Elsewhere]:
     try:
         document = etree.fromstring(markup, _html_parser())
     except (etree.ParserError, ValueError):
-        return "", NOTHING
+        return "", nothing
     if document is None:  # no markup at all
-        return "", NOTHING
-    elsewhere = in_page(document)  # (before the frames go: a frame may show the report's PDF)
+        return "", nothing
+    frames: list[str] = []
     for element in list(document.iter(*_DROPPED_TAGS)):
+        if element.tag in FRAME_TAGS:
+            frames.append(frame_target(element))
         _drop_tree(element)
     etree.strip_elements(document, etree.Comment, with_tail=False)
     lines: list[str] = []
     current: list[str] = []
     _walk(document, lines, current)
     _flush(lines, current)
-    return "\n".join(lines) + "\n", elsewhere
+    return "\n".join(lines) + "\n", lambda: in_page(document, frames)
 
 
 @lru_cache(maxsize=1)
