@@ -143,3 +143,19 @@ def test_the_page_s_text_is_html_to_text_s():
 def test_the_codes_are_warnings_that_keep_the_report():
     for code in ("report_in_attachment", "tables_as_images", "no_figures"):
         assert BY_CODE[code].severity == "warning" and not BY_CODE[code].quarantines
+
+
+@pytest.mark.parametrize("link,document", [
+    ('<a href="/a/P020240120.PDF">报告</a>', True),  # (any case)
+    ('<a href="/down.jsp?file=tj.xlsx&amp;id=3">统计表</a>', True),
+    ('<a href="#">2023年度报告.pdf（120KB）</a>', True),  # the name in the link's text, its size after it
+    ('<a href="#">2023年度报告.pdf (120KB)</a>', True),
+    ('<a href="/a.wps#page=2">报告</a>', True),
+    ('<a href="http://www.doc.gov.cn/">文化部</a>', False),  # a host, not a document
+    ('<a href="/reports/pdf/index.html">报告</a>', False),
+    ('<a href="/a.pdfx">报告</a>', False),
+    ('<a href="/a.docs">报告</a>', False),
+])
+def test_what_names_a_document(link, document):
+    _, shown = page_text(f"<p>{link}</p>")
+    assert bool(shown().attachments) == document

@@ -26,17 +26,18 @@ class Elsewhere:
 
     # (link text, target) of each document linked or framed, in the page's order, each target once
     attachments: tuple[tuple[str, str], ...] = ()
-    # each picture's source, in the page's order ("" for a picture inside a PDF or Word document)
+    # each picture's source, in the page's order ("" for one inside a document: a PDF, an OFD, Word, RTF)
     pictures: tuple[str, ...] = ()
 
 
 NOTHING: Elsewhere = Elsewhere()
 
 # A document's name ends a link's target, or its query's value ("download.jsp?file=x.pdf"),
-# or a script's call ("javascript:down('x.pdf')"); not a host ("www.doc.gov.cn").
+# a script's call ("javascript:down('x.pdf')") or a link's text ("报告.pdf（120KB）"); not a
+# host ("www.doc.gov.cn").
 # (a dot first, then the suffixes: the search skips from dot to dot)
 _DOCUMENT_TARGET = re.compile(
-    r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"\)\s])",
+    r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"()\s（）])",
     re.IGNORECASE,
 )
 # A page's frames and objects, which the walk of its text drops (formats.page_text): what
@@ -45,7 +46,7 @@ FRAME_TAGS: frozenset[str] = frozenset(("iframe", "embed", "object"))
 _SHOWN: int = 5  # (documents or pictures named in a message; the rest counted)
 
 # What a file shows, asked for only when its text holds no table: a page's hundreds of
-# links are looked at then, not for every page (a tenth of a page's parse).
+# links are looked at then, not for every page (a fifth of a page's parse).
 Shown = Callable[[], Elsewhere]
 
 

@@ -4,9 +4,11 @@ either format, RTF) to the report's text.
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
-run together, and OFD documents (ofd.py) character by character alike; Word documents (word.py, word97.py) and RTF files (rtf.py) as HTML pages are, and
-a web archive's page (mhtml.py) as a page. The result is text the table parsers read
-like any other.
+run together, and OFD documents (ofd.py) character by character alike; Word
+documents (word.py, word97.py) and RTF files (rtf.py) are laid out as HTML pages
+are, and a web archive's page (mhtml.py) read as a page. The result is text the
+table parsers read like any other; what a file shows besides (links to attachments,
+pictures) is kept for elsewhere.py.
 """
 
 from __future__ import annotations
