@@ -156,6 +156,13 @@ def test_each_file_has_its_status_and_code(crawl):
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
     # (the notice and its attachment claim one report: neither is a duplicate_report)
     assert issues["good/notice.html"] == {"report_in_attachment"}
+    flags = dict(warehouse.execute(
+        "select source_path, (has_figures_elsewhere, has_duplicate_report, value_count) from dim_report "
+        "where source_path in ('good/notice.html', 'good/attachment.pdf')").fetchall())
+    assert flags == {"good/notice.html": (True, False, 0), "good/attachment.pdf": (False, False, 200)}  # (t2021: 200 figures)
+    assert warehouse.execute("select s.has_figures_elsewhere, s.applications_received is null from report_summary s "
+                             "join dim_report r using (report_id) where r.source_path = 'good/notice.html'").fetchone() == (
+        True, True)
 
 
 def test_a_file_named_in_gbk_lands_under_an_escaped_path(crawl):

@@ -73,7 +73,8 @@ select
     ) as correction_rate,
     r.identity_failure_count = 0 as identities_hold,
     not r.is_incomplete as tables_complete,
-    r.table_value_count = 0 and r.prose_value_count > 0 as figures_from_prose_only
+    r.table_value_count = 0 and r.prose_value_count > 0 as figures_from_prose_only,
+    r.has_figures_elsewhere
 from {{ ref('dim_report') }} as r
 left join requests as q using (report_id)
 left join appeals as a using (report_id)
