@@ -13,6 +13,7 @@ from orchestration.parsing import parse_bytes
 from orchestration.parsing.elsewhere import Elsewhere
 from orchestration.parsing.formats import page_text
 
+from .conftest import REAL
 from .docx_builder import docx_with_pictures, png
 from .pdf_builder import pdf_with_pictures
 from .rtf_builder import rtf_from_html
@@ -77,7 +78,8 @@ def test_a_page_with_neither_says_it_holds_no_figure():
     assert issues(data) == [(
         "no_figures",
         ("no table and no figure of the report in the text, no attachment linked and no picture shown: a page whose "
-         "content a script loads, or a notice of the report rather than the report"),
+         "content a script loads, a page cut short before its figures, or a notice of the report rather than the "
+         "report"),
     )]
 
 
@@ -159,3 +161,17 @@ def test_the_codes_are_warnings_that_keep_the_report():
 def test_what_names_a_document(link, document):
     _, shown = page_text(f"<p>{link}</p>")
     assert bool(shown().attachments) == document
+
+
+def test_the_real_excerpts_cut_before_their_figures_say_so():
+    """Of the 45 real excerpts (tests/samples/real, cut after 700-2,500 characters), the ten
+    prose reports cut before any figure get no_figures; none gets the other two codes (a text
+    file shows no link or picture), and no excerpt with a figure or a table gets one."""
+    flagged = {}
+    for path in sorted(REAL.glob("r*.txt")):
+        parse = parse_bytes(path.read_bytes(), path.name)
+        codes = [i.code for i in parse.all_issues if i.code in ("report_in_attachment", "tables_as_images", "no_figures")]
+        if codes:
+            flagged[path.stem] = (codes, parse.result.metadata.template, len(parse.result.values))
+    assert flagged == {name: (["no_figures"], "prose", 0) for name in (
+        "r011", "r012", "r021", "r023", "r026", "r034", "r036", "r038", "r041", "r042")}

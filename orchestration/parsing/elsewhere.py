@@ -115,7 +115,8 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
                       "likely among them, and a picture's text is not read (no OCR)")]
     if no_figures:
         return [Issue("no_figures", f"{missing}, no attachment linked and no picture shown: a page whose content "
-                                    "a script loads, or a notice of the report rather than the report")]
+                                    "a script loads, a page cut short before its figures, or a notice of the report "
+                                    "rather than the report")]
     return []
 
 
