@@ -130,8 +130,9 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "figures as corrections."),
     IssueCode("no_figures", "warning", False,
               "No table and no figure of the report in the text, no attachment linked and no picture shown: a "
-              "page whose content a script loads, a page cut short before its figures (a crawl's excerpt), or a "
-              "notice of the report rather than the report.",
+              "page whose content a script loads or another page it frames holds (the message names the framed "
+              "pages), a page cut short before its figures (a crawl's excerpt), or a notice of the report rather "
+              "than the report.",
               "Look at the page in a browser and crawl what it shows (the report's own page or file)."),
     IssueCode("identity_failed", "warning", False,
               "A 勾稽关系 of REPORTS.md does not hold; the figures are kept as printed.",

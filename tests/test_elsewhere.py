@@ -83,6 +83,18 @@ def test_a_page_with_neither_says_it_holds_no_figure():
     )]
 
 
+def test_a_page_framing_its_content_names_the_framed_pages():
+    """An iframe's page (the report's text served apart from the site's frame), not a document."""
+    data = (b'<html><head><meta charset="utf-8"><title>' + TITLE.encode() + b"</title></head><body>"
+            b"<h1>" + TITLE.encode() + b'</h1><iframe src="/content/2024/0120/c123.html"></iframe>'
+            b'<iframe src="/content/2024/0120/c123.html"></iframe><iframe src=""></iframe></body></html>')
+    assert issues(data) == [(
+        "no_figures",
+        ("no table and no figure of the report in the text, no attachment linked and no picture shown; the page "
+         "frames 1 other page, likely its content: /content/2024/0120/c123.html"),
+    )]
+
+
 PROSE = "<p>本年度主动公开政府信息1234条，收到政府信息公开申请56件，行政复议3件。</p>"
 
 
@@ -140,6 +152,8 @@ def test_the_page_s_text_is_html_to_text_s():
     text, elsewhere = page_text('<p>附件：<a href="a.pdf">报告</a></p><img src="b.png"><object data="c.ofd"></object>')
     assert text == "附件：报告\n"
     assert elsewhere() == Elsewhere((("报告", "a.pdf"), ("", "c.ofd")), ("b.png",))
+    _, framed = page_text('<iframe src="/c/1.html"></iframe><embed src="/c/2.pdf"><object data="/c/3.htm"></object>')
+    assert framed() == Elsewhere((("", "/c/2.pdf"),), (), ("/c/1.html", "/c/3.htm"))
 
 
 def test_the_codes_are_warnings_that_keep_the_report():

@@ -28,6 +28,8 @@ class Elsewhere:
     attachments: tuple[tuple[str, str], ...] = ()
     # each picture's source, in the page's order ("" for one inside a document: a PDF, an OFD, Word, RTF)
     pictures: tuple[str, ...] = ()
+    # the pages a page frames (an iframe's page, not a document's), in the page's order
+    framed: tuple[str, ...] = ()
 
 
 NOTHING: Elsewhere = Elsewhere()
@@ -75,11 +77,16 @@ def in_page(document, frames: list[str]) -> Elsewhere:
             continue
         targets.add(target)
         attachments.append((" ".join("".join(element.itertext()).split()), target))
+    framed: list[str] = []
     for target in frames:
-        if _DOCUMENT_TARGET.search(target) and target not in targets:
-            targets.add(target)
+        if not target or target in targets:
+            continue
+        targets.add(target)
+        if _DOCUMENT_TARGET.search(target):
             attachments.append(("", target))
-    return Elsewhere(tuple(attachments), tuple(pictures))
+        else:
+            framed.append(target)
+    return Elsewhere(tuple(attachments), tuple(pictures), tuple(framed))
 
 
 def issues(shown: Shown, result: ParseResult) -> list[Issue]:
@@ -113,6 +120,10 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
         return [Issue("tables_as_images",
                       f"{missing}, and the file shows {_count(len(pictures), 'picture')}{listed}: its tables are "
                       "likely among them, and a picture's text is not read (no OCR)")]
+    if no_figures and elsewhere.framed:
+        pages = "; ".join(elsewhere.framed[:_SHOWN]) + _more(len(elsewhere.framed))
+        return [Issue("no_figures", f"{missing}, no attachment linked and no picture shown; the page frames "
+                                    f"{_count(len(elsewhere.framed), 'other page')}, likely its content: {pages}")]
     if no_figures:
         return [Issue("no_figures", f"{missing}, no attachment linked and no picture shown: a page whose content "
                                     "a script loads, a page cut short before its figures, or a notice of the report "
