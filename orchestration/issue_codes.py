@@ -123,7 +123,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Crawl the attachment into the raw folder: it parses as the report. The notice then claims the "
               "organ and year no more (see duplicate_report)."),
     IssueCode("tables_as_images", "warning", False,
-              "No table of the report in the text, and the file (a page, a PDF, a Word or RTF document) shows pictures: "
+              "No table of the report in the text, and the file (a page, a PDF, a Word or RTF document) shows pictures "
+              "(a page's own left aside: a linked logo, a button, a QR code, one declared under 100 pixels): "
               "its tables are likely among them, and a picture's text is not read (no OCR). Raised when the text "
               "has no figure either, or its year is one of the national tables' (2019 on).",
               "Find a text version of the report (its PDF or Word attachment, another mirror) or record its "

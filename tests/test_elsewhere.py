@@ -64,11 +64,24 @@ def test_a_page_of_pictures_names_them():
         f'<p><img src="/uploads/2024/01/W0202401{n}.png"></p>' for n in range(1, 7))
     assert issues(page(body, form="/forms/apply.html")) == [(
         "tables_as_images",
-        ("no table and no figure of the report in the text, and the file shows 7 pictures (/images/logo.png; "
-         "/uploads/2024/01/W02024011.png; /uploads/2024/01/W02024012.png; /uploads/2024/01/W02024013.png; "
-         "/uploads/2024/01/W02024014.png; and 2 more): its tables are likely among them, and a picture's text is "
-         "not read (no OCR)"),
+        ("no table and no figure of the report in the text, and the file shows 6 pictures "
+         "(/uploads/2024/01/W02024011.png; /uploads/2024/01/W02024012.png; /uploads/2024/01/W02024013.png; "
+         "/uploads/2024/01/W02024014.png; /uploads/2024/01/W02024015.png; and 1 more): its tables are likely among "
+         "them, and a picture's text is not read (no OCR)"),
     )]
+
+
+def test_the_page_s_own_pictures_are_not_a_report_s():
+    """A logo linked to the home page, a button, a QR code, a picture declared small: the
+    page's own; a page with no figure and only those says no_figures."""
+    chrome = ('<p><img src="/images/wx_ewm.jpg"><img src="/images/print_btn.gif"><img src="/x/1.png" width="16">'
+              '<img src="/x/2.png" height="40px"></p>')
+    found = issues(page(chrome, form="/forms/apply.html"))
+    assert [code for code, _ in found] == ["no_figures"]
+    table = '<p><img src="/uploads/2024/01/W020240120.png" width="800"></p>'
+    found = issues(page(chrome + table, form="/forms/apply.html"))
+    assert [code for code, _ in found] == ["tables_as_images"]
+    assert "shows 1 picture (/uploads/2024/01/W020240120.png)" in found[0][1]
 
 
 def test_a_page_with_neither_says_it_holds_no_figure():
@@ -107,8 +120,8 @@ def test_a_prose_report_s_pictures_count_from_the_national_tables_year(year, wan
     found = issues(data)
     assert [code for code, _ in found] == ([want] if want else [])
     if want:
-        assert found[0][1].startswith("no table of the report in the text, and the file shows 2 pictures "
-                                      "(/images/logo.png; /uploads/t1.png)")
+        assert found[0][1].startswith("no table of the report in the text, and the file shows 1 picture "
+                                      "(/uploads/t1.png)")
     parse = parse_bytes(data, "notice.html")
     assert {(v.item, v.value) for v in parse.result.values if v.item == "new_received"} == {("new_received", 56)}
 

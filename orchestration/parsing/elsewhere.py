@@ -16,7 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .labels import ATTACHMENT_SUFFIXES, NATIONAL_TABLES_FROM, REPORT_LINK_WORDS
+from .labels import (
+    ATTACHMENT_SUFFIXES,
+    CHROME_PICTURE_PIXELS,
+    CHROME_PICTURE_WORDS,
+    NATIONAL_TABLES_FROM,
+    REPORT_LINK_WORDS,
+)
 from .model import Issue, ParseResult
 
 
@@ -68,7 +74,9 @@ def in_page(document, frames: list[str]) -> Elsewhere:
     pictures: list[str] = []
     for element in document.iter("a", "img"):
         if element.tag == "img":
-            pictures.append((element.get("src") or element.get("data-src") or "").strip())
+            source = (element.get("src") or element.get("data-src") or "").strip()
+            if not _chrome(element, source):
+                pictures.append(source)
             continue
         target = (element.get("href") or "").strip()
         # A link's own text names a document whose target does not ("download.jsp?id=7"); its
@@ -129,6 +137,19 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
                                     "a script loads, a page cut short before its figures, or a notice of the report "
                                     "rather than the report")]
     return []
+
+
+def _chrome(picture, source: str) -> bool:
+    """A picture of the page's own, not a report's: a link's (a logo to the home page, a
+    button), one declared small, or one whose file is named as the site's pictures are."""
+    if next(picture.iterancestors("a"), None) is not None:
+        return True
+    for side in (picture.get("width"), picture.get("height")):
+        digits = (side or "").strip().removesuffix("px")
+        if digits.isdigit() and int(digits) < CHROME_PICTURE_PIXELS:
+            return True
+    name = source.rsplit("/", 1)[-1].lower()
+    return any(word in name for word in CHROME_PICTURE_WORDS)
 
 
 def _names_report(attachment: tuple[str, str]) -> bool:

@@ -506,6 +506,13 @@ ATTACHMENT_SUFFIXES: tuple[str, ...] = (
 # Words of a link (its text or target) that name a report or its tables, not the site's
 # forms (申请表) or guides (指南) that sidebars link to.
 REPORT_LINK_WORDS: tuple[str, ...] = ("报告", "年报", "统计表", "情况表", "附表", "附件")
+# A page's own pictures, not a report's: words of their file's name (a logo, an icon, a
+# button, a banner, a QR code for the site's WeChat account: 二维码, "ewm").
+CHROME_PICTURE_WORDS: tuple[str, ...] = (
+    "logo", "icon", "btn", "button", "banner", "qrcode", "erweima", "ewm", "share", "print", "close", "arrow", "spacer",
+)
+# A picture declared smaller than this (pixels, either side) is the page's, not a table's.
+CHROME_PICTURE_PIXELS: int = 100
 # From this year the national tables are in every report (REPORTS.md): a report of a
 # later year with none in its text has them in a picture or an attachment.
 NATIONAL_TABLES_FROM: int = 2019
