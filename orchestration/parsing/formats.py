@@ -25,6 +25,7 @@ from .decode import Decoded, decode, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .mhtml import html_part, is_mhtml
 from .ofd import is_ofd, read_ofd
+from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .text import markdown_row
@@ -244,15 +245,15 @@ def html_to_text(markup: str) -> str:
 
 def page_text(markup: str) -> tuple[str, Shown]:
     """html_to_text's text, and what tells the documents the page links to and the pictures it shows."""
-    etree = _etree()
+    lxml_etree = etree()
     # lxml refuses a decoded page that still declares its encoding (an XHTML page's
     # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
     declaration = _XML_DECLARATION.match(markup)  # (match, not sub: sub tries every position)
     if declaration:
         markup = markup[declaration.end():]
     try:
-        document = etree.fromstring(markup, _html_parser())
-    except (etree.ParserError, ValueError):
+        document = lxml_etree.fromstring(markup, _html_parser())
+    except (lxml_etree.ParserError, ValueError):
         return "", nothing
     if document is None:  # no markup at all
         return "", nothing
@@ -261,7 +262,7 @@ def page_text(markup: str) -> tuple[str, Shown]:
         if element.tag in FRAME_TAGS:
             frames.append(frame_target(element))
         _drop_tree(element)
-    etree.strip_elements(document, etree.Comment, with_tail=False)
+    lxml_etree.strip_elements(document, lxml_etree.Comment, with_tail=False)
     lines: list[str] = []
     current: list[str] = []
     _walk(document, lines, current)
@@ -270,21 +271,11 @@ def page_text(markup: str) -> tuple[str, Shown]:
 
 
 @lru_cache(maxsize=1)
-def _etree():
-    """lxml.etree, imported by the first page, not by every process that imports the
-    parser; and only then: an import statement in a compiled function goes through
-    importlib at each call (6% of the time of a page)."""
-    from lxml import etree
-
-    return etree
-
-
-@lru_cache(maxsize=1)
 def _html_parser():
     """lxml's HTML parser as ``lxml.html`` sets it up, without its element classes:
     those are looked up by a Python function for every element the walk touches
     (a sixth of the time of a page)."""
-    return _etree().HTMLParser()
+    return etree().HTMLParser()
 
 
 def _drop_tree(element) -> None:
