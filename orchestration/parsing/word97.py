@@ -350,6 +350,14 @@ class _Table:
         self.cell: list[str | _Table] = []
 
 
+class _Field:
+    """A field being read: its code first (left out of the text), then its result."""
+
+    def __init__(self) -> None:
+        self.in_code = True
+        self.kind = ""  # its code's first word ("HYPERLINK", "SHAPE" ...)
+
+
 class _Story:
     """A story's characters to lines and markdown rows, a paragraph or cell at a time."""
 
@@ -358,8 +366,7 @@ class _Story:
         self.lines = lines
         self.text: list[str] = []  # the paragraph being read
         self.tables: list[_Table] = []  # the tables the paragraph is in, outermost first
-        self.fields: list[bool] = []  # each open field: True while its code (not its result) is read
-        self.kinds: list[str] = []  # each open field's kind, its code's first word ("HYPERLINK", "SHAPE" ...)
+        self.fields: list[_Field] = []  # the open fields, innermost last
         self.pictures = 0  # inline pictures in the text, and objects embedded (a sheet pasted as one)
 
     def read(self, characters: list[tuple[str, int, int]]) -> None:
@@ -376,27 +383,26 @@ class _Story:
     def _add(self, text: str) -> None:
         if not text:
             return
-        if self.fields and self.fields[-1]:
-            if not self.kinds[-1]:
-                self.kinds[-1] = text.split(maxsplit=1)[0].upper() if text.strip() else ""
+        field = self.fields[-1] if self.fields else None
+        if field is not None and field.in_code:
+            if not field.kind and text.strip():
+                field.kind = text.split(maxsplit=1)[0].upper()
             return
-        if not self.kinds or self.kinds[-1] in _PICTURE_FIELDS:
+        if field is None or field.kind in _PICTURE_FIELDS:
             self.pictures += text.count(_PICTURE)
         self.text.append(text.translate(_REPLACED))
 
     def _mark(self, mark: str, offset: int) -> None:
         if mark == _FIELD_START:
-            self.fields.append(True)
-            self.kinds.append("")
+            self.fields.append(_Field())
             return
         if mark == _FIELD_SEPARATOR:
             if self.fields:
-                self.fields[-1] = False
+                self.fields[-1].in_code = False
             return
         if mark == _FIELD_END:
             if self.fields:
                 self.fields.pop()
-                self.kinds.pop()
             return
         properties = self.paragraphs.at(offset)
         depth = properties.depth
