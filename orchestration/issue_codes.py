@@ -39,7 +39,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is (the next run parses it).",
               decided_by_limits=True),
     IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
-              "Find the report's text, HTML, PDF, Word or RTF version; convert other office files (.xls, .ppt) first."),
+              "Find the report's text, HTML, PDF, Word or RTF version; convert other office files (.ppt, .pptx) first."),
     IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
               "Re-crawl with the page's declared charset; look at the file with `ogi parse`."),
     IssueCode("no_text_layer", "error", True, "A PDF or OFD document whose pages carry no text layer (a scanned image).",
@@ -57,6 +57,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "A Word 97-2003 document (.doc) that cannot be read: cut short, damaged, password-protected, "
               "or in Word 6/95's older format.",
               "Re-download it; open it in Word or LibreOffice and save it as .docx."),
+    IssueCode("unreadable_workbook", "error", True,
+              "A workbook (.xlsx, .xls, WPS .et, .ods) that cannot be read: cut short, damaged, a part over 64 MB "
+              "unpacked, or a sheet spanning over 2,000,000 cells (a stray value far from the table).",
+              "Re-download it; open it in Excel, WPS or LibreOffice to see whether it is damaged, and save it again."),
     IssueCode("unreadable_rtf", "error", True, "An RTF file the RTF reader cannot follow (a damaged control word).",
               "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,

@@ -44,11 +44,11 @@ def _zip(*names: str) -> bytes:
     return buffer.getvalue()
 
 
-ADVICE = ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc) and RTF files are read; convert it first"
+ADVICE = (", not text: only text, HTML, PDF, OFD, Word (.docx, .doc), RTF and workbook (.xlsx, .xls, .et, .ods) "
+          "files are read; convert it first")
 
 
 @pytest.mark.parametrize("data,detail", [
-    (_zip("xl/workbook.xml"), "an Excel workbook (.xlsx)" + ADVICE),
     (_zip("ppt/presentation.xml"), "a PowerPoint file (.pptx)" + ADVICE),
     (_zip("report.txt"), "a ZIP archive" + ADVICE),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 300, "a PNG image" + ADVICE),

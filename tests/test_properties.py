@@ -19,6 +19,8 @@ from .rtf_builder import HEADER
 from .test_ofd import with_part as ofd_with_part
 from .test_word97 import fixture as word97_fixture
 from .test_word97 import streams as word97_streams
+from .test_workbook import fixture as workbook_fixture
+from .test_workbook import stat_table_workbook, with_sheet_xml
 
 FRAGMENTS = st.sampled_from([
     "一、本年新收政府信息公开申请数量", "(七)总计", "第二十条第(一)项", "规章", "行政复议", "结果维持", "尚未审结",
@@ -135,3 +137,26 @@ def test_a_damaged_ofd_document_never_raises(data):
 def test_a_damaged_ofd_page_never_raises(page):
     """A page's XML damaged itself (a box, a DeltaX, a CTM, a tag), in a whole ZIP."""
     _check(parse_bytes(ofd_with_part(OFD, OFD_PAGE, page.decode("utf-8", errors="replace")), "attachments/report.ofd"))
+
+
+XLS = workbook_fixture("stat_table.xls")
+XLSX = stat_table_workbook()[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(XLS))
+def test_a_damaged_xls_workbook_never_raises(data):
+    _check(parse_bytes(data, "attachments/统计表.xls"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(XLSX))
+def test_a_damaged_xlsx_workbook_never_raises(data):
+    _check(parse_bytes(data, "attachments/统计表.xlsx"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(damaged(zipfile.ZipFile(io.BytesIO(XLSX)).read("xl/worksheets/sheet1.xml"), b'<>/=" rtsvc0123456789AZ\x80\xff'))
+def test_a_damaged_xlsx_sheet_never_raises(sheet):
+    """A sheet's XML damaged itself (a cell's reference, type or value, a merge, a tag), in a whole ZIP."""
+    _check(parse_bytes(with_sheet_xml(XLSX, lambda _: sheet), "attachments/统计表.xlsx"))

@@ -28,6 +28,8 @@ from .pdf_builder import blank_pdf, pdf_from_rows
 from .rtf_builder import rtf_from_html
 from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
+from .test_workbook import fixture as workbook_fixture
+from .test_workbook import stat_table_sheet, stat_table_workbook
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +86,8 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     word97 = (Path(__file__).parent / "word97" / "national_t2021.doc").read_bytes()
     add("good/word97.doc", word97, "parsed")
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
+    # The stat table a 2016 report attached as a workbook (Excel 97-2003, saved by LibreOffice)
+    add("good/统计表.xls", workbook_fixture("stat_table.xls"), "parsed")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
     add("bad/undecodable.txt", b"\xff\xfe" + b"\x00\xd8" * 400, "quarantined", "undecodable")
@@ -93,6 +97,7 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("bad/broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "quarantined", "unreadable_pdf")
     add("bad/cut_short.docx", word[: len(word) // 2], "quarantined", "unreadable_docx")
     add("bad/cut_short_word97.doc", word97[: len(word97) // 2], "quarantined", "unreadable_doc")
+    add("bad/cut_short.xlsx", stat_table_workbook()[0][:3000], "quarantined", "unreadable_workbook")
     add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
     whole = national("戊县人民政府办公室", 2021, seed=5)
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
@@ -151,7 +156,7 @@ def test_each_file_has_its_status_and_code(crawl):
             assert code in issues.get(path, set()), (path, issues.get(path))
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.ofd",
              "good/attachment.docx",
-             "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt"]
+             "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt", "good/统计表.xls"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
     # (the notice and its attachment claim one report: neither is a duplicate_report)
@@ -193,6 +198,15 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/rich_text.doc"] == ("rtf", "rtf", None, "乌什县人民政府办公室", 2021, "t2021")
     assert meta["good/web_archive.doc"] == ("mhtml", "gb18030", None, "阿瓦提县人民政府办公室", 2021, "t2021")
     assert meta["good/word97.doc"] == ("doc", "doc", None, "精河县人民政府办公室", 2021, "t2021")
+    assert meta["good/统计表.xls"] == ("xls", "xls", None, "精河县人民政府办公室", 2016, "stat_table")
+    # the stat table's figures, each where the marts keep it (58 figures that differ from each other)
+    want = stat_table_sheet()[2]
+    got = dict(warehouse.execute(
+        "select channel, count from fct_requests join dim_report using (report_id) "
+        "where source_path = 'good/统计表.xls' and item = 'new_received'").fetchall())
+    assert got == {dict(key[2])["channel"]: int(value) for key, value in want.items() if key[1] == "new_received"}
+    assert len(got) == 5
+    assert warehouse.execute("select value_count from dim_report where source_path = 'good/统计表.xls'").fetchone() == (58,)
     assert meta["good/mirror.txt"][2:] == ("pinyin_removed+traditional_to_simplified", "合水县人民政府办公室", 2021, "t2021")
     t3 = synthetic.consistent_table3("t2021", 3)
     for path in ("good/page.html", "good/attachment.pdf"):

@@ -135,7 +135,6 @@ def test_a_word97_document_that_cannot_be_read_says_why(case, detail):
     (fixture("national_t2021.doc")[:30000], "unreadable_doc", None),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "unreadable_doc", None),
     (fixture("no_text.doc"), "empty_file", "the Word document holds no text (only images, a scan?)"),
-    (fixture("workbook.xls"), "binary_file", "an Excel workbook (.xls)" + BINARY_ADVICE),
     (fixture("protected.docx"), "binary_file",
      "a password-protected Office file (a .docx, .xlsx or .pptx encrypted to open)" + BINARY_ADVICE),
 ])

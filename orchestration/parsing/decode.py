@@ -22,10 +22,10 @@ _GB18030_SUBSETS: frozenset[str] = frozenset(("gb2312", "gbk", "gb_2312-80", "cp
 
 
 # What a binary file is, by its first bytes, so that a quarantined attachment says so
-# (reports are often published as Word files; those are read: word.py, word97.py): (magic, a name
-# found in a ZIP's first 64 KiB or b"", what to call it). The first that fits is taken.
+# (reports are often published as Word files or workbooks; those are read: word.py, word97.py,
+# workbook.py): (magic, a name found in a ZIP's first 64 KiB or b"", what to call it). The
+# first that fits is taken.
 _BINARY_KINDS = (
-    (b"PK\x03\x04", b"xl/", "an Excel workbook (.xlsx)"),
     (b"PK\x03\x04", b"ppt/", "a PowerPoint file (.pptx)"),
     (b"PK\x03\x04", b"", "a ZIP archive"),
     (b"\x89PNG", b"", "a PNG image"),
@@ -35,7 +35,10 @@ _BINARY_KINDS = (
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
     (b"\x1f\x8b", b"", "a gzip file"),
 )
-BINARY_ADVICE: str = ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc) and RTF files are read; convert it first"
+BINARY_ADVICE: str = (
+    ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc), RTF and workbook (.xlsx, .xls, .et, .ods) files "
+    "are read; convert it first"
+)
 
 
 @dataclass(frozen=True)

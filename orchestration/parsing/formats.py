@@ -1,12 +1,12 @@
 """From a raw file of any kind (text, HTML page or web archive, PDF or OFD, Word document of
-either format, RTF) to the report's text.
+either format, RTF, workbook) to the report's text.
 
 HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
 run together, and OFD documents (ofd.py) character by character alike; Word
-documents (word.py, word97.py) and RTF files (rtf.py) are laid out as HTML pages
-are, and a web archive's page (mhtml.py) read as a page. The result is text the
+documents (word.py, word97.py), RTF files (rtf.py) and workbooks (workbook.py) are laid
+out as HTML pages are, and a web archive's page (mhtml.py) read as a page. The result is text the
 table parsers read like any other; what a file shows besides (links to attachments,
 pictures) is kept for elsewhere.py.
 """
@@ -30,9 +30,12 @@ from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .text import markdown_row
 from .word import is_docx, read_docx
-from .word97 import is_ole2, read_doc
+from .word97 import holds_workbook, is_ole2, read_doc
+from .workbook import read_workbook, workbook_kind
 
 _PDF_MAGIC = b"%PDF-"
+_WORKBOOKS: frozenset[str] = frozenset(("xlsx", "xls", "ods"))
+_WORKBOOK_NAMES: tuple[str, ...] = (".xls", ".et")
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
 # An RSS or Atom feed, a sitemap: a site's list of its pages, whose titles name an organ and
 # a year (and whose descriptions quote figures); parsed as text, it made a report of none.
@@ -64,7 +67,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml"
+    source_format: str  # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods"
     encoding: str | None
     problem: str | None = None
     detail: str = ""
@@ -73,14 +76,20 @@ class Extracted:
 
 def sniff_format(data: bytes, source_path: str) -> str:
     name = source_path.lower()
-    if is_ole2(data):  # (Word 97-2003, or another office file in the same container)
-        return "doc"
+    if is_ole2(data):  # (Word 97-2003, an Excel workbook, or another office file in the same container)
+        workbook = holds_workbook(data)
+        if workbook is None:  # (a damaged container: its name says which reader tells what is wrong)
+            workbook = name.endswith(_WORKBOOK_NAMES)
+        return "xls" if workbook else "doc"
     if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
         return "pdf"
     if is_docx(data):
         return "docx"
     if is_ofd(data):
         return "ofd"
+    spreadsheet = workbook_kind(data)
+    if spreadsheet:
+        return spreadsheet
     if is_rtf(data):
         return "rtf"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
@@ -124,12 +133,15 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return _document("docx", text, problem, detail, pictures)
     if kind == "doc":
         text, problem, detail, pictures = read_doc(data)
-        if problem == "binary_file":  # (a workbook, a presentation: no Word document in it)
+        if problem == "binary_file":  # (a presentation, an encrypted package: no Word document in it)
             return Extracted(None, "text", None, problem, detail)
         return _document("doc", text, problem, detail, pictures)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
         return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)
+    if kind in _WORKBOOKS:
+        text, problem, detail = read_workbook(data, kind)
+        return _document(kind, text, problem, detail, 0)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":
@@ -143,7 +155,7 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
 
 
 def _document(source_format: str, text: str | None, problem: str | None, detail: str, pictures: int) -> Extracted:
-    """What a document reader (Word, RTF) gave: its format names the text's encoding too."""
+    """What a document reader (Word, RTF, a workbook's) gave: its format names the text's encoding too."""
     return Extracted(text, source_format, None if text is None else source_format, problem, detail,
                      _pictures(pictures))
 

@@ -24,6 +24,8 @@ from .text import markdown_row, paragraph_lines
 
 OLE2_MAGIC: bytes = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM: str = "WordDocument"
+# An Excel workbook's stream: BIFF8 (Excel 97 on, WPS .et) or BIFF5 (Excel 5 and 95).
+_WORKBOOK_STREAMS: tuple[str, ...] = ("Workbook", "Book")
 _DATA_STREAM: str = "Data"
 _STREAMS: tuple[str, ...] = (_WORD_STREAM, "0Table", "1Table", _DATA_STREAM)
 _FIB_IDENT: int = 0xA5EC
@@ -93,12 +95,24 @@ def is_ole2(data: bytes) -> bool:
     return data.startswith(OLE2_MAGIC)
 
 
+def holds_workbook(data: bytes) -> bool | None:
+    """Whether a compound file holds an Excel workbook (.xls, WPS's .et) and no Word document
+    (a Word document may hold a workbook inside, as an embedded object's: not at its root);
+    None when its directory cannot be read (cut short, damaged)."""
+    try:
+        container = olefile_module().OleFileIO(io.BytesIO(data))
+        with container:
+            return not container.exists(_WORD_STREAM) and any(container.exists(name) for name in _WORKBOOK_STREAMS)
+    except Exception:  # noqa: BLE001 - olefile raises what its parsing meets
+        return None
+
+
 def read_doc(data: bytes) -> tuple[str | None, str | None, str, int]:
     """The document's text; or None, an issue code and why (``binary_file`` for a compound
-    file holding no Word document: a workbook, a presentation); and how many pictures its
+    file holding no Word document: a presentation, an encrypted package); and how many pictures its
     text shows."""
     try:
-        container = _olefile().OleFileIO(io.BytesIO(data))
+        container = olefile_module().OleFileIO(io.BytesIO(data))
         with container:
             if not container.exists(_WORD_STREAM):
                 return None, "binary_file", _other_compound_file(container), 0
@@ -124,8 +138,6 @@ def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str
 _OTHER_STREAMS: tuple[tuple[str, str], ...] = (
     # (a .docx, .xlsx or .pptx with a password to open is its package, encrypted, in a compound file)
     ("EncryptedPackage", "a password-protected Office file (a .docx, .xlsx or .pptx encrypted to open)"),
-    ("Workbook", "an Excel workbook (.xls)"),
-    ("Book", "an Excel workbook (.xls)"),
     ("PowerPoint Document", "a PowerPoint file (.ppt)"),
 )
 
@@ -492,8 +504,8 @@ def _u32(data: bytes, at: int) -> int:
 
 
 @lru_cache(maxsize=1)
-def _olefile():
-    """olefile, imported by the first .doc, not by every process that imports the parser."""
+def olefile_module():
+    """olefile, imported by the first .doc or .xls, not by every process that imports the parser."""
     import olefile
 
     return olefile

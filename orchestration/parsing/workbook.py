@@ -1,0 +1,225 @@
+"""A workbook (Excel .xlsx or .xls, WPS .et, OpenDocument .ods) to the report's text, laid
+out as a page holding a table: a sheet's rows before its first row of two or more values
+(its title) as lines, and after its last such row those of one value in the first column
+(the notes, the date signed); the others as markdown rows, a merged cell's other
+positions left blank, so the figures keep their columns.
+
+The stat-table era's reports often attach their 政府信息公开情况统计表 as a workbook, and
+some organs publish the 2019 and 2021 tables so too. python-calamine (Rust's calamine)
+reads every one of these formats, a cell's value as stored, a formula's as last computed.
+A number is written as a workbook shows it at General format: 1234.0 as "1234", up to 15
+significant digits (Excel's precision), so a stored 0.30000000000000004 is "0.3". Hidden
+sheets and chart sheets are left out: what a reader of the report is shown is read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import struct
+import zipfile
+from functools import lru_cache
+
+from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, names
+from .text import markdown_row
+from .word97 import olefile_module
+
+# An OpenDocument file names its kind first, uncompressed, at this offset.
+_ODS_MIMETYPE: bytes = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+_ODS_MIMETYPE_AT: int = 30
+# A report's sheet is a few hundred cells; a stray value far down or right makes a sheet
+# of millions, each a Python object: such a sheet is refused, not read into memory.
+MAX_SHEET_CELLS: int = 2_000_000
+_SHEETS: str = "xl/worksheets/"
+# An Excel 97-2003 workbook's records ([MS-XLS]): a substream's (a sheet's) first, the sheet's
+# dimensions, and those of cells (their row and column first): LABEL, LABELSST, NUMBER, RK, BOOLERR, FORMULA, RSTRING,
+# and MULRK and MULBLANK, a run of a row's cells whose last column ends the record.
+_BIFF_STREAMS: tuple[str, ...] = ("Workbook", "Book")
+_BIFF_BOF: int = 0x0809
+_BIFF_DIMENSIONS: int = 0x0200
+_BIFF_ROW_RUNS: frozenset[int] = frozenset((0x00BD, 0x00BE))
+_BIFF_CELLS: frozenset[int] = frozenset((0x0204, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0006, 0x00D6, 0x0201)) | _BIFF_ROW_RUNS
+_CELL_REFERENCE: re.Pattern[bytes] = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def workbook_kind(data: bytes) -> str | None:
+    """"xlsx" for an Excel workbook's package (.xlsx, .xlsm, .xlsb), "ods" for an
+    OpenDocument spreadsheet, else None; known by its bytes, whatever its name (a .xls or
+    .et compound file is known by word97.holds_workbook)."""
+    if names(data, b"xl/", b"xl/workbook."):
+        return "xlsx"
+    if data.startswith(ZIP_MAGIC) and data[_ODS_MIMETYPE_AT:_ODS_MIMETYPE_AT + len(_ODS_MIMETYPE)] == _ODS_MIMETYPE:
+        return "ods"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _calamine():
+    """python_calamine, imported by the first workbook read (named apart from this function:
+    compiled, an import in a function binds a module global)."""
+    import python_calamine as calamine_module
+
+    return calamine_module
+
+
+def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
+    """The workbook's text; or None, an issue code and why."""
+    refused = _refused_biff(data) if kind == "xls" else _refused_package(data)
+    if refused:
+        return None, "unreadable_workbook", refused
+    calamine = _calamine()
+    lines: list[str] = []
+    try:
+        book = calamine.load_workbook(io.BytesIO(data))
+        for sheet_meta in book.sheets_metadata:
+            if sheet_meta.typ != calamine.SheetTypeEnum.WorkSheet or sheet_meta.visible != calamine.SheetVisibleEnum.Visible:
+                continue
+            problem = _sheet_lines(book.get_sheet_by_name(sheet_meta.name), lines)
+            if problem:
+                return None, "unreadable_workbook", problem
+    except calamine.CalamineError as error:
+        return None, "unreadable_workbook", f"{error} (cut short or damaged?)"[:300]
+    except Exception as broken:  # noqa: BLE001 - a damaged part fails anywhere in the reader
+        return None, "unreadable_workbook", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+    except BaseException as panic:  # (a Rust panic is a BaseException: pyo3's PanicException)
+        if type(panic).__name__ != "PanicException":
+            raise
+        return None, "unreadable_workbook", f"the workbook reader failed on it: {panic} (damaged?)"[:300]
+    if not lines:
+        return None, "empty_file", "the workbook's visible sheets hold no value (only pictures, a scan?)"
+    return "\n".join(lines) + "\n", None, ""
+
+
+def _refused_package(data: bytes) -> str:
+    """Why a workbook's package is not to be read, or "": a part over MAX_XML_BYTES, or a
+    sheet spanning over MAX_SHEET_CELLS. The reader makes a sheet's grid before anything
+    can be asked of it, and a grid of billions of cells ends the process (its allocation
+    fails): an Excel sheet's extent is read from its cells' references first."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.file_size > MAX_XML_BYTES:
+                    return f"its {info.filename} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})"
+            for info in archive.infolist():
+                if info.filename.startswith(_SHEETS) and info.filename.endswith(".xml"):
+                    extent = _extent(archive.read(info), info.filename)
+                    if extent:
+                        return extent
+    except ZIP_ERRORS as damaged:
+        return f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
+    return ""
+
+
+def _refused_biff(data: bytes) -> str:
+    """Why an Excel 97-2003 workbook is not to be read, or "": its compound file damaged (the
+    reader's own container code can end the process on one), or a sheet spanning over
+    MAX_SHEET_CELLS by its cell records' rows and columns (a damaged record's among them)."""
+    try:
+        container = olefile_module().OleFileIO(io.BytesIO(data))
+        with container:
+            stream = next((name for name in _BIFF_STREAMS if container.exists(name)), None)
+            if stream is None:
+                return "a compound file with no workbook stream (damaged?)"
+            biff = container.openstream(stream).read()
+    except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
+        return f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+    top = left = 1 << 30
+    bottom = right = -1
+    sheet = 0  # (substreams begun: the workbook's globals, then each sheet)
+    position = 0
+    while position + 4 <= len(biff):
+        record, size = struct.unpack_from("<HH", biff, position)
+        body = position + 4
+        position = body + size
+        if record == _BIFF_BOF or position > len(biff):
+            if bottom >= 0 and (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
+                return _too_many_cells(f"sheet {sheet - 1}", (bottom - top + 1) * (right - left + 1), top, bottom)
+            top = left = 1 << 30
+            bottom = right = -1
+            sheet += record == _BIFF_BOF
+        elif record == _BIFF_DIMENSIONS and size >= 8:
+            # (the reader sizes the sheet's grid by it: a first row after the last, a damaged
+            # record's, asked for billions of cells; its rows are 32 bits from Excel 97, 16 before)
+            first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH" if size >= 12 else "<HHHH", biff, body)
+            if end_row < first_row or end_column < first_column:
+                return f"sheet {sheet - 1}'s dimensions record is damaged (rows {first_row}-{end_row}, columns {first_column}-{end_column})"
+            if (end_row - first_row) * (end_column - first_column) > MAX_SHEET_CELLS:
+                return _too_many_cells(f"sheet {sheet - 1}", (end_row - first_row) * (end_column - first_column),
+                                       first_row, end_row - 1)
+        elif record in _BIFF_CELLS and size >= 4:
+            row, column = struct.unpack_from("<HH", biff, body)
+            last = struct.unpack_from("<H", biff, body + size - 2)[0] if record in _BIFF_ROW_RUNS and size >= 6 else column
+            top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column, last)
+    if bottom >= 0 and (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
+        return _too_many_cells(f"sheet {sheet - 1}", (bottom - top + 1) * (right - left + 1), top, bottom)
+    return ""
+
+
+def _extent(sheet_xml: bytes, part: str) -> str:
+    """Why a sheet is refused for the cells its references span, or ""."""
+    top = left = 1 << 30
+    bottom = right = 0
+    for reference in _CELL_REFERENCE.finditer(sheet_xml):
+        column = 0
+        for letter in reference.group(1):
+            column = column * 26 + letter - 64
+        row = int(reference.group(2))
+        top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column)
+    cells = (bottom - top + 1) * (right - left + 1) if bottom else 0
+    if cells <= MAX_SHEET_CELLS:
+        return ""
+    return _too_many_cells(part, cells, top - 1, bottom - 1)
+
+
+def _too_many_cells(sheet: str, cells: int, first_row: int, last_row: int) -> str:
+    return (f"its sheet {sheet!r} spans {cells:,} cells (rows {first_row + 1}-{last_row + 1}, over "
+            f"{MAX_SHEET_CELLS:,}): a stray value far from the table? Delete it and save again")
+
+
+def _sheet_lines(sheet, lines: list[str]) -> str:
+    """Add a sheet's lines to ``lines``; or say why the sheet is not read."""
+    first_row, first_column = sheet.start or (0, 0)
+    last_row, last_column = sheet.end or (-1, -1)
+    cells = (last_row - first_row + 1) * (last_column - first_column + 1)
+    if cells > MAX_SHEET_CELLS:
+        return _too_many_cells(sheet.name, cells, first_row, last_row)
+    rows = [[_cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
+    # A merged cell's value is its first position's; a writer that repeats it in the others
+    # would count a figure twice.
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
+        for r in range(max(top, first_row), min(bottom, last_row) + 1):
+            row = rows[r - first_row]
+            for c in range(max(left, first_column), min(right, last_column) + 1):
+                if (r, c) != (top, left):
+                    row[c - first_column] = ""
+    filled = [sum(1 for cell in row if cell) for row in rows]
+    table = [index for index, count in enumerate(filled) if count >= 2]
+    table_start, table_end = (table[0], table[-1]) if table else (len(rows), len(rows))
+    for index, row in enumerate(rows):
+        if not filled[index]:
+            continue
+        # Before the table: its title lines. After it, a value alone in the first column is a
+        # note or the date signed; one in another column is the table's (a figure below a
+        # cell merged down).
+        if index < table_start or (index > table_end and row[0]):
+            lines.append(" ".join(cell for cell in row if cell))
+        else:
+            lines.append(markdown_row(row))
+    return ""
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.15g}" if not value.is_integer() else str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value) if value is not None else ""
