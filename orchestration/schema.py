@@ -91,6 +91,10 @@ REPORTS = Table(
         Column("template", pa.string(), "Content era: stat_table, t2019, t2021 or prose.", accepted=TEMPLATES),
         Column("table_layouts", pa.string(), "Layout recognised for each table, e.g. 'table2=t2021;table3=t2019'."),
         Column("is_mixed_layout", pa.bool_(), "True when the report's tables follow different eras."),
+        Column("linked_documents", pa.string(), "For a file whose text holds no table and that links to documents "
+               "(report_in_attachment): each document's path as its link gives it (the scheme and host left out; a "
+               "query's or script's value naming it; else the link text's name), one a line, those naming a report "
+               "or table first. int_attachment_links looks for them among the crawl's files."),
         Column("text_length", pa.int64(), "Characters in the decoded text (offsets in values point into it)."),
         Column("value_count", pa.int32(), "Figures found (rows in values).", False),
         Column("issue_count", pa.int32(), "Issues found in the file itself (cross-file ones such as duplicate_report come on top; dim_report counts all).", False),

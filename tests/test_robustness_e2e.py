@@ -30,6 +30,7 @@ from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
 from .test_workbook import fixture as workbook_fixture
 from .test_workbook import stat_table_sheet, stat_table_workbook
+from .workbook_builder import xlsx_from_sheets
 
 pytestmark = pytest.mark.e2e
 
@@ -74,6 +75,19 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
               "<h1>富县人民政府办公室2021年政府信息公开工作年度报告</h1><p>现将我办2021年政府信息公开工作年度报告予以公布。</p>"
               "<p>附件：<a href='attachment.pdf'>富县人民政府办公室2021年政府信息公开工作年度报告.pdf</a></p></body></html>")
     add("good/notice.html", notice.encode(), "parsed", "report_in_attachment")
+    # A mirror of a site (its paths kept): a notice whose stat table is a workbook naming no organ,
+    # linked by its full URL, percent-encoded; and a second attachment the crawl did not fetch
+    site = "mirror/www.blsh.gov.cn/xxgk/2017/"
+    notice = ("<html><head><meta charset='utf-8'></head><body><h1>博乐市人民政府办公室2016年政府信息公开工作年度报告"
+              "</h1><p>附件：<a href='http://www.blsh.gov.cn/xxgk/2017/P020170120%E7%BB%9F%E8%AE%A1%E8%A1%A8.xlsx'>"
+              "统计表</a> <a href='../files/附件2.pdf'>附件2</a></p></body></html>")
+    add(site + "t20170120_1.html", notice.encode(), "parsed", "report_in_attachment")
+    rows, merged, _ = stat_table_sheet()
+    add(site + "P020170120统计表.xlsx", xlsx_from_sheets({"统计表": [["政府信息公开情况统计表"], *rows[1:]]},
+                                                    merged={"统计表": merged}), "parsed", "no_agency_name")
+    other_rows = _pdf_rows("t2021", synthetic.consistent_table3("t2021", 14), synthetic.consistent_table4(14))
+    other_rows[0] = ["温泉县人民政府办公室2021年政府信息公开工作年度报告"]
+    add("mirror/www.wq.gov.cn/附件2.pdf", pdf_from_rows(other_rows), "parsed")  # (another site's: not that page's)
     word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
                                                           synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
     add("good/attachment.docx", word, "parsed")
@@ -165,6 +179,26 @@ def test_each_file_has_its_status_and_code(crawl):
         "select source_path, (has_figures_elsewhere, has_duplicate_report, value_count) from dim_report "
         "where source_path in ('good/notice.html', 'good/attachment.pdf')").fetchall())
     assert flags == {"good/notice.html": (True, False, 0), "good/attachment.pdf": (False, False, 200)}  # (t2021: 200 figures)
+    # each notice's attachment found in the crawl, and each attachment's notice: its organ and year
+    links = warehouse.execute(
+        "select r.source_path, r.attachment_source_path, n.source_path, r.notice_agency_name, r.notice_report_year "
+        "from dim_report r left join dim_report n on n.report_id = r.notice_report_id "
+        "where r.attachment_report_id is not null or r.notice_report_id is not null order by 1").fetchall()
+    site = "mirror/www.blsh.gov.cn/xxgk/2017/"
+    assert links == [
+        ("good/attachment.pdf", None, "good/notice.html", "富县人民政府办公室", 2021),
+        ("good/notice.html", "good/attachment.pdf", None, None, None),
+        (site + "P020170120统计表.xlsx", None, site + "t20170120_1.html", "博乐市人民政府办公室", 2016),
+        (site + "t20170120_1.html", site + "P020170120统计表.xlsx", None, None, None),
+    ]
+    # the workbook names no organ itself; the link the crawl did not fetch matches no file of that name elsewhere
+    assert warehouse.execute("select agency_name, report_year, value_count from dim_report where source_path = ?",
+                             [site + "P020170120统计表.xlsx"]).fetchone() == (None, 2016, 58)
+    assert warehouse.execute("select link_index, document, attachment_path, shared_tail from int_attachment_links "
+                             "order by notice_path, link_index").fetchall() == [
+        (1, "attachment.pdf", "good/attachment.pdf", 1),
+        (1, "/xxgk/2017/P020170120统计表.xlsx", site + "P020170120统计表.xlsx", 3),
+    ]
     assert warehouse.execute("select s.has_figures_elsewhere, s.applications_received is null from report_summary s "
                              "join dim_report r using (report_id) where r.source_path = 'good/notice.html'").fetchone() == (
         True, True)

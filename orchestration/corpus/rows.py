@@ -118,6 +118,7 @@ def _report_row(parse: FileParse, n_values: int, n_issues: int, n_checks: int) -
         "template": meta.template if meta else None,
         "table_layouts": ";".join(f"{k}={v}" for k, v in sorted(layouts.items())) or None,
         "is_mixed_layout": len({v for v in layouts.values() if v in ("t2019", "t2021")}) > 1 if meta else None,
+        "linked_documents": "\n".join(meta.linked_documents) or None if meta else None,
         "text_length": result.text_length if result else None,
         "value_count": n_values,
         "issue_count": n_issues,

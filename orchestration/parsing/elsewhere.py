@@ -48,6 +48,14 @@ _DOCUMENT_TARGET = re.compile(
     r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"()\s（）])",
     re.IGNORECASE,
 )
+# A document's path in a target, a query's value, a script's call or a link's text: the
+# characters up to its name's suffix that no URL's separator, quote or bracket breaks.
+_DOCUMENT_PATH = re.compile(
+    r"[^'\"()=&?#\s（）]+\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES)
+    + r")(?=$|[?#&'\"()\s（）])",
+    re.IGNORECASE,
+)
+_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://[^/?#]*)?")
 # A page's frames and objects, which the walk of its text drops (formats.page_text): what
 # each shows is kept before (a frame may show the report's PDF).
 FRAME_TAGS: frozenset[str] = frozenset(("iframe", "embed", "object"))
@@ -99,8 +107,9 @@ def in_page(document, frames: list[str]) -> Elsewhere:
 
 def issues(shown: Shown, result: ParseResult) -> list[Issue]:
     """Why a report's text holds none of its tables, when it holds none: its attachment
-    (``report_in_attachment``), its pictures (``tables_as_images``); or, with no figure
-    either and neither shown, that the text holds no figure (``no_figures``).
+    (``report_in_attachment``, the documents' paths kept in ``result.metadata.linked_documents``),
+    its pictures (``tables_as_images``); or, with no figure either and neither shown, that
+    the text holds no figure (``no_figures``).
 
     A report with figures in its prose is a report of the years before the national tables
     (REPORTS.md: some have no table), unless its year is one of theirs: only then do its
@@ -116,6 +125,8 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
     # (with no figure, any document may be the report: those named as one first)
     attachments = named + [a for a in elsewhere.attachments if a not in named] if no_figures else named
     if attachments:
+        paths = (document_path(text, target) for text, target in attachments)
+        result.metadata.linked_documents = tuple(dict.fromkeys(path for path in paths if path))
         documents = "; ".join(f"{text} ({target})" if text and text != target else target
                               for text, target in attachments[:_SHOWN])
         return [Issue("report_in_attachment",
@@ -137,6 +148,20 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
                                     "a script loads, a page cut short before its figures, or a notice of the report "
                                     "rather than the report")]
     return []
+
+
+def document_path(text: str, target: str) -> str:
+    """The path of the document a link names, as a crawl that keeps a site's paths saves it:
+    its target's path ("../2021/P020220120.pdf", "/xxgk/P020220120.pdf": the scheme and host
+    left out), or a query's or a script's value naming the document ("download.jsp?file=a.pdf",
+    "javascript:down('a.pdf')"), percent-encoding read; else the name the link's text gives
+    ("报告.pdf（120KB）"); else "". The path, not the target, does not depend on where the
+    page is: the warehouse joins it to the page's folder (int_attachment_links)."""
+    for source in (target, text):
+        found = _DOCUMENT_PATH.search(_SCHEME_AND_HOST.sub("", unquote(source.split("#", 1)[0])))
+        if found:
+            return found.group(0)
+    return ""
 
 
 def _chrome(picture, source: str) -> bool:

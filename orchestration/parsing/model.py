@@ -78,12 +78,16 @@ class ReportMetadata:
     agency_source: str | None = None
     date_source: str | None = None
     region: Region | None = None  # place and level of the organ (regions.resolve)
+    # The documents a file whose text holds no table links to (report_in_attachment), each
+    # as the path its link gives (elsewhere.document_path): the warehouse looks for them
+    # among the crawl's files (int_attachment_links).
+    linked_documents: tuple[str, ...] = ()
 
     def __init__(self, agency_name: str | None = None, report_year: int | None = None,
                  published_date: str | None = None, template: str | None = None,
                  table_layouts: dict[str, str] | None = None, year_source: str | None = None,
                  agency_source: str | None = None, date_source: str | None = None,
-                 region: Region | None = None) -> None:
+                 region: Region | None = None, linked_documents: tuple[str, ...] = ()) -> None:
         self.agency_name = agency_name  # (written out to be compiled: see Value)
         self.report_year = report_year
         self.published_date = published_date
@@ -93,6 +97,7 @@ class ReportMetadata:
         self.agency_source = agency_source
         self.date_source = date_source
         self.region = region
+        self.linked_documents = linked_documents
 
 
 @dataclass

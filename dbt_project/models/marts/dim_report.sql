@@ -18,6 +18,24 @@ issue_counts as (
 figure_sources as (
     select report_id, table_value_count, prose_value_count
     from {{ ref('int_report_fingerprints') }}
+),
+
+-- A notice page and the file of the crawl that is the document it links to in place of its
+-- report (int_attachment_links): its first such document, and, for the document, the first
+-- page (by path) that links to it.
+attachments as (
+    select
+        notice_path as source_path,
+        arg_min(attachment_report_id, link_index) as attachment_report_id,
+        arg_min(attachment_path, link_index) as attachment_source_path
+    from {{ ref('int_attachment_links') }}
+    group by notice_path
+),
+
+linked_from as (
+    select attachment_path as source_path, arg_min(notice_report_id, notice_path) as notice_report_id
+    from {{ ref('int_attachment_links') }}
+    group by attachment_path
 )
 
 select
@@ -41,6 +59,11 @@ select
     coalesce(i.is_incomplete, false) as is_incomplete,
     coalesce(i.has_duplicate_report, false) as has_duplicate_report,
     coalesce(i.has_figures_elsewhere, false) as has_figures_elsewhere,
+    a.attachment_report_id,
+    a.attachment_source_path,
+    lf.notice_report_id,
+    n.agency_name as notice_agency_name,
+    n.report_year as notice_report_year,
     r.province,
     r.province_code,
     r.prefecture,
@@ -61,4 +84,7 @@ select
 from reports as r
 left join issue_counts as i using (report_id)
 left join figure_sources as f using (report_id)
+left join attachments as a on a.source_path = r.source_path
+left join linked_from as lf on lf.source_path = r.source_path
+left join reports as n on n.report_id = lf.notice_report_id
 order by report_id

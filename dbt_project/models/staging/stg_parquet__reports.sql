@@ -39,6 +39,7 @@ select
     template,
     table_layouts,
     is_mixed_layout,
+    linked_documents,
     text_length,
     value_count,
     check_count,
