@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import struct
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -175,7 +176,7 @@ def test_a_workbook_of_data_is_not_a_report():
     ("not its XML", "unreadable_workbook", "syntax error: tag not closed"),
     ("a bomb", "unreadable_workbook", f"its xl/worksheets/sheet1.xml unpacks to {MAX_XML_BYTES + 2:,} bytes"),
     ("far cell", "unreadable_workbook",
-     "its sheet 'xl/worksheets/sheet1.xml' spans 17,179,869,184 cells (rows 1-1048576, over 2,000,000)"),
+     "its xl/worksheets/sheet1.xml spans 17,179,869,184 cells (rows 1-1048576, over 2,000,000)"),
 ])
 def test_a_damaged_workbook_is_quarantined_with_its_reason(case, code, detail):
     name = "attachments/统计表.xls" if case == "cut short xls" else "attachments/统计表.xlsx"
@@ -201,6 +202,25 @@ def test_a_damaged_workbook_is_quarantined_with_its_reason(case, code, detail):
     assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", source_format, code)
     message = [issue.message for issue in parse.issues]
     assert len(message) == 1 and message[0].startswith(detail), message
+
+
+@pytest.mark.parametrize("record,change,detail", [
+    # DIMENSIONS: the first row (32 bits) after the last
+    (b"\x00\x02\x0e\x00", lambda body: struct.pack("<II", 90, 70) + body[8:],
+     "sheet 1's dimensions record is damaged (rows 90-70, columns 0-3)"),
+    # NUMBER: a cell's row and column far from the table (Excel 97's last row, its 256th column)
+    (b"\x03\x02\x0e\x00", lambda body: struct.pack("<HH", 65535, 255) + body[4:],
+     "its sheet 1 spans 16,777,216 cells (rows 1-65536, over 2,000,000)"),
+])
+def test_an_xls_sheet_too_large_or_damaged_is_refused_before_it_is_read(record, change, detail):
+    """The reader makes a sheet's grid before anything can be asked of it, sized by the
+    DIMENSIONS record and the cells: a grid of billions of cells ended the process."""
+    data = bytearray(fixture("stat_table.xls"))
+    at = data.index(record) + 4  # (the stream's sectors lie in order in so small a file)
+    data[at:at + 14] = change(bytes(data[at:at + 14]))
+    parse = parse_bytes(bytes(data), "attachments/统计表.xls")
+    assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", "xls", "unreadable_workbook")
+    assert parse.issues[0].message.startswith(detail), parse.issues[0].message
 
 
 def with_sheet_xml(data: bytes, change) -> bytes:

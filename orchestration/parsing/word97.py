@@ -25,7 +25,7 @@ from .text import markdown_row, paragraph_lines
 OLE2_MAGIC: bytes = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM: str = "WordDocument"
 # An Excel workbook's stream: BIFF8 (Excel 97 on, WPS .et) or BIFF5 (Excel 5 and 95).
-_WORKBOOK_STREAMS: tuple[str, ...] = ("Workbook", "Book")
+WORKBOOK_STREAMS: tuple[str, ...] = ("Workbook", "Book")
 _DATA_STREAM: str = "Data"
 _STREAMS: tuple[str, ...] = (_WORD_STREAM, "0Table", "1Table", _DATA_STREAM)
 _FIB_IDENT: int = 0xA5EC
@@ -102,7 +102,7 @@ def holds_workbook(data: bytes) -> bool | None:
     try:
         container = olefile_module().OleFileIO(io.BytesIO(data))
         with container:
-            return not container.exists(_WORD_STREAM) and any(container.exists(name) for name in _WORKBOOK_STREAMS)
+            return not container.exists(_WORD_STREAM) and any(container.exists(name) for name in WORKBOOK_STREAMS)
     except Exception:  # noqa: BLE001 - olefile raises what its parsing meets
         return None
 

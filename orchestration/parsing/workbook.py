@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, names
 from .text import markdown_row
-from .word97 import olefile_module
+from .word97 import WORKBOOK_STREAMS, olefile_module
 
 # An OpenDocument file names its kind first, uncompressed, at this offset.
 _ODS_MIMETYPE: bytes = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
@@ -32,10 +32,10 @@ _ODS_MIMETYPE_AT: int = 30
 # of millions, each a Python object: such a sheet is refused, not read into memory.
 MAX_SHEET_CELLS: int = 2_000_000
 _SHEETS: str = "xl/worksheets/"
-# An Excel 97-2003 workbook's records ([MS-XLS]): a substream's (a sheet's) first, the sheet's
-# dimensions, and those of cells (their row and column first): LABEL, LABELSST, NUMBER, RK, BOOLERR, FORMULA, RSTRING,
-# and MULRK and MULBLANK, a run of a row's cells whose last column ends the record.
-_BIFF_STREAMS: tuple[str, ...] = ("Workbook", "Book")
+# An Excel 97-2003 workbook's records ([MS-XLS]): a substream's (a sheet's) first, the
+# sheet's dimensions, and those of cells (their row and column first): LABEL, LABELSST,
+# NUMBER, RK, BOOLERR, FORMULA, RSTRING, BLANK, and MULRK and MULBLANK, a run of a row's cells
+# whose last column ends the record.
 _BIFF_BOF: int = 0x0809
 _BIFF_DIMENSIONS: int = 0x0200
 _BIFF_ROW_RUNS: frozenset[int] = frozenset((0x00BD, 0x00BE))
@@ -118,7 +118,7 @@ def _refused_biff(data: bytes) -> str:
     try:
         container = olefile_module().OleFileIO(io.BytesIO(data))
         with container:
-            stream = next((name for name in _BIFF_STREAMS if container.exists(name)), None)
+            stream = next((name for name in WORKBOOK_STREAMS if container.exists(name)), None)
             if stream is None:
                 return "a compound file with no workbook stream (damaged?)"
             biff = container.openstream(stream).read()
@@ -141,9 +141,11 @@ def _refused_biff(data: bytes) -> str:
         elif record == _BIFF_DIMENSIONS and size >= 8:
             # (the reader sizes the sheet's grid by it: a first row after the last, a damaged
             # record's, asked for billions of cells; its rows are 32 bits from Excel 97, 16 before)
-            first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH" if size >= 12 else "<HHHH", biff, body)
+            form = "<IIHH" if size >= 12 else "<HHHH"
+            first_row, end_row, first_column, end_column = struct.unpack_from(form, biff, body)
             if end_row < first_row or end_column < first_column:
-                return f"sheet {sheet - 1}'s dimensions record is damaged (rows {first_row}-{end_row}, columns {first_column}-{end_column})"
+                return (f"sheet {sheet - 1}'s dimensions record is damaged (rows {first_row}-{end_row}, "
+                        f"columns {first_column}-{end_column})")
             if (end_row - first_row) * (end_column - first_column) > MAX_SHEET_CELLS:
                 return _too_many_cells(f"sheet {sheet - 1}", (end_row - first_row) * (end_column - first_column),
                                        first_row, end_row - 1)
@@ -173,7 +175,8 @@ def _extent(sheet_xml: bytes, part: str) -> str:
 
 
 def _too_many_cells(sheet: str, cells: int, first_row: int, last_row: int) -> str:
-    return (f"its sheet {sheet!r} spans {cells:,} cells (rows {first_row + 1}-{last_row + 1}, over "
+    """``sheet``: the sheet as the reader knows it (its name, its part, its place)."""
+    return (f"its {sheet} spans {cells:,} cells (rows {first_row + 1}-{last_row + 1}, over "
             f"{MAX_SHEET_CELLS:,}): a stray value far from the table? Delete it and save again")
 
 
@@ -183,7 +186,7 @@ def _sheet_lines(sheet, lines: list[str]) -> str:
     last_row, last_column = sheet.end or (-1, -1)
     cells = (last_row - first_row + 1) * (last_column - first_column + 1)
     if cells > MAX_SHEET_CELLS:
-        return _too_many_cells(sheet.name, cells, first_row, last_row)
+        return _too_many_cells(f"sheet {sheet.name!r}", cells, first_row, last_row)
     rows = [[_cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
     # A merged cell's value is its first position's; a writer that repeats it in the others
     # would count a figure twice.
