@@ -18,6 +18,8 @@ from .test_formats import _pdf_rows
 @pytest.mark.parametrize("text,target,path", [
     ("报告.pdf", "attachment.pdf", "attachment.pdf"),
     ("统计表", "../2021/P020220120.xls", "../2021/P020220120.xls"),
+    ("统计表", "./files/../2021/./P0201.xls", "2021/P0201.xls"),
+    ("统计表", "//www.x.gov.cn//xxgk/../2021/P0201.xls", "/2021/P0201.xls"),
     ("统计表", "https://www.x.gov.cn/xxgk/2021/P0201.xlsx?v=3#page=2", "/xxgk/2021/P0201.xlsx"),
     ("附件", "http://www.x.gov.cn/upload/%E6%8A%A5%E5%91%8A.PDF", "/upload/报告.PDF"),
     ("下载", "download.jsp?file=files/年报.docx&id=7", "files/年报.docx"),
@@ -56,14 +58,19 @@ CRAWL = {
     # a link into a folder of the page's own, kept
     "a/notice.html": _notice("精河县人民政府办公室", ["files/report.pdf"]),
     "a/files/report.pdf": _report_pdf("精河县人民政府办公室", 21),
-    # "../files/附件1.pdf": two files end so; the one nearer the page (under b/) is it
+    # "../files/附件1.pdf": from the page's folder, b/files/ (c/files/ ends so too: not the page's)
     "b/2021/notice.html": _notice("博乐市人民政府办公室", ["../files/附件1.pdf"]),
     "b/files/附件1.pdf": _report_pdf("博乐市人民政府办公室", 22),
     "c/files/附件1.pdf": _report_pdf("温泉县人民政府办公室", 23),
-    # a site-absolute link and two mirrors alike: no telling which, no row
+    # a link from the site's root and two mirrors alike: no telling which, no row
     "e/notice.html": _notice("阿拉山口市人民政府办公室", ["/upload/2021.pdf"]),
     "e/mirror1/upload/2021.pdf": _report_pdf("阿拉山口市人民政府办公室", 24),
     "e/mirror2/upload/2021.pdf": _report_pdf("阿拉山口市人民政府办公室", 25),
+    # a link from the site's root, kept in a mirror of the site; and one saved beside its page
+    "g/www.x.gov.cn/xxgk/2022/t20220120_1.html": _notice("奎屯市人民政府办公室", [
+        "http://www.x.gov.cn/xxgk/2022/upload/P0201.pdf", "/upload/附件2.pdf"]),
+    "g/www.x.gov.cn/xxgk/2022/upload/P0201.pdf": _report_pdf("奎屯市人民政府办公室", 26),
+    "g/www.x.gov.cn/xxgk/2022/附件2.pdf": _report_pdf("奎屯市人民政府办公室", 27),
     # a scan beside its page: quarantined, still its attachment
     "f/notice.html": _notice("伊宁县人民政府办公室", ["scan.pdf", "not_crawled.pdf"]),
     "f/scan.pdf": blank_pdf(),
@@ -89,12 +96,15 @@ def warehouse(tmp_path_factory):
 
 def test_each_notice_s_attachment_is_the_file_its_link_names(warehouse):
     warehouse, _ = warehouse
+    site = "g/www.x.gov.cn/xxgk/2022/"
     assert warehouse.execute(
-        "select notice_path, link_index, document, attachment_path, attachment_status, shared_tail "
+        "select notice_path, link_index, document, attachment_path, attachment_status, match_rule "
         "from int_attachment_links order by notice_path, link_index").fetchall() == [
-        ("a/notice.html", 1, "files/report.pdf", "a/files/report.pdf", "parsed", 2),
-        ("b/2021/notice.html", 1, "../files/附件1.pdf", "b/files/附件1.pdf", "parsed", 2),
-        ("f/notice.html", 1, "scan.pdf", "f/scan.pdf", "quarantined", 1),
+        ("a/notice.html", 1, "files/report.pdf", "a/files/report.pdf", "parsed", "path"),
+        ("b/2021/notice.html", 1, "../files/附件1.pdf", "b/files/附件1.pdf", "parsed", "path"),
+        ("f/notice.html", 1, "scan.pdf", "f/scan.pdf", "quarantined", "path"),
+        (site + "t20220120_1.html", 1, "/xxgk/2022/upload/P0201.pdf", site + "upload/P0201.pdf", "parsed", "site_path"),
+        (site + "t20220120_1.html", 2, "/upload/附件2.pdf", site + "附件2.pdf", "parsed", "beside"),
     ]
 
 
@@ -113,6 +123,11 @@ def test_dim_report_says_each_notice_s_attachment_and_each_attachment_s_notice(w
         ("e/mirror2/upload/2021.pdf", None, None, None, None),
         ("e/notice.html", None, None, None, None),
         ("f/notice.html", "f/scan.pdf", None, None, None),
+        ("g/www.x.gov.cn/xxgk/2022/t20220120_1.html", "g/www.x.gov.cn/xxgk/2022/upload/P0201.pdf", None, None, None),
+        ("g/www.x.gov.cn/xxgk/2022/upload/P0201.pdf", None, "g/www.x.gov.cn/xxgk/2022/t20220120_1.html",
+         "奎屯市人民政府办公室", 2021),
+        ("g/www.x.gov.cn/xxgk/2022/附件2.pdf", None, "g/www.x.gov.cn/xxgk/2022/t20220120_1.html",
+         "奎屯市人民政府办公室", 2021),
     ]
 
 

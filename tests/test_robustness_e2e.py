@@ -194,10 +194,10 @@ def test_each_file_has_its_status_and_code(crawl):
     # the workbook names no organ itself; the link the crawl did not fetch matches no file of that name elsewhere
     assert warehouse.execute("select agency_name, report_year, value_count from dim_report where source_path = ?",
                              [site + "P020170120统计表.xlsx"]).fetchone() == (None, 2016, 58)
-    assert warehouse.execute("select link_index, document, attachment_path, shared_tail from int_attachment_links "
+    assert warehouse.execute("select link_index, document, attachment_path, match_rule from int_attachment_links "
                              "order by notice_path, link_index").fetchall() == [
-        (1, "attachment.pdf", "good/attachment.pdf", 1),
-        (1, "/xxgk/2017/P020170120统计表.xlsx", site + "P020170120统计表.xlsx", 3),
+        (1, "attachment.pdf", "good/attachment.pdf", "path"),
+        (1, "/xxgk/2017/P020170120统计表.xlsx", site + "P020170120统计表.xlsx", "site_path"),
     ]
     assert warehouse.execute("select s.has_figures_elsewhere, s.applications_received is null from report_summary s "
                              "join dim_report r using (report_id) where r.source_path = 'good/notice.html'").fetchone() == (

@@ -11,6 +11,7 @@ instead, so that the crawl can fetch the attachment or someone can read the pict
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ _DOCUMENT_PATH = re.compile(
     + r")(?=$|[?#&'\"()\s（）])",
     re.IGNORECASE,
 )
-_SCHEME_AND_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://[^/?#]*)?")
+# (a scheme, a host, or both: "https://www.x.gov.cn", "//www.x.gov.cn", "javascript:")
+_SCHEME_AND_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/?#]*)?")
 # A page's frames and objects, which the walk of its text drops (formats.page_text): what
 # each shows is kept before (a frame may show the report's PDF).
 FRAME_TAGS: frozenset[str] = frozenset(("iframe", "embed", "object"))
@@ -152,15 +154,18 @@ def issues(shown: Shown, result: ParseResult) -> list[Issue]:
 
 def document_path(text: str, target: str) -> str:
     """The path of the document a link names, as a crawl that keeps a site's paths saves it:
-    its target's path ("../2021/P020220120.pdf", "/xxgk/P020220120.pdf": the scheme and host
-    left out), or a query's or a script's value naming the document ("download.jsp?file=a.pdf",
+    its target's path, from the site's root ("/xxgk/P020220120.pdf": the scheme and host left
+    out) or from the page's folder ("../2021/P020220120.pdf", "./" and "x/../" folded), or a
+    query's or a script's value naming the document ("download.jsp?file=a.pdf",
     "javascript:down('a.pdf')"), percent-encoding read; else the name the link's text gives
     ("报告.pdf（120KB）"); else "". The path, not the target, does not depend on where the
     page is: the warehouse joins it to the page's folder (int_attachment_links)."""
     for source in (target, text):
         found = _DOCUMENT_PATH.search(_SCHEME_AND_HOST.sub("", unquote(source.split("#", 1)[0])))
         if found:
-            return found.group(0)
+            path = found.group(0)
+            # (from the root with one "/": POSIX keeps two leading ones as they are)
+            return posixpath.normpath("/" + path.lstrip("/") if path.startswith("/") else path)
     return ""
 
 

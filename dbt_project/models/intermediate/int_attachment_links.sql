@@ -1,14 +1,31 @@
 -- Each document a page links to in place of its report (report_in_attachment), and the file
--- of the crawl that is that document, when one is. A crawl that keeps a site's paths saves
--- "../2021/P0201.pdf" or "/xxgk/2021/P0201.pdf" at a path ending so; one that saves a page's
--- attachments beside it, at its folder and name. So: the files of that name; the one sharing
--- the most of the link's path from its end, then the most of the page's folders from the
--- root; taken when it alone is best and shares a folder of the link's path too, or lies in
--- the page's own folder (a name alone, "附件1.pdf", elsewhere in the crawl is not the page's).
-with reports as (
-    select report_id, source_path, status, string_split(source_path, '/') as path_parts
+-- of the crawl that is that document, when one is. A crawl that keeps a site's paths saves a
+-- link from the page's folder ("../2021/P0201.pdf") at that path from the page's folder, and
+-- one from the site's root ("/xxgk/2021/P0201.pdf") at a path ending so; one that saves
+-- attachments beside their page, in the page's folder. So, first found first: the file at the
+-- path the link gives from the page's folder ('path'); the files whose paths end with the
+-- link's path from the root, of two folders or more ('site_path': the one nearest the page,
+-- when it alone is); the file of the document's name beside the page ('beside'). Each is an
+-- equi-join, so a name shared by thousands of files ("附件1.pdf") costs no more than a
+-- unique one; a bare name elsewhere in the crawl is never taken.
+with files as (
+    select
+        report_id,
+        source_path,
+        status,
+        string_split(source_path, '/') as parts
     from {{ ref('stg_parquet__reports') }}
     where coalesce(quarantine_code, '') not in ('duplicate_content', 'unreadable_folder')
+),
+
+keyed_files as (
+    select
+        *,
+        parts[:-2] as folder,
+        parts[-1] as name,
+        array_to_string(parts[-2:], '/') as last_two,
+        array_to_string(parts[-3:], '/') as last_three
+    from files
 ),
 
 notices as (
@@ -21,7 +38,7 @@ links as (
     select
         report_id as notice_report_id,
         source_path as notice_path,
-        string_split(source_path, '/') as notice_parts,
+        string_split(source_path, '/')[:-2] as notice_folder,
         unnest(documents) as document,
         generate_subscripts(documents, 1) as link_index
     from notices
@@ -30,35 +47,60 @@ links as (
 link_paths as (
     select
         *,
-        -- (the folders "." and ".." say where from, not which file: the match is by what follows)
-        list_filter(string_split(document, '/'), part -> part not in ('', '.', '..')) as document_parts
+        starts_with(document, '/') as from_root,
+        -- (the parse folded "./" and "x/../": only leading "../" are left, each a folder up)
+        length(regexp_extract(document, '^(?:\.\./)*')) // 3 as folders_up,
+        string_split(regexp_replace(document, '^(?:/|(?:\.\./)*)', ''), '/') as rest
     from links
 ),
 
-candidates as (
+keyed_links as (
     select
-        l.notice_report_id,
-        l.notice_path,
-        l.link_index,
-        l.document,
-        f.report_id as attachment_report_id,
-        f.source_path as attachment_path,
-        f.status as attachment_status,
-        {{ shared_run('list_reverse(f.path_parts)', 'list_reverse(l.document_parts)') }} as shared_tail,
-        {{ shared_run('f.path_parts[:-2]', 'l.notice_parts[:-2]') }} as shared_folders,
-        f.path_parts[:-2] = l.notice_parts[:-2] as beside_the_page
-    from link_paths as l
-    join reports as f
-        on f.path_parts[-1] = l.document_parts[-1]
-        and f.source_path <> l.notice_path
+        *,
+        case
+            when not from_root and folders_up <= len(notice_folder)
+                then array_to_string(list_concat(notice_folder[:len(notice_folder) - folders_up], rest), '/')
+        end as from_the_page,
+        case when from_root and len(rest) = 2 then array_to_string(rest, '/') end as root_two,
+        case when from_root and len(rest) >= 3 then array_to_string(rest[-3:], '/') end as root_three,
+        array_to_string(rest, '/') as root_path
+    from link_paths
+),
+
+candidates as (
+    select l.*, f.report_id as attachment_report_id, f.source_path as attachment_path, f.status as attachment_status,
+        1 as rule_order, 'path' as match_rule, f.folder
+    from keyed_links as l
+    join keyed_files as f on f.source_path = l.from_the_page
+    union all
+    select l.*, f.report_id, f.source_path, f.status, 2, 'site_path', f.folder
+    from keyed_links as l
+    join keyed_files as f on f.last_two = l.root_two
+    union all
+    select l.*, f.report_id, f.source_path, f.status, 2, 'site_path', f.folder
+    from keyed_links as l
+    join keyed_files as f
+        on f.last_three = l.root_three and ends_with('/' || f.source_path, '/' || l.root_path)
+    union all
+    select l.*, f.report_id, f.source_path, f.status, 3, 'beside', f.folder
+    from keyed_links as l
+    join keyed_files as f on f.folder = l.notice_folder and f.name = l.rest[-1]
 ),
 
 ranked as (
     select
         *,
-        rank() over (partition by notice_path, link_index order by shared_tail desc, shared_folders desc) as place,
-        count(*) over (partition by notice_path, link_index, shared_tail, shared_folders) as tied
+        {{ shared_run('folder', 'notice_folder') }} as shared_folders
     from candidates
+    where attachment_path <> notice_path
+),
+
+best as (
+    select
+        *,
+        rank() over (partition by notice_path, link_index order by rule_order, shared_folders desc) as place,
+        count(*) over (partition by notice_path, link_index, rule_order, shared_folders) as tied
+    from ranked
 )
 
 select
@@ -69,7 +111,7 @@ select
     attachment_report_id,
     attachment_path,
     attachment_status,
-    shared_tail
-from ranked
-where place = 1 and tied = 1 and (shared_tail >= 2 or beside_the_page)
+    match_rule
+from best
+where place = 1 and tied = 1
 order by notice_path, link_index
