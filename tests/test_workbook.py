@@ -4,6 +4,7 @@ quarantined with a reason."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import random
 import struct
@@ -123,13 +124,13 @@ def test_cells_are_written_as_the_workbook_shows_them():
         ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
         ["规章", 1234.0, 0.1 + 0.2, None],
         ["规范性\n文件", 7, 92.805, True],
-        ["日期", "2017-01-20", None, None],
+        ["日期", datetime.date(2017, 1, 20), datetime.datetime(2017, 1, 20, 9, 30), None],
     ]})
     assert read_workbook(data, "xlsx")[0].splitlines() == [
         "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
         "| 规章 | 1234 | 0.3 |  |",
         "| 规范性 文件 | 7 | 92.805 | TRUE |",
-        "| 日期 | 2017-01-20 |  |  |",
+        "| 日期 | 2017-01-20 | 2017-01-20 09:30:00 |  |",
     ]
 
 
