@@ -45,17 +45,13 @@ NOTHING: Elsewhere = Elsewhere()
 # a script's call ("javascript:down('x.pdf')") or a link's text ("报告.pdf（120KB）"); not a
 # host ("www.doc.gov.cn").
 # (a dot first, then the suffixes: the search skips from dot to dot)
-_DOCUMENT_TARGET = re.compile(
-    r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"()\s（）])",
-    re.IGNORECASE,
+_DOCUMENT_SUFFIX: str = (
+    r"\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES) + r")(?=$|[?#&'\"()\s（）])"
 )
+_DOCUMENT_TARGET = re.compile(_DOCUMENT_SUFFIX, re.IGNORECASE)
 # A document's path in a target, a query's value, a script's call or a link's text: the
 # characters up to its name's suffix that no URL's separator, quote or bracket breaks.
-_DOCUMENT_PATH = re.compile(
-    r"[^'\"()=&?#\s（）]+\.(?:" + "|".join(re.escape(suffix.lstrip(".")) for suffix in ATTACHMENT_SUFFIXES)
-    + r")(?=$|[?#&'\"()\s（）])",
-    re.IGNORECASE,
-)
+_DOCUMENT_PATH = re.compile(r"[^'\"()=&?#\s（）]+" + _DOCUMENT_SUFFIX, re.IGNORECASE)
 # (a scheme, a host, or both: "https://www.x.gov.cn", "//www.x.gov.cn", "javascript:")
 _SCHEME_AND_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/?#]*)?")
 # A page's frames and objects, which the walk of its text drops (formats.page_text): what

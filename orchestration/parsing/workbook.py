@@ -133,8 +133,9 @@ def _refused_biff(data: bytes) -> str:
         body = position + 4
         position = body + size
         if record == _BIFF_BOF or position > len(biff):
-            if bottom >= 0 and (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
-                return _too_many_cells(f"sheet {sheet - 1}", (bottom - top + 1) * (right - left + 1), top, bottom)
+            refused = _over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
+            if refused:
+                return refused
             top = left = 1 << 30
             bottom = right = -1
             sheet += record == _BIFF_BOF
@@ -146,16 +147,14 @@ def _refused_biff(data: bytes) -> str:
             if end_row < first_row or end_column < first_column:
                 return (f"sheet {sheet - 1}'s dimensions record is damaged (rows {first_row}-{end_row}, "
                         f"columns {first_column}-{end_column})")
-            if (end_row - first_row) * (end_column - first_column) > MAX_SHEET_CELLS:
-                return _too_many_cells(f"sheet {sheet - 1}", (end_row - first_row) * (end_column - first_column),
-                                       first_row, end_row - 1)
+            refused = _over_the_limit(f"sheet {sheet - 1}", first_row, end_row - 1, first_column, end_column - 1)
+            if refused:
+                return refused
         elif record in _BIFF_CELLS and size >= 4:
             row, column = struct.unpack_from("<HH", biff, body)
             last = struct.unpack_from("<H", biff, body + size - 2)[0] if record in _BIFF_ROW_RUNS and size >= 6 else column
             top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column, last)
-    if bottom >= 0 and (bottom - top + 1) * (right - left + 1) > MAX_SHEET_CELLS:
-        return _too_many_cells(f"sheet {sheet - 1}", (bottom - top + 1) * (right - left + 1), top, bottom)
-    return ""
+    return _over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
 
 
 def _extent(sheet_xml: bytes, part: str) -> str:
@@ -168,15 +167,19 @@ def _extent(sheet_xml: bytes, part: str) -> str:
             column = column * 26 + letter - 64
         row = int(reference.group(2))
         top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column)
-    cells = (bottom - top + 1) * (right - left + 1) if bottom else 0
+    return _over_the_limit(part, top - 1, bottom - 1, left - 1, right - 1)  # (its references count from 1)
+
+
+def _over_the_limit(sheet: str, top: int, bottom: int, left: int, right: int) -> str:
+    """Why a sheet whose cells span rows ``top``-``bottom`` and columns ``left``-``right``
+    (from 0, ends included; none when an end is before its start) is refused, or "".
+    ``sheet``: the sheet as the reader knows it (its name, its part, its place)."""
+    if bottom < top or right < left:
+        return ""
+    cells = (bottom - top + 1) * (right - left + 1)
     if cells <= MAX_SHEET_CELLS:
         return ""
-    return _too_many_cells(part, cells, top - 1, bottom - 1)
-
-
-def _too_many_cells(sheet: str, cells: int, first_row: int, last_row: int) -> str:
-    """``sheet``: the sheet as the reader knows it (its name, its part, its place)."""
-    return (f"its {sheet} spans {cells:,} cells (rows {first_row + 1}-{last_row + 1}, over "
+    return (f"its {sheet} spans {cells:,} cells (rows {top + 1}-{bottom + 1}, over "
             f"{MAX_SHEET_CELLS:,}): a stray value far from the table? Delete it and save again")
 
 
@@ -184,9 +187,9 @@ def _sheet_lines(sheet, lines: list[str]) -> str:
     """Add a sheet's lines to ``lines``; or say why the sheet is not read."""
     first_row, first_column = sheet.start or (0, 0)
     last_row, last_column = sheet.end or (-1, -1)
-    cells = (last_row - first_row + 1) * (last_column - first_column + 1)
-    if cells > MAX_SHEET_CELLS:
-        return _too_many_cells(f"sheet {sheet.name!r}", cells, first_row, last_row)
+    refused = _over_the_limit(f"sheet {sheet.name!r}", first_row, last_row, first_column, last_column)
+    if refused:
+        return refused
     rows = [[_cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
     # A merged cell's value is its first position's; a writer that repeats it in the others
     # would count a figure twice.
