@@ -27,9 +27,13 @@ REAL = SAMPLES / "real"
 os.environ.setdefault("OGI_DBT_THREADS", "2")
 
 
-def ogi_run(raw: Path, data: Path, monkeypatch, **env) -> tuple[int, str]:
+def ogi_run(raw: Path, data: Path, monkeypatch=None, **env) -> tuple[int, str]:
     """`ogi run` in this process over ``raw`` into ``data``, with no Dagster home (an
-    ephemeral instance) and ``env`` set through ``monkeypatch``: its exit code and output."""
+    ephemeral instance) and ``env`` set through ``monkeypatch``: its exit code and output.
+    Without one (a fixture of a module's scope), the environment is set for the run alone."""
+    if monkeypatch is None:
+        with pytest.MonkeyPatch.context() as own:
+            return ogi_run(raw, data, own, **env)
     from orchestration.cli import main
 
     monkeypatch.setenv("OGI_RAW_DIR", str(raw))

@@ -83,11 +83,7 @@ def warehouse(tmp_path_factory):
     for path, data in CRAWL.items():
         (root / "raw" / path).parent.mkdir(parents=True, exist_ok=True)
         (root / "raw" / path).write_bytes(data)
-    patch = pytest.MonkeyPatch()
-    try:
-        code, out = ogi_run(root / "raw", root / "data", patch)
-    finally:
-        patch.undo()
+    code, out = ogi_run(root / "raw", root / "data")
     assert code == 0, out
     connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
     yield connection, out

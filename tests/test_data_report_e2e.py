@@ -44,11 +44,7 @@ def render(page: Path, profile: Path) -> lxml_html.HtmlElement:
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("data_report")
     raw = generate(160, root / "corpus", seed=11)
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        code, output = ogi_run(raw, root / "data", monkeypatch)
-    finally:
-        monkeypatch.undo()
+    code, output = ogi_run(raw, root / "data")
     return root, code, output
 
 

@@ -43,13 +43,7 @@ def make_raw(root: Path) -> Path:
 def pipeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     raw = make_raw(root)
-    monkeypatch = pytest.MonkeyPatch()
-    outputs = {}
-    try:
-        for run in ("first", "second"):
-            outputs[run] = ogi_run(raw, root / run, monkeypatch)
-    finally:
-        monkeypatch.undo()
+    outputs = {run: ogi_run(raw, root / run) for run in ("first", "second")}
     return root, outputs
 
 

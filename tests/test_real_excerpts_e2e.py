@@ -46,11 +46,7 @@ def warehouse(tmp_path_factory):
     raw.mkdir()
     for name in MANIFEST:
         shutil.copy(REAL / name, raw / name)
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        code, output = ogi_run(raw, root / "data", monkeypatch)
-    finally:
-        monkeypatch.undo()
+    code, output = ogi_run(raw, root / "data")
     assert code == 0, output
     connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
     yield connection

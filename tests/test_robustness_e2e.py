@@ -135,11 +135,7 @@ def crawl(tmp_path_factory):
     root = tmp_path_factory.mktemp("crawl")
     raw = root / "raw"
     expect = build_crawl(raw)
-    patch = pytest.MonkeyPatch()
-    try:
-        code, out = ogi_run(raw, root / "data", patch, OGI_MAX_FILE_MB="0.1")
-    finally:
-        patch.undo()
+    code, out = ogi_run(raw, root / "data", OGI_MAX_FILE_MB="0.1")
     connection = duckdb.connect(str(root / "data" / "warehouse.duckdb"), read_only=True)
     yield expect, code, out, connection
     connection.close()
@@ -301,11 +297,7 @@ def published_once(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("published")
     work = root / "work"
     shutil.copytree(SAMPLES_RAW, work / "raw")
-    patch = pytest.MonkeyPatch()
-    try:
-        code, out = ogi_run(work / "raw", work / "data", patch)
-    finally:
-        patch.undo()
+    code, out = ogi_run(work / "raw", work / "data")
     assert code == 0, out
     work.rename(root / "template")
     return root

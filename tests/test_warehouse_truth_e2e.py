@@ -25,11 +25,7 @@ pytestmark = pytest.mark.e2e
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("warehouse_truth")
     raw = generate(400, root / "corpus", seed=1)
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        code, output = ogi_run(raw, root / "data", monkeypatch)
-    finally:
-        monkeypatch.undo()
+    code, output = ogi_run(raw, root / "data")
     assert code == 0, output[-3000:]
     return root / "corpus" / "truth.jsonl", root / "data" / "warehouse.duckdb"
 
