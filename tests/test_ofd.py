@@ -15,6 +15,7 @@ from orchestration.parsing.ofd import _advances, read_ofd
 from .conftest import as_map
 from .ofd_builder import ofd_from_rows
 from .test_formats import _pdf_rows, reference
+from .zip_builder import rewritten
 
 
 @pytest.mark.parametrize("layout", ["t2019", "t2021"])
@@ -110,20 +111,9 @@ def test_its_pictures_say_its_tables_are_pictures():
     )]
 
 
-def _rewritten(data: bytes, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = change(info.filename, source.read(info))
-            if content is not None:
-                target.writestr(info.filename, content)
-    return buffer.getvalue()
-
-
 def with_part(data: bytes, name: str, xml: str) -> bytes:
-    return _rewritten(data, lambda part, content: xml.encode() if part == name else content)
+    return rewritten(data, lambda part, content: xml.encode() if part == name else content)
 
 
 def without_part(data: bytes, name: str) -> bytes:
-    return _rewritten(data, lambda part, content: None if part == name else content)
+    return rewritten(data, lambda part, content: None if part == name else content)

@@ -5,10 +5,8 @@ quarantined with a reason."""
 from __future__ import annotations
 
 import datetime
-import io
 import random
 import struct
-import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from orchestration.parsing.workbook import MAX_SHEET_CELLS, read_workbook
 from .conftest import as_map
 from .test_formats import T2, assert_the_national_page, figures_map, reference
 from .workbook_builder import as_number, xlsx_from_html, xlsx_from_sheets
+from .zip_builder import rewritten
 
 WORKBOOKS = Path(__file__).parent / "workbooks"
 AGENCY = "精河县人民政府办公室"
@@ -226,11 +225,4 @@ def test_an_xls_sheet_too_large_or_damaged_is_refused_before_it_is_read(record, 
 
 def with_sheet_xml(data: bytes, change) -> bytes:
     """The workbook with its first sheet's XML changed."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                content = change(content)
-            target.writestr(info.filename, content)
-    return out.getvalue()
+    return rewritten(data, lambda name, content: change(content) if name == "xl/worksheets/sheet1.xml" else content)
