@@ -38,11 +38,14 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("too_large", "error", True, "The file is larger than OGI_MAX_FILE_MB (default 50).",
               "Check it is a report and not a bundle; raise OGI_MAX_FILE_MB if it is (the next run parses it).",
               decided_by_limits=True),
-    IssueCode("binary_file", "error", True, "The bytes are not text in any encoding (NUL bytes, an image, an archive).",
-              "Find the report's text, HTML, PDF, Word or RTF version; convert other office files (.ppt, .pptx) first."),
+    IssueCode("binary_file", "error", True,
+              "The bytes are not text in any encoding (NUL bytes, an image, a RAR or 7-Zip archive, a presentation).",
+              "Find the report's text, HTML, PDF, Word or RTF version; convert other office files (.ppt, .pptx) first, "
+              "and unpack a RAR or 7-Zip archive into the raw folder."),
     IssueCode("undecodable", "error", True, "No encoding decodes the bytes into readable text.",
               "Re-crawl with the page's declared charset; look at the file with `ogi parse`."),
-    IssueCode("no_text_layer", "error", True, "A PDF or OFD document whose pages carry no text layer (a scanned image).",
+    IssueCode("no_text_layer", "error", True,
+              "A PDF or OFD document whose pages carry no text layer (a scanned image), or a ZIP archive of pictures alone.",
               "Find a text or HTML version of the report; OCR is not done here."),
     IssueCode("unreadable_pdf", "error", True, "A PDF the PDF library cannot open (broken, truncated or encrypted).",
               "Re-download it; open it in a viewer to see whether it is damaged."),
@@ -61,6 +64,15 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "A workbook (.xlsx, .xls, WPS .et, .ods) that cannot be read: cut short, damaged, a part over 64 MB "
               "unpacked, or a sheet spanning over 2,000,000 cells (a stray value far from the table).",
               "Re-download it; open it in Excel, WPS or LibreOffice to see whether it is damaged, and save it again."),
+    IssueCode("unreadable_archive", "error", True,
+              "A gzip file or a ZIP archive that cannot be unpacked: damaged, cut short before its directory, "
+              "password-protected, its document over 64 MB unpacked, or an archive inside another.",
+              "Re-download it; unpack it by hand (`unzip`, `gunzip`) to see what is wrong, and put the report it "
+              "holds in the raw folder."),
+    IssueCode("archive_of_many_files", "error", True,
+              "A ZIP archive holding more than one document (its folders, system files and a saved page's pictures, "
+              "styles and scripts aside): which is the report is not guessed. The message lists them.",
+              "Unpack it into the raw folder (each document is then read as a file of its own) and remove the archive."),
     IssueCode("unreadable_rtf", "error", True, "An RTF file the RTF reader cannot follow (a damaged control word).",
               "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("not_a_report", "error", True,
@@ -117,7 +129,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Another file with different content claims the same organ and year; both are kept.",
               "Decide which is the report (a revision, a mirror, a mis-named page) and record it in a correction."),
     IssueCode("incomplete", "warning", False,
-              "The page stops inside a table, or a table of the national format is missing: the visible figures are kept.",
+              "The page stops inside a table, or a table of the national format is missing, or the file ends inside "
+              "a character (a download cut short at a byte): the visible figures are kept.",
               "Look for a complete copy of the report (PDF attachment, another mirror)."),
     IssueCode("report_in_attachment", "warning", False,
               "No table of the report in the text, and the file links to or frames documents (PDF, Word, WPS, OFD, "
@@ -158,6 +171,11 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "begun (a typo, or a target such as 2035). The message lists the years and where each was read.",
               "Nothing: the first run of a later year parses the report again under that year. If the title's year "
               "is a typo, record the report's year as a correction.", decided_by_the_year=True),
+    IssueCode("read_from_archive", "info", False,
+              "The file is a gzip file (a crawler that saved a server's compressed bytes) or a ZIP archive holding "
+              "one document, and that document was read: the message names it, and says when the gzip file was "
+              "cut short (its tables then raise `incomplete` where they stop). `source_format` is the document's.",
+              "Nothing: its figures are in the tables."),
     IssueCode("file_name_not_utf8", "info", False,
               "The file's path on disk (its name or a folder's) is not UTF-8: `source_path` shows the other bytes "
               "as `\\xNN` escapes, and the message the name read as GB18030 when it reads as that.",

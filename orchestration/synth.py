@@ -193,6 +193,7 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
             t3[rng.choice(list(t3))][rng.randint(0, 6)] = None
     rendered = synthetic.national_report(agency, year, layout2, layout3, t2, t3, t4, shape, published=published)
     text, figures = rendered.text, rendered.figures
+    tail = b""
     if fault == "cut_off":
         rows = [(label, item) for label, item in synthetic.T3_ROWS[layout3] if item]
         cut_at = rng.randint(3, len(rows) - 1)
@@ -206,8 +207,18 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
             truth.template = layout2
         figures = [f for f in figures if f.section == "proactive" or (f.section == "requests" and f.item in kept_items)]
         truth.issues.append("incomplete")
+        tail = _cut_inside(label, cut_at)
     truth.figures = _figure_dicts(figures)
-    return text.encode(), truth, None
+    return text.encode() + tail, truth, None
+
+
+def _cut_inside(label: str, cut_at: int) -> bytes:
+    """What a download stopped at a byte leaves of the label it stopped in (after its ASCII
+    start): none, or the first one or two of its first Chinese character's three bytes in UTF-8."""
+    start = next((i for i, char in enumerate(label) if ord(char) > 127), len(label))
+    if start == len(label) or not cut_at % 3:
+        return b""
+    return label[:start].encode() + label[start].encode()[: cut_at % 3]
 
 
 def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) -> bytes:
@@ -227,6 +238,7 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n一、概述\n本年度工作正常开展。\n附件\n"
     )
     text, figures = head + rendered.text, rendered.figures
+    tail = b""
     if fault == "cut_off":
         labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
         cut_at = rng.randint(10, len(labels) - 2)
@@ -236,8 +248,9 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
         text = text[:position]
         figures = figures[:cut_at]
         truth.issues.append("incomplete")
+        tail = _cut_inside(label, cut_at)
     truth.figures = _figure_dicts(figures)
-    return text.encode()
+    return text.encode() + tail
 
 
 def _prose_report(rng, truth: Truth, agency: str) -> bytes:

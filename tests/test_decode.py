@@ -45,12 +45,13 @@ def _zip(*names: str) -> bytes:
 
 
 ADVICE = (", not text: only text, HTML, PDF, OFD, Word (.docx, .doc), RTF and workbook (.xlsx, .xls, .et, .ods) "
-          "files are read; convert it first")
+          "files are read, and a gzip file or ZIP archive holding one; convert it (or unpack it) first")
 
 
 @pytest.mark.parametrize("data,detail", [
     (_zip("ppt/presentation.xml"), "a PowerPoint file (.pptx)" + ADVICE),
-    (_zip("report.txt"), "a ZIP archive" + ADVICE),
+    (_zip("report.txt"), "an office file's package (a ZIP of parts, not Word's, OFD's or a workbook's)" + ADVICE),
+    (b"Rar!\x1a\x07\x01\x00" + bytes(range(256)) * 4, "a RAR archive" + ADVICE),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 300, "a PNG image" + ADVICE),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 300, "a JPEG image" + ADVICE),
     (bytes(range(256)) * 40, "NUL bytes in the first 4 KiB"),

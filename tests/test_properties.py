@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import zipfile
 
@@ -16,6 +17,7 @@ from .docx_builder import docx_with_body
 from .mhtml_builder import mhtml_from_html
 from .ofd_builder import ofd_from_rows
 from .rtf_builder import HEADER
+from .test_archive import zipped
 from .test_ofd import with_part as ofd_with_part
 from .test_word97 import fixture as word97_fixture
 from .test_word97 import streams as word97_streams
@@ -160,3 +162,30 @@ def test_a_damaged_xlsx_workbook_never_raises(data):
 def test_a_damaged_xlsx_sheet_never_raises(sheet):
     """A sheet's XML damaged itself (a cell's reference, type or value, a merge, a tag), in a whole ZIP."""
     _check(parse_bytes(with_sheet_xml(XLSX, lambda _: sheet), "attachments/统计表.xlsx"))
+
+
+PAGE = ("<html><head><meta charset='utf-8'></head><body><p>某县2021年政府信息公开工作年度报告</p><table><tr><td>行政许可</td>"
+        "<td>12</td></tr></table></body></html>").encode()
+ZIPPED = zipped([("报告/report.html", PAGE), ("报告/logo.png", b"\x89PNG")], gbk_names=True)
+GZIPPED = gzip.compress(PAGE, mtime=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(ZIPPED))
+def test_a_damaged_zip_archive_never_raises(data):
+    """Its headers' flags, sizes and names, its compressed bytes, its directory: changed or cut."""
+    assert parse_bytes(ZIPPED, "attachments/报告.zip").source_format == "html"  # (whole, it is read)
+    _check(parse_bytes(data, "attachments/报告.zip"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(GZIPPED))
+def test_a_damaged_gzip_file_never_raises(data):
+    _check(parse_bytes(data, "pages/report.html"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.integers(1, 3))
+def test_text_cut_inside_a_character_never_raises(text, cut):
+    data = text.encode("utf-8", errors="surrogatepass")
+    _check(parse_bytes(data[: max(0, len(data) - cut)], "x.txt"))

@@ -3,6 +3,7 @@ killed half-way, and analysts reading the warehouse during a run."""
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ from .mhtml_builder import mhtml_from_html
 from .ofd_builder import ofd_from_rows
 from .pdf_builder import blank_pdf, pdf_from_rows
 from .rtf_builder import rtf_from_html
+from .test_archive import zipped
 from .test_formats import T2, _mirror, _pdf_rows
 from .test_same_bytes import _retime
 from .test_workbook import fixture as workbook_fixture
@@ -102,6 +104,13 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
     # The stat table a 2016 report attached as a workbook (Excel 97-2003, saved by LibreOffice)
     add("good/统计表.xls", workbook_fixture("stat_table.xls"), "parsed")
+    # A page a crawler saved as the server sent it (gzip), and a report published as a ZIP of its Word file
+    add("good/saved_compressed.html", gzip.compress(synthetic.national_report_html(
+        "拜城县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 15),
+        synthetic.consistent_table4(15), charset="gb2312").encode("gb18030"), mtime=0), "parsed", "read_from_archive")
+    add("good/新和县年报.zip", zipped([("新和县2021年报告.docx", docx_from_html(synthetic.national_report_html(
+        "新和县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 16),
+        synthetic.consistent_table4(16))))], gbk_names=True), "parsed", "read_from_archive")
     add("bad/empty.txt", b"", "quarantined", "empty_file")
     add("bad/image.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "quarantined", "binary_file")
     add("bad/undecodable.txt", b"\xff\xfe" + b"\x00\xd8" * 400, "quarantined", "undecodable")
@@ -112,9 +121,14 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("bad/cut_short.docx", word[: len(word) // 2], "quarantined", "unreadable_docx")
     add("bad/cut_short_word97.doc", word97[: len(word97) // 2], "quarantined", "unreadable_doc")
     add("bad/cut_short.xlsx", stat_table_workbook()[0][:3000], "quarantined", "unreadable_workbook")
+    add("bad/bundle.zip", zipped([("报告.doc", word97), ("统计表.xls", workbook_fixture("stat_table.xls"))]),
+        "quarantined", "archive_of_many_files")
+    add("bad/cut_short.zip", files["good/新和县年报.zip"][:4000], "quarantined", "unreadable_archive")
     add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
     whole = national("戊县人民政府办公室", 2021, seed=5)
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
+    cut_at = len(whole[: whole.index("(四)无法提供")].encode()) + 1 + 2  # (past "(", two bytes into 四)
+    add("warn/cut_inside_a_character.txt", national("壬县人民政府办公室", 2021, seed=5).encode()[:cut_at], "parsed", "incomplete")
     add("warn/revision_a.txt", national("己县人民政府办公室", 2021, seed=6).encode(), "parsed", "duplicate_report")
     add("warn/revision_b.txt", national("己县人民政府办公室", 2021, seed=7).encode(), "parsed", "duplicate_report")
     broken = synthetic.consistent_table3("t2021", 8)
@@ -169,6 +183,8 @@ def test_each_file_has_its_status_and_code(crawl):
              "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/mirror.txt", "good/统计表.xls"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
+    for path in ("good/saved_compressed.html", "good/新和县年报.zip"):
+        assert issues[path] == {"read_from_archive"}, path
     # (the notice and its attachment claim one report: neither is a duplicate_report)
     assert issues["good/notice.html"] == {"report_in_attachment"}
     flags = dict(warehouse.execute(
@@ -229,6 +245,15 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/web_archive.doc"] == ("mhtml", "gb18030", None, "阿瓦提县人民政府办公室", 2021, "t2021")
     assert meta["good/word97.doc"] == ("doc", "doc", None, "精河县人民政府办公室", 2021, "t2021")
     assert meta["good/统计表.xls"] == ("xls", "xls", None, "精河县人民政府办公室", 2016, "stat_table")
+    assert meta["good/saved_compressed.html"] == ("html", "gb18030", None, "拜城县人民政府办公室", 2021, "t2021")
+    assert meta["good/新和县年报.zip"] == ("docx", "docx", None, "新和县人民政府办公室", 2021, "t2021")
+    assert warehouse.execute("select message from fct_issues where source_path = 'good/新和县年报.zip'").fetchall() == [
+        ("新和县2021年报告.docx unpacked from a ZIP archive",)]
+    for path, seed, column in (("good/saved_compressed.html", 15, 3), ("good/新和县年报.zip", 16, 4)):
+        got = dict(warehouse.execute(
+            "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+            "where r.source_path = ? and q.applicant_type = ?", [path, synthetic.T3_COLUMNS[column]]).fetchall())
+        assert got == {item: cells[column] for item, cells in synthetic.consistent_table3("t2021", seed).items()}, path
     # the stat table's figures, each where the marts keep it (58 figures that differ from each other)
     want = stat_table_sheet()[2]
     got = dict(warehouse.execute(
@@ -285,6 +310,21 @@ def test_identity_failure_and_cut_off_report_keep_their_figures(crawl):
     assert cut == (7, 0)
     flags = warehouse.execute("select is_incomplete from dim_report where source_path = 'warn/cut_off.txt'").fetchone()
     assert flags == (True,)
+    # the same page cut two bytes into a character (a download stopped at a byte): the same figures, and why
+    assert warehouse.execute(
+        "select count(*) filter (where item = 'denied_administrative_query'), count(*) filter (where item = 'unavailable_not_held') "
+        "from fct_requests q join dim_report r using (report_id) where r.source_path = 'warn/cut_inside_a_character.txt'"
+    ).fetchone() == (7, 0)
+    incomplete, encoding, (tables, file) = warehouse.execute(
+        "select r.is_incomplete, r.encoding, list(i.message order by i.message) from dim_report r join fct_issues i "
+        "using (report_id) where r.source_path = 'warn/cut_inside_a_character.txt' and i.code = 'incomplete' group by all"
+    ).fetchone()
+    assert (incomplete, encoding) == (True, "utf-8")
+    assert tables.startswith("report ends or lacks parts of its tables: table4 (whole table); table3: unavailable_not_held;")
+    assert file == ("the file ends inside a character: its last 2 bytes are the start of one in utf-8 (a download cut "
+                    "short, whose text stops there)")
+    assert warehouse.execute("select source_format, quarantine_code from dim_source_file where source_path = "
+                             "'bad/bundle.zip'").fetchone() == ("zip", "archive_of_many_files")
 
 
 # ---------------------------------------------------------------- safety of what analysts read

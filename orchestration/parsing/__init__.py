@@ -89,7 +89,7 @@ class FileParse:
     file_size: int | None
     encoding: str | None
     status: str  # "parsed" | "quarantined"
-    source_format: str = "text"  # "text" | "html" | "pdf" | "docx" | "doc" | "rtf" | "mhtml"
+    source_format: str = "text"  # formats.Extracted's
     transforms: list[str] = field(default_factory=list)  # "pinyin_removed", "traditional_to_simplified"
     quarantine_code: str | None = None
     quarantine_reason: str | None = None
@@ -144,6 +144,7 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
     if extracted.problem or text is None:
         return _quarantine(parse, extracted.problem or "parse_error", extracted.detail)
     parse.text = text
+    parse.issues.extend(Issue(code, message) for code, message in extracted.told)
     try:
         simplified = simplify(text)
         parse.transforms = simplified.transforms

@@ -22,23 +22,29 @@ _GB18030_SUBSETS: frozenset[str] = frozenset(("gb2312", "gbk", "gb_2312-80", "cp
 
 
 # What a binary file is, by its first bytes, so that a quarantined attachment says so
-# (reports are often published as Word files or workbooks; those are read: word.py, word97.py,
-# workbook.py): (magic, a name found in a ZIP's first 64 KiB or b"", what to call it). The
-# first that fits is taken.
+# (reports are often published as Word files, workbooks or ZIP archives; those are read: word.py,
+# word97.py, workbook.py, archive.py): (magic, a name found in a ZIP's first 64 KiB or b"", what
+# to call it). The first that fits is taken.
 _BINARY_KINDS = (
     (b"PK\x03\x04", b"ppt/", "a PowerPoint file (.pptx)"),
-    (b"PK\x03\x04", b"", "a ZIP archive"),
+    (b"PK\x03\x04", b"opendocument.text", "an OpenDocument text (.odt)"),
+    (b"PK\x03\x04", b"opendocument.presentation", "an OpenDocument presentation (.odp)"),
+    (b"PK\x03\x04", b"", "an office file's package (a ZIP of parts, not Word's, OFD's or a workbook's)"),
     (b"\x89PNG", b"", "a PNG image"),
     (b"\xff\xd8\xff", b"", "a JPEG image"),
     (b"GIF8", b"", "a GIF image"),
     (b"Rar!", b"", "a RAR archive"),
     (b"7z\xbc\xaf", b"", "a 7-Zip archive"),
-    (b"\x1f\x8b", b"", "a gzip file"),
 )
 BINARY_ADVICE: str = (
     ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc), RTF and workbook (.xlsx, .xls, .et, .ods) files "
-    "are read; convert it first"
+    "are read, and a gzip file or ZIP archive holding one; convert it (or unpack it) first"
 )
+
+
+# A character is at most four bytes in the encodings pages use (UTF-8, GB18030).
+_MAX_CHARACTER_BYTES = 4
+_CUT_SHORT: frozenset[str] = frozenset(("unexpected end of data", "incomplete multibyte sequence"))  # (the codecs' words)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Decoded:
     encoding: str | None
     problem: str | None = None  # an issue code when the bytes cannot be used
     detail: str = ""
+    cut_inside_character: int = 0  # the bytes of a character begun at the end and cut short (a download stopped early)
 
 
 def decode(data: bytes) -> Decoded:
@@ -56,12 +63,10 @@ def decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="replace"), encoding)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return _checked(text, "utf-8", _utf8_garbage(data))
+    whole = strictly_decoded(data, "utf-8")
+    if whole is not None:
+        text, cut = whole
+        return _checked(text, "utf-8", _utf8_garbage(data[:len(data) - cut]), cut)
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         return Decoded(None, None, "binary_file", binary_detail(data))
     best = charset_normalizer.from_bytes(data).best()
@@ -69,6 +74,22 @@ def decode(data: bytes) -> Decoded:
         return Decoded(None, None, "undecodable", "no encoding fits the bytes")
     encoding = superset(best.encoding)
     return _checked(data.decode(encoding, errors="replace"), encoding)
+
+
+def strictly_decoded(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """``data`` decoded as ``encoding`` with no error, or None; a file that ends inside a
+    character (a download stopped early, at a byte, not at a character) is decoded without
+    that character's first bytes, and their count is given."""
+    try:
+        return data.decode(encoding), 0
+    except UnicodeDecodeError as error:
+        cut = len(data) - error.start
+        if error.reason not in _CUT_SHORT or error.end != len(data) or cut >= _MAX_CHARACTER_BYTES:
+            return None
+    try:
+        return data[:len(data) - cut].decode(encoding), cut
+    except UnicodeDecodeError:
+        return None
 
 
 def superset(encoding: str) -> str:
@@ -100,9 +121,9 @@ def _utf8_garbage(data: bytes) -> int:
     return len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8)
 
 
-def _checked(text: str, encoding: str, garbage: int | None = None) -> Decoded:
+def _checked(text: str, encoding: str, garbage: int | None = None, cut: int = 0) -> Decoded:
     """``text`` unless it is blank or garbage (``garbage``: its count of _GARBAGE
-    characters, when known)."""
+    characters, when known); ``cut``: the bytes of a character cut short after it."""
     if not text.strip():
         return Decoded(None, encoding, "empty_file", "only white space once decoded")
     if garbage is None:
@@ -110,4 +131,4 @@ def _checked(text: str, encoding: str, garbage: int | None = None) -> Decoded:
     if garbage > _MAX_GARBAGE_SHARE * len(text):
         return Decoded(None, encoding, "binary_file" if "\x00" in text else "undecodable",
                        f"{garbage} of {len(text)} characters are control or replacement characters as {encoding}")
-    return Decoded(text.lstrip("\ufeff"), encoding)
+    return Decoded(text.lstrip("\ufeff"), encoding, cut_inside_character=cut)

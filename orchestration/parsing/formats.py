@@ -18,10 +18,12 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from functools import lru_cache
 from itertools import pairwise
 
-from .decode import Decoded, decode, superset
+from .archive import GZIP_MAGIC, unpack, wrapper_kind
+from .decode import Decoded, decode, strictly_decoded, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .mhtml import html_part, is_mhtml
 from .ofd import is_ofd, read_ofd
@@ -36,6 +38,8 @@ from .workbook import read_workbook, workbook_kind
 _PDF_MAGIC = b"%PDF-"
 _WORKBOOKS: frozenset[str] = frozenset(("xlsx", "xls", "ods"))
 _WORKBOOK_NAMES: tuple[str, ...] = (".xls", ".et")
+_WRAPPERS: frozenset[str] = frozenset(("gzip", "zip"))
+_WRAPPER_NAMES: dict[str, str] = {"gzip": "a gzip file", "zip": "a ZIP archive"}
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|meta|div|p)[\s>]", re.IGNORECASE)
 # An RSS or Atom feed, a sitemap: a site's list of its pages, whose titles name an organ and
 # a year (and whose descriptions quote figures); parsed as text, it made a report of none.
@@ -67,11 +71,15 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    source_format: str  # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods"
+    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods": a wrapper's
+    # document's; "gzip" | "zip" for a wrapper whose document is not read (archive.py)
+    source_format: str
     encoding: str | None
     problem: str | None = None
     detail: str = ""
     elsewhere: Shown = nothing  # the attachments linked and the pictures shown (elsewhere.py)
+    # What reading the file found besides its text, for the file's issues: (code, message).
+    told: tuple[tuple[str, str], ...] = ()
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -81,8 +89,10 @@ def sniff_format(data: bytes, source_path: str) -> str:
         if workbook is None:  # (a damaged container: its name says which reader tells what is wrong)
             workbook = name.endswith(_WORKBOOK_NAMES)
         return "xls" if workbook else "doc"
-    if data.startswith(_PDF_MAGIC) or name.endswith(".pdf"):
+    if data.startswith(_PDF_MAGIC):
         return "pdf"
+    if data.startswith(GZIP_MAGIC):  # (before a name: a page or PDF saved as the server sent it, compressed)
+        return "gzip"
     if is_docx(data):
         return "docx"
     if is_ofd(data):
@@ -90,6 +100,11 @@ def sniff_format(data: bytes, source_path: str) -> str:
     spreadsheet = workbook_kind(data)
     if spreadsheet:
         return spreadsheet
+    wrapper = wrapper_kind(data)
+    if wrapper:
+        return wrapper
+    if name.endswith(".pdf"):
+        return "pdf"
     if is_rtf(data):
         return "rtf"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
@@ -142,6 +157,8 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     if kind in _WORKBOOKS:
         text, problem, detail = read_workbook(data, kind)
         return _document(kind, text, problem, detail, 0)
+    if kind in _WRAPPERS:
+        return _unwrapped(data, kind, source_path)
     if kind == "html":
         return _html(data)
     if kind == "mhtml":
@@ -151,7 +168,35 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
     if decoded.text is not None and kind == _DELIMITED and is_delimited_data(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
-    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail)
+    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail, told=cut_short(decoded))
+
+
+def _unwrapped(data: bytes, kind: str, source_path: str) -> Extracted:
+    """The document a gzip file or a ZIP archive holds, read as the file it is (one wrapper
+    deep: a wrapper in a wrapper is not unpacked)."""
+    unpacked = unpack(data, kind, source_path)
+    if unpacked.data is None:
+        return Extracted(None, kind, None, unpacked.problem, unpacked.detail)
+    inner_kind = read_as(unpacked.data, unpacked.name)
+    if inner_kind in _WRAPPERS:
+        return Extracted(None, kind, None, "unreadable_archive",
+                         f"{unpacked.told}, which is {_WRAPPER_NAMES[inner_kind]} in turn: unpack it first")
+    inner = extract(unpacked.data, unpacked.name, inner_kind)
+    if inner.problem:
+        return replaced(inner, detail=f"{unpacked.told}: {inner.detail}")
+    return replaced(inner, told=(("read_from_archive", unpacked.told), *inner.told))
+
+
+def cut_short(decoded: Decoded) -> tuple[tuple[str, str], ...]:
+    """The issue of a file that ends inside a character: a download stopped early, whose
+    text (and tables) may stop anywhere before their end."""
+    if not decoded.cut_inside_character:
+        return ()
+    count = decoded.cut_inside_character
+    last = "byte is" if count == 1 else f"{count} bytes are"
+    message = (f"the file ends inside a character: its last {last} the start of one in {decoded.encoding} "
+               "(a download cut short, whose text stops there)")
+    return (("incomplete", message),)
 
 
 def _document(source_format: str, text: str | None, problem: str | None, detail: str, pictures: int) -> Extracted:
@@ -225,7 +270,7 @@ def _html(data: bytes, charset: str | None = None, source_format: str = "html") 
     text, elsewhere = page_text(decoded.text)
     if not text.strip():
         return Extracted(None, source_format, decoded.encoding, "empty_file", "the page has no text once its markup is removed")
-    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere)
+    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere, told=cut_short(decoded))
 
 
 def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
@@ -237,9 +282,11 @@ def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
             continue
         encoding = superset(declared.lower())
         try:
-            return Decoded(data.decode(encoding), encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass
+            whole = strictly_decoded(data, encoding)
+        except LookupError:
+            continue
+        if whole is not None:
+            return Decoded(whole[0], encoding, cut_inside_character=whole[1])
     return decode(data)
 
 
