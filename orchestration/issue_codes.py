@@ -152,6 +152,13 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "pages), a page cut short before its figures (a crawl's excerpt), or a notice of the report rather "
               "than the report.",
               "Look at the page in a browser and crawl what it shows (the report's own page or file)."),
+    IssueCode("invalid_bytes", "warning", False,
+              "A few byte sequences of the file are not valid in its encoding (at most 1% of its other non-ASCII "
+              "characters: a title the site's system cut at a byte, a piece of a page in another encoding, a damaged "
+              "download), and each was read as U+FFFD (�); the rest of the file was decoded as usual. The message "
+              "counts them and shows the first in their context. A label so broken leaves its row unread (the "
+              "table's checks then say so).",
+              "Check the figures near them (`values`' snippets); find a clean copy of the page if a row is missing."),
     IssueCode("identity_failed", "warning", False,
               "A 勾稽关系 of REPORTS.md does not hold; the figures are kept as printed.",
               "Check the report by eye (snippets in `values`); record a correction if the parse, not the report, is wrong."),

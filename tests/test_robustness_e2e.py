@@ -129,6 +129,10 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
     cut_at = len(whole[: whole.index("(四)无法提供")].encode()) + 1 + 2  # (past "(", two bytes into 四)
     add("warn/cut_inside_a_character.txt", national("壬县人民政府办公室", 2021, seed=5).encode()[:cut_at], "parsed", "incomplete")
+    stray = synthetic.national_report_html("阿克苏市人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 17),
+                                           synthetic.consistent_table4(17), charset="gbk").encode("gb18030")
+    cut_title = "工作动态".encode("gb18030")[:-1]  # (a title the site's system cut at a byte)
+    add("warn/stray_byte.html", stray.replace(b"<body>", b"<body><p>" + cut_title + b"</p>", 1), "parsed", "invalid_bytes")
     add("warn/revision_a.txt", national("己县人民政府办公室", 2021, seed=6).encode(), "parsed", "duplicate_report")
     add("warn/revision_b.txt", national("己县人民政府办公室", 2021, seed=7).encode(), "parsed", "duplicate_report")
     broken = synthetic.consistent_table3("t2021", 8)
@@ -325,6 +329,13 @@ def test_identity_failure_and_cut_off_report_keep_their_figures(crawl):
                     "short, whose text stops there)")
     assert warehouse.execute("select source_format, quarantine_code from dim_source_file where source_path = "
                              "'bad/bundle.zip'").fetchone() == ("zip", "archive_of_many_files")
+    # a page with a character cut at a byte (a title cut by the site's system): read in its charset, every figure there
+    assert warehouse.execute("select encoding, value_count from dim_report where source_path = 'warn/stray_byte.html'"
+                             ).fetchone() == ("gb18030", 200)
+    got = dict(warehouse.execute(
+        "select q.item, q.count from fct_requests q join dim_report r using (report_id) "
+        "where r.source_path = 'warn/stray_byte.html' and q.applicant_type = 'total'").fetchall())
+    assert got == {item: cells[6] for item, cells in synthetic.consistent_table3("t2021", 17).items()}
 
 
 # ---------------------------------------------------------------- safety of what analysts read

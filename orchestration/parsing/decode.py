@@ -45,6 +45,13 @@ BINARY_ADVICE: str = (
 # A character is at most four bytes in the encodings pages use (UTF-8, GB18030).
 _MAX_CHARACTER_BYTES = 4
 _CUT_SHORT: frozenset[str] = frozenset(("unexpected end of data", "incomplete multibyte sequence"))  # (the codecs' words)
+# A text is taken in an encoding that fails on a few of its byte sequences when these are at most
+# this share of its other non-ASCII characters: a title a site's system cut at a byte, a piece of
+# a page in another encoding. Text in another encoding fails on most of its characters.
+_MAX_BROKEN_SHARE = 0.01
+_BROKEN_SHOWN = 3
+_BROKEN_CONTEXT = 8  # characters shown on each side of a broken sequence
+Told = tuple[tuple[str, str], ...]  # issues found in reading a file: (code, message)
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,13 @@ class Decoded:
     encoding: str | None
     problem: str | None = None  # an issue code when the bytes cannot be used
     detail: str = ""
-    cut_inside_character: int = 0  # the bytes of a character begun at the end and cut short (a download stopped early)
+    told: Told = ()  # what the text is not quite the file's: a character cut short at its end, bytes not read
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode a report's bytes; UTF-8 first (most pages), then a detected encoding."""
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode a report's bytes; UTF-8 first (most pages), then the encoding a page declares
+    (``declared``, when it fails on only a few byte sequences: no encoding decoded them all),
+    then a detected encoding."""
     if not data.strip():
         return Decoded(None, None, "empty_file", "the file is empty")
     for bom, encoding in _BOMS:
@@ -66,12 +75,16 @@ def decode(data: bytes) -> Decoded:
     whole = strictly_decoded(data, "utf-8")
     if whole is not None:
         text, cut = whole
-        return _checked(text, "utf-8", _utf8_garbage(data[:len(data) - cut]), cut)
+        return _checked(text, "utf-8", _utf8_garbage(data[:len(data) - cut]), cut_short(cut, "utf-8"))
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         return Decoded(None, None, "binary_file", binary_detail(data))
+    for candidate in ("utf-8", declared):  # (UTF-8's multibyte sequences are rare by chance: a strong sign)
+        mostly = leniently_decoded(data, candidate) if candidate else None
+        if candidate and mostly is not None:
+            return _checked(mostly[0], candidate, told=mostly[1])
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        return Decoded(None, None, "undecodable", "no encoding fits the bytes")
+        return _detected_past_broken_bytes(data)
     encoding = superset(best.encoding)
     return _checked(data.decode(encoding, errors="replace"), encoding)
 
@@ -90,6 +103,50 @@ def strictly_decoded(data: bytes, encoding: str) -> tuple[str, int] | None:
         return data[:len(data) - cut].decode(encoding), cut
     except UnicodeDecodeError:
         return None
+
+
+def cut_short(count: int, encoding: str) -> Told:
+    """The issue of a file that ends inside a character: a download stopped early, whose
+    text (and tables) may stop anywhere before their end."""
+    if not count:
+        return ()
+    last = "byte is" if count == 1 else f"{count} bytes are"
+    message = (f"the file ends inside a character: its last {last} the start of one in {encoding} "
+               "(a download cut short, whose text stops there)")
+    return (("incomplete", message),)
+
+
+def leniently_decoded(data: bytes, encoding: str) -> tuple[str, Told] | None:
+    """``data`` decoded as ``encoding`` when only a few of its byte sequences fail (each read
+    as U+FFFD, and told), else None."""
+    text = data.decode(encoding, errors="replace")
+    broken = text.count("\ufffd") - (data.count(_REPLACEMENT_UTF8) if encoding == "utf-8" else 0)
+    if broken <= 0:
+        return text, ()
+    others = len(text) - len(text.encode("ascii", errors="ignore")) - broken
+    if broken > others * _MAX_BROKEN_SHARE:
+        return None
+    shown: list[str] = []
+    covered = 0
+    at = text.find("\ufffd")
+    while at >= 0 and len(shown) < _BROKEN_SHOWN:
+        shown.append("“" + " ".join(text[max(0, at - _BROKEN_CONTEXT): at + _BROKEN_CONTEXT + 1].split()) + "”")
+        covered += text.count("\ufffd", at, at + _BROKEN_CONTEXT + 1)
+        at = text.find("\ufffd", at + _BROKEN_CONTEXT + 1)
+    what = (f"a byte sequence that is not {encoding}, read as \ufffd" if broken == 1
+            else f"{broken} byte sequences that are not {encoding}, each read as \ufffd")
+    return text, (("invalid_bytes", f"{what}: {', '.join(shown)}" + (", and more" if covered < broken else "")),)
+
+
+def _detected_past_broken_bytes(data: bytes) -> Decoded:
+    """No encoding decodes every byte: detect the encoding of the bytes GB18030 (which takes
+    nearly any pair of bytes, Big5's too) does decode, and take it if it fails on few."""
+    clean = data.decode("gb18030", errors="ignore").encode("gb18030")
+    best = charset_normalizer.from_bytes(clean).best() if clean != data and clean.strip() else None
+    mostly = leniently_decoded(data, superset(best.encoding)) if best is not None else None
+    if best is None or mostly is None:
+        return Decoded(None, None, "undecodable", "no encoding fits the bytes")
+    return _checked(mostly[0], superset(best.encoding), told=mostly[1])
 
 
 def superset(encoding: str) -> str:
@@ -121,9 +178,9 @@ def _utf8_garbage(data: bytes) -> int:
     return len(data) - len(data.translate(None, _GARBAGE_BYTES)) + data.count(_REPLACEMENT_UTF8)
 
 
-def _checked(text: str, encoding: str, garbage: int | None = None, cut: int = 0) -> Decoded:
+def _checked(text: str, encoding: str, garbage: int | None = None, told: Told = ()) -> Decoded:
     """``text`` unless it is blank or garbage (``garbage``: its count of _GARBAGE
-    characters, when known); ``cut``: the bytes of a character cut short after it."""
+    characters, when known); ``told``: what reading it found."""
     if not text.strip():
         return Decoded(None, encoding, "empty_file", "only white space once decoded")
     if garbage is None:
@@ -131,4 +188,4 @@ def _checked(text: str, encoding: str, garbage: int | None = None, cut: int = 0)
     if garbage > _MAX_GARBAGE_SHARE * len(text):
         return Decoded(None, encoding, "binary_file" if "\x00" in text else "undecodable",
                        f"{garbage} of {len(text)} characters are control or replacement characters as {encoding}")
-    return Decoded(text.lstrip("\ufeff"), encoding, cut_inside_character=cut)
+    return Decoded(text.lstrip("\ufeff"), encoding, told=told)

@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
-from .decode import Decoded, decode, strictly_decoded, superset
+from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .mhtml import html_part, is_mhtml
 from .ofd import is_ofd, read_ofd
@@ -79,7 +79,7 @@ class Extracted:
     detail: str = ""
     elsewhere: Shown = nothing  # the attachments linked and the pictures shown (elsewhere.py)
     # What reading the file found besides its text, for the file's issues: (code, message).
-    told: tuple[tuple[str, str], ...] = ()
+    told: Told = ()
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -168,7 +168,7 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
     if decoded.text is not None and kind == _DELIMITED and is_delimited_data(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
-    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail, told=cut_short(decoded))
+    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
 
 
 def _unwrapped(data: bytes, kind: str, source_path: str) -> Extracted:
@@ -185,18 +185,6 @@ def _unwrapped(data: bytes, kind: str, source_path: str) -> Extracted:
     if inner.problem:
         return replaced(inner, detail=f"{unpacked.told}: {inner.detail}")
     return replaced(inner, told=(("read_from_archive", unpacked.told), *inner.told))
-
-
-def cut_short(decoded: Decoded) -> tuple[tuple[str, str], ...]:
-    """The issue of a file that ends inside a character: a download stopped early, whose
-    text (and tables) may stop anywhere before their end."""
-    if not decoded.cut_inside_character:
-        return ()
-    count = decoded.cut_inside_character
-    last = "byte is" if count == 1 else f"{count} bytes are"
-    message = (f"the file ends inside a character: its last {last} the start of one in {decoded.encoding} "
-               "(a download cut short, whose text stops there)")
-    return (("incomplete", message),)
 
 
 def _document(source_format: str, text: str | None, problem: str | None, detail: str, pictures: int) -> Extracted:
@@ -270,13 +258,14 @@ def _html(data: bytes, charset: str | None = None, source_format: str = "html") 
     text, elsewhere = page_text(decoded.text)
     if not text.strip():
         return Extracted(None, source_format, decoded.encoding, "empty_file", "the page has no text once its markup is removed")
-    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere, told=cut_short(decoded))
+    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere, told=decoded.told)
 
 
 def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
     """The charset a web archive gives the page, or the page declares, when it decodes;
     otherwise detection."""
     found = _META_CHARSET.search(data[:8192])
+    known: str | None = None  # (the first charset declared that Python knows)
     for declared in (charset, found.group(1).decode("ascii") if found else None):
         if declared is None:
             continue
@@ -286,8 +275,9 @@ def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
         except LookupError:
             continue
         if whole is not None:
-            return Decoded(whole[0], encoding, cut_inside_character=whole[1])
-    return decode(data)
+            return Decoded(whole[0], encoding, told=cut_short(whole[1], encoding))
+        known = known or encoding
+    return decode(data, known)
 
 
 def _mhtml(data: bytes, source_format: str = "mhtml") -> Extracted:
