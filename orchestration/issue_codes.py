@@ -47,7 +47,9 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("no_text_layer", "error", True,
               "A PDF or OFD document whose pages carry no text layer (a scanned image), or a ZIP archive of pictures alone.",
               "Find a text or HTML version of the report; OCR is not done here."),
-    IssueCode("unreadable_pdf", "error", True, "A PDF the PDF library cannot open (broken, truncated or encrypted).",
+    IssueCode("unreadable_pdf", "error", True,
+              "A PDF the PDF library cannot open (broken, truncated or encrypted), or a file named .pdf whose bytes "
+              "are no PDF (no %PDF- header) and no page.",
               "Re-download it; open it in a viewer to see whether it is damaged."),
     IssueCode("unreadable_ofd", "error", True,
               "An OFD document (GB/T 33190, China's fixed-layout format) that cannot be read: cut short, damaged, "
@@ -78,7 +80,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("not_a_report", "error", True,
               "The text decodes but holds no figure, no year and no organ of an OGI annual report, "
               "or is JSON data (a crawler's metadata beside a page, an export), an XML feed or sitemap, "
-              "or a CSV or TSV file of one table (a crawler's index).",
+              "or a CSV or TSV file of one table (a crawler's index). The message says how its text begins (a "
+              "site's error page saved as the report, 对不起，您访问的页面不存在).",
               "Remove it from the crawl or fix the crawler's link selection; keep a crawler's metadata "
               "outside the raw folder."),
     IssueCode("duplicate_content", "error", True,

@@ -116,6 +116,33 @@ def test_broken_pdf_is_quarantined():
     assert (parse.status, parse.quarantine_code) == ("quarantined", "unreadable_pdf")
 
 
+def test_a_page_named_pdf_is_read_as_the_page():
+    """A site that serves a report's page at a .pdf address, a crawler that names what it saved
+    by the link: the bytes are a page, and were `unreadable_pdf`."""
+    t3, t4, want = reference("t2021")
+    page = synthetic.national_report_html("精河县人民政府办公室", 2021, "t2021", T2["t2021"], t3, t4)
+    assert_the_national_page(parse_bytes(page.encode(), "attachments/report.pdf"), "t2021", want, "html", "utf-8")
+
+
+def test_a_site_s_error_page_saved_as_the_report_says_how_it_begins():
+    error_page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>404</title></head><body>"
+                  "<h1>对不起，您访问的页面不存在！</h1><p>请返回首页</p></body></html>").encode()
+    for name in ("attachments/report.pdf", "attachments/report.doc", "pages/t20220120_1.html"):
+        parse = parse_bytes(error_page, name)
+        assert (parse.status, parse.source_format, parse.quarantine_code, parse.quarantine_reason) == (
+            "quarantined", "html", "not_a_report",
+            "no figure, year or organ of an OGI annual report found; its text begins “对不起，您访问的页面不存在！”"), name
+    long_line = ("欢迎访问本网站" * 12 + "\n今日天气晴").encode()
+    assert parse_bytes(long_line, "x.txt").quarantine_reason == (
+        "no figure, year or organ of an OGI annual report found; its text begins “" + ("欢迎访问本网站" * 9)[:60] + "…”")
+
+
+def test_bytes_named_pdf_that_are_no_pdf_say_so():
+    parse = parse_bytes(b"Service Unavailable\r\n", "attachments/report.pdf")
+    assert (parse.source_format, parse.quarantine_code, parse.quarantine_reason) == (
+        "pdf", "unreadable_pdf", "named .pdf, but no PDF: its bytes have no %PDF- header (the download saved something else)")
+
+
 def _mirror(text: str) -> str:
     """A mirror site's copy: traditional characters, pinyin after some of them."""
     import opencc

@@ -157,8 +157,20 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
         return _quarantine(parse, "parse_error", detail)
     if not parse.result.is_report:
         parse.result = None
-        return _quarantine(parse, "not_a_report", "no figure, year or organ of an OGI annual report found")
+        return _quarantine(parse, "not_a_report", "no figure, year or organ of an OGI annual report found" + _begins(text))
     return parse
+
+
+def _begins(text: str) -> str:
+    """How the text of a file that is no report begins, to tell it by (a site's error page,
+    "404 页面不存在", a crawl's login page, another document)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not first:
+        return ""
+    return f"; its text begins “{first[:_BEGINS_SHOWN]}{'…' if len(first) > _BEGINS_SHOWN else ''}”"
+
+
+_BEGINS_SHOWN = 60
 
 
 def _to_original_offsets(result: ParseResult, simplified, original: str) -> None:

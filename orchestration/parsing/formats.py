@@ -36,6 +36,8 @@ from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import read_workbook, workbook_kind
 
 _PDF_MAGIC = b"%PDF-"
+_PDF_HEADER_WITHIN = 1024  # (a PDF's header may follow other bytes, within its first kilobyte)
+_NO_PDF_HEADER = "its bytes have no %PDF- header (the download saved something else)"
 _WORKBOOKS: frozenset[str] = frozenset(("xlsx", "xls", "ods"))
 _WORKBOOK_NAMES: tuple[str, ...] = (".xls", ".et")
 _WRAPPERS: frozenset[str] = frozenset(("gzip", "zip"))
@@ -103,18 +105,24 @@ def sniff_format(data: bytes, source_path: str) -> str:
     wrapper = wrapper_kind(data)
     if wrapper:
         return wrapper
-    if name.endswith(".pdf"):
-        return "pdf"
     if is_rtf(data):
         return "rtf"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
         return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
-    # A JSON object holding markup in a string is JSON (is_json), not a page.
-    if _HTML_SNIFF.search(data[:4096].lower()) and not data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return "html"
-    return "text"
+    markup = _is_markup(data)
+    # A file named .pdf that is no PDF by its bytes: a page is read as one (a site's page served
+    # at a .pdf address, a crawler naming what it saved by the link), anything else is a broken PDF.
+    if name.endswith(".pdf") and not markup:
+        return "pdf"
+    return "html" if markup else "text"
+
+
+def _is_markup(data: bytes) -> bool:
+    """An HTML page by its first bytes; a JSON object holding markup in a string is JSON
+    (is_json), not a page."""
+    return bool(_HTML_SNIFF.search(data[:4096].lower())) and not data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def read_as(data: bytes, source_path: str) -> str:
@@ -453,6 +461,8 @@ def _pdf(data: bytes) -> Extracted:
             pages = [_page_text(page) for page in pdf.pages]
             pictures = sum(len(page.images) for page in pdf.pages)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
+        if _PDF_MAGIC not in data[:_PDF_HEADER_WITHIN]:
+            return Extracted(None, "pdf", None, "unreadable_pdf", f"named .pdf, but no PDF: {_NO_PDF_HEADER}")
         return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
     return _laid_out("pdf", pages, pictures)
 
