@@ -161,6 +161,9 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
     return parse
 
 
+_BEGINS_SHOWN: int = 60  # characters of a file's first line shown when it is no report
+
+
 def _begins(text: str) -> str:
     """How the text of a file that is no report begins, to tell it by (a site's error page,
     "404 页面不存在", a crawl's login page, another document)."""
@@ -168,9 +171,6 @@ def _begins(text: str) -> str:
     if not first:
         return ""
     return f"; its text begins “{first[:_BEGINS_SHOWN]}{'…' if len(first) > _BEGINS_SHOWN else ''}”"
-
-
-_BEGINS_SHOWN = 60
 
 
 def _to_original_offsets(result: ParseResult, simplified, original: str) -> None:

@@ -43,14 +43,14 @@ BINARY_ADVICE: str = (
 
 
 # A character is at most four bytes in the encodings pages use (UTF-8, GB18030).
-_MAX_CHARACTER_BYTES = 4
+_MAX_CHARACTER_BYTES: int = 4
 _CUT_SHORT: frozenset[str] = frozenset(("unexpected end of data", "incomplete multibyte sequence"))  # (the codecs' words)
 # A text is taken in an encoding that fails on a few of its byte sequences when these are at most
 # this share of its other non-ASCII characters: a title a site's system cut at a byte, a piece of
 # a page in another encoding. Text in another encoding fails on most of its characters.
-_MAX_BROKEN_SHARE = 0.01
-_BROKEN_SHOWN = 3
-_BROKEN_CONTEXT = 8  # characters shown on each side of a broken sequence
+_MAX_BROKEN_SHARE: float = 0.01
+_BROKEN_SHOWN: int = 3
+_BROKEN_CONTEXT: int = 8  # characters shown on each side of a broken sequence
 Told = tuple[tuple[str, str], ...]  # issues found in reading a file: (code, message)
 
 
@@ -143,10 +143,11 @@ def _detected_past_broken_bytes(data: bytes) -> Decoded:
     nearly any pair of bytes, Big5's too) does decode, and take it if it fails on few."""
     clean = data.decode("gb18030", errors="ignore").encode("gb18030")
     best = charset_normalizer.from_bytes(clean).best() if clean != data and clean.strip() else None
-    mostly = leniently_decoded(data, superset(best.encoding)) if best is not None else None
-    if best is None or mostly is None:
+    encoding = superset(best.encoding) if best is not None else ""
+    mostly = leniently_decoded(data, encoding) if encoding else None
+    if mostly is None:
         return Decoded(None, None, "undecodable", "no encoding fits the bytes")
-    return _checked(mostly[0], superset(best.encoding), told=mostly[1])
+    return _checked(mostly[0], encoding, told=mostly[1])
 
 
 def superset(encoding: str) -> str:

@@ -36,8 +36,8 @@ from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import read_workbook, workbook_kind
 
 _PDF_MAGIC = b"%PDF-"
-_PDF_HEADER_WITHIN = 1024  # (a PDF's header may follow other bytes, within its first kilobyte)
-_NO_PDF_HEADER = "its bytes have no %PDF- header (the download saved something else)"
+_PDF_HEADER_WITHIN: int = 1024  # (a PDF's header may follow other bytes, within its first kilobyte)
+_NO_PDF_HEADER: str = "its bytes have no %PDF- header (the download saved something else)"
 _WORKBOOKS: frozenset[str] = frozenset(("xlsx", "xls", "ods"))
 _WORKBOOK_NAMES: tuple[str, ...] = (".xls", ".et")
 _WRAPPERS: frozenset[str] = frozenset(("gzip", "zip"))
