@@ -56,7 +56,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "or a part it names missing or over 64 MB unpacked.",
               "Re-download it; open it in an OFD reader to see whether it is damaged, or find the report's PDF."),
     IssueCode("unreadable_docx", "error", True,
-              "A Word document (.docx) that cannot be opened: cut short, damaged, or its text part missing or over 64 MB.",
+              "A Word document (.docx, or Word 2003's XML document) that cannot be opened: cut short, damaged, or its "
+              "text part missing or over 64 MB.",
               "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("unreadable_doc", "error", True,
               "A Word 97-2003 document (.doc) that cannot be read: cut short, damaged, password-protected, "

@@ -189,3 +189,18 @@ def test_a_damaged_gzip_file_never_raises(data):
 def test_text_cut_inside_a_character_never_raises(text, cut):
     data = text.encode("utf-8", errors="surrogatepass")
     _check(parse_bytes(data[: max(0, len(data) - cut)], "x.txt"))
+
+
+WORD2003 = (
+    '<?xml version="1.0" encoding="UTF-8"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml">'
+    '<w:body><w:p><w:r><w:t>某县2021年政府信息公开工作年度报告</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr>'
+    '<w:vmerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>行政许可</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>12</w:t>'
+    '</w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vmerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r>'
+    '</w:p></w:tc></w:tr></w:tbl></w:body></w:wordDocument>'
+).encode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(WORD2003, b'<>/=" w:tcrpv0123456789\x80\xff'))
+def test_a_damaged_word_2003_document_never_raises(data):
+    _check(parse_bytes(data, "attachments/report.doc"))

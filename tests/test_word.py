@@ -7,6 +7,7 @@ import io
 import random
 import zipfile
 from functools import cache
+from pathlib import Path
 
 import docx
 import pytest
@@ -15,7 +16,7 @@ from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import html_to_text
 from orchestration.parsing.package import MAX_XML_BYTES
-from orchestration.parsing.word import read_docx
+from orchestration.parsing.word import read_docx, read_word2003
 
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_from_rows, docx_with_body, saved
@@ -183,3 +184,55 @@ def test_a_damaged_word_document_is_quarantined_with_its_reason(case, code, deta
     assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", "docx", code)
     message = [issue.message for issue in parse.issues]
     assert len(message) == 1 and message[0].startswith(detail), message
+
+
+# ---------------------------------------------------------------- Word 2003's XML document
+
+
+def test_a_word_2003_xml_report_reads_as_its_docx():
+    """Word 2003's XML document ("Word XML Document": one XML file, as office systems that fill a
+    template write reports, served as .doc), here saved by LibreOffice from the .docx: the same
+    text, figures, organ and date. Before, its markup was read as text: the figures by luck of
+    its lines, no organ, no date, and every snippet XML."""
+    _, _, want = _report("t2021")
+    xml = (Path(__file__).parent / "word97" / "national_t2021.xml").read_bytes()  # (tools/make_word97_fixtures.py)
+    for name in ("attachments/report.doc", "attachments/report.xml", "attachments/download"):
+        parse = parse_bytes(xml, name)
+        assert_the_national_page(parse, "t2021", want, "wordml", "wordml")
+        assert "<w:" not in parse.text and parse.text.splitlines()[2] == "精河县人民政府办公室2021年政府信息公开工作年度报告"
+
+
+W2003 = "http://schemas.microsoft.com/office/word/2003/wordml"
+
+
+def _word2003(body: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><?mso-application progid="Word.Document"?>'
+            f'<w:wordDocument xmlns:w="{W2003}" xmlns:wx="http://schemas.microsoft.com/office/word/2003/auxHint">'
+            f'<w:body><wx:sect>{body}<w:sectPr/></wx:sect></w:body></w:wordDocument>').encode()
+
+
+def test_a_word_2003_document_s_merged_cells_keep_their_columns():
+    """A template's table as a FreeMarker export writes it: a cell merged down (w:vmerge, not a
+    .docx's w:vMerge), one across (w:gridSpan), paragraphs in a sub-section."""
+    row = "<w:tr>{}</w:tr>"
+    cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    table = "<w:tbl>" + row.format(cell.format('<w:tcPr><w:vmerge w:val="restart"/></w:tcPr>', "结果纠正")
+                                   + cell.format("", "12") + cell.format("", "3")) + row.format(
+        cell.format("<w:tcPr><w:vmerge/></w:tcPr>", "") + cell.format('<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>', "45")
+    ) + "</w:tbl>"
+    body = ('<wx:sub-section><w:p><w:r><w:t>某县2021年政府信息公开工作年度报告</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t xml:space="preserve">行政许可</w:t></w:r><w:r><w:tab/><w:t>7</w:t></w:r></w:p></wx:sub-section>' + table)
+    text, problem, detail, pictures = read_word2003(_word2003(body))
+    assert (problem, detail, pictures) == (None, "", 0)
+    assert text.splitlines() == ["某县2021年政府信息公开工作年度报告", "行政许可\t7", "| 结果纠正 | 12 | 3 |", "|  | 45 |  |"]
+
+
+@pytest.mark.parametrize("data,code,detail", [
+    (_word2003("<w:p><w:r><w:t>未完")[:-40], "unreadable_docx", "XMLSyntaxError in a Word 2003 XML document: "),
+    (_word2003("<w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>"), "empty_file",
+     "the Word 2003 XML document holds no text (only images, a scan?)"),
+])
+def test_a_damaged_or_empty_word_2003_document_is_quarantined(data, code, detail):
+    parse = parse_bytes(data, "attachments/report.doc")
+    assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", "wordml", code)
+    assert parse.quarantine_reason.startswith(detail)

@@ -1,4 +1,6 @@
-"""Write the Word 97-2003 (.doc) files tests/test_word97.py reads, into tests/word97/.
+"""Write the Word 97-2003 (.doc) files tests/test_word97.py reads, into tests/word97/, and the
+Word 2003 XML document tests/test_word.py reads (national_t2021.xml, LibreOffice's "MS Word
+2003 XML" filter).
 
 No library on the package registry writes Word's binary format, so each document is
 made as a .docx (tests/docx_builder.py: python-docx, or its XML by hand) and saved as
@@ -71,6 +73,8 @@ def main() -> None:
         for name, data in documents.items():
             (work / f"{name}.docx").write_bytes(data)
         _convert(work, "doc:MS Word 97", [work / f"{name}.docx" for name in documents])
+        _convert(work, "xml:MS Word 2003 XML", [work / "national_t2021.docx"])
+        shutil.copyfile(work / "national_t2021.xml", OUT / "national_t2021.xml")
         (work / "workbook.csv").write_text("机关,年份,申请\n精河县人民政府办公室,2021,12\n", encoding="utf-8")
         _convert(work, "xls:MS Excel 97", [work / "workbook.csv"])
         for name in [*documents, "workbook"]:

@@ -31,7 +31,7 @@ from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .text import markdown_row
-from .word import is_docx, read_docx
+from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import read_workbook, workbook_kind
 
@@ -73,7 +73,7 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods": a wrapper's
+    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "wordml" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods": a wrapper's
     # document's; "gzip" | "zip" for a wrapper whose document is not read (archive.py)
     source_format: str
     encoding: str | None
@@ -107,6 +107,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return wrapper
     if is_rtf(data):
         return "rtf"
+    if is_word2003(data):
+        return "wordml"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
         return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
@@ -159,6 +161,9 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         if problem == "binary_file":  # (a presentation, an encrypted package: no Word document in it)
             return Extracted(None, "text", None, problem, detail)
         return _document("doc", text, problem, detail, pictures)
+    if kind == "wordml":
+        text, problem, detail, pictures = read_word2003(data)
+        return _document("wordml", text, problem, detail, pictures)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
         return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)

@@ -21,6 +21,12 @@ _DOCUMENT: str = "word/document.xml"
 _W_NAMESPACE: bytes = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Word's "Strict Open XML" files name the same elements in another namespace.
 _W_STRICT_NAMESPACE: bytes = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+# Word 2003's XML document ("Word XML Document", one file, no ZIP): its body is written as a
+# .docx's, in another namespace and with a cell merged down as w:vmerge. Office systems that fill
+# a template with a report's figures (FreeMarker's Word export) serve it as .doc.
+_W2003_NAMESPACE: bytes = b"http://schemas.microsoft.com/office/word/2003/wordml"
+_W2003_ROOT: bytes = b"wordDocument"
+_W2003_SNIFF_BYTES: int = 4096
 _W: str = "{" + _W_NAMESPACE.decode() + "}"
 _BODY: str = _W + "body"
 _P: str = _W + "p"
@@ -34,6 +40,7 @@ _NO_BREAK_HYPHEN: str = _W + "noBreakHyphen"
 _GRID_SPAN: str = _W + "gridSpan"
 _GRID_BEFORE: str = _W + "gridBefore"
 _V_MERGE: str = _W + "vMerge"
+_V_MERGE_2003: str = _W + "vmerge"  # (once its namespace is a .docx's)
 _VAL: str = _W + "val"
 _ALT_CHUNK: str = _W + "altChunk"
 _RELATIONSHIPS: str = "word/_rels/document.xml.rels"
@@ -59,6 +66,30 @@ def is_docx(data: bytes) -> bool:
     .doc or under a download link's name (and a file moved to another name keeps its format:
     corpus/moved.py)."""
     return names(data, b"word/", _DOCUMENT.encode())
+
+
+def is_word2003(data: bytes) -> bool:
+    """Word 2003's XML document, known by its bytes (saved as .doc, .xml or under a link's name)."""
+    head = data[:_W2003_SNIFF_BYTES]
+    return _W2003_NAMESPACE in head and _W2003_ROOT in head
+
+
+def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int]:
+    """The text of Word 2003's XML document, read as a .docx's body is; or None, an issue code
+    and why; and how many pictures it shows."""
+    try:
+        root = etree().fromstring(data.replace(_W2003_NAMESPACE, _W_NAMESPACE), xml_parser())
+    except etree().XMLSyntaxError as damaged:
+        return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0
+    for merge in root.iter(_V_MERGE_2003):
+        merge.tag = _V_MERGE
+    lines: list[str] = []
+    body = root.find(_BODY)
+    if body is not None:
+        _blocks(body, lines)
+    if not lines:
+        return None, "empty_file", "the Word 2003 XML document holds no text (only images, a scan?)", 0
+    return "\n".join(lines) + "\n", None, "", _pictures(root)
 
 
 def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int]:
