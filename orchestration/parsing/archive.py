@@ -13,12 +13,12 @@ import zlib
 from dataclasses import dataclass
 
 from .decode import binary_detail
-from .package import ZIP_ERRORS, ZIP_MAGIC
+from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, PartTooLarge, member
 
 GZIP_MAGIC: bytes = b"\x1f\x8b"
 _EMPTY_ZIP_MAGIC: bytes = b"PK\x05\x06"
 # A report unpacks to well under this; a compressed bomb does not (the limit of a package's part).
-MAX_UNPACKED_BYTES: int = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES: int = MAX_XML_BYTES
 # What an archive holds beside its documents and is no document: a Mac's and Windows'
 # folder records, and the pictures, styles and scripts of a page saved whole.
 _SYSTEM_FILES: frozenset[str] = frozenset((".ds_store", "thumbs.db", "desktop.ini"))
@@ -101,17 +101,13 @@ def unzip(data: bytes) -> Unpacked:
     name, info = documents[0]
     if info.flag_bits & _ENCRYPTED:
         return Unpacked(None, name, "", "unreadable_archive", f"a ZIP archive whose {name} is encrypted (password-protected)")
-    if info.file_size > MAX_UNPACKED_BYTES:
-        return Unpacked(None, name, "", "unreadable_archive",
-                        f"a ZIP archive whose {name} unpacks to {info.file_size:,} bytes (over {MAX_UNPACKED_BYTES:,})")
     try:
-        with archive.open(info) as member:
-            content = member.read(MAX_UNPACKED_BYTES + 1)
+        content = member(archive, info, f"a ZIP archive whose {name}")
+    except PartTooLarge as too_large:  # (before ZIP_ERRORS, which holds its ValueError; each its own name for mypyc)
+        return Unpacked(None, name, "", "unreadable_archive", str(too_large))
     except ZIP_ERRORS as broken:
         return Unpacked(None, name, "", "unreadable_archive",
                         f"a ZIP archive whose {name} cannot be unpacked: {type(broken).__name__}: {broken} (cut short or damaged?)"[:300])
-    if len(content) > MAX_UNPACKED_BYTES:
-        return Unpacked(None, name, "", "unreadable_archive", f"a ZIP archive whose {name} unpacks to over {MAX_UNPACKED_BYTES:,} bytes")
     others = len(names) - 1
     besides = f" (beside {others} {'file' if others == 1 else 'files'} that are no document: {_listed([n for n in names if n != name])})" if others else ""
     return Unpacked(content, name, f"{name} unpacked from a ZIP archive{besides}")

@@ -31,13 +31,18 @@ def names(data: bytes, start: bytes, anywhere: bytes) -> bool:
 
 def part(archive: zipfile.ZipFile, name: str) -> bytes:
     """A part of the package, unpacked, at most MAX_XML_BYTES (KeyError when it is not there)."""
-    info = archive.getinfo(name)
+    return member(archive, archive.getinfo(name), f"its {name}")
+
+
+def member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> bytes:
+    """A file of a ZIP, unpacked, at most MAX_XML_BYTES: its header's size is checked first, and
+    what it unpacks to as it is read (a header may lie); ``shown`` names it in the refusal."""
     if info.file_size > MAX_XML_BYTES:
-        raise PartTooLarge(f"its {name} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})")
-    with archive.open(info) as member:
-        content = member.read(MAX_XML_BYTES + 1)
+        raise PartTooLarge(f"{shown} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})")
+    with archive.open(info) as unpacking:
+        content = unpacking.read(MAX_XML_BYTES + 1)
     if len(content) > MAX_XML_BYTES:
-        raise PartTooLarge(f"its {name} unpacks to over {MAX_XML_BYTES:,} bytes")
+        raise PartTooLarge(f"{shown} unpacks to over {MAX_XML_BYTES:,} bytes")
     return content
 
 

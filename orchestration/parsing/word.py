@@ -70,8 +70,8 @@ def is_docx(data: bytes) -> bool:
 
 def is_word2003(data: bytes) -> bool:
     """Word 2003's XML document, known by its bytes (saved as .doc, .xml or under a link's name)."""
-    head = data[:_W2003_SNIFF_BYTES]
-    return _W2003_NAMESPACE in head and _W2003_ROOT in head
+    # (found in place, not in a copy of the first bytes: every file is asked)
+    return data.find(_W2003_NAMESPACE, 0, _W2003_SNIFF_BYTES) >= 0 and data.find(_W2003_ROOT, 0, _W2003_SNIFF_BYTES) >= 0
 
 
 def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int]:
@@ -83,13 +83,19 @@ def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int]:
         return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0
     for merge in root.iter(_V_MERGE_2003):
         merge.tag = _V_MERGE
+    text = _body_text(root)
+    if text is None:
+        return None, "empty_file", "the Word 2003 XML document holds no text (only images, a scan?)", 0
+    return text, None, "", _pictures(root)
+
+
+def _body_text(root) -> str | None:
+    """The document body's paragraphs and tables as lines, or None when it has none."""
     lines: list[str] = []
     body = root.find(_BODY)
     if body is not None:
         _blocks(body, lines)
-    if not lines:
-        return None, "empty_file", "the Word 2003 XML document holds no text (only images, a scan?)", 0
-    return "\n".join(lines) + "\n", None, "", _pictures(root)
+    return "\n".join(lines) + "\n" if lines else None
 
 
 def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int]:
@@ -111,12 +117,9 @@ def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, i
             root = etree().fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), xml_parser())
         except etree().XMLSyntaxError as error:
             return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0
-        lines: list[str] = []
-        body = root.find(_BODY)
-        if body is not None:
-            _blocks(body, lines)
-        if lines:
-            return "\n".join(lines) + "\n", None, "", None, _pictures(root)
+        text = _body_text(root)
+        if text is not None:
+            return text, None, "", None, _pictures(root)
         return (None, "empty_file", "the Word document holds no text (only images, a scan?)",
                 _embedded_page(archive, root), 0)
 
