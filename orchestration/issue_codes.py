@@ -64,8 +64,9 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "or in Word 6/95's older format.",
               "Re-download it; open it in Word or LibreOffice and save it as .docx."),
     IssueCode("unreadable_workbook", "error", True,
-              "A workbook (.xlsx, .xls, WPS .et, .ods) that cannot be read: cut short, damaged, a part over 64 MB "
-              "unpacked, or a sheet spanning over 2,000,000 cells (a stray value far from the table).",
+              "A workbook (.xlsx, .xls, WPS .et, .ods, Excel 2003's XML spreadsheet) that cannot be read: cut short, "
+              "damaged, a part over 64 MB unpacked, or a sheet spanning over 2,000,000 cells (a stray value or "
+              "merge far from the table).",
               "Re-download it; open it in Excel, WPS or LibreOffice to see whether it is damaged, and save it again."),
     IssueCode("unreadable_archive", "error", True,
               "A gzip file or a ZIP archive that cannot be unpacked: damaged, cut short before its directory, "

@@ -62,12 +62,14 @@ REPORTS = Table(
         Column("quarantine_reason", pa.string(), "Why the file was quarantined, in words."),
         Column("source_format", pa.string(), "Kind of file: text, html, mhtml (a web archive), pdf, ofd (an OFD document), "
                "docx (a Word document), doc (a Word 97-2003 document), wordml (Word 2003's XML document), rtf, xlsx (an Excel workbook: .xlsx, .xlsm, "
-               ".xlsb), xls (an Excel 97-2003 or WPS .et workbook) or ods (an OpenDocument spreadsheet); for a "
+               ".xlsb), xls (an Excel 97-2003 or WPS .et workbook), spreadsheetml (Excel 2003's XML spreadsheet) or ods "
+               "(an OpenDocument spreadsheet); for a "
                "gzip file or ZIP archive, the format of the document read from it (issue read_from_archive), "
                "or gzip or zip when none was.", False,
-               ("text", "html", "mhtml", "pdf", "ofd", "docx", "doc", "wordml", "rtf", "xlsx", "xls", "ods", "gzip", "zip")),
+               ("text", "html", "mhtml", "pdf", "ofd", "docx", "doc", "wordml", "rtf", "xlsx", "xls", "spreadsheetml", "ods", "gzip",
+                "zip")),
         Column("encoding", pa.string(), "Encoding the text was decoded from (utf-8, gb18030, big5, utf-16 ...; pdf, ofd, "
-               "docx, doc, wordml, rtf, xlsx, xls or ods for those files)."),
+               "docx, doc, wordml, rtf, xlsx, xls, spreadsheetml or ods for those files)."),
         Column("text_transforms", pa.string(), "What was undone before parsing: pinyin_removed, traditional_to_simplified ('+'-joined)."),
         Column("agency_name", pa.string(), "The reporting organ as it names itself, spaces removed (发布机构 / title)."),
         Column("agency_source", pa.string(), "Which phrase gave agency_name (title, publish_sentence, ...)."),

@@ -177,6 +177,27 @@ def test_table4_in_a_pdf_text_layer():
     assert not [i for i in result.issues if i.code == "identity_failed"]
 
 
+def test_table4_in_a_grid_merged_wide():
+    """A page saved from a workbook or from Word whose grid is twice as fine as the table: each
+    cell spans two positions, so 行政复议's header is followed by nine blank cells and 行政诉讼's
+    by nineteen before the outcomes are named (the header was looked for within 20 cells,
+    blanks counted, and the table was not found)."""
+    from orchestration.parsing.formats import html_to_text
+
+    values = [3, 4, 5, 6, 18, 7, 8, 9, 10, 34, 11, 12, 13, 14, 50]
+    wide = synthetic.table4_html(values).replace('colspan="5"', 'colspan="10"').replace('colspan="10">行政诉讼',
+                                                                                    'colspan="20">行政诉讼')
+    wide = wide.replace("<td>", '<td colspan="2">').replace('<td rowspan="2">', '<td rowspan="2" colspan="2">')
+    text = "某局2021年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n" + html_to_text(wide)
+    assert text.count("|  |  |  |  |  |  |  |  |  | 行政诉讼 |") == 1
+    result = parse(text)
+    table = {(v.dims["proceeding"], v.dims["outcome"]): v.value for v in result.values if v.section == "appeals"}
+    outcomes = ["upheld", "corrected", "other", "pending", "total"]
+    proceedings = ["administrative_review", "litigation_direct", "litigation_after_review"]
+    assert table == {(p, o): values[5 * i + j] for i, p in enumerate(proceedings) for j, o in enumerate(outcomes)}
+    assert not [issue for issue in result.issues if issue.code == "identity_failed" or "table4" in issue.message]
+
+
 def test_each_figure_points_back_into_the_text():
     t3 = distinct_table3("t2021")
     report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "markdown")

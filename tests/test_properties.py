@@ -200,6 +200,22 @@ WORD2003 = (
 ).encode()
 
 
+SPREADSHEETML = (
+    '<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
+    'spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="表"><Table><Row>'
+    '<Cell ss:MergeAcross="1"><Data ss:Type="String">某县2016年政府信息公开情况统计表</Data></Cell></Row><Row>'
+    '<Cell ss:MergeDown="1"><Data ss:Type="String">收到申请数</Data></Cell><Cell><Data ss:Type="Number">12</Data>'
+    '</Cell></Row><Row ss:Index="4"><Cell ss:Index="2"><Data ss:Type="Number">3</Data></Cell></Row></Table>'
+    '</Worksheet></Workbook>'
+).encode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(damaged(SPREADSHEETML, b'<>/=" ss:IndexMergeDownAcrossSpanType0123456789-\x80\xff'))
+def test_a_damaged_xml_spreadsheet_never_raises(data):
+    _check(parse_bytes(data, "attachments/统计表.xls"))
+
+
 @settings(max_examples=200, deadline=None)
 @given(damaged(WORD2003, b'<>/=" w:tcrpv0123456789\x80\xff'))
 def test_a_damaged_word_2003_document_never_raises(data):

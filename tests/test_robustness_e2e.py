@@ -107,6 +107,8 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     word2003 = re.sub(rb"<w:tcMar>.*?</w:tcMar>|<w:tcBorders>.*?</w:tcBorders>|<w:tcW [^>]*/>", b"", word2003)
     add("good/word2003.doc", word2003.replace("精河县".encode(), "博湖县".encode()), "parsed")
     add("good/mirror.txt", _mirror(national("合水县人民政府办公室", 2021, seed=4)).encode(), "parsed")
+    # An office system's "export to Excel": Excel 2003's XML spreadsheet served as .xls (LibreOffice's)
+    add("good/导出.xls", workbook_fixture("national_t2021.xml").replace("精河县".encode(), "沙雅县".encode()), "parsed")
     # The stat table a 2016 report attached as a workbook (Excel 97-2003, saved by LibreOffice)
     add("good/统计表.xls", workbook_fixture("stat_table.xls"), "parsed")
     # A page a crawler saved as the server sent it (gzip), and a report published as a ZIP of its Word file
@@ -190,7 +192,7 @@ def test_each_file_has_its_status_and_code(crawl):
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.ofd",
              "good/attachment.docx",
              "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/word2003.doc", "good/mirror.txt",
-             "good/统计表.xls"]
+             "good/统计表.xls", "good/导出.xls"]
     for path in clean:
         assert not issues.get(path, set()) - {"no_agency_name"}, (path, issues.get(path))
     for path in ("good/saved_compressed.html", "good/新和县年报.zip"):
@@ -256,6 +258,7 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/word97.doc"] == ("doc", "doc", None, "精河县人民政府办公室", 2021, "t2021")
     assert meta["good/word2003.doc"] == ("wordml", "wordml", None, "博湖县人民政府办公室", 2021, "t2021")
     assert meta["good/统计表.xls"] == ("xls", "xls", None, "精河县人民政府办公室", 2016, "stat_table")
+    assert meta["good/导出.xls"] == ("spreadsheetml", "spreadsheetml", None, "沙雅县人民政府办公室", 2021, "t2021")
     assert meta["good/saved_compressed.html"] == ("html", "gb18030", None, "拜城县人民政府办公室", 2021, "t2021")
     assert meta["good/新和县年报.zip"] == ("docx", "docx", None, "新和县人民政府办公室", 2021, "t2021")
     assert warehouse.execute("select message from fct_issues where source_path = 'good/新和县年报.zip'").fetchall() == [

@@ -1,11 +1,13 @@
 """Write workbooks (.xlsx) with openpyxl, as Excel's own files are made: an HTML page's
 paragraphs a cell each in the first column, its tables' cells in their columns, merged
 where the page spans them; or sheets of rows. tools/make_workbook_fixtures.py saves them as
-.xls and .ods with LibreOffice."""
+.xls and .ods with LibreOffice. Sheets of rows as Excel 2003's XML spreadsheet are written
+here too (no library on the package registry writes one)."""
 
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import openpyxl
 from lxml import html as lxml_html
@@ -75,3 +77,74 @@ def saved(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+SPREADSHEETML_HEAD = (
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:o="urn:schemas-microsoft-com:office:office"'
+    ' xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+    ' xmlns:html="http://www.w3.org/TR/REC-html40">\n'
+    ' <DocumentProperties xmlns="urn:schemas-microsoft-com:office:office"><Author>政务公开</Author>'
+    '<Created>2017-01-20T08:00:00Z</Created><Version>11.9999</Version></DocumentProperties>\n'
+    ' <Styles><Style ss:ID="Default" ss:Name="Normal"><Alignment ss:Vertical="Center"/>'
+    '<Font ss:FontName="宋体" x:CharSet="134" ss:Size="12"/></Style><Style ss:ID="s21"><Alignment'
+    ' ss:Horizontal="Center" ss:Vertical="Center" ss:WrapText="1"/></Style></Styles>\n'
+)
+
+
+def spreadsheetml_from_sheets(sheets: dict[str, list[list[Cell]]], hidden: tuple[str, ...] = (),
+                              merged: dict[str, list[str]] | None = None, origin: tuple[int, int] = (1, 1),
+                              writer: str = "excel") -> bytes:
+    """Excel 2003's XML spreadsheet of ``sheets``, as xlsx_from_sheets takes them: a merged range's
+    other positions not written, as the format wants. ``writer`` "excel" gives a cell after a gap
+    its ss:Index, as Excel does; "libreoffice" leaves it out where the gap is only positions a
+    cell above covers (merged down), as LibreOffice's export does."""
+    parts = [SPREADSHEETML_HEAD]
+    for name, rows in sheets.items():
+        spans = [_range(text) for text in (merged or {}).get(name, ())]
+        starts = {(top, left): (bottom - top, right - left) for top, left, bottom, right in spans}
+        covered = {(r, c) for top, left, bottom, right in spans for r in range(top, bottom + 1)
+                   for c in range(left, right + 1)} - set(starts)
+        below = {(r, c) for top, left, bottom, right in spans for r in range(top + 1, bottom + 1)
+                 for c in range(left, right + 1)}
+        parts.append(f' <Worksheet ss:Name="{escape(name)}">\n  <Table x:FullColumns="1" x:FullRows="1">\n')
+        next_row = 1
+        for r, cells in enumerate(rows, origin[0]):
+            written = []
+            next_column = 1
+            for c, value in enumerate(cells, origin[1]):
+                if (r, c) in covered or (value is None and (r, c) not in starts):
+                    continue
+                implied = next_column
+                while writer == "libreoffice" and (r, implied) in below:
+                    implied += 1
+                index = f' ss:Index="{c}"' if c != implied else ""
+                down, across = starts.get((r, c), (0, 0))
+                merge = (f' ss:MergeAcross="{across}"' if across else "") + (f' ss:MergeDown="{down}"' if down else "")
+                data = "" if value is None else _data(value)
+                written.append(f'<Cell{index}{merge} ss:StyleID="s21">{data}</Cell>')
+                next_column = c + across + 1
+            if not written:
+                continue
+            row_index = f' ss:Index="{r}"' if r != next_row else ""
+            parts.append(f"   <Row{row_index}>" + "".join(written) + "</Row>\n")
+            next_row = r + 1
+        parts.append("  </Table>\n  <WorksheetOptions xmlns=\"urn:schemas-microsoft-com:office:excel\">"
+                     + ("<Visible>SheetHidden</Visible>" if name in hidden else "<Selected/>")
+                     + "<ProtectObjects>False</ProtectObjects></WorksheetOptions>\n </Worksheet>\n")
+    parts.append("</Workbook>\n")
+    return "".join(parts).encode()
+
+
+def _range(text: str) -> tuple[int, int, int, int]:
+    """"A1:C2" as (top, left, bottom, right), from 1."""
+    (top, left), (bottom, right) = (openpyxl.utils.cell.coordinate_to_tuple(end) for end in text.split(":"))
+    return top, left, bottom, right
+
+
+def _data(value: Cell) -> str:
+    if isinstance(value, bool):
+        return f'<Data ss:Type="Boolean">{int(value)}</Data>'
+    if isinstance(value, (int, float)):
+        return f'<Data ss:Type="Number">{value!r}</Data>'
+    return f'<Data ss:Type="String">{escape(str(value))}</Data>'

@@ -5,7 +5,8 @@ HTML pages lose their chrome (scripts, styles) and keep their tables as rows
 of cells, with rowspan/colspan resolved so columns do not shift; PDFs are read
 word by word with their positions, so the digits of neighbouring cells never
 run together, and OFD documents (ofd.py) character by character alike; Word
-documents (word.py, word97.py), RTF files (rtf.py) and workbooks (workbook.py) are laid
+documents (word.py, word97.py), RTF files (rtf.py) and workbooks (workbook.py,
+spreadsheetml.py) are laid
 out as HTML pages are, and a web archive's page (mhtml.py) read as a page. The result is text the
 table parsers read like any other; what a file shows besides (links to attachments,
 pictures) is kept for elsewhere.py.
@@ -30,6 +31,7 @@ from .ofd import is_ofd, read_ofd
 from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
+from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
 from .text import markdown_row
 from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
@@ -73,7 +75,8 @@ _BLOCK_TAGS = frozenset((
 @dataclass(frozen=True)
 class Extracted:
     text: str | None
-    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "wordml" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods": a wrapper's
+    # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "wordml" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods" |
+    # "spreadsheetml": a wrapper's
     # document's; "gzip" | "zip" for a wrapper whose document is not read (archive.py)
     source_format: str
     encoding: str | None
@@ -109,6 +112,8 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return "rtf"
     if is_word2003(data):
         return "wordml"
+    if is_spreadsheetml(data):
+        return "spreadsheetml"
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
         return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
@@ -169,6 +174,9 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)
     if kind in _WORKBOOKS:
         text, problem, detail = read_workbook(data, kind)
+        return _document(kind, text, problem, detail, 0)
+    if kind == "spreadsheetml":
+        text, problem, detail = read_spreadsheetml(data)
         return _document(kind, text, problem, detail, 0)
     if kind in _WRAPPERS:
         return _unwrapped(data, kind, source_path)

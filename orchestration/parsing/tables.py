@@ -478,13 +478,30 @@ def _starts_table4(token: Token) -> bool:
 _TABLE4_HEADER_WORDS = re.compile(r"[行政复议诉讼未经直接起后结果维持纠正其他尚未审总计()]+")
 
 
+# How many of the cells after 行政复议 hold the outcomes' header (维持, 尚未审结).
+_TABLE4_HEADER_CELLS = 20
+
+
+def _table4_header_follows(tokens: list[Token], index: int) -> bool:
+    """Whether the outcomes' header follows the token at ``index`` within _TABLE4_HEADER_CELLS
+    cells that are not blank: a grid whose cells are merged wide (a workbook's, a page saved
+    from one) has a blank for every position a header cell covers."""
+    window: list[str] = []
+    for token in tokens[index:]:
+        if not is_empty_cell(token):
+            window.append(token.key)
+            if len(window) == _TABLE4_HEADER_CELLS:
+                break
+    joined = "".join(window)
+    return "维持" in joined and ("尚未" in joined or "审结" in joined)
+
+
 def parse_table4(text: str, tokens: list[Token], after: int = 0) -> TableResult | None:
     start = None
     for index, token in enumerate(tokens):
         if token.start < after or not token.key.startswith("行政复议"):
             continue
-        window = "".join(t.key for t in tokens[index : index + 20])
-        if "维持" in window and ("尚未" in window or "审结" in window):
+        if _table4_header_follows(tokens, index):
             start = index
             break
     if start is None:

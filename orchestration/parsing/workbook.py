@@ -133,7 +133,7 @@ def _refused_biff(data: bytes) -> str:
         body = position + 4
         position = body + size
         if record == _BIFF_BOF or position > len(biff):
-            refused = _over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
+            refused = over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
             if refused:
                 return refused
             top = left = 1 << 30
@@ -147,14 +147,14 @@ def _refused_biff(data: bytes) -> str:
             if end_row < first_row or end_column < first_column:
                 return (f"sheet {sheet - 1}'s dimensions record is damaged (rows {first_row}-{end_row}, "
                         f"columns {first_column}-{end_column})")
-            refused = _over_the_limit(f"sheet {sheet - 1}", first_row, end_row - 1, first_column, end_column - 1)
+            refused = over_the_limit(f"sheet {sheet - 1}", first_row, end_row - 1, first_column, end_column - 1)
             if refused:
                 return refused
         elif record in _BIFF_CELLS and size >= 4:
             row, column = struct.unpack_from("<HH", biff, body)
             last = struct.unpack_from("<H", biff, body + size - 2)[0] if record in _BIFF_ROW_RUNS and size >= 6 else column
             top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column, last)
-    return _over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
+    return over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
 
 
 def _extent(sheet_xml: bytes, part: str) -> str:
@@ -167,10 +167,10 @@ def _extent(sheet_xml: bytes, part: str) -> str:
             column = column * 26 + letter - 64
         row = int(reference.group(2))
         top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column)
-    return _over_the_limit(part, top - 1, bottom - 1, left - 1, right - 1)  # (its references count from 1)
+    return over_the_limit(part, top - 1, bottom - 1, left - 1, right - 1)  # (its references count from 1)
 
 
-def _over_the_limit(sheet: str, top: int, bottom: int, left: int, right: int) -> str:
+def over_the_limit(sheet: str, top: int, bottom: int, left: int, right: int) -> str:
     """Why a sheet whose cells span rows ``top``-``bottom`` and columns ``left``-``right``
     (from 0, ends included; none when an end is before its start) is refused, or "".
     ``sheet``: the sheet as the reader knows it (its name, its part, its place)."""
@@ -187,10 +187,10 @@ def _sheet_lines(sheet, lines: list[str]) -> str:
     """Add a sheet's lines to ``lines``; or say why the sheet is not read."""
     first_row, first_column = sheet.start or (0, 0)
     last_row, last_column = sheet.end or (-1, -1)
-    refused = _over_the_limit(f"sheet {sheet.name!r}", first_row, last_row, first_column, last_column)
+    refused = over_the_limit(f"sheet {sheet.name!r}", first_row, last_row, first_column, last_column)
     if refused:
         return refused
-    rows = [[_cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
+    rows = [[cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
     # A merged cell's value is its first position's; a writer that repeats it in the others
     # would count a figure twice.
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
@@ -199,6 +199,13 @@ def _sheet_lines(sheet, lines: list[str]) -> str:
             for c in range(max(left, first_column), min(right, last_column) + 1):
                 if (r, c) != (top, left):
                     row[c - first_column] = ""
+    grid_lines(rows, lines)
+    return ""
+
+
+def grid_lines(rows: list[list[str]], lines: list[str]) -> None:
+    """Add a sheet's rows (its cells' text, "" for a blank or a merged cell's other position)
+    to ``lines``, laid out as the module's docstring says."""
     filled = [sum(1 for cell in row if cell) for row in rows]
     table = [index for index, count in enumerate(filled) if count >= 2]
     table_start, table_end = (table[0], table[-1]) if table else (len(rows), len(rows))
@@ -212,10 +219,9 @@ def _sheet_lines(sheet, lines: list[str]) -> str:
             lines.append(" ".join(cell for cell in row if cell))
         else:
             lines.append(markdown_row(row))
-    return ""
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, bool):
