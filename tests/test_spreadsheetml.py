@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.formats import sniff_format
+from orchestration.parsing.formats import extract, sniff_format
 from orchestration.parsing.spreadsheetml import is_spreadsheetml, read_spreadsheetml
 from orchestration.parsing.workbook import MAX_SHEET_CELLS
 
@@ -151,3 +151,50 @@ def test_a_damaged_xml_spreadsheet_is_quarantined_with_its_reason(case, code, de
     assert (parse.status, parse.source_format, parse.quarantine_code) == ("quarantined", "spreadsheetml", code)
     message = [issue.message for issue in parse.issues]
     assert len(message) == 1 and message[0].startswith(detail), message
+
+
+DECLARED = b'<?xml version="1.0"?>'
+
+
+@pytest.mark.parametrize("declared,written", [
+    ("utf-16", "utf-8"),  # (.NET's StringWriter: the declaration of the string, the bytes of the response)
+    ("gb2312", "utf-8"),  # (a Java template's declaration over UTF-8 bytes)
+    ("utf-8", "gb18030"),  # (and the other way round)
+    ("x-wtf-8", "utf-8"),  # (an encoding no codec knows)
+    ("gb2312", "gb18030"),  # (declared as it is written: a character past GB2312's, 堃, read too)
+    ("utf-16", "utf-16"),  # (a .NET export written as UTF-16, its byte order mark first)
+    ("utf-16", "utf-16-le-no-bom"),
+])
+def test_an_xml_spreadsheet_whose_declared_encoding_is_wrong_or_utf16(declared, written):
+    """An XML reader trusts the declared encoding, which exports written from a template get
+    wrong; Excel opens them. Each is read in the encoding its bytes are in; before, the first
+    five were unreadable_workbook ("Invalid bytes in character encoding") and the UTF-16 one
+    was read as text, markup and all. UTF-16 with no byte order mark is decoded as text (its
+    figures read) but not known for XML: its sniff would decode every file that might be UTF-16."""
+    rows, merged, want = stat_table_sheet()
+    rows = [*rows, ["填报人:王堃"]]
+    data = spreadsheetml_from_sheets({"统计表": rows}, merged={"统计表": merged})
+    data = data.replace(DECLARED, f'<?xml version="1.0" encoding="{declared}"?>'.encode())
+    if written == "utf-16-le-no-bom":
+        data = data.decode().encode("utf-16-le")
+    elif written != "utf-8":
+        data = data.decode().encode(written)
+    parse = parse_bytes(data, "attachments/统计表.xls")
+    assert (parse.status, parse.source_format) == ("parsed", "spreadsheetml" if written != "utf-16-le-no-bom" else "text")
+    assert as_map(parse.result.values) == want
+    if written != "utf-16-le-no-bom":  # (no byte order mark: its text is decoded, but it is not known for XML)
+        assert not parse.result.issues
+        assert parse.result.metadata.agency_name == AGENCY
+        assert extract(data, "attachments/统计表.xls").text.endswith("\n填报人:王堃\n")
+
+
+def test_word_2003_xml_in_utf16_is_read():
+    """The same for Word 2003's XML document: a .NET export's, in UTF-16."""
+    from .test_word import W2003
+
+    document = (f'<?xml version="1.0" encoding="utf-16"?><w:wordDocument xmlns:w="{W2003}"><w:body><w:p><w:r>'
+                "<w:t>精河县人民政府办公室2016年政府信息公开工作年度报告</w:t></w:r></w:p></w:body></w:wordDocument>")
+    assert sniff_format(document.encode("utf-16"), "report.doc") == "wordml"
+    parse = parse_bytes(document.encode("utf-16"), "report.doc")
+    assert (parse.source_format, parse.result.metadata.agency_name if parse.result else None) == (
+        "wordml", "精河县人民政府办公室")

@@ -14,6 +14,7 @@ pictures) is kept for elsewhere.py.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -53,6 +54,11 @@ _FEED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>")
+# An XML file's declared encoding.
+_DECLARED_ENCODING = re.compile(rb"\A\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)")
+_UTF16_BOMS: tuple[bytes, bytes] = (b"\xff\xfe", b"\xfe\xff")
+_UTF16_SNIFF_BYTES: int = 8192
+_OFFICE_XML: frozenset[str] = frozenset(("wordml", "spreadsheetml"))
 _FEED_DETAIL = "an XML feed or sitemap (a site's list of its pages), not a report's text"
 _DELIMITED_NAMES = (".csv", ".tsv")
 _DELIMITED: str = "text:delimited"  # (read_as: text whose name says CSV or TSV)
@@ -110,10 +116,9 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return wrapper
     if is_rtf(data):
         return "rtf"
-    if is_word2003(data):
-        return "wordml"
-    if is_spreadsheetml(data):
-        return "spreadsheetml"
+    office_xml = _office_xml(data)
+    if office_xml:
+        return office_xml
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
         return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
@@ -124,6 +129,53 @@ def sniff_format(data: bytes, source_path: str) -> str:
     if name.endswith(".pdf") and not markup:
         return "pdf"
     return "html" if markup else "text"
+
+
+def _office_xml(data: bytes) -> str | None:
+    """"wordml" for Word 2003's XML document, "spreadsheetml" for Excel 2003's XML spreadsheet,
+    in UTF-8 or UTF-16 (a .NET export's), else None."""
+    if data.startswith(_UTF16_BOMS):
+        data = data[:_UTF16_SNIFF_BYTES].decode("utf-16", errors="ignore").encode("utf-8")
+    if is_word2003(data):
+        return "wordml"
+    if is_spreadsheetml(data):
+        return "spreadsheetml"
+    return None
+
+
+def _xml_in_utf8(data: bytes) -> tuple[bytes, Told]:
+    """An XML document's bytes in UTF-8 with no encoding declared, and what decoding them told:
+    an XML reader trusts the declaration, which exports written from a template get wrong
+    (.NET's StringWriter declares utf-16 over UTF-8 bytes, a Java template GBK over UTF-8), or
+    UTF-16 throughout. Bytes in UTF-8 that declare no other encoding are as they are."""
+    declared = _DECLARED_ENCODING.match(data, 0, 200)
+    name = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
+    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and _is_utf8(data):
+        return data, ()
+    decoded = decode(data, _known_encoding(superset(name)))
+    if decoded.text is None:
+        return data, ()  # (the reader says what is wrong with them)
+    declaration = _XML_DECLARATION.match(decoded.text)
+    text = decoded.text[declaration.end():] if declaration else decoded.text.lstrip("\ufeff")
+    return text.encode("utf-8"), decoded.told
+
+
+def _known_encoding(name: str) -> str | None:
+    """``name`` when Python decodes it and it is not UTF-16's (whose declaration over other bytes
+    is the error), else None."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return None if name.startswith("utf-16") else name
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_markup(data: bytes) -> bool:
@@ -166,17 +218,18 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         if problem == "binary_file":  # (a presentation, an encrypted package: no Word document in it)
             return Extracted(None, "text", None, problem, detail)
         return _document("doc", text, problem, detail, pictures)
-    if kind == "wordml":
-        text, problem, detail, pictures = read_word2003(data)
-        return _document("wordml", text, problem, detail, pictures)
+    if kind in _OFFICE_XML:
+        xml, told = _xml_in_utf8(data)
+        if kind == "wordml":
+            text, problem, detail, pictures = read_word2003(xml)
+            return replaced(_document(kind, text, problem, detail, pictures), told=told)
+        text, problem, detail = read_spreadsheetml(xml)
+        return replaced(_document(kind, text, problem, detail, 0), told=told)
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
         return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)
     if kind in _WORKBOOKS:
         text, problem, detail = read_workbook(data, kind)
-        return _document(kind, text, problem, detail, 0)
-    if kind == "spreadsheetml":
-        text, problem, detail = read_spreadsheetml(data)
         return _document(kind, text, problem, detail, 0)
     if kind in _WRAPPERS:
         return _unwrapped(data, kind, source_path)
