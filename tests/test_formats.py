@@ -4,6 +4,7 @@ traditional characters with pinyin, any encoding."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -329,6 +330,28 @@ def test_a_report_named_csv_is_still_a_report(shape):
     parse = parse_bytes(report.text.encode(), "exports/report.csv")
     assert parse.status == "parsed"
     assert as_map(parse.result.values) == figures_map(report.figures)
+
+
+def test_a_table_exported_as_csv_is_read_cell_by_cell():
+    """The stat table as a system exports it to CSV (GBK, CRLF): its title and notes rows of one
+    field, the table's of three, a label holding a comma and a figure written 1,234 quoted.
+    Before, its commas were read as prose: no figure."""
+    from .test_workbook import AGENCY, stat_table_sheet
+
+    rows, _, want = stat_table_sheet()
+    rows = [list(row) for row in rows]
+    at = next(index for index, row in enumerate(rows) if row[0] == "(一)收到申请数")
+    rows[at][2] = 1234
+    received = ("requests", "new_received", (("applicant_type", "total"), ("channel", "all")))
+    want = {**want, received: Decimal(1234)}
+    lines = [",".join(("" if cell is None else f'"{cell:,}"' if isinstance(cell, int) and cell >= 1000
+                       else f'"{cell}"' if "," in str(cell) else str(cell)) for cell in row) for row in rows]
+    assert '"1,234"' in "\n".join(lines) and any('"' in line and "," in line.split('"')[1] for line in lines)
+    parse = parse_bytes("\r\n".join(lines).encode("gb18030"), "exports/统计表.csv")
+    assert (parse.status, parse.encoding) == ("parsed", "gb18030")
+    assert (parse.result.metadata.agency_name, parse.result.metadata.template) == (AGENCY, "stat_table")
+    assert as_map(parse.result.values) == want
+    assert Decimal(1234) in want.values() and not parse.result.issues
 
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -36,7 +36,7 @@ from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
 from .text import markdown_row
 from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
-from .workbook import read_workbook, workbook_kind
+from .workbook import grid_lines, read_workbook, workbook_kind
 
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WITHIN: int = 1024  # (a PDF's header may follow other bytes, within its first kilobyte)
@@ -240,9 +240,12 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     decoded = decode(data)
     if decoded.text is not None and is_json(decoded.text):
         return Extracted(None, "text", decoded.encoding, "not_a_report", _JSON_DETAIL)
-    if decoded.text is not None and kind == _DELIMITED and is_delimited_data(decoded.text):
-        return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
-    return Extracted(decoded.text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
+    text = decoded.text
+    if text is not None and kind == _DELIMITED:
+        if is_delimited_data(text):
+            return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
+        text = comma_separated_rows(text)
+    return Extracted(text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
 
 
 def _unwrapped(data: bytes, kind: str, source_path: str) -> Extracted:
@@ -320,6 +323,28 @@ def is_delimited_data(text: str) -> bool:
         if len(widths) == 1 and min(widths) >= 2:
             return True
     return False
+
+
+def comma_separated_rows(text: str) -> str:
+    """A CSV file's rows laid out as a workbook's sheet (workbook.grid_lines): a report's table
+    exported as CSV (its title and notes rows of one field, the table's of several) read cell by
+    cell. Before, its commas were read as prose and the table gave no figure. Only a file whose
+    rows are mostly of several fields is so: a report's text saved under a .csv name (its lines,
+    its markdown rows, a label's comma) is as it is, and so is a file with tabs (a tab-separated
+    row is read as cells)."""
+    if "\t" in text or "|" in text:
+        return text
+    try:
+        rows = [[" ".join(cell.split()) for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error:  # (a NUL byte, a field over the module's limit: read as it is)
+        return text
+    filled = [row for row in rows if any(row)]
+    if sum(1 for row in filled if len(row) >= 2) * 2 < len(filled):
+        return text
+    width = max((len(row) for row in rows), default=0)
+    lines: list[str] = []
+    grid_lines([row + [""] * (width - len(row)) for row in rows], lines)
+    return "\n".join(lines) + "\n" if lines else text
 
 
 # ---------------------------------------------------------------- HTML
