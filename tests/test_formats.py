@@ -354,6 +354,24 @@ def test_a_table_exported_as_csv_is_read_cell_by_cell():
     assert Decimal(1234) in want.values() and not parse.result.issues
 
 
+@pytest.mark.parametrize("name,delimiter,titled", [
+    ("exports/统计表.xls", ",", True),  # (a system's "export to Excel" writing CSV, which Excel opens)
+    ("exports/统计表.et", ",", False),  # (no title: rows of one width, a report's all the same)
+    ("exports/统计表.xls", "\t", True),  # (tab-separated: read as cells before, as now)
+])
+def test_text_under_a_workbook_s_name_is_read_cell_by_cell(name, delimiter, titled):
+    from .test_workbook import AGENCY, stat_table_sheet
+
+    rows, _, want = stat_table_sheet()
+    if not titled:
+        rows = [row for row in rows if len(row) > 1]
+    text = "\r\n".join(delimiter.join("" if cell is None else str(cell) for cell in row) for row in rows)
+    parse = parse_bytes(text.encode("gb18030"), name)
+    assert (parse.status, parse.source_format) == ("parsed", "text")
+    assert as_map(parse.result.values) == want
+    assert parse.result.metadata.agency_name == (AGENCY if titled else None)
+
+
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>精河县人民政府 信息公开</title>
 <item><title>精河县行政服务中心2016年政府信息公开工作年度报告</title><link>http://www.jinghe.gov.cn/1234.htm</link>

@@ -62,6 +62,9 @@ _OFFICE_XML: frozenset[str] = frozenset(("wordml", "spreadsheetml"))
 _FEED_DETAIL = "an XML feed or sitemap (a site's list of its pages), not a report's text"
 _DELIMITED_NAMES = (".csv", ".tsv")
 _DELIMITED: str = "text:delimited"  # (read_as: text whose name says CSV or TSV)
+# (read_as: text under a workbook's name: a system's "export to Excel" may write CSV so, which
+# Excel opens)
+_TEXT_AS_WORKBOOK: str = "text:workbook"
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
 # A PDF page whose text layer holds fewer characters than this is a scan.
 _MIN_TEXT_LAYER_CHARS = 20
@@ -191,6 +194,8 @@ def read_as(data: bytes, source_path: str) -> str:
     kind = sniff_format(data, source_path)
     if kind == "text" and source_path.lower().endswith(_DELIMITED_NAMES):
         return _DELIMITED
+    if kind == "text" and source_path.lower().endswith(_WORKBOOK_NAMES):
+        return _TEXT_AS_WORKBOOK
     return kind
 
 
@@ -244,6 +249,9 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     if text is not None and kind == _DELIMITED:
         if is_delimited_data(text):
             return Extracted(None, "text", decoded.encoding, "not_a_report", _DELIMITED_DETAIL)
+        text = comma_separated_rows(text)
+    elif text is not None and kind == _TEXT_AS_WORKBOOK:
+        # (not asked whether it is data: a report's table of one width with no title may be so)
         text = comma_separated_rows(text)
     return Extracted(text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
 
