@@ -487,11 +487,10 @@ def _table4_header_follows(tokens: list[Token], index: int) -> bool:
     cells that are not blank: a grid whose cells are merged wide (a workbook's, a page saved
     from one) has a blank for every position a header cell covers."""
     window: list[str] = []
-    for token in tokens[index:]:
-        if not is_empty_cell(token):
-            window.append(token.key)
-            if len(window) == _TABLE4_HEADER_CELLS:
-                break
+    while index < len(tokens) and len(window) < _TABLE4_HEADER_CELLS:  # (not a copy of the rest)
+        if not is_empty_cell(tokens[index]):
+            window.append(tokens[index].key)
+        index += 1
     joined = "".join(window)
     return "维持" in joined and ("尚未" in joined or "审结" in joined)
 
