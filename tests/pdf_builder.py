@@ -13,8 +13,11 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
-def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26) -> bytes:
-    """Each row: a label (or a line of text) at the left, figures in fixed columns."""
+def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26,
+                  label_spacing: float = 0) -> bytes:
+    """Each row: a label (or a line of text) at the left, figures in fixed columns. ``label_spacing``
+    (points) spreads the characters of a table row's label of up to eight across its cell, as a
+    cell's distributed alignment (分散对齐) does."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     y = 800
@@ -22,10 +25,14 @@ def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: 
         if y < 60:
             page.showPage()
             y = 800
-        page.setFont(FONT, font_size)
-        page.drawString(36, y, row[0])
-        for index, cell in enumerate(row[1:]):
-            page.drawString(first_column + index * column_width, y, cell)
+        spread = label_spacing if len(row) > 1 and len(row[0]) <= 8 else 0
+        for x, text, spacing in [(36, row[0], spread)] + [
+                (first_column + index * column_width, cell, 0) for index, cell in enumerate(row[1:])]:
+            line = page.beginText(x, y)
+            line.setFont(FONT, font_size)
+            line.setCharSpace(spacing)  # (a text state, kept from one text object to the next: set on each)
+            line.textOut(text)
+            page.drawText(line)
         y -= font_size + 5
     page.save()
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.formats import html_to_text
+from orchestration.parsing.formats import extract, html_to_text
 
 from .conftest import REPO, SAMPLES_RAW, as_map, figures_map
 from .pdf_builder import blank_pdf, pdf_from_rows
@@ -55,6 +55,30 @@ def assert_the_national_page(parse, layout: str, want: dict, source_format: str,
     assert (parse.result.metadata.report_year, parse.result.metadata.published_date) == (2021, "2022-01-28")
     assert parse.result.metadata.region.county.code == "652722"
     assert not parse.result.issues
+
+
+@pytest.mark.parametrize("spacing", [4, 8])
+def test_a_pdf_whose_labels_are_spread_across_their_cells(spacing):
+    """Labels set in distributed alignment (分散对齐), their characters spread across the cell:
+    4 points apart at a 7-point font is under a cell's gap (6), 8 over it. Before, a row whose
+    numbering came apart ("( 一 ) 予 以 公 开") was not found (165 of the 200 figures), and at 8
+    points every label fell into cells of one character ("规 | 章": 29)."""
+    t3, t4, want = reference("t2021")
+    parse = parse_bytes(pdf_from_rows(_pdf_rows("t2021", t3, t4), label_spacing=spacing), "attachments/report.pdf")
+    assert as_map(parse.result.values) == want
+    assert not parse.result.issues
+    text = parse.text.splitlines()
+    assert "规章 | 1 | 2 | 3" in text and "行政规范性文件 | 4 | 5 | 6" in text
+    assert any(line.startswith(("(一)予以公开 | ", "( 一 ) 予 以 公 开 | ")) for line in text)
+
+
+def test_cells_of_one_character_stay_cells():
+    """A row's markers ("无") and a column's units are cells of their own, at whatever gap;
+    digits never join (a row of one-digit figures in narrow columns)."""
+    rows = [["某局2021年政府信息公开工作年度报告"], ["行政许可", "无", "无", "无"], ["收到申请数", "件", "件", "3"],
+            ["行政处罚", "1", "2", "3"]]
+    lines = extract(pdf_from_rows(rows, first_column=80, column_width=16), "r.pdf").text.splitlines()
+    assert lines[1:] == ["行政许可 | 无 | 无 | 无", "收到申请数 | 件 | 件 | 3", "行政处罚 | 1 | 2 | 3"]
 
 
 def test_html_drops_scripts_and_styles():

@@ -35,6 +35,16 @@ def test_an_ofd_report_gives_every_figure_in_its_column(layout, written):
     assert [issue.code for issue in parse.all_issues] == []
 
 
+def test_labels_spread_across_their_cells():
+    """Labels in distributed alignment, their characters 3 mm apart (a cell's gap is 2.1 mm):
+    before, each fell into cells of one character and its row was not found."""
+    t3, t4, want = reference("t2021")
+    parse = parse_bytes(ofd_from_rows(_pdf_rows("t2021", t3, t4), label_spread=3.0), "attachments/report.ofd")
+    assert as_map(parse.result.values) == want
+    assert "规章 | 1 | 2 | 3" in parse.text.splitlines()
+    assert [issue.code for issue in parse.all_issues] == []
+
+
 def test_lines_and_cells_by_position():
     """Characters a line by their baseline, in the order of the page whatever the order of the
     objects; a gap as wide as a space a space, a cell's gap " | "; digits of cells a column

@@ -33,7 +33,7 @@ from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
-from .text import markdown_row
+from .text import markdown_row, spread_letters
 from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import grid_lines, read_workbook, workbook_kind
@@ -586,8 +586,9 @@ def _page_text(page) -> str:
     for line in lines:
         line.sort(key=lambda w: w["x0"])
         parts = [line[0]["text"]]
-        for previous, word in pairwise(line):
+        joined = spread_letters([(word["x0"], word["x1"], word["text"]) for word in line])
+        for index, (previous, word) in enumerate(pairwise(line)):
             gap = word["x0"] - previous["x1"]
-            parts.append((" | " if gap > _CELL_GAP else " ") + word["text"])
+            parts.append(("" if joined[index] else " | " if gap > _CELL_GAP else " ") + word["text"])
         out.append("".join(parts))
     return "\n".join(out)

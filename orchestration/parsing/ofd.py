@@ -21,6 +21,7 @@ import unicodedata
 import zipfile
 
 from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
+from .text import spread_letters
 
 _ROOT: str = "OFD.xml"
 _DOC_ROOT: str = "{*}DocRoot"
@@ -143,9 +144,11 @@ def _lines(placed: list[_Placed]) -> str:
     for line in lines:
         line.sort(key=lambda p: p[1])
         parts = [line[0][3]]
+        joined = spread_letters([(character[1], character[2], character[3]) for character in line])
         for index in range(1, len(line)):
             gap = line[index][1] - line[index - 1][2]
-            parts.append((" | " if gap > _CELL_GAP_MM else " " if gap > _WORD_GAP_MM else "") + line[index][3])
+            parts.append(("" if joined[index - 1] or gap <= _WORD_GAP_MM else " | " if gap > _CELL_GAP_MM else " ")
+                         + line[index][3])
         out.append("".join(parts))
     return "\n".join(out)
 

@@ -50,6 +50,52 @@ _NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|�
 _NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
 
+# A label's characters spread across its cell (distributed alignment, 分散对齐: "规    章"), as a
+# PDF or OFD page places them: single ideographs (or brackets) at even gaps, each at most this
+# many characters wide and within this share of a character of the run's first gap; a number's
+# digit and its stop ("1 ." of "1.属于国家秘密") too. A figure's marker ("无") is a cell of its
+# own; digits are not letters (a row of one-digit figures in narrow columns is not a word); two
+# characters one of which is a unit ("件 件": the unit column beside another) are two cells.
+_SPREAD_GAP_CHARACTERS: float = 3.0
+_SPREAD_EVEN: float = 0.25
+_SPREAD_MARKS: frozenset[str] = frozenset("()（）.、")
+_NUMBERING_STOPS: frozenset[str] = frozenset(".、")
+_NOT_SPREAD: frozenset[str] = frozenset("无")
+_UNITS: frozenset[str] = frozenset("件条次人篇个项元")
+
+
+def spread_letters(pieces: list[tuple[float, float, str]]) -> list[bool]:
+    """For each gap between a line's pieces (left, right, text; in order), whether it lies
+    inside a label whose characters are spread across its cell, to be read as one word. Before,
+    a gap as wide as a cell's edge split the label into cells of one character ("规 | 章"), and
+    its row was not found."""
+    joined = [False] * max(len(pieces) - 1, 0)
+    run_gap = -1.0  # (the gap of the run of spread characters the last pair was in; -1: none)
+    for index in range(1, len(pieces)):
+        left, right = pieces[index - 1], pieces[index]
+        if not (_spread_letter(left[2]) or (left[2].isdecimal() and len(left[2]) == 1 and right[2] in _NUMBERING_STOPS)) \
+                or not _spread_letter(right[2]):
+            run_gap = -1.0
+            continue
+        gap = right[0] - left[1]
+        width = max(left[1] - left[0], right[1] - right[0])
+        if gap > width * _SPREAD_GAP_CHARACTERS or (run_gap >= 0 and abs(gap - run_gap) > width * _SPREAD_EVEN):
+            run_gap = -1.0  # (a cell's edge: the next pair may begin a run of its own)
+            continue
+        joined[index - 1] = True
+        if run_gap < 0:
+            run_gap = gap
+    for index, join in enumerate(joined):
+        alone = join and (index == 0 or not joined[index - 1]) and (index + 1 == len(joined) or not joined[index + 1])
+        if alone and (pieces[index][2] in _UNITS or pieces[index + 1][2] in _UNITS):
+            joined[index] = False
+    return joined
+
+
+def _spread_letter(text: str) -> bool:
+    return len(text) == 1 and (("\u4e00" <= text <= "\u9fff" and text not in _NOT_SPREAD) or text in _SPREAD_MARKS)
+
+
 @lru_cache(maxsize=1)
 def _translation_table() -> dict[int, str]:
     """Map each BMP character whose NFKC form is one different character.
@@ -318,11 +364,12 @@ def is_figure(cell: str) -> bool:
     return known
 
 
-# Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:".
+# Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:"; spaces inside
+# them too ("( 一 )", "1 ."), where a PDF spreads a label's characters across its cell.
 _NUMBERING = re.compile(
     r"^(?:"
-    r"[(\[]?[一二三四五六七八九十]{1,3}[)\]、.]"
-    r"|[(\[]?\d{1,2}[)\]、.](?!\d)"
+    r"[(\[]?\s*[一二三四五六七八九十]{1,3}\s*[)\]、.]"
+    r"|[(\[]?\s*\d{1,2}\s*[)\]、.](?!\d)"
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u3280-\u3289]"
     r"|其中[:]?"
     r"|第[一二三四五六七八九十]+[,、]?"
