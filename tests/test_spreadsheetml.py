@@ -127,8 +127,41 @@ def test_it_is_known_by_its_content_not_its_name():
     assert not is_spreadsheetml(not_its_namespace)
 
 
+@pytest.mark.parametrize("share", [0.55, 0.7, 0.85, 0.97])
+def test_an_xml_spreadsheet_cut_short_keeps_its_rows_before_the_cut(share):
+    """A download stopped early (here inside a cell's figure, a tag, or between rows): the rows
+    before the cut are read, a figure cut in two is not read as a smaller one, and the file says
+    it is incomplete. Before, the whole file was unreadable_workbook."""
+    _, _, want = reference("t2021")
+    whole = fixture("national_t2021.xml")
+    parse = parse_bytes(whole[: int(len(whole) * share)], "attachments/report.xls")
+    assert (parse.status, parse.source_format) == ("parsed", "spreadsheetml")
+    got = as_map(parse.result.values)
+    assert 20 < len(got) < len(want)
+    assert {key: value for key, value in got.items() if value is not None} == {
+        key: want[key] for key, value in got.items() if value is not None}  # (no figure wrong)
+    assert "the file ends before its XML does (a download cut short)" in " ".join(
+        issue.message for issue in parse.all_issues if issue.code == "incomplete")
+    assert parse.result.metadata.agency_name == "精河县人民政府办公室"
+
+
+def test_only_the_row_cut_is_left_out():
+    """Cut inside the last sheet's last row: that row is left out, not the last row of each
+    sheet (the stat table's last row is the date it was signed)."""
+    rows, merged, want = stat_table_sheet()
+    data = spreadsheetml_from_sheets({"统计表": rows, "说明": [["填报说明"], ["甲", "乙"], ["丙", "丁"]]},
+                                     merged={"统计表": merged})
+    cut = data.rindex("丙".encode()) + len("丙".encode())  # (in the last row's first cell's text)
+    parse = parse_bytes(data[:cut], "attachments/统计表.xls")
+    assert as_map(parse.result.values) == want
+    assert parse.result.metadata.published_date == "2017-01-20"  # (the stat table's sheet's last row)
+    text = extract(data[:cut], "attachments/统计表.xls").text
+    assert "| 甲 | 乙 |" in text and "丙" not in text
+
+
 @pytest.mark.parametrize("case,code,detail", [
-    ("cut short", "unreadable_workbook", "XMLSyntaxError in an Excel 2003 XML spreadsheet: "),
+    ("damaged", "unreadable_workbook", "XMLSyntaxError in an Excel 2003 XML spreadsheet: "),
+    ("cut before its values", "unreadable_workbook", "the XML spreadsheet is cut short before any of its values"),
     ("no value", "empty_file", "the XML spreadsheet's visible sheets hold no value"),
     ("far cell", "unreadable_workbook",
      "its sheet '表' spans 17,179,869,184 cells (rows 1-1048576, over 2,000,000): a stray value far from the table?"),
@@ -136,8 +169,10 @@ def test_it_is_known_by_its_content_not_its_name():
 ])
 def test_a_damaged_xml_spreadsheet_is_quarantined_with_its_reason(case, code, detail):
     whole = spreadsheetml_from_sheets({"表": stat_table_sheet()[0]})
-    if case == "cut short":  # (a download stopped: the XML ends inside an element)
-        data = whole[: len(whole) // 2]
+    if case == "damaged":  # (a tag misspelt inside a whole file)
+        data = whole.replace(b"</Row>", b"</Rwo>", 1)
+    elif case == "cut before its values":
+        data = whole[: whole.index(b"<Table")]
     elif case == "no value":
         data = sheet_xml('<Row><Cell ss:StyleID="s21"/><Cell><Data ss:Type="String"> </Data></Cell></Row>')
     elif case == "far cell":

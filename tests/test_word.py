@@ -202,6 +202,21 @@ def test_a_word_2003_xml_report_reads_as_its_docx():
         assert "<w:" not in parse.text and parse.text.splitlines()[2] == "精河县人民政府办公室2021年政府信息公开工作年度报告"
 
 
+@pytest.mark.parametrize("share", [0.45, 0.6, 0.75, 0.9])
+def test_a_word_2003_document_cut_short_keeps_what_comes_before_the_cut(share):
+    """A download stopped early, inside a table row (whose first cells alone are left out with
+    it: they would be taken for the row's), a cell or a tag: the text before the cut is read, no
+    figure is wrong, and the file says it is incomplete. Before, it was unreadable_docx."""
+    _, _, want = reference("t2021")
+    whole = (Path(__file__).parent / "word97" / "national_t2021.xml").read_bytes()
+    parse = parse_bytes(whole[: int(len(whole) * share)], "attachments/report.doc")
+    assert (parse.status, parse.source_format) == ("parsed", "wordml")
+    got = {key: value for key, value in as_map(parse.result.values).items() if value is not None}
+    assert 20 < len(got) < len(want) and got == {key: want[key] for key in got}
+    assert any(issue.code == "incomplete" and issue.message.startswith("the file ends before its XML does")
+               for issue in parse.all_issues)
+
+
 W2003 = "http://schemas.microsoft.com/office/word/2003/wordml"
 
 
@@ -222,13 +237,14 @@ def test_a_word_2003_document_s_merged_cells_keep_their_columns():
     ) + "</w:tbl>"
     body = ('<wx:sub-section><w:p><w:r><w:t>某县2021年政府信息公开工作年度报告</w:t></w:r></w:p>'
             '<w:p><w:r><w:t xml:space="preserve">行政许可</w:t></w:r><w:r><w:tab/><w:t>7</w:t></w:r></w:p></wx:sub-section>' + table)
-    text, problem, detail, pictures = read_word2003(_word2003(body))
-    assert (problem, detail, pictures) == (None, "", 0)
+    text, problem, detail, pictures, cut = read_word2003(_word2003(body))
+    assert (problem, detail, pictures, cut) == (None, "", 0, False)
     assert text.splitlines() == ["某县2021年政府信息公开工作年度报告", "行政许可\t7", "| 结果纠正 | 12 | 3 |", "|  | 45 |  |"]
 
 
 @pytest.mark.parametrize("data,code,detail", [
-    (_word2003("<w:p><w:r><w:t>未完")[:-40], "unreadable_docx", "XMLSyntaxError in a Word 2003 XML document: "),
+    (_word2003("<w:p><w:r><w:t>未完")[:-40], "unreadable_docx", "the Word 2003 XML document is cut short before any of its text"),
+    (_word2003("<w:p><w:r><w:t>未完</w:x></w:r></w:p>"), "unreadable_docx", "XMLSyntaxError in a Word 2003 XML document: "),
     (_word2003("<w:p/><w:p><w:r><w:t> </w:t></w:r></w:p>"), "empty_file",
      "the Word 2003 XML document holds no text (only images, a scan?)"),
 ])

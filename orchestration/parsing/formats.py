@@ -59,6 +59,9 @@ _DECLARED_ENCODING = re.compile(rb"\A\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za
 _UTF16_BOMS: tuple[bytes, bytes] = (b"\xff\xfe", b"\xfe\xff")
 _UTF16_SNIFF_BYTES: int = 8192
 _OFFICE_XML: frozenset[str] = frozenset(("wordml", "spreadsheetml"))
+_XML_CUT_SHORT_MESSAGE: str = ("the file ends before its XML does (a download cut short): read up to its last whole tag, "
+                               "a table row cut in two left out, the rest missing")
+_XML_CUT_SHORT: Told = (("incomplete", _XML_CUT_SHORT_MESSAGE),)
 _FEED_DETAIL = "an XML feed or sitemap (a site's list of its pages), not a report's text"
 _DELIMITED_NAMES = (".csv", ".tsv")
 _DELIMITED: str = "text:delimited"  # (read_as: text whose name says CSV or TSV)
@@ -226,10 +229,11 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
     if kind in _OFFICE_XML:
         xml, told = _xml_in_utf8(data)
         if kind == "wordml":
-            text, problem, detail, pictures = read_word2003(xml)
-            return replaced(_document(kind, text, problem, detail, pictures), told=told)
-        text, problem, detail = read_spreadsheetml(xml)
-        return replaced(_document(kind, text, problem, detail, 0), told=told)
+            text, problem, detail, pictures, cut = read_word2003(xml)
+        else:
+            text, problem, detail, cut = read_spreadsheetml(xml)
+            pictures = 0
+        return replaced(_document(kind, text, problem, detail, pictures), told=(*told, *(_XML_CUT_SHORT if cut else ())))
     if kind == "rtf":
         text, problem, detail = read_rtf(data)
         return _document("rtf", text, problem, detail, rtf_pictures(data) if text is not None else 0)

@@ -1,11 +1,14 @@
 """A ZIP package of XML parts (a Word .docx, an OFD document): known by the names of
-its parts, and each part unpacked within a limit and parsed without fetching anything."""
+its parts, and each part unpacked within a limit and parsed without fetching anything; and a
+one-file XML document (Word 2003's, an XML spreadsheet), read as far as it goes when cut short."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from functools import lru_cache
+from typing import Any
 
 ZIP_MAGIC: bytes = b"PK\x03\x04"
 # A ZIP names each part in a header before its bytes, and all of them again in its
@@ -14,6 +17,9 @@ ZIP_MAGIC: bytes = b"PK\x03\x04"
 _SNIFF_BYTES: int = 65536
 # A report's XML part is well under 10 MB unpacked; a compressed bomb is not.
 MAX_XML_BYTES: int = 64 * 1024 * 1024
+# A whole one-file XML document closes its root within this many bytes of its end (a line end,
+# spaces, a comment).
+_ROOT_CLOSED_WITHIN: int = 256
 
 ZIP_ERRORS: tuple[type[Exception], ...] = (
     zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError,
@@ -61,3 +67,45 @@ def etree():
 def xml_parser():
     """No entity is expanded and nothing fetched: the XML comes from the web."""
     return etree().XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
+
+
+@lru_cache(maxsize=1)
+def _recovering_parser():
+    """xml_parser's, reading a document as far as it goes."""
+    return etree().XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, recover=True)
+
+
+def xml_document(data: bytes, root: bytes) -> tuple[Any, bool]:
+    """A one-file XML document's root element, and whether the file was cut short. One whose
+    root (``root``: its name without a prefix) is not closed at its end, a download stopped
+    early, is read up to its last whole tag (a figure cut in two is not read as a smaller one),
+    by lxml's recovering parser; one damaged elsewhere raises its XMLSyntaxError."""
+    try:
+        return etree().fromstring(data, xml_parser()), False
+    except etree().XMLSyntaxError as damaged:
+        if re.search(rb"</(?:[\w.-]+:)?" + re.escape(root) + rb"\s*>", data[-_ROOT_CLOSED_WITHIN:]):
+            raise
+        error = damaged
+    recovered = etree().fromstring(_whole_tags(data), _recovering_parser())
+    if recovered is None:
+        raise error
+    return recovered, True
+
+
+def last_unclosed(data: bytes, name: bytes) -> bool:
+    """Whether a cut-short document's last ``name`` element (a table row: its name without a
+    prefix), as xml_document read it, was cut before its end: a row cut so has its first cells
+    alone, and a row's cells are placed by their count."""
+    whole = _whole_tags(data)
+    opened = -1
+    for opening in re.finditer(rb"<(?:[\w.-]+:)?" + re.escape(name) + rb"[\s/>]", whole):
+        opened = opening.start()
+    if opened < 0 or whole[whole.find(b">", opened) - 1:whole.find(b">", opened)] == b"/":
+        return False  # (none, or the last one empty: <Row/>)
+    return re.search(rb"</(?:[\w.-]+:)?" + re.escape(name) + rb"\s*>", whole[opened:]) is None
+
+
+def _whole_tags(data: bytes) -> bytes:
+    """A cut-short document up to its last whole tag: a text cut in two ("12" of "123") is
+    left out with the rest."""
+    return data[: data.rfind(b">") + 1]

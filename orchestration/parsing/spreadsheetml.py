@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .package import etree, xml_parser
+from .package import etree, last_unclosed, xml_document
 from .workbook import MAX_SHEET_CELLS, cell_text, grid_lines, over_the_limit
 
 _NAMESPACE: bytes = b"urn:schemas-microsoft-com:office:spreadsheet"
@@ -45,13 +45,16 @@ def is_spreadsheetml(data: bytes) -> bool:
     return bool(_ROOT.match(data, 0, _SNIFF_BYTES)) and data.find(_NAMESPACE, 0, _SNIFF_BYTES) >= 0
 
 
-def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str]:
-    """The spreadsheet's text; or None, an issue code and why."""
+def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str, bool]:
+    """The spreadsheet's text; or None, an issue code and why; and whether the file was cut
+    short (its rows read up to the cut: package.xml_document)."""
     try:
-        root = etree().fromstring(data, xml_parser())
+        root, cut = xml_document(data, b"Workbook")
     except etree().XMLSyntaxError as damaged:
-        return None, "unreadable_workbook", f"XMLSyntaxError in an Excel 2003 XML spreadsheet: {damaged} (cut short or damaged?)"[:300]
+        return None, "unreadable_workbook", f"XMLSyntaxError in an Excel 2003 XML spreadsheet: {damaged} (damaged?)"[:300], False
     lines: list[str] = []
+    tables = list(root.iter(_TABLE))
+    cut_table = tables[-1] if tables and cut and last_unclosed(data, b"Row") else None
     for number, sheet in enumerate(root.iter(_WORKSHEET)):
         visible = sheet.find(_VISIBLE)
         if visible is not None and (visible.text or "").strip() in _HIDDEN:
@@ -59,22 +62,27 @@ def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str]:
         shown = f"sheet {sheet.get(_NAME) or number + 1!r}"
         for table in sheet.iter(_TABLE):
             cells: dict[tuple[int, int], str] = {}
-            refused = _placed(table, cells, shown)
+            refused = _placed(table, cells, shown, table is cut_table)
             if not refused and cells:
                 refused = _laid_out(cells, shown, lines)
             if refused:
-                return None, "unreadable_workbook", refused
+                return None, "unreadable_workbook", refused, cut
+    if not lines and cut:
+        return None, "unreadable_workbook", "the XML spreadsheet is cut short before any of its values", cut
     if not lines:
-        return None, "empty_file", "the XML spreadsheet's visible sheets hold no value"
-    return "\n".join(lines) + "\n", None, ""
+        return None, "empty_file", "the XML spreadsheet's visible sheets hold no value", cut
+    return "\n".join(lines) + "\n", None, "", cut
 
 
-def _placed(table, cells: dict[tuple[int, int], str], shown: str) -> str:
-    """Put a table's values in ``cells`` by (row, column) from 0; or say why it is refused."""
+def _placed(table, cells: dict[tuple[int, int], str], shown: str, last_row_cut: bool) -> str:
+    """Put a table's values in ``cells`` by (row, column) from 0; or say why it is refused.
+    ``last_row_cut``: the file was cut inside the last row, which is left out (its first cells
+    alone would be read as the row's)."""
     covered: dict[int, int] = {}  # column: the last row a cell merged down covers in it
     covered_cells = 0
     row_number = -1
-    for row in table.iter(_ROW):
+    rows = list(table.iter(_ROW))
+    for row in rows[:-1] if last_row_cut else rows:
         row_number = _index(row, row_number + 1)
         column = -1
         for cell in row.iter(_CELL):

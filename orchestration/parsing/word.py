@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
+from .package import ZIP_ERRORS, PartTooLarge, etree, last_unclosed, names, part, xml_document, xml_parser
 from .text import markdown_row, paragraph_lines
 
 _DOCUMENT: str = "word/document.xml"
@@ -74,19 +74,26 @@ def is_word2003(data: bytes) -> bool:
     return data.find(_W2003_NAMESPACE, 0, _W2003_SNIFF_BYTES) >= 0 and data.find(_W2003_ROOT, 0, _W2003_SNIFF_BYTES) >= 0
 
 
-def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int]:
+def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int, bool]:
     """The text of Word 2003's XML document, read as a .docx's body is; or None, an issue code
-    and why; and how many pictures it shows."""
+    and why; how many pictures it shows; and whether the file was cut short (its body read up
+    to the cut: package.xml_document)."""
     try:
-        root = etree().fromstring(data.replace(_W2003_NAMESPACE, _W_NAMESPACE), xml_parser())
+        root, cut = xml_document(data.replace(_W2003_NAMESPACE, _W_NAMESPACE), _W2003_ROOT)
     except etree().XMLSyntaxError as damaged:
-        return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0
+        return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0, False
     for merge in root.iter(_V_MERGE_2003):
         merge.tag = _V_MERGE
+    if cut and last_unclosed(data, b"tr"):  # (a row cut so has its first cells alone: left out)
+        rows = list(root.iter(_TR))
+        if rows and rows[-1].getparent() is not None:
+            rows[-1].getparent().remove(rows[-1])
     text = _body_text(root)
+    if text is None and cut:
+        return None, "unreadable_docx", "the Word 2003 XML document is cut short before any of its text", 0, cut
     if text is None:
-        return None, "empty_file", "the Word 2003 XML document holds no text (only images, a scan?)", 0
-    return text, None, "", _pictures(root)
+        return None, "empty_file", "the Word 2003 XML document holds no text (only images, a scan?)", 0, cut
+    return text, None, "", _pictures(root), cut
 
 
 def _body_text(root) -> str | None:
