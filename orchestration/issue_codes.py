@@ -56,8 +56,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "or a part it names missing or over 64 MB unpacked.",
               "Re-download it; open it in an OFD reader to see whether it is damaged, or find the report's PDF."),
     IssueCode("unreadable_docx", "error", True,
-              "A Word document (.docx, or Word 2003's XML document) that cannot be opened: cut short (Word 2003's "
-              "before any of its text), damaged, or its text part missing or over 64 MB.",
+              "A Word document (.docx, or Word 2003's XML document) that cannot be opened: cut short before its "
+              "text, damaged, or its text part missing or over 64 MB.",
               "Re-download it; open it in Word or LibreOffice to see whether it is damaged."),
     IssueCode("unreadable_doc", "error", True,
               "A Word 97-2003 document (.doc) that cannot be read: cut short, damaged, password-protected, "
@@ -136,7 +136,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("incomplete", "warning", False,
               "The page stops inside a table, or a table of the national format is missing, or the file ends inside "
               "a character (a download cut short at a byte), or an XML document (Word 2003's, an XML spreadsheet) "
-              "ends before its markup does: the visible figures are kept.",
+              "or a .docx ends before its markup or its ZIP does: the visible figures are kept.",
               "Look for a complete copy of the report (PDF attachment, another mirror)."),
     IssueCode("report_in_attachment", "warning", False,
               "No table of the report in the text, and the file links to or frames documents (PDF, Word, WPS, OFD, "

@@ -91,7 +91,7 @@ def test_a_word_document_whose_first_part_is_a_large_picture():
 
 def test_merged_cells_keep_the_columns_as_in_html():
     data = docx_from_rows([[("合并", 1, 2), ("3", 1, 1)], [("a", 1, 1), ("b", 2, 1), ("4", 1, 1)], [("c", 1, 1), ("5", 1, 1)]])
-    assert read_docx(data) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "", None, 0)
+    assert read_docx(data) == ("| 合并 |  | 3 |\n| a | b | 4 |\n| c |  | 5 |\n", None, "", None, 0, "")
 
 
 def test_paragraphs_tabs_breaks_and_cells_of_several_paragraphs():
@@ -144,7 +144,7 @@ def test_a_text_box_in_a_cell_keeps_its_text_in_the_cell():
 def test_a_strict_open_xml_document():
     body = '<w:p><w:r><w:t>收到申请7件</w:t></w:r></w:p>'
     data = docx_with_body(body, namespace="http://purl.oclc.org/ooxml/wordprocessingml/main")
-    assert read_docx(data) == ("收到申请7件\n", None, "", None, 0)
+    assert read_docx(data) == ("收到申请7件\n", None, "", None, 0, "")
 
 
 def test_a_table_laying_out_tables_gives_their_rows():
@@ -161,17 +161,45 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _document_offset(docx: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.getinfo("word/document.xml").header_offset
+
+
+@pytest.mark.parametrize("past_the_document_part", [-1500, -900, 60, 5000])
+def test_a_word_document_cut_short_is_read_from_its_document_part(past_the_document_part):
+    """A download stopped early loses the ZIP's directory, at its end, and was unreadable_docx
+    whatever it held. Word writes its document part among the first, so it is found by its
+    local header: whole (here 60 and 5,000 bytes past its end: every figure), or read up to the
+    cut, the table row cut in two left out (no figure wrong); the file says it is incomplete."""
+    _, whole, want = _report("t2021")
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        info = archive.getinfo("word/document.xml")
+    end = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size
+    parse = parse_bytes(whole[: end + past_the_document_part], "attachments/report.docx")
+    assert (parse.status, parse.source_format) == ("parsed", "docx")
+    got = {key: value for key, value in as_map(parse.result.values).items() if value is not None}
+    assert got == {key: want[key] for key in got}
+    told = [issue.message for issue in parse.all_issues if issue.code == "incomplete"]
+    assert told[0].startswith("the file ends before its ZIP does (a download cut short): ")
+    if past_the_document_part > 0:
+        assert as_map(parse.result.values) == want and len(told) == 1
+        assert "its document part whole, found by its header" in told[0]
+    else:
+        assert 20 < len(got) < len(want) and "read up to the cut" in told[0]
+
+
 @pytest.mark.parametrize("case,code,detail", [
-    ("cut short", "unreadable_docx", "BadZipFile: File is not a zip file (cut short or damaged?)"),
+    ("cut before its text", "unreadable_docx", "BadZipFile: File is not a zip file (cut short or damaged?)"),
     ("no body part", "unreadable_docx", "a ZIP of Word's parts without word/document.xml (not a whole Word document)"),
     ("broken XML", "unreadable_docx", "XMLSyntaxError in word/document.xml: "),
     ("images only", "empty_file", "the Word document holds no text (only images, a scan?)"),
     ("a bomb", "unreadable_docx", f"its word/document.xml unpacks to {MAX_XML_BYTES + 2:,} bytes (over {MAX_XML_BYTES:,})"),
 ])
 def test_a_damaged_word_document_is_quarantined_with_its_reason(case, code, detail):
-    if case == "cut short":
+    if case == "cut before its text":  # (just past the document part's local header)
         whole = _report("t2021")[1]
-        data = whole[: len(whole) // 2]
+        data = whole[: _document_offset(whole) + 60]
     elif case == "no body part":
         data = _zip({"[Content_Types].xml": b"<Types/>", "word/styles.xml": b"<w:styles/>"})
     elif case == "broken XML":

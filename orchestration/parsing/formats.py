@@ -217,10 +217,11 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
             return Extracted(None, "ofd", None, problem, detail)
         return _laid_out("ofd", pages, pictures)
     if kind == "docx":
-        text, problem, detail, page, pictures = read_docx(data)
+        text, problem, detail, page, pictures, cut_short_how = read_docx(data)
         if page is not None:  # (a document whose text is a page it embeds)
             return _mhtml(page, "docx") if is_mhtml(page) else _html(page, None, "docx")
-        return _document("docx", text, problem, detail, pictures)
+        document = _document("docx", text, problem, detail, pictures)
+        return replaced(document, told=(("incomplete", cut_short_how),)) if cut_short_how else document
     if kind == "doc":
         text, problem, detail, pictures = read_doc(data)
         if problem == "binary_file":  # (a presentation, an encrypted package: no Word document in it)

@@ -5,6 +5,7 @@ one-file XML document (Word 2003's, an XML spreadsheet), read as far as it goes 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from functools import lru_cache
@@ -17,6 +18,13 @@ ZIP_MAGIC: bytes = b"PK\x03\x04"
 _SNIFF_BYTES: int = 65536
 # A report's XML part is well under 10 MB unpacked; a compressed bomb is not.
 MAX_XML_BYTES: int = 64 * 1024 * 1024
+# A ZIP member's local header ([APPNOTE] 4.3.7): its signature, the flags, the compression,
+# the sizes, the lengths of its name and extra field; then the name, the extra field, the data.
+_LOCAL_HEADER: struct.Struct = struct.Struct("<4s2xHH8xII2H")
+_ENCRYPTED: int = 0x1
+_SIZES_AFTER: int = 0x8  # (a data descriptor follows the data: the header's sizes are 0)
+_STORED: int = 0
+_DEFLATED: int = 8
 # A whole one-file XML document closes its root within this many bytes of its end (a line end,
 # spaces, a comment).
 _ROOT_CLOSED_WITHIN: int = 256
@@ -109,3 +117,30 @@ def _whole_tags(data: bytes) -> bytes:
     """A cut-short document up to its last whole tag: a text cut in two ("12" of "123") is
     left out with the rest."""
     return data[: data.rfind(b">") + 1]
+
+
+def local_member(data: bytes, name: str) -> tuple[bytes, bool] | None:
+    """A member of a ZIP cut short (its directory, at the end, lost), found by its local header:
+    its bytes as far as they go (within MAX_XML_BYTES) and whether they are whole; or None
+    (no such header, or not readable so: encrypted, another compression, damaged)."""
+    wanted = name.encode()
+    at = data.find(ZIP_MAGIC)
+    while at >= 0 and at + _LOCAL_HEADER.size <= len(data):
+        _, flags, method, compressed, _, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, at)
+        start = at + _LOCAL_HEADER.size
+        if data[start:start + name_length] == wanted:
+            if flags & _ENCRYPTED or method not in (_STORED, _DEFLATED):
+                return None
+            body = start + name_length + extra_length
+            sized = not flags & _SIZES_AFTER
+            end = body + compressed if sized else len(data)
+            if method == _STORED:
+                return (data[body:min(end, body + MAX_XML_BYTES)], sized and end <= len(data)) if sized else None
+            inflating = zlib.decompressobj(-zlib.MAX_WBITS)
+            try:
+                content = inflating.decompress(data[body:end], MAX_XML_BYTES + 1)
+            except zlib.error:
+                return None
+            return (None if len(content) > MAX_XML_BYTES else (content, inflating.eof))
+        at = data.find(ZIP_MAGIC, at + 4)
+    return None

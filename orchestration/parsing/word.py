@@ -13,7 +13,17 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .package import ZIP_ERRORS, PartTooLarge, etree, last_unclosed, names, part, xml_document, xml_parser
+from .package import (
+    ZIP_ERRORS,
+    PartTooLarge,
+    etree,
+    last_unclosed,
+    local_member,
+    names,
+    part,
+    xml_document,
+    xml_parser,
+)
 from .text import markdown_row, paragraph_lines
 
 _DOCUMENT: str = "word/document.xml"
@@ -84,10 +94,8 @@ def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int, bool]:
         return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0, False
     for merge in root.iter(_V_MERGE_2003):
         merge.tag = _V_MERGE
-    if cut and last_unclosed(data, b"tr"):  # (a row cut so has its first cells alone: left out)
-        rows = list(root.iter(_TR))
-        if rows and rows[-1].getparent() is not None:
-            rows[-1].getparent().remove(rows[-1])
+    if cut:
+        _without_a_cut_row(root, data)
     text = _body_text(root)
     if text is None and cut:
         return None, "unreadable_docx", "the Word 2003 XML document is cut short before any of its text", 0, cut
@@ -105,30 +113,61 @@ def _body_text(root) -> str | None:
     return "\n".join(lines) + "\n" if lines else None
 
 
-def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int]:
+def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, int, str]:
     """The document's text; or None, an issue code and why; the page a document with no
     text of its own embeds in its place (``w:altChunk``: an HTML or web archive part, as
-    office systems that write Word files from pages do), else None; and, last, how many
-    pictures its body shows."""
+    office systems that write Word files from pages do), else None; how many pictures its
+    body shows; and, last, how a file cut short was read ("" for a whole one)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         xml = part(archive, _DOCUMENT)
     except KeyError:
-        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None, 0
+        return None, "unreadable_docx", f"a ZIP of Word's parts without {_DOCUMENT} (not a whole Word document)", None, 0, ""
     except PartTooLarge as too_large:  # (each exception its own name: mypyc types a name once)
-        return None, "unreadable_docx", str(too_large), None, 0
+        return None, "unreadable_docx", str(too_large), None, 0, ""
     except ZIP_ERRORS as damaged:
-        return None, "unreadable_docx", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], None, 0
+        return _cut_docx(data, f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300])
     with archive:
         try:
             root = etree().fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), xml_parser())
         except etree().XMLSyntaxError as error:
-            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0
+            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0, ""
         text = _body_text(root)
         if text is not None:
-            return text, None, "", None, _pictures(root)
+            return text, None, "", None, _pictures(root), ""
         return (None, "empty_file", "the Word document holds no text (only images, a scan?)",
-                _embedded_page(archive, root), 0)
+                _embedded_page(archive, root), 0, "")
+
+
+def _cut_docx(data: bytes, unreadable: str) -> tuple[str | None, str | None, str, bytes | None, int, str]:
+    """A .docx whose ZIP cannot be opened (``unreadable`` says why): one cut short, its directory
+    lost, has its document part found by its local header (Word writes it among the first
+    parts, so most cut files hold it whole), read up to the cut as Word 2003's XML is."""
+    local = local_member(data, _DOCUMENT)
+    if local is None:
+        return None, "unreadable_docx", unreadable, None, 0, ""
+    xml, whole = local
+    try:
+        root, cut = xml_document(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), b"document")
+    except etree().XMLSyntaxError:
+        return None, "unreadable_docx", unreadable, None, 0, ""
+    if cut or not whole:
+        _without_a_cut_row(root, xml)
+    text = _body_text(root)
+    if text is None:
+        return None, "unreadable_docx", unreadable, None, 0, ""
+    how = ("its document part whole, found by its header (its other parts, styles and pictures, lost)" if whole and not cut
+           else "its document part read up to the cut, a table row cut in two left out")
+    return text, None, "", None, _pictures(root), f"the file ends before its ZIP does (a download cut short): {how}"
+
+
+def _without_a_cut_row(root, xml: bytes) -> None:
+    """Remove the table row a cut-short document's text ends in: its first cells alone would be
+    taken for the row's."""
+    if last_unclosed(xml, b"tr"):
+        rows = list(root.iter(_TR))
+        if rows and rows[-1].getparent() is not None:
+            rows[-1].getparent().remove(rows[-1])
 
 
 def _pictures(root) -> int:
