@@ -48,8 +48,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "A PDF or OFD document whose pages carry no text layer (a scanned image), or a ZIP archive of pictures alone.",
               "Find a text or HTML version of the report; OCR is not done here."),
     IssueCode("unreadable_pdf", "error", True,
-              "A PDF the PDF library cannot open (broken, truncated or encrypted), or a file named .pdf whose bytes "
-              "are no PDF (no %PDF- header) and no page.",
+              "A PDF the PDF library cannot open (broken, encrypted, or truncated beyond what qpdf rebuilds: no page's "
+              "text arrived), or a file named .pdf whose bytes are no PDF (no %PDF- header) and no page.",
               "Re-download it; open it in a viewer to see whether it is damaged."),
     IssueCode("unreadable_ofd", "error", True,
               "An OFD document (GB/T 33190, China's fixed-layout format) that cannot be read: cut short, damaged, "
@@ -136,7 +136,8 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("incomplete", "warning", False,
               "The page stops inside a table, or a table of the national format is missing, or the file ends inside "
               "a character (a download cut short at a byte), or an XML document (Word 2003's, an XML spreadsheet) "
-              "or a .docx ends before its markup or its ZIP does: the visible figures are kept.",
+              "or a .docx ends before its markup or its ZIP does, or a PDF had to be rebuilt (qpdf) to be read: the "
+              "visible figures are kept.",
               "Look for a complete copy of the report (PDF attachment, another mirror)."),
     IssueCode("report_in_attachment", "warning", False,
               "No table of the report in the text, and the file links to or frames documents (PDF, Word, WPS, OFD, "

@@ -57,6 +57,29 @@ def assert_the_national_page(parse, layout: str, want: dict, source_format: str,
     assert not parse.result.issues
 
 
+@pytest.mark.parametrize("cut", ["its cross-reference table", "its second page"])
+def test_a_pdf_cut_short_is_rebuilt_and_read_as_far_as_it_arrived(cut):
+    """A download stopped early loses a PDF's cross-reference table and trailer, at its end, and
+    pdfminer then finds no page: such a PDF was unreadable_pdf whatever it held. qpdf (pikepdf)
+    rebuilds it from the objects that arrived: every figure when only the table was lost, the
+    first page's (no figure wrong) when the cut fell in the second page's content; told as
+    incomplete."""
+    t3, t4, want = reference("t2021")
+    rows = _pdf_rows("t2021", t3, t4)
+    rows[1:1] = [["本年度,本机关认真贯彻落实《中华人民共和国政府信息公开条例》,做好政府信息公开工作。"]] * 20
+    whole = pdf_from_rows(rows)  # (the tables over two pages)
+    assert as_map(parse_bytes(whole, "attachments/report.pdf").result.values) == want
+    at = whole.rindex(b"\nxref") if cut == "its cross-reference table" else whole.rindex(b"stream\n") - 300
+    parse = parse_bytes(whole[:at], "attachments/report.pdf")
+    assert (parse.status, parse.source_format) == ("parsed", "pdf")
+    got = {key: value for key, value in as_map(parse.result.values).items() if value is not None}
+    assert got == {key: want[key] for key in got}
+    assert len(got) == len(want) if cut == "its cross-reference table" else 20 < len(got) < len(want)
+    told = [issue.message for issue in parse.all_issues if issue.code == "incomplete"]
+    assert told[0].startswith("the PDF could not be read as it is (PdfminerException: ")
+    assert "rebuilt by qpdf and read" in told[0]
+
+
 @pytest.mark.parametrize("spacing", [4, 8])
 def test_a_pdf_whose_labels_are_spread_across_their_cells(spacing):
     """Labels set in distributed alignment (分散对齐), their characters spread across the cell:

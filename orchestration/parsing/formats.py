@@ -41,6 +41,7 @@ from .workbook import grid_lines, read_workbook, workbook_kind
 _PDF_MAGIC = b"%PDF-"
 _PDF_HEADER_WITHIN: int = 1024  # (a PDF's header may follow other bytes, within its first kilobyte)
 _NO_PDF_HEADER: str = "its bytes have no %PDF- header (the download saved something else)"
+_PDF_END: bytes = b"\n%%EOF\n"
 _WORKBOOKS: frozenset[str] = frozenset(("xlsx", "xls", "ods"))
 _WORKBOOK_NAMES: tuple[str, ...] = (".xls", ".et")
 _WRAPPERS: frozenset[str] = frozenset(("gzip", "zip"))
@@ -558,17 +559,54 @@ def _span(value: str | None) -> int:
 
 
 def _pdf(data: bytes) -> Extracted:
-    import pdfplumber
-
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_text(page) for page in pdf.pages]
-            pictures = sum(len(page.images) for page in pdf.pages)
+        pages, pictures = _pdf_pages(data)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
         if _PDF_MAGIC not in data[:_PDF_HEADER_WITHIN]:
             return Extracted(None, "pdf", None, "unreadable_pdf", f"named .pdf, but no PDF: {_NO_PDF_HEADER}")
-        return Extracted(None, "pdf", None, "unreadable_pdf", f"{type(error).__name__}: {error}"[:300])
+        return _repaired_pdf(data, f"{type(error).__name__}: {error}"[:200])
     return _laid_out("pdf", pages, pictures)
+
+
+def _pdf_pages(data: bytes) -> tuple[list[str], int]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        pages = [_page_text(page) for page in pdf.pages]
+        pictures = sum(len(page.images) for page in pdf.pages)
+    return pages, pictures
+
+
+def _repaired_pdf(data: bytes, unreadable: str) -> Extracted:
+    """A PDF pdfminer cannot open (``unreadable`` says why), rebuilt by qpdf (pikepdf) and read:
+    a download cut short loses the cross-reference table and trailer at the end, without which
+    no page is found, and qpdf finds the objects that arrived. Told as incomplete: the pages
+    the cut took are missing."""
+    qpdf = _pikepdf()
+    try:
+        # (an end marker after the cut: qpdf takes an object the file ends just after for cut in two)
+        with qpdf.open(io.BytesIO(data + _PDF_END)) as pdf:
+            rebuilt = io.BytesIO()
+            pdf.save(rebuilt)
+        pages, pictures = _pdf_pages(rebuilt.getvalue())
+    except Exception:  # noqa: BLE001 - qpdf's and pdfminer's errors, a password
+        return Extracted(None, "pdf", None, "unreadable_pdf", unreadable)
+    extracted = _laid_out("pdf", pages, pictures)
+    if extracted.text is None:
+        return Extracted(None, "pdf", None, "unreadable_pdf",
+                         f"{unreadable}; rebuilt by qpdf, no page's text was recovered (cut short before it?)")
+    rebuilt_told = (f"the PDF could not be read as it is ({unreadable}: a download cut short, or damaged): rebuilt by "
+                    f"qpdf and read, the pages it could not recover missing ({len(pages)} recovered)")
+    return replaced(extracted, told=(("incomplete", rebuilt_told),))
+
+
+@lru_cache(maxsize=1)
+def _pikepdf():
+    """pikepdf, imported by the first PDF to be rebuilt (named apart: compiled, an import in a
+    function binds a module global)."""
+    import pikepdf as pikepdf_module
+
+    return pikepdf_module
 
 
 def _laid_out(source_format: str, pages: list[str], pictures: int) -> Extracted:
