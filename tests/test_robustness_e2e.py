@@ -4,6 +4,7 @@ killed half-way, and analysts reading the warehouse during a run."""
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import os
 import re
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -125,7 +127,10 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("bad/huge.txt", (national("丁局", 2021) * 40).encode(), "quarantined", "too_large")
     add("bad/scan.pdf", blank_pdf(), "quarantined", "no_text_layer")
     add("bad/broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntruncated", "quarantined", "unreadable_pdf")
-    add("bad/cut_short.docx", word[: len(word) // 2], "quarantined", "unreadable_docx")
+    # A .docx cut before its document part's text (its ZIP's directory lost with the rest)
+    with zipfile.ZipFile(io.BytesIO(word)) as package:
+        document_at = package.getinfo("word/document.xml").header_offset
+    add("bad/cut_short.docx", word[: document_at + 60], "quarantined", "unreadable_docx")
     add("bad/cut_short_word97.doc", word97[: len(word97) // 2], "quarantined", "unreadable_doc")
     add("bad/cut_short.xlsx", stat_table_workbook()[0][:3000], "quarantined", "unreadable_workbook")
     add("bad/bundle.zip", zipped([("报告.doc", word97), ("统计表.xls", workbook_fixture("stat_table.xls"))]),
@@ -134,6 +139,11 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("mirrors/copy_of_utf8.txt", files["good/utf8.txt"], "quarantined", "duplicate_content")
     whole = national("戊县人民政府办公室", 2021, seed=5)
     add("warn/cut_off.txt", whole[: whole.index("(四)无法提供")].encode(), "parsed", "incomplete")
+    # A .docx cut halfway: its document part, among the first, is whole (read from its local header)
+    cut_word = docx_from_html(synthetic.national_report_html("叶城县人民政府办公室", 2021, "t2021", T2["t2021"],
+                                                               synthetic.consistent_table3("t2021", 18),
+                                                               synthetic.consistent_table4(18)))
+    add("warn/cut_short.docx", cut_word[: len(cut_word) // 2], "parsed", "incomplete")
     cut_at = len(whole[: whole.index("(四)无法提供")].encode()) + 1 + 2  # (past "(", two bytes into 四)
     add("warn/cut_inside_a_character.txt", national("壬县人民政府办公室", 2021, seed=5).encode()[:cut_at], "parsed", "incomplete")
     stray = synthetic.national_report_html("阿克苏市人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 17),
@@ -339,6 +349,13 @@ def test_identity_failure_and_cut_off_report_keep_their_figures(crawl):
                     "short, whose text stops there)")
     assert warehouse.execute("select source_format, quarantine_code from dim_source_file where source_path = "
                              "'bad/bundle.zip'").fetchone() == ("zip", "archive_of_many_files")
+    # a .docx cut halfway: every figure, and why it is incomplete
+    assert warehouse.execute(
+        "select r.source_format, r.agency_name, r.value_count, r.is_incomplete, list(i.message) from dim_report r "
+        "join fct_issues i using (report_id) where r.source_path = 'warn/cut_short.docx' and i.code = 'incomplete' "
+        "group by all").fetchone() == ("docx", "叶城县人民政府办公室", 200, True, [
+            "the file ends before its ZIP does (a download cut short): its document part whole, found by its header "
+            "(its other parts, styles and pictures, lost)"])
     # a page with a character cut at a byte (a title cut by the site's system): read in its charset, every figure there
     assert warehouse.execute("select encoding, value_count from dim_report where source_path = 'warn/stray_byte.html'"
                              ).fetchone() == ("gb18030", 200)
