@@ -176,6 +176,10 @@ def crawl(tmp_path_factory):
     connection.close()
 
 
+CUT_DOCX_TOLD = ("the file ends before its ZIP does (a download cut short): its document part whole, found by its "
+                 "header (its other parts, styles and pictures, lost)")
+
+
 def test_crawl_run_succeeds_and_counts_add_up(crawl):
     expect, code, out, warehouse = crawl
     assert code == 0, out
@@ -353,9 +357,7 @@ def test_identity_failure_and_cut_off_report_keep_their_figures(crawl):
     assert warehouse.execute(
         "select r.source_format, r.agency_name, r.value_count, r.is_incomplete, list(i.message) from dim_report r "
         "join fct_issues i using (report_id) where r.source_path = 'warn/cut_short.docx' and i.code = 'incomplete' "
-        "group by all").fetchone() == ("docx", "叶城县人民政府办公室", 200, True, [
-            "the file ends before its ZIP does (a download cut short): its document part whole, found by its header "
-            "(its other parts, styles and pictures, lost)"])
+        "group by all").fetchone() == ("docx", "叶城县人民政府办公室", 200, True, [CUT_DOCX_TOLD])
     # a page with a character cut at a byte (a title cut by the site's system): read in its charset, every figure there
     assert warehouse.execute("select encoding, value_count from dim_report where source_path = 'warn/stray_byte.html'"
                              ).fetchone() == ("gb18030", 200)
