@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 
 from .decode import binary_detail
-from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, PartTooLarge, member
+from .package import MAX_XML_BYTES, ZIP_ENCRYPTED, ZIP_ERRORS, ZIP_MAGIC, PartTooLarge, member
 
 GZIP_MAGIC: bytes = b"\x1f\x8b"
 _EMPTY_ZIP_MAGIC: bytes = b"PK\x05\x06"
@@ -27,8 +27,7 @@ _PAGE_RESOURCES: tuple[str, ...] = (*_PICTURES, ".css", ".js")
 # An office document is a ZIP too (a .pptx, an .odt): known by these parts, it is no archive.
 _OFFICE_PARTS: frozenset[str] = frozenset(("[Content_Types].xml", "mimetype"))
 _MAX_NAMES_SHOWN: int = 8
-# The ZIP flag bits of an encrypted file and of a UTF-8 name.
-_ENCRYPTED: int = 0x1
+# The ZIP flag bit of a UTF-8 name.
 _UTF8_NAME: int = 0x800
 
 
@@ -99,7 +98,7 @@ def unzip(data: bytes) -> Unpacked:
                         f"a ZIP archive of {len(documents)} documents ({_listed([name for name, _ in documents])}): "
                         "which is the report is not guessed")
     name, info = documents[0]
-    if info.flag_bits & _ENCRYPTED:
+    if info.flag_bits & ZIP_ENCRYPTED:
         return Unpacked(None, name, "", "unreadable_archive", f"a ZIP archive whose {name} is encrypted (password-protected)")
     try:
         content = member(archive, info, f"a ZIP archive whose {name}")

@@ -65,8 +65,8 @@ class Decoded:
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode a report's bytes; UTF-8 first (most pages), then the encoding a page declares
-    (``declared``, when it fails on only a few byte sequences: no encoding decoded them all),
-    then a detected encoding."""
+    (``declared``, when Python knows it and it fails on only a few byte sequences: no encoding
+    decoded them all), then a detected encoding."""
     if not data.strip():
         return Decoded(None, None, "empty_file", "the file is empty")
     for bom, encoding in _BOMS:
@@ -79,7 +79,10 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if b"\x00" in data[:4096] and not _looks_like_utf16(data):
         return Decoded(None, None, "binary_file", binary_detail(data))
     for candidate in ("utf-8", declared):  # (UTF-8's multibyte sequences are rare by chance: a strong sign)
-        mostly = leniently_decoded(data, candidate) if candidate else None
+        try:
+            mostly = leniently_decoded(data, candidate) if candidate else None
+        except LookupError:  # (a declared encoding no codec knows)
+            mostly = None
         if candidate and mostly is not None:
             return _checked(mostly[0], candidate, told=mostly[1])
     best = charset_normalizer.from_bytes(data).best()

@@ -14,7 +14,6 @@ pictures) is kept for elsewhere.py.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -89,8 +88,8 @@ _BLOCK_TAGS = frozenset((
 class Extracted:
     text: str | None
     # "text" | "html" | "pdf" | "ofd" | "docx" | "doc" | "wordml" | "rtf" | "mhtml" | "xlsx" | "xls" | "ods" |
-    # "spreadsheetml": a wrapper's
-    # document's; "gzip" | "zip" for a wrapper whose document is not read (archive.py)
+    # "spreadsheetml", a wrapper's document's; "gzip" | "zip" for a wrapper whose document is not
+    # read (archive.py)
     source_format: str
     encoding: str | None
     problem: str | None = None
@@ -154,27 +153,18 @@ def _xml_in_utf8(data: bytes) -> tuple[bytes, Told]:
     """An XML document's bytes in UTF-8 with no encoding declared, and what decoding them told:
     an XML reader trusts the declaration, which exports written from a template get wrong
     (.NET's StringWriter declares utf-16 over UTF-8 bytes, a Java template GBK over UTF-8), or
-    UTF-16 throughout. Bytes in UTF-8 that declare no other encoding are as they are."""
+    UTF-16 throughout. Bytes in UTF-8 that declare no other encoding are as they are; a declared
+    UTF-16 over bytes that are not is the error itself, and not tried."""
     declared = _DECLARED_ENCODING.match(data, 0, 200)
     name = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
     if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and _is_utf8(data):
         return data, ()
-    decoded = decode(data, _known_encoding(superset(name)))
+    decoded = decode(data, None if name.startswith("utf-16") else superset(name))
     if decoded.text is None:
         return data, ()  # (the reader says what is wrong with them)
     declaration = _XML_DECLARATION.match(decoded.text)
     text = decoded.text[declaration.end():] if declaration else decoded.text.lstrip("\ufeff")
     return text.encode("utf-8"), decoded.told
-
-
-def _known_encoding(name: str) -> str | None:
-    """``name`` when Python decodes it and it is not UTF-16's (whose declaration over other bytes
-    is the error), else None."""
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return None
-    return None if name.startswith("utf-16") else name
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -196,11 +186,12 @@ def read_as(data: bytes, source_path: str) -> str:
     the name says CSV or TSV. Under two paths that give the same, the same bytes are read
     alike: a run's copies share one parse, and a moved file keeps its rows (corpus/moved.py)."""
     kind = sniff_format(data, source_path)
-    if kind == "text" and source_path.lower().endswith(_DELIMITED_NAMES):
+    if kind != "text":
+        return kind
+    name = source_path.lower()
+    if name.endswith(_DELIMITED_NAMES):
         return _DELIMITED
-    if kind == "text" and source_path.lower().endswith(_WORKBOOK_NAMES):
-        return _TEXT_AS_WORKBOOK
-    return kind
+    return _TEXT_AS_WORKBOOK if name.endswith(_WORKBOOK_NAMES) else kind
 
 
 def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted:

@@ -21,7 +21,7 @@ MAX_XML_BYTES: int = 64 * 1024 * 1024
 # A ZIP member's local header ([APPNOTE] 4.3.7): its signature, the flags, the compression,
 # the sizes, the lengths of its name and extra field; then the name, the extra field, the data.
 _LOCAL_HEADER: struct.Struct = struct.Struct("<4s2xHH8xII2H")
-_ENCRYPTED: int = 0x1
+ZIP_ENCRYPTED: int = 0x1  # (a member's flag bit)
 _SIZES_AFTER: int = 0x8  # (a data descriptor follows the data: the header's sizes are 0)
 _STORED: int = 0
 _DEFLATED: int = 8
@@ -100,10 +100,21 @@ def xml_document(data: bytes, root: bytes) -> tuple[Any, bool]:
     return recovered, True
 
 
-def last_unclosed(data: bytes, name: bytes) -> bool:
-    """Whether a cut-short document's last ``name`` element (a table row: its name without a
-    prefix), as xml_document read it, was cut before its end: a row cut so has its first cells
-    alone, and a row's cells are placed by their count."""
+def without_a_cut_row(root, data: bytes, name: bytes, tag: str) -> None:
+    """Leave out of a cut-short document (``data``, as xml_document read it into ``root``) the
+    table row the cut fell in, its last ``name`` element (``tag`` in the tree), when the cut
+    left it open: a row cut so has its first cells alone, and a row's cells are placed by their
+    count."""
+    if not _last_unclosed(data, name):
+        return
+    rows = list(root.iter(tag))
+    if rows and rows[-1].getparent() is not None:
+        rows[-1].getparent().remove(rows[-1])
+
+
+def _last_unclosed(data: bytes, name: bytes) -> bool:
+    """Whether a cut-short document's last ``name`` element (its name without a prefix) is open
+    at its last whole tag."""
     whole = _whole_tags(data)
     opened = -1
     for opening in re.finditer(rb"<(?:[\w.-]+:)?" + re.escape(name) + rb"[\s/>]", whole):
@@ -129,7 +140,7 @@ def local_member(data: bytes, name: str) -> tuple[bytes, bool] | None:
         _, flags, method, compressed, _, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, at)
         start = at + _LOCAL_HEADER.size
         if data[start:start + name_length] == wanted:
-            if flags & _ENCRYPTED or method not in (_STORED, _DEFLATED):
+            if flags & ZIP_ENCRYPTED or method not in (_STORED, _DEFLATED):
                 return None
             body = start + name_length + extra_length
             sized = not flags & _SIZES_AFTER

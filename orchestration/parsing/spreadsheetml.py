@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .package import etree, last_unclosed, xml_document
+from .package import etree, without_a_cut_row, xml_document
 from .workbook import MAX_SHEET_CELLS, cell_text, grid_lines, over_the_limit
 
 _NAMESPACE: bytes = b"urn:schemas-microsoft-com:office:spreadsheet"
@@ -52,9 +52,9 @@ def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str, bool]:
         root, cut = xml_document(data, b"Workbook")
     except etree().XMLSyntaxError as damaged:
         return None, "unreadable_workbook", f"XMLSyntaxError in an Excel 2003 XML spreadsheet: {damaged} (damaged?)"[:300], False
+    if cut:
+        without_a_cut_row(root, data, b"Row", _ROW)
     lines: list[str] = []
-    tables = list(root.iter(_TABLE))
-    cut_table = tables[-1] if tables and cut and last_unclosed(data, b"Row") else None
     for number, sheet in enumerate(root.iter(_WORKSHEET)):
         visible = sheet.find(_VISIBLE)
         if visible is not None and (visible.text or "").strip() in _HIDDEN:
@@ -62,7 +62,7 @@ def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str, bool]:
         shown = f"sheet {sheet.get(_NAME) or number + 1!r}"
         for table in sheet.iter(_TABLE):
             cells: dict[tuple[int, int], str] = {}
-            refused = _placed(table, cells, shown, table is cut_table)
+            refused = _placed(table, cells, shown)
             if not refused and cells:
                 refused = _laid_out(cells, shown, lines)
             if refused:
@@ -74,15 +74,12 @@ def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str, bool]:
     return "\n".join(lines) + "\n", None, "", cut
 
 
-def _placed(table, cells: dict[tuple[int, int], str], shown: str, last_row_cut: bool) -> str:
-    """Put a table's values in ``cells`` by (row, column) from 0; or say why it is refused.
-    ``last_row_cut``: the file was cut inside the last row, which is left out (its first cells
-    alone would be read as the row's)."""
+def _placed(table, cells: dict[tuple[int, int], str], shown: str) -> str:
+    """Put a table's values in ``cells`` by (row, column) from 0; or say why it is refused."""
     covered: dict[int, int] = {}  # column: the last row a cell merged down covers in it
     covered_cells = 0
     row_number = -1
-    rows = list(table.iter(_ROW))
-    for row in rows[:-1] if last_row_cut else rows:
+    for row in table.iter(_ROW):
         row_number = _index(row, row_number + 1)
         column = -1
         for cell in row.iter(_CELL):

@@ -17,10 +17,10 @@ from .package import (
     ZIP_ERRORS,
     PartTooLarge,
     etree,
-    last_unclosed,
     local_member,
     names,
     part,
+    without_a_cut_row,
     xml_document,
     xml_parser,
 )
@@ -95,7 +95,7 @@ def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int, bool]:
     for merge in root.iter(_V_MERGE_2003):
         merge.tag = _V_MERGE
     if cut:
-        _without_a_cut_row(root, data)
+        without_a_cut_row(root, data, b"tr", _TR)
     text = _body_text(root)
     if text is None and cut:
         return None, "unreadable_docx", "the Word 2003 XML document is cut short before any of its text", 0, cut
@@ -152,7 +152,7 @@ def _cut_docx(data: bytes, unreadable: str) -> tuple[str | None, str | None, str
     except etree().XMLSyntaxError:
         return None, "unreadable_docx", unreadable, None, 0, ""
     if cut or not whole:
-        _without_a_cut_row(root, xml)
+        without_a_cut_row(root, xml, b"tr", _TR)
     text = _body_text(root)
     if text is None:
         return None, "unreadable_docx", unreadable, None, 0, ""
@@ -160,14 +160,6 @@ def _cut_docx(data: bytes, unreadable: str) -> tuple[str | None, str | None, str
            else "its document part read up to the cut, a table row cut in two left out")
     return text, None, "", None, _pictures(root), f"the file ends before its ZIP does (a download cut short): {how}"
 
-
-def _without_a_cut_row(root, xml: bytes) -> None:
-    """Remove the table row a cut-short document's text ends in: its first cells alone would be
-    taken for the row's."""
-    if last_unclosed(xml, b"tr"):
-        rows = list(root.iter(_TR))
-        if rows and rows[-1].getparent() is not None:
-            rows[-1].getparent().remove(rows[-1])
 
 
 def _pictures(root) -> int:
