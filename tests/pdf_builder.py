@@ -14,10 +14,11 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26,
-                  label_spacing: float = 0) -> bytes:
+                  label_spacing: float = 0, mark_rise: float = 2.5) -> bytes:
     """Each row: a label (or a line of text) at the left, figures in fixed columns. ``label_spacing``
     (points) spreads the characters of a table row's label of up to eight across its cell, as a
-    cell's distributed alignment (分散对齐) does."""
+    cell's distributed alignment (分散对齐) does. A cell's text after "^" is a note's mark, set
+    as Word sets a superscript (two thirds of the size) ``mark_rise`` points up (down: below 0)."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     y = 800
@@ -31,7 +32,13 @@ def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: 
             line = page.beginText(x, y)
             line.setFont(FONT, font_size)
             line.setCharSpace(spacing)  # (a text state, kept from one text object to the next: set on each)
+            text, _, mark = text.partition("^")
             line.textOut(text)
+            if mark:
+                line.setFont(FONT, font_size * 2 / 3)
+                line.setRise(mark_rise)
+                line.textOut(mark)
+                line.setRise(0)
             page.drawText(line)
         y -= font_size + 5
     page.save()

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from dataclasses import replace as replaced
 from functools import lru_cache
@@ -32,7 +33,7 @@ from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
-from .text import markdown_row, spread_letters
+from .text import bracket_raised, bracketed_mark, markdown_row, spread_letters
 from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import grid_lines, read_workbook, workbook_kind
@@ -416,6 +417,8 @@ def page_text(markup: str) -> tuple[str, Shown]:
             frames.append(frame_target(element))
         _drop_tree(element)
     lxml_etree.strip_elements(document, lxml_etree.Comment, with_tail=False)
+    for mark in list(document.iter("sup", "sub")):
+        bracket_raised(mark)
     lines: list[str] = []
     current: list[str] = []
     _walk(document, lines, current)
@@ -548,6 +551,10 @@ def _span(value: str | None) -> int:
 
 # ---------------------------------------------------------------- PDF
 
+# A character this much smaller than its word's first, after a digit, is a raised mark.
+_MARK_SIZE: float = 0.8
+_MARK_LENGTH: int = 3  # (characters, at most)
+
 
 def _pdf(data: bytes) -> Extracted:
     try:
@@ -600,6 +607,47 @@ def _pikepdf():
     return pikepdf_module
 
 
+def _raised_mark_apart(word: dict) -> str:
+    """A word's text, a smaller tail after a figure's digits (a note's mark set superscript:
+    "14" of 14 and a small 1) in brackets (text.bracketed_mark). Joined, it was 141."""
+    text: str = word["text"]
+    chars = word["chars"]
+    if len(chars) < 2 or len(chars) != len(text) or chars[-1]["size"] >= chars[0]["size"] * _MARK_SIZE:
+        return text
+    size = chars[0]["size"] * _MARK_SIZE
+    for index in range(max(1, len(text) - _MARK_LENGTH), len(text)):
+        if chars[index]["size"] < size:
+            return text[:index] + bracketed_mark(text[index:]) if text[index - 1].isdecimal() else text
+    return text
+
+
+def _marks_joined(words: list[dict]) -> list[dict]:
+    """The words, a note's mark raised or lowered off its figure's line (a small word of its
+    own, up to a word's gap after a figure it overlaps, on no line of the figure's) joined to the
+    figure as _raised_mark_apart joins one. Alone, it made a line between rows: "1", a figure
+    of a row of its own, or of the row before."""
+    order = sorted(range(len(words)), key=lambda index: words[index]["x1"])
+    ends = [words[index]["x1"] for index in order]
+    kept: list[dict] = []
+    for word in words:
+        if len(word["text"]) <= _MARK_LENGTH:
+            size = word["chars"][0]["size"] / _MARK_SIZE
+            position = bisect_left(ends, word["x0"] - _CELL_GAP / 4)
+            while position < len(ends) and ends[position] <= word["x0"] + _CELL_GAP / 4:
+                figure = words[order[position]]
+                position += 1
+                if (figure is not word and figure["text"][-1:].isdecimal() and figure["chars"][-1]["size"] > size
+                        and abs(figure["top"] - word["top"]) > _LINE_TOLERANCE
+                        and word["top"] < figure["bottom"] and word["bottom"] > figure["top"]):
+                    figure["text"] += bracketed_mark(word["text"])
+                    break
+            else:
+                kept.append(word)
+            continue
+        kept.append(word)
+    return kept
+
+
 def _laid_out(source_format: str, pages: list[str], pictures: int) -> Extracted:
     """A fixed-layout document's (PDF, OFD) pages, or ``no_text_layer`` for a scan."""
     text = "\n".join(pages)
@@ -609,7 +657,10 @@ def _laid_out(source_format: str, pages: list[str], pictures: int) -> Extracted:
 
 
 def _page_text(page) -> str:
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, return_chars=True)
+    for word in words:
+        word["text"] = _raised_mark_apart(word)
+    words = _marks_joined(words)
     lines: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if lines and abs(lines[-1][0]["top"] - word["top"]) <= _LINE_TOLERANCE:

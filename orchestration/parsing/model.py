@@ -35,12 +35,13 @@ class Value:
     snippet: str  # the row or sentence around the figure, for checking by eye
     approximate: bool = False  # "30余条", "20余万条"
     is_selected: bool = False  # the figure the marts show for its key (report.select_figures)
+    note_mark: str | None = None  # a note's mark beside a table's figure ("*" of "12*"), told by report.py
 
     # Written out (the dataclass would generate the same): mypyc compiles a written
     # __init__, while a generated one runs as Python — for the most-made object.
     def __init__(self, section: str, item: str, dims: dict[str, str], value: Decimal | None, unit: str | None,
                  source: str, layout: str, label: str, raw_text: str, char_start: int, char_end: int, snippet: str,
-                 approximate: bool = False, is_selected: bool = False) -> None:
+                 approximate: bool = False, is_selected: bool = False, note_mark: str | None = None) -> None:
         self.section = section
         self.item = item
         self.dims = dims
@@ -55,6 +56,7 @@ class Value:
         self.snippet = snippet
         self.approximate = approximate
         self.is_selected = is_selected
+        self.note_mark = note_mark
 
 
 @dataclass

@@ -75,6 +75,9 @@ def parse_text(text: str, max_year: int) -> ParseResult:
     for value in values:
         # Normalising kept every offset, so the cell as printed ("１２") is at the same place.
         value.raw_text = text[value.char_start : value.char_end]
+        if value.note_mark is not None:
+            issues.append(Issue("figure_with_note_mark", f"{value.raw_text} read as {value.value} ({value.label}): its "
+                                f"mark {value.note_mark} points to a note that may qualify it", value.char_start, value.char_end))
     # Stable: figures at one place (a row's blank cells) keep the table's column order.
     values.sort(key=_POSITION)
     select_figures(values)

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from .decode import superset
-from .text import markdown_row
+from .text import bracketed_mark, markdown_row
 
 _RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
@@ -23,6 +23,11 @@ _CELL_END: str = "|"
 # \nonshppict group, for readers of older RTF: that copy is not counted.
 _PICTURE = re.compile(rb"\\pict(?![a-z])")
 _PICTURE_COPY: bytes = b"\\nonshppict"
+# A group of a few characters set raised or lowered (Word's \super or \sub, LibreOffice's \upN
+# for a page's <sup>): a note's mark beside a figure, in brackets (text.bracketed_mark). Read
+# as it came, "5" and a raised "1" were 51.
+_SHORT_GROUP = re.compile(r"\{(?P<format>(?:\\[a-z]+-?\d* ?|\{\\\*[^{}]*\}|[\r\n])*)(?P<text>[^{}\\\r\n][^{}\\]{0,7})\}")
+_RAISED = re.compile(r"\\(?:super|sub|up\d+|dn\d+)(?![a-z])")
 
 
 def is_rtf(data: bytes) -> bool:
@@ -45,6 +50,7 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
         source = data.decode(encoding, errors="replace")
     except LookupError:
         source = data.decode("cp1252", errors="replace")
+    source = _SHORT_GROUP.sub(_marks_bracketed, source)
     try:
         text = _rtf_to_text()(source, errors="replace")
     except Exception as error:  # noqa: BLE001 - striprtf fails on some broken control words
@@ -59,6 +65,12 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
     if not lines:
         return None, "empty_file", "the RTF file holds no text (only images, a scan?)"
     return "\n".join(lines) + "\n", None, ""
+
+
+def _marks_bracketed(group: re.Match[str]) -> str:
+    if _RAISED.search(group["format"]) is None:
+        return group.group()
+    return "{" + group["format"] + bracketed_mark(group["text"]) + "}"
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ import datetime
 import re
 
 from .package import etree, without_a_cut_row, xml_document
+from .text import bracket_raised
 from .workbook import MAX_SHEET_CELLS, cell_text, grid_lines, over_the_limit
 
 _NAMESPACE: bytes = b"urn:schemas-microsoft-com:office:spreadsheet"
@@ -28,6 +29,8 @@ _TABLE: str = _SS + "Table"
 _ROW: str = _SS + "Row"
 _CELL: str = _SS + "Cell"
 _DATA: str = _SS + "Data"
+_RICH_TEXT: str = "{http://www.w3.org/TR/REC-html40}"
+_RAISED_TAGS: tuple[str, ...] = (_RICH_TEXT + "Sup", _RICH_TEXT + "Sub")
 _NAME: str = _SS + "Name"
 _INDEX: str = _SS + "Index"
 _SPAN: str = _SS + "Span"
@@ -126,7 +129,10 @@ def _number(attribute: str | None) -> int | None:
 
 def _value(data) -> str:
     """A cell's value as a workbook shows it at General format (workbook.cell_text)."""
-    text = "".join(data.itertext())  # (rich text: its runs are html:Font and html:B elements)
+    if len(data):  # (rich text: its runs are html:Font, html:B ... elements; a note's mark html:Sup)
+        for mark in list(data.iter(*_RAISED_TAGS)):
+            bracket_raised(mark)
+    text = "".join(data.itertext())
     kind = data.get(_TYPE) or data.get("Type") or "String"
     if kind == "Number":
         try:

@@ -109,6 +109,7 @@ def _value(section: str, item: str, dims: Dims, figure_token: Token, label_token
         char_start=figure_token.start,
         char_end=figure_token.end,
         snippet=snippet,
+        note_mark=figure.mark,
     )
 
 

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 # Separators between table cells in the text shapes seen in the wild: one cell
 # per line, cells ending in " |", markdown rows, tab-separated rows and HTML
-# fragments (<td>, <br> ...) left in the text.
-_CELL_SEPARATOR = re.compile(r"\r|\||\t|<[^<>\n]{0,200}>|\u3000{2,}")
+# fragments (<td>, <br> ...) left in the text; not a superscript's or subscript's tags, which
+# hold a note's mark beside a figure in its cell (FOOTNOTE_MARK).
+_CELL_SEPARATOR = re.compile(r"\r|\||\t|<(?!/?su[pb]>)[^<>\n]{0,200}>|\u3000{2,}")
 
 
 def markdown_row(cells: list[str]) -> str:
@@ -46,7 +47,16 @@ def is_plain_cell(cell: str) -> bool:
     return len(cell.split(maxsplit=1)) == 1
 
 
-_NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?")
+# A note's mark printed beside a figure ("12*", "3①", "5(注1)", "7¹", "9[2]"), as the normalised
+# text has it (full-width forms folded). The figure is read and the mark told (numbers.parse_cell);
+# before, a superscript's digit joined the figure ("7¹" read 71) and any other mark lost its row.
+# A page's <sup>/<sub> is written "[...]" by the page reader, and left in a text as it is.
+_MARK_SIGNS: str = r"\*{1,3}|※|#|△|▲|[\u2460-\u2473]"
+FOOTNOTE_MARK: str = (
+    rf"(?:{_MARK_SIGNS}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{{1,2}}|\((?:注\d{{0,2}}|{_MARK_SIGNS})\)"
+    rf"|[\[【〔](?:注\d{{0,2}}|\d{{1,2}}|[a-z]|{_MARK_SIGNS})[\]】〕]|注\d{{0,2}}|<su[pb]>[^<>\n]{{1,8}}</su[pb]>)"
+)
+_NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?" + FOOTNOTE_MARK + "?")
 _NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
 
@@ -96,6 +106,9 @@ def _spread_letter(text: str) -> bool:
     return len(text) == 1 and (("\u4e00" <= text <= "\u9fff" and text not in _NOT_SPREAD) or text in _SPREAD_MARKS)
 
 
+_SUPERSCRIPT_DIGITS: frozenset[int] = frozenset((0xB2, 0xB3, 0xB9))
+
+
 @lru_cache(maxsize=1)
 def _translation_table() -> dict[int, str]:
     """Map each BMP character whose NFKC form is one different character.
@@ -109,6 +122,8 @@ def _translation_table() -> dict[int, str]:
     for code in range(0x80, 0x10000):
         if 0x2460 <= code <= 0x24FF or 0x3251 <= code <= 0x32BF:
             continue  # circled numbers (①) are numbering: "1" would glue onto the label
+        if code in _SUPERSCRIPT_DIGITS or 0x2070 <= code <= 0x209F:
+            continue  # a note's mark ("7¹"), or a formula's: "1" would glue onto the figure (71)
         char = chr(code)
         normal = unicodedata.normalize("NFKC", char)
         if len(normal) == 1 and normal != char:
@@ -331,6 +346,26 @@ _LONGEST_MARKER = max(map(len, _NULL_MARKERS))
 
 def _may_open_figure(char: str) -> bool:
     return char.isdecimal() or char in "+-" or char.isspace()
+
+
+_MARK_BRACKETS: str = "[]【】〔〕()（）"
+
+
+def bracketed_mark(raised: str) -> str:
+    """A superscript's or subscript's text (a page's <sup>, a Word run raised) in brackets,
+    as FOOTNOTE_MARK reads it beside a figure ("7" and a raised "1" are "7[1]": joined, they
+    were 71); "" for none."""
+    text = " ".join(raised.split()).strip(_MARK_BRACKETS)
+    return f"[{text}]" if text else ""
+
+
+def bracket_raised(element) -> None:
+    """An (lxml) element set raised (a page's <sup>, an XML spreadsheet's html:Sup) made its
+    text in brackets (bracketed_mark), its children gone."""
+    text = "".join(element.itertext())
+    for child in list(element):
+        element.remove(child)  # (its tail, inside the element, is in the text above)
+    element.text = bracketed_mark(text) or None
 
 
 def is_null_marker(cell: str) -> bool:

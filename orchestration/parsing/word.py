@@ -24,7 +24,7 @@ from .package import (
     xml_document,
     xml_parser,
 )
-from .text import markdown_row, paragraph_lines
+from .text import bracketed_mark, markdown_row, paragraph_lines
 
 _DOCUMENT: str = "word/document.xml"
 
@@ -45,6 +45,12 @@ _TR: str = _W + "tr"
 _TC: str = _W + "tc"
 _T: str = _W + "t"
 _TAB: str = _W + "tab"
+_R: str = _W + "r"
+_RPR: str = _W + "rPr"
+_VERT_ALIGN: str = _W + "vertAlign"
+_POSITION: str = _W + "position"
+_RAISED: frozenset[str] = frozenset(("superscript", "subscript"))
+_ON_THE_LINE: frozenset[str | None] = frozenset((None, "0"))
 _BREAKS: frozenset[str] = frozenset((_W + "br", _W + "cr"))
 _NO_BREAK_HYPHEN: str = _W + "noBreakHyphen"
 _GRID_SPAN: str = _W + "gridSpan"
@@ -211,9 +217,17 @@ def _paragraph(paragraph, lines: list[str]) -> None:
 
 def _runs(element, parts: list[str]) -> None:
     """The text of ``element``'s runs, in order; a paragraph nested in it (in a cell, a
-    content control, a text box) set apart by line breaks."""
+    content control, a text box) set apart by line breaks; a raised run's (a note's mark
+    beside a figure) in brackets, the runs of one mark together (text.bracketed_mark)."""
+    raised: list[str] = []  # (the raised runs' text so far, until a run that is not)
     for child in element:
         tag = child.tag
+        if tag == _R and _is_raised(child, bool(raised) or (bool(parts) and parts[-1][-1:].isdecimal())):
+            _runs(child, raised)
+            continue
+        if raised:
+            parts.append(bracketed_mark("".join(raised)))
+            raised.clear()
         if tag == _T:
             text = child.text
             if text:
@@ -230,6 +244,21 @@ def _runs(element, parts: list[str]) -> None:
             parts.append("\n")
         elif tag not in _SKIPPED and len(child):
             _runs(child, parts)
+    if raised:
+        parts.append(bracketed_mark("".join(raised)))
+
+
+def _is_raised(run, after_a_figure: bool) -> bool:
+    """A run set as superscript or subscript; or, after a figure, raised or lowered by points
+    (LibreOffice writes a page's <sup> so: a whole cell's text may be set so too)."""
+    properties = run.find(_RPR)
+    if properties is None:
+        return False
+    align = properties.find(_VERT_ALIGN)
+    if align is not None and align.get(_VAL) in _RAISED:
+        return True
+    position = properties.find(_POSITION) if after_a_figure else None
+    return position is not None and position.get(_VAL) not in _ON_THE_LINE
 
 
 def _table_rows(table) -> list[str]:

@@ -21,8 +21,8 @@ import struct
 import zipfile
 from functools import lru_cache
 
-from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, names
-from .text import markdown_row
+from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, etree, names, part, xml_parser
+from .text import bracketed_mark, markdown_row
 from .word97 import WORKBOOK_STREAMS, olefile_module
 
 # An OpenDocument file names its kind first, uncompressed, at this offset.
@@ -41,6 +41,11 @@ _BIFF_DIMENSIONS: int = 0x0200
 _BIFF_ROW_RUNS: frozenset[int] = frozenset((0x00BD, 0x00BE))
 _BIFF_CELLS: frozenset[int] = frozenset((0x0204, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0006, 0x00D6, 0x0201)) | _BIFF_ROW_RUNS
 _CELL_REFERENCE: re.Pattern[bytes] = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_SHARED_STRINGS: str = "xl/sharedStrings.xml"
+_MAIN: str = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RAISED_RUN: re.Pattern[bytes] = re.compile(rb'vertAlign\s+val="(?:superscript|subscript)"')
+_VERT_ALIGN: str = f"{_MAIN}rPr/{_MAIN}vertAlign"
+_RAISED: frozenset[str | None] = frozenset(("superscript", "subscript"))
 
 
 def workbook_kind(data: bytes) -> str | None:
@@ -70,12 +75,13 @@ def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
         return None, "unreadable_workbook", refused
     calamine = _calamine()
     lines: list[str] = []
+    marked = _marked_strings(data) if kind == "xlsx" else {}
     try:
         book = calamine.load_workbook(io.BytesIO(data))
         for sheet_meta in book.sheets_metadata:
             if sheet_meta.typ != calamine.SheetTypeEnum.WorkSheet or sheet_meta.visible != calamine.SheetVisibleEnum.Visible:
                 continue
-            problem = _sheet_lines(book.get_sheet_by_name(sheet_meta.name), lines)
+            problem = _sheet_lines(book.get_sheet_by_name(sheet_meta.name), lines, marked)
             if problem:
                 return None, "unreadable_workbook", problem
     except calamine.CalamineError as error:
@@ -183,14 +189,50 @@ def over_the_limit(sheet: str, top: int, bottom: int, left: int, right: int) -> 
             f"{MAX_SHEET_CELLS:,}): a stray value far from the table? Delete it and save again")
 
 
-def _sheet_lines(sheet, lines: list[str]) -> str:
+def _marked_strings(data: bytes) -> dict[str, str]:
+    """An Excel workbook's text that holds a run set superscript or subscript (a note's mark
+    beside a figure: "5" and a raised "1"), shared or in a cell, as the reader gives it ("51",
+    read 51 before) and with the mark in brackets ("5[1]": text.bracketed_mark); not when a
+    text without one reads the same (which of them a cell holds is not known)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            held = [part(archive, name) for name in archive.namelist()
+                    if name == _SHARED_STRINGS or (name.startswith(_SHEETS) and name.endswith(".xml"))]
+    except ZIP_ERRORS:  # (the reader says what is wrong with the package)
+        return {}
+    if not any(_RAISED_RUN.search(xml) for xml in held):
+        return {}
+    marked: dict[str, str] = {}
+    plain: set[str] = set()
+    for xml in held:
+        try:
+            root = etree().fromstring(xml, xml_parser())
+        except etree().XMLSyntaxError:
+            continue
+        for text in root.iter(_MAIN + "si", _MAIN + "is"):  # (a shared text; a cell's own)
+            read = written = ""
+            for run in text.iter(_MAIN + "r"):
+                run_text = "".join(run.itertext())
+                align = run.find(_VERT_ALIGN)
+                read += run_text
+                written += bracketed_mark(run_text) if align is not None and align.get("val") in _RAISED else run_text
+            if written != read:
+                marked[read] = written
+            else:
+                plain.add("".join(text.itertext()))
+    return {read: written for read, written in marked.items() if read not in plain}
+
+
+def _sheet_lines(sheet, lines: list[str], marked: dict[str, str]) -> str:
     """Add a sheet's lines to ``lines``; or say why the sheet is not read."""
     first_row, first_column = sheet.start or (0, 0)
     last_row, last_column = sheet.end or (-1, -1)
     refused = over_the_limit(f"sheet {sheet.name!r}", first_row, last_row, first_column, last_column)
     if refused:
         return refused
-    rows = [[cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)]
+    rows = [[cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=True)] if not marked else [
+        [cell_text(marked.get(value, value) if isinstance(value, str) else value) for value in row]
+        for row in sheet.to_python(skip_empty_area=True)]
     # A merged cell's value is its first position's; a writer that repeats it in the others
     # would count a figure twice.
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
