@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,14 +19,16 @@ from orchestration.parsing import parse_bytes
 from orchestration.parsing.numbers import parse_cell
 from orchestration.parsing.text import is_figure, normalize
 from orchestration.parsing.word import read_docx
+from orchestration.parsing.word97 import read_doc
 
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_with_body
 from .pdf_builder import pdf_from_rows
 from .rtf_builder import rtf_from_html
 from .test_formats import T2, _pdf_rows, reference
-from .workbook_builder import saved, spreadsheetml_from_sheets, xlsx_from_html
+from .workbook_builder import MARKED_ROWS, marked_workbook, rich_text, saved, spreadsheetml_from_sheets, xlsx_from_html
 
+WORD97 = Path(__file__).parent / "word97"
 LAYOUT = "t2021"
 AGENCY = "精河县人民政府办公室"
 # Table 四's third figure (行政复议, 其他结果) is 5 in reference()'s tables: rendered as this
@@ -81,14 +84,13 @@ def test_a_page_s_superscript_is_a_mark_not_a_digit(markup, printed):
 # Word's superscript, the mark split into runs as it was typed ("注" and "1": one mark); and
 # LibreOffice's, as it writes a page's <sup>: raised by points, smaller.
 _SUPERSCRIPT = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{}</w:t></w:r>'
+WORD_SUPERSCRIPT_MARK = _SUPERSCRIPT.format("注") + _SUPERSCRIPT.format("1")
 _RAISED_BY_POINTS = '<w:r><w:rPr><w:position w:val="8"/><w:sz w:val="19"/></w:rPr><w:t>{}</w:t></w:r>'
 
 
-@pytest.mark.parametrize("runs,printed", [
-    (_SUPERSCRIPT.format("注") + _SUPERSCRIPT.format("1"), "5[注1]"),
-    (_RAISED_BY_POINTS.format("1"), "5[1]"),
-])
-def test_a_word_run_set_superscript_is_a_mark_not_a_digit(runs, printed):
+def national_docx_with_mark(runs: str) -> bytes:
+    """The national report as Word writes it, table 四's third figure 5 and ``runs`` (also the
+    source of tests/word97/national_marked.doc: tools/make_word97_fixtures.py)."""
     t3, t4, _ = _tables()
     document = docx_from_html(synthetic.national_report_html(AGENCY, 2021, LAYOUT, T2[LAYOUT], t3, t4))
     with zipfile.ZipFile(io.BytesIO(document)) as source:
@@ -100,7 +102,28 @@ def test_a_word_run_set_superscript_is_a_mark_not_a_digit(runs, printed):
     with zipfile.ZipFile(buffer, "w") as target:
         for name, content in parts.items():
             target.writestr(name, content)
-    _assert_read(parse_bytes(buffer.getvalue(), "attachments/report.docx"), printed)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("runs,printed", [
+    (WORD_SUPERSCRIPT_MARK, "5[注1]"),
+    (_RAISED_BY_POINTS.format("1"), "5[1]"),
+])
+def test_a_word_run_set_superscript_is_a_mark_not_a_digit(runs, printed):
+    _assert_read(parse_bytes(national_docx_with_mark(runs), "attachments/report.docx"), printed)
+
+
+def test_a_word_97_run_set_superscript_is_a_mark_not_a_digit():
+    """The .docx above (Word's superscript, "注" and "1") saved as .doc by LibreOffice: its
+    character properties say which characters are raised."""
+    _assert_read(parse_bytes((WORD97 / "national_marked.doc").read_bytes(), "attachments/report.doc"), "5[注1]")
+
+
+def test_word_97_marks_of_every_kind():
+    """tests/word97/marks.doc (tools/make_word97_fixtures.py's MARKS_BODY): a superscript mark in
+    two runs, a subscript, a cell's whole figure raised by points (its figure: not a mark), a
+    mark raised by points after a figure, and a superscript in a sentence."""
+    assert read_doc((WORD97 / "marks.doc").read_bytes())[0] == "| 行政许可 | 5[注1] | 8[2] | 7 | 9[3] |\n收到申请12[*]件\n"
 
 
 def test_a_run_raised_by_points_is_a_mark_only_beside_a_figure():
@@ -159,13 +182,6 @@ def test_what_is_no_marked_figure(cell):
     assert not is_figure(cell)
 
 
-def _rich_text(*runs: tuple[str, str | None]):
-    from openpyxl.cell.rich_text import CellRichText, TextBlock
-    from openpyxl.cell.text import InlineFont
-
-    return CellRichText([text if align is None else TextBlock(InlineFont(vertAlign=align), text) for text, align in runs])
-
-
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 _SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -208,19 +224,22 @@ def test_an_excel_cell_s_raised_run_is_a_mark_not_a_digit(where, align):
     book = openpyxl.load_workbook(io.BytesIO(xlsx_from_html(synthetic.national_report_html(AGENCY, 2021, LAYOUT, T2[LAYOUT], t3, t4))))
     sheet = book.active
     cell = next(cell for row in sheet.iter_rows() for cell in row if cell.value == int(STAND_IN))
-    cell.value = _rich_text(("5", None), ("1", align))
+    cell.value = rich_text(("5", None), ("1", align))
     workbook = saved(book)
     _assert_read(parse_bytes(_shared(workbook) if where == "shared" else workbook, "attachments/report.xlsx"), "5[1]")
 
 
-def test_an_excel_number_that_reads_as_a_marked_text_is_the_number():
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["行政许可", _rich_text(("5", None), ("1", "superscript")), 51, "51"])
-    sheet.append(["行政处罚", _rich_text(("7", None), ("2", "superscript")), 72, 8])
-    rows = parse_bytes(_shared(saved(book)), "t.xlsx").text.splitlines()
-    # (the shared text "51" reads as the marked one: which a cell holds is not known, so neither is marked)
-    assert rows == ["| 行政许可 | 51 | 51 | 51 |", "| 行政处罚 | 7[2] | 72 | 8 |"]
+@pytest.mark.parametrize("form", ["xlsx, its texts in the cells", "xlsx, its texts shared", "xls"])
+def test_an_excel_rich_text_s_marks_and_what_reads_as_one(form):
+    """tests/workbooks/marks.xls is marked_workbook saved by LibreOffice as Excel 97-2003, its
+    marks past three CONTINUE records of shared strings."""
+    if form == "xls":
+        workbook = (Path(__file__).parent / "workbooks" / "marks.xls").read_bytes()
+    else:
+        workbook = marked_workbook() if form.endswith("cells") else _shared(marked_workbook())
+    lines = parse_bytes(workbook, "t." + form[:4].rstrip(",")).text.splitlines()
+    assert lines[-4:] == list(MARKED_ROWS)
+    assert lines[:2] == ["| 第0项说明文字，用于填满共享字符串表 | 0 |  |", "| 第1项说明文字，用于填满共享字符串表 | 1 |  |"]
 
 
 def test_an_xml_spreadsheet_s_superscript_is_a_mark_not_a_digit():

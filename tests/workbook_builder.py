@@ -73,6 +73,35 @@ def as_number(text: str) -> Cell:
         return text
 
 
+def rich_text(*runs: tuple[str, str | None]):
+    """A cell's rich text: (text, None or "superscript" or "subscript") runs."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText([text if align is None else TextBlock(InlineFont(vertAlign=align), text) for text, align in runs])
+
+
+# marked_workbook's rows after its 1,500 others, as they are read.
+MARKED_ROWS = ("| 行政许可 | 5[注1] | 8 |", "| 行政处罚 | 6[2] | 9 |", "| 行政强制 | 51 | 51 |", "| 行政征收 | 51 | 3 |")
+
+
+def marked_workbook() -> bytes:
+    """Notes' marks set superscript or subscript in a cell's rich text, after 1,500 other texts
+    (as .xls, the shared strings then go on in CONTINUE records); a text and a number that read
+    as a marked text does; and a marked text that reads as the plain one (which a cell holds is
+    not known: neither is marked)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "统计表"
+    for index in range(1500):
+        sheet.append([f"第{index}项说明文字，用于填满共享字符串表", index])
+    sheet.append(["行政许可", rich_text(("5", None), ("注1", "superscript")), 8])
+    sheet.append(["行政处罚", rich_text(("6", None), ("2", "subscript")), 9])
+    sheet.append(["行政强制", "51", 51])
+    sheet.append(["行政征收", rich_text(("5", None), ("1", "superscript")), 3])
+    return saved(book)
+
+
 def saved(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)

@@ -30,6 +30,7 @@ from docx.oxml import parse_xml
 from orchestration import synthetic
 from tests.docx_builder import WORDPROCESSINGML, docx_from_html, docx_from_rows, docx_with_pictures, saved
 from tests.test_formats import T2, reference
+from tests.test_note_marks import WORD_SUPERSCRIPT_MARK, national_docx_with_mark
 
 OUT = ROOT / "tests" / "word97"
 
@@ -66,6 +67,8 @@ def main() -> None:
             "nested": with_body(NESTED_BODY),
             "pictures": docx_with_pictures(list(PICTURES_NOTICE), 2),
         }
+        documents["marks"] = with_body(MARKS_BODY)
+        documents["national_marked"] = national_docx_with_mark(WORD_SUPERSCRIPT_MARK)
         for layout in ("t2019", "t2021"):
             t3, t4, _ = reference(layout)
             page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4)
@@ -83,6 +86,21 @@ def main() -> None:
             print(OUT / f"{name}{suffix}")
     (OUT / "protected.docx").write_bytes(_encrypted(documents["merged"], "report"))
     print(OUT / "protected.docx")
+
+
+# Notes' marks set raised beside figures: Word's superscript (a mark typed in two runs), a
+# subscript, a cell's whole figure raised by points (LibreOffice writes a page's <sup> so: a
+# mark only after a figure), a mark so raised after a figure, and a superscript in a sentence.
+_RUN = "<w:r>{}<w:t>{}</w:t></w:r>"
+_SUPERSCRIPT = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+_SUBSCRIPT = '<w:rPr><w:vertAlign w:val="subscript"/></w:rPr>'
+_RAISED = '<w:rPr><w:position w:val="8"/><w:sz w:val="14"/></w:rPr>'
+MARKS_BODY = (
+    "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{''.join(_RUN.format(*run) for run in cell)}</w:p></w:tc>" for cell in (
+        [("", "行政许可")], [("", "5"), (_SUPERSCRIPT, "注"), (_SUPERSCRIPT, "1")], [("", "8"), (_SUBSCRIPT, "2")],
+        [(_RAISED, "7")], [("", "9"), (_RAISED, "3")])) + "</w:tr></w:tbl>"
+    + "<w:p>" + _RUN.format("", "收到申请12") + _RUN.format(_SUPERSCRIPT, "*") + _RUN.format("", "件") + "</w:p>"
+)
 
 
 # A report whose tables are pictures (screenshots pasted in): its text has none of them.

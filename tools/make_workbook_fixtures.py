@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.test_workbook import national_page, stat_table_workbook
-from tests.workbook_builder import xlsx_from_html
+from tests.workbook_builder import marked_workbook, xlsx_from_html
 
 OUT = ROOT / "tests" / "workbooks"
 # fixture name: (what LibreOffice converts to, the file it converts: its suffix and bytes)
@@ -31,6 +31,7 @@ FIXTURES = {
     "national_t2019.ods": ("ods", ".xlsx", lambda: xlsx_from_html(national_page("t2019"))),
     "stat_table.xls": ("xls:MS Excel 97", ".xlsx", lambda: stat_table_workbook()[0]),
     "national_t2021.xml": ("xml:MS Excel 2003 XML", ".html", lambda: national_page("t2021").encode()),
+    "marks.xls": ("xls:MS Excel 97", ".xlsx", marked_workbook),
 }
 # The filter that opens a page in Calc (not Writer, which opens it by default).
 IMPORT_FILTERS = {".html": ["--infilter=HTML (StarCalc)"]}

@@ -7,8 +7,9 @@ Reports are still published as .doc attachments, many of them. olefile reads the
 compound container; what is inside is read here after Microsoft's [MS-DOC], as no
 library on the package registry does without a program outside Python: the piece table
 gives the document's characters (UTF-16, or one byte each), and the paragraph properties
-say which cell mark ends a row and how wide each cell is. Only the main text and text
-boxes are read: headers, footers and notes hold no figure.
+say which cell mark ends a row and how wide each cell is; the character properties, which
+characters are set raised (a note's mark beside a figure, read in brackets: "5[1]"). Only the
+main text and text boxes are read: headers, footers and notes hold no figure.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .decode import BINARY_ADVICE
-from .text import markdown_row, paragraph_lines
+from .text import bracketed_mark, markdown_row, paragraph_lines
 
 OLE2_MAGIC: bytes = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM: str = "WordDocument"
@@ -39,6 +40,7 @@ _TABLE_STREAM_1: int = 0x0200
 _CCP_TEXT: int = 3
 _CCP_STORIES_BEFORE_TEXT_BOXES: tuple[int, ...] = (4, 5, 7, 8)  # footnotes, headers, comments, endnotes (6 is unused)
 _CCP_TEXT_BOXES: int = 9
+_FC_PLCF_BTE_CHPX: int = 12
 _FC_PLCF_BTE_PAPX: int = 13
 _FC_CLX: int = 33
 _FKP_SIZE: int = 512
@@ -56,6 +58,12 @@ _SPRM_DEF_TABLE: int = 0xD608
 _SPRM_VERT_MERGE: int = 0xD62B
 _SPRM_HUGE_PAPX: int = 0x6646
 _SPRM_CHANGE_TABS: int = 0xC615
+# Character properties (sprms) read: superscript or subscript (sprmCIss: 1 or 2), and a
+# position raised or lowered by half-points (sprmCHpsPos; LibreOffice writes a page's <sup> so).
+_SPRM_SUPERSCRIPT_OR_SUBSCRIPT: int = 0x2A48
+_SPRM_POSITION: int = 0x4845
+_SET_RAISED: int = 1  # (superscript or subscript)
+_PLACED_RAISED: int = 2  # (raised or lowered by points: a mark only beside a figure)
 # An operand's size by the sprm's top three bits (spra); 0: a size byte first.
 _OPERAND_SIZES: tuple[int, ...] = (1, 1, 2, 4, 2, 2, 0, 3)
 # A cell merged down from the row above (TC80's vertMerge: 1; 3 starts a merge).
@@ -181,13 +189,14 @@ def _document_text(streams: dict[str, bytes]) -> tuple[str, int]:
 
     pieces = _pieces(table, *pair(_FC_CLX))
     paragraphs = _Paragraphs(word, table, data_stream, *pair(_FC_PLCF_BTE_PAPX))
+    raised = _RaisedRuns(word, table, *pair(_FC_PLCF_BTE_CHPX))
     main = count(_CCP_TEXT)
     text_boxes_at = main + sum(count(index) for index in _CCP_STORIES_BEFORE_TEXT_BOXES)
     lines: list[str] = []
     pictures = 0
     for start, end in ((0, main), (text_boxes_at, text_boxes_at + count(_CCP_TEXT_BOXES))):
         if end > start:
-            story = _Story(paragraphs, lines)
+            story = _Story(paragraphs, raised, lines)
             story.read(_characters(word, pieces, start, end))
             pictures += story.pictures
     return ("\n".join(lines) + "\n" if lines else ""), pictures
@@ -286,6 +295,73 @@ class _Paragraphs:
         return self.properties[k]
 
 
+class _RaisedRuns:
+    """The runs of characters set raised, by their offsets in WordDocument (the character
+    properties' FKPs: [MS-DOC] PlcBteChpx, ChpxFkp); none when they cannot be read (the
+    text is read as before)."""
+
+    def __init__(self, word: bytes, table: bytes, at: int, size: int) -> None:
+        runs: list[tuple[int, int, int]] = []
+        n = (size - 4) // 8
+        if size >= 12 and at + size <= len(table):
+            for k in range(n):
+                page = _u32(table, at + 4 * (n + 1) + 4 * k) & 0x3FFFFF
+                fkp = word[page * _FKP_SIZE : (page + 1) * _FKP_SIZE]
+                if len(fkp) < _FKP_SIZE:
+                    break
+                count = fkp[_FKP_SIZE - 1]
+                for j in range(min(count, (_FKP_SIZE - 5) // 5)):
+                    offset = fkp[4 * (count + 1) + j] * 2
+                    how = _raised(fkp, offset + 1, min(offset + 1 + fkp[offset], _FKP_SIZE - 1)) if offset else 0
+                    if how:
+                        runs.append((_u32(fkp, 4 * j), _u32(fkp, 4 * j + 4), how))
+        runs.sort()
+        self.starts = [start for start, _, _ in runs]
+        self.runs = runs
+
+    def pieces(self, text: str, offset: int, width: int) -> list[tuple[str, int, int]]:
+        """``text`` (its first character at ``offset``) cut where raised runs start and end:
+        (a part, its offset, 0 or how it is raised)."""
+        if not self.runs:
+            return [(text, offset, 0)]
+        end = offset + len(text) * width
+        k = max(0, bisect_right(self.starts, offset) - 1)
+        out: list[tuple[str, int, int]] = []
+        at = 0  # (characters of text given out)
+        while k < len(self.runs) and self.runs[k][0] < end:
+            start, stop, how = self.runs[k]
+            k += 1
+            first = max(0, -(-(start - offset) // width))
+            last = min(len(text), -(-(stop - offset) // width))
+            if last <= first or last <= at:
+                continue
+            first = max(first, at)
+            if first > at:
+                out.append((text[at:first], offset + at * width, 0))
+            out.append((text[first:last], offset + first * width, how))
+            at = last
+        if at < len(text):
+            out.append((text[at:], offset + at * width, 0))
+        return out
+
+
+def _raised(grpprl: bytes, at: int, end: int) -> int:
+    """How a run's character properties (sprms, ``grpprl[at:end]``) raise it: 0 (not)."""
+    how = 0
+    while at + 2 <= end:
+        sprm = _u16(grpprl, at)
+        at += 2
+        size = _OPERAND_SIZES[sprm >> 13]
+        if size == 0:  # (a size byte, then the operand)
+            size = 1 + (grpprl[at] if at < end else 0)
+        if sprm == _SPRM_SUPERSCRIPT_OR_SUBSCRIPT and at < end:
+            how = _SET_RAISED if grpprl[at] in (1, 2) else 0
+        elif sprm == _SPRM_POSITION and at + 2 <= end and how != _SET_RAISED:
+            how = _PLACED_RAISED if _u16(grpprl, at) else 0
+        at += size
+    return how
+
+
 def _paragraph_properties(fkp: bytes, offset: int, data_stream: bytes) -> _Properties:
     size = fkp[offset]
     if size:
@@ -373,26 +449,29 @@ class _Field:
 class _Story:
     """A story's characters to lines and markdown rows, a paragraph or cell at a time."""
 
-    def __init__(self, paragraphs: _Paragraphs, lines: list[str]) -> None:
+    def __init__(self, paragraphs: _Paragraphs, raised: _RaisedRuns, lines: list[str]) -> None:
         self.paragraphs = paragraphs
+        self.raised = raised
         self.lines = lines
         self.text: list[str] = []  # the paragraph being read
+        self.mark: list[str] = []  # the raised characters before the text's next (bracketed_mark)
         self.tables: list[_Table] = []  # the tables the paragraph is in, outermost first
         self.fields: list[_Field] = []  # the open fields, innermost last
         self.pictures = 0  # inline pictures in the text, and objects embedded (a sheet pasted as one)
 
     def read(self, characters: list[tuple[str, int, int]]) -> None:
-        for text, offset, width in characters:
-            at = 0
-            for special in _SPECIAL.finditer(text):
-                position = special.start()
-                self._add(text[at:position])
-                self._mark(special.group(), offset + position * width)
-                at = position + 1
-            self._add(text[at:])
+        for piece, piece_offset, width in characters:
+            for text, offset, raised in self.raised.pieces(piece, piece_offset, width):
+                at = 0
+                for special in _SPECIAL.finditer(text):
+                    position = special.start()
+                    self._add(text[at:position], raised)
+                    self._mark(special.group(), offset + position * width)
+                    at = position + 1
+                self._add(text[at:], raised)
         self._mark(_PARAGRAPH_END, -1)  # (a story's last paragraph mark, were it missing)
 
-    def _add(self, text: str) -> None:
+    def _add(self, text: str, raised: int = 0) -> None:
         if not text:
             return
         field = self.fields[-1] if self.fields else None
@@ -402,9 +481,20 @@ class _Story:
             return
         if field is None or field.kind in _PICTURE_FIELDS:
             self.pictures += text.count(_PICTURE)
-        self.text.append(text.translate(_REPLACED))
+        text = text.translate(_REPLACED)
+        if raised == _SET_RAISED or (raised and (self.mark or (self.text and self.text[-1][-1:].isdecimal()))):
+            self.mark.append(text)
+            return
+        self._end_mark()
+        self.text.append(text)
+
+    def _end_mark(self) -> None:
+        if self.mark:
+            self.text.append(bracketed_mark("".join(self.mark)))
+            self.mark = []
 
     def _mark(self, mark: str, offset: int) -> None:
+        self._end_mark()
         if mark == _FIELD_START:
             self.fields.append(_Field())
             return

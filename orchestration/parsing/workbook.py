@@ -9,7 +9,9 @@ some organs publish the 2019 and 2021 tables so too. python-calamine (Rust's cal
 reads every one of these formats, a cell's value as stored, a formula's as last computed.
 A number is written as a workbook shows it at General format: 1234.0 as "1234", up to 15
 significant digits (Excel's precision), so a stored 0.30000000000000004 is "0.3". Hidden
-sheets and chart sheets are left out: what a reader of the report is shown is read.
+sheets and chart sheets are left out: what a reader of the report is shown is read. A note's
+mark set superscript in a cell's rich text, which the reader gives joined to the figure ("5"
+and "1": 51), is read from the workbook's strings and put in brackets (text.bracketed_mark).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ _SHEETS: str = "xl/worksheets/"
 # whose last column ends the record.
 _BIFF_BOF: int = 0x0809
 _BIFF_DIMENSIONS: int = 0x0200
+_BIFF_FONT: int = 0x0031
+_BIFF_SST: int = 0x00FC
+_BIFF_CONTINUE: int = 0x003C
+_BIFF_RAISED: frozenset[int] = frozenset((1, 2))  # (a font's escapement: superscript, subscript)
 _BIFF_ROW_RUNS: frozenset[int] = frozenset((0x00BD, 0x00BE))
 _BIFF_CELLS: frozenset[int] = frozenset((0x0204, 0x00FD, 0x0203, 0x027E, 0x0205, 0x0006, 0x00D6, 0x0201)) | _BIFF_ROW_RUNS
 _CELL_REFERENCE: re.Pattern[bytes] = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
@@ -70,12 +76,17 @@ def _calamine():
 
 def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
     """The workbook's text; or None, an issue code and why."""
-    refused = _refused_biff(data) if kind == "xls" else _refused_package(data)
+    if kind == "xls":
+        biff, refused = _workbook_stream(data)
+        refused = refused or _refused_biff(biff)
+        marked = {} if refused else _marked_biff_strings(biff)
+    else:
+        refused = _refused_package(data)
+        marked = _marked_strings(data) if kind == "xlsx" and not refused else {}
     if refused:
         return None, "unreadable_workbook", refused
     calamine = _calamine()
     lines: list[str] = []
-    marked = _marked_strings(data) if kind == "xlsx" else {}
     try:
         book = calamine.load_workbook(io.BytesIO(data))
         for sheet_meta in book.sheets_metadata:
@@ -117,19 +128,23 @@ def _refused_package(data: bytes) -> str:
     return ""
 
 
-def _refused_biff(data: bytes) -> str:
-    """Why an Excel 97-2003 workbook is not to be read, or "": its compound file damaged (the
-    reader's own container code can end the process on one), or a sheet spanning over
-    MAX_SHEET_CELLS by its cell records' rows and columns (a damaged record's among them)."""
+def _workbook_stream(data: bytes) -> tuple[bytes, str]:
+    """An Excel 97-2003 workbook's stream (its BIFF records); or b"" and why it cannot be had:
+    its compound file damaged (the reader's own container code can end the process on one)."""
     try:
         container = olefile_module().OleFileIO(io.BytesIO(data))
         with container:
             stream = next((name for name in WORKBOOK_STREAMS if container.exists(name)), None)
             if stream is None:
-                return "a compound file with no workbook stream (damaged?)"
-            biff = container.openstream(stream).read()
+                return b"", "a compound file with no workbook stream (damaged?)"
+            return container.openstream(stream).read(), ""
     except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
-        return f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+        return b"", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+
+
+def _refused_biff(biff: bytes) -> str:
+    """Why an Excel 97-2003 workbook's stream is not to be read, or "": a sheet spanning over
+    MAX_SHEET_CELLS by its cell records' rows and columns (a damaged record's among them)."""
     top = left = 1 << 30
     bottom = right = -1
     sheet = 0  # (substreams begun: the workbook's globals, then each sheet)
@@ -161,6 +176,125 @@ def _refused_biff(data: bytes) -> str:
             last = struct.unpack_from("<H", biff, body + size - 2)[0] if record in _BIFF_ROW_RUNS and size >= 6 else column
             top, bottom, left, right = min(top, row), max(bottom, row), min(left, column), max(right, column, last)
     return over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
+
+
+def _marked_biff_strings(biff: bytes) -> dict[str, str]:
+    """_marked_strings of an Excel 97-2003 workbook: its shared strings (SST and its CONTINUE
+    records) whose formatting runs set characters in a font that is superscript or subscript
+    (FONT's escapement); none when they cannot be read (the text is read as before)."""
+    escapements: list[int] = []
+    parts: list[bytes] = []
+    position = 0
+    begun = 0  # (substreams begun: the globals, where the fonts and strings are, then a sheet)
+    strings_go_on = False
+    while position + 4 <= len(biff):
+        record, size = struct.unpack_from("<HH", biff, position)
+        body = biff[position + 4 : position + 4 + size]
+        position += 4 + size
+        if record == _BIFF_BOF:
+            begun += 1
+            if begun > 1:
+                break
+        elif record == _BIFF_FONT and len(body) >= 10:
+            escapements.append(struct.unpack_from("<H", body, 8)[0])
+        elif record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on):
+            parts.append(body)
+        strings_go_on = record in (_BIFF_SST, _BIFF_CONTINUE) and bool(parts)
+    if not parts or not any(escapement in _BIFF_RAISED for escapement in escapements):
+        return {}
+    try:
+        strings = _sst_strings(parts)
+    except (ValueError, IndexError, struct.error, UnicodeDecodeError):
+        return {}
+    marked: dict[str, str] = {}
+    plain: set[str] = set()
+    for text, runs in strings:
+        raised = [False] * len(text)
+        for index, (first, font) in enumerate(runs):
+            font_at = font if font < 4 else font - 1  # (no font is written at index 4)
+            if font_at < len(escapements) and escapements[font_at] in _BIFF_RAISED:
+                last = runs[index + 1][0] if index + 1 < len(runs) else len(text)
+                raised[first:last] = [True] * len(raised[first:last])
+        if not any(raised):
+            plain.add(text)
+            continue
+        written: list[str] = []
+        mark: list[str] = []
+        for character, is_raised in zip(text, raised):
+            if is_raised:
+                mark.append(character)
+                continue
+            if mark:
+                written.append(bracketed_mark("".join(mark)))
+                mark = []
+            written.append(character)
+        if mark:
+            written.append(bracketed_mark("".join(mark)))
+        marked[text] = "".join(written)
+    return {read: written for read, written in marked.items() if read not in plain}
+
+
+class _Continued:
+    """Bytes read across a record and the CONTINUE records after it ([MS-XLS] 2.1.7.1): a
+    string's characters cut by a record's end go on after a byte saying their width."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+        self.k = 0
+        self.at = 0
+
+    def read(self, count: int) -> bytes:
+        out = b""
+        while count > 0:
+            part = self._part()
+            piece = part[self.at : self.at + count]
+            self.at += len(piece)
+            count -= len(piece)
+            out += piece
+        return out
+
+    def characters(self, count: int, wide: bool) -> str:
+        out: list[str] = []
+        while count > 0:
+            if self.at >= len(self.parts[self.k]):
+                wide = bool(self._part()[0] & 1)
+                self.at = 1
+            part = self.parts[self.k]
+            width = 2 if wide else 1
+            taken = min(count, (len(part) - self.at) // width)
+            if taken == 0:
+                raise ValueError("a character cut by a record's end")
+            raw = part[self.at : self.at + taken * width]
+            out.append(raw.decode("utf-16-le") if wide else raw.decode("latin-1"))
+            self.at += taken * width
+            count -= taken
+        return "".join(out)
+
+    def _part(self) -> bytes:
+        """The record being read, the next one when this one is read whole."""
+        while self.at >= len(self.parts[self.k]):
+            self.k += 1
+            self.at = 0
+            if self.k >= len(self.parts):
+                raise ValueError("the shared strings end before their count")
+        return self.parts[self.k]
+
+
+def _sst_strings(parts: list[bytes]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The shared strings: each one's text and formatting runs (first character, font index)."""
+    reader = _Continued(parts)
+    reader.read(4)  # (the count of strings in the workbook)
+    unique = struct.unpack("<I", reader.read(4))[0]
+    strings: list[tuple[str, list[tuple[int, int]]]] = []
+    for _ in range(unique):
+        length, flags = struct.unpack("<HB", reader.read(3))
+        runs = struct.unpack("<H", reader.read(2))[0] if flags & 0x08 else 0
+        extended = struct.unpack("<I", reader.read(4))[0] if flags & 0x04 else 0
+        text = reader.characters(length, bool(flags & 0x01))
+        formatting = reader.read(4 * runs)
+        reader.read(extended)
+        strings.append((text, [struct.unpack_from("<HH", formatting, 4 * k) for k in range(runs)]))
+    return strings
 
 
 def _extent(sheet_xml: bytes, part: str) -> str:
