@@ -17,7 +17,7 @@ import pytest
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.numbers import parse_cell
-from orchestration.parsing.text import is_figure, normalize
+from orchestration.parsing.text import is_figure, normalize, with_marks
 from orchestration.parsing.word import read_docx
 from orchestration.parsing.word97 import read_doc
 
@@ -173,6 +173,11 @@ def test_a_cell_s_figure_and_mark(cell, value, mark):
     assert is_figure(cell)
     figure = parse_cell(cell)
     assert (figure.value, figure.mark) == (value, mark)
+
+
+def test_runs_with_marks():
+    assert with_marks([("5", False), ("注", True), ("1", True), ("件", False), ("*", True)]) == "5[注1]件[*]"
+    assert with_marks([("12", False)]) == "12" and with_marks([("(1)", True)]) == "[1]"
 
 
 @pytest.mark.parametrize("cell", ["5(2)", "5[123]", "5 *", "5(1)(2)", "①", "注1", "*"])

@@ -95,7 +95,7 @@ def marked_workbook() -> bytes:
     sheet.title = "统计表"
     for index in range(1500):
         sheet.append([f"第{index}项说明文字，用于填满共享字符串表", index])
-    sheet.append(["行政许可", rich_text(("5", None), ("注1", "superscript")), 8])
+    sheet.append(["行政许可", rich_text(("5", None), ("注", "superscript"), ("1", "superscript")), 8])  # (one mark, two runs)
     sheet.append(["行政处罚", rich_text(("6", None), ("2", "subscript")), 9])
     sheet.append(["行政强制", "51", 51])
     sheet.append(["行政征收", rich_text(("5", None), ("1", "superscript")), 3])

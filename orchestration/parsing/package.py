@@ -22,6 +22,8 @@ MAX_XML_BYTES: int = 64 * 1024 * 1024
 # the sizes, the lengths of its name and extra field; then the name, the extra field, the data.
 _LOCAL_HEADER: struct.Struct = struct.Struct("<4s2xHH8xII2H")
 ZIP_ENCRYPTED: int = 0x1  # (a member's flag bit)
+# Office Open XML's vertical alignments of a run set raised (w:vertAlign, a sheet's vertAlign).
+RAISED_ALIGNMENTS: frozenset[str | None] = frozenset(("superscript", "subscript"))
 _SIZES_AFTER: int = 0x8  # (a data descriptor follows the data: the header's sizes are 0)
 _STORED: int = 0
 _DEFLATED: int = 8

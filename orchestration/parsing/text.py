@@ -359,6 +359,24 @@ def bracketed_mark(raised: str) -> str:
     return f"[{text}]" if text else ""
 
 
+def with_marks(runs: list[tuple[str, bool]]) -> str:
+    """Runs of a text, those set raised (True) in brackets, the runs of one mark together
+    (bracketed_mark: "5", "注", "1" raised are "5[注1]")."""
+    out: list[str] = []
+    mark: list[str] = []
+    for text, raised in runs:
+        if raised:
+            mark.append(text)
+            continue
+        if mark:
+            out.append(bracketed_mark("".join(mark)))
+            mark = []
+        out.append(text)
+    if mark:
+        out.append(bracketed_mark("".join(mark)))
+    return "".join(out)
+
+
 def bracket_raised(element) -> None:
     """An (lxml) element set raised (a page's <sup>, an XML spreadsheet's html:Sup) made its
     text in brackets (bracketed_mark), its children gone."""

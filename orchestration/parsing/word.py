@@ -14,6 +14,7 @@ import io
 import zipfile
 
 from .package import (
+    RAISED_ALIGNMENTS,
     ZIP_ERRORS,
     PartTooLarge,
     etree,
@@ -49,7 +50,6 @@ _R: str = _W + "r"
 _RPR: str = _W + "rPr"
 _VERT_ALIGN: str = _W + "vertAlign"
 _POSITION: str = _W + "position"
-_RAISED: frozenset[str] = frozenset(("superscript", "subscript"))
 _ON_THE_LINE: frozenset[str | None] = frozenset((None, "0"))
 _BREAKS: frozenset[str] = frozenset((_W + "br", _W + "cr"))
 _NO_BREAK_HYPHEN: str = _W + "noBreakHyphen"
@@ -255,7 +255,7 @@ def _is_raised(run, after_a_figure: bool) -> bool:
     if properties is None:
         return False
     align = properties.find(_VERT_ALIGN)
-    if align is not None and align.get(_VAL) in _RAISED:
+    if align is not None and align.get(_VAL) in RAISED_ALIGNMENTS:
         return True
     position = properties.find(_POSITION) if after_a_figure else None
     return position is not None and position.get(_VAL) not in _ON_THE_LINE

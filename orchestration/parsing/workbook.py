@@ -23,8 +23,8 @@ import struct
 import zipfile
 from functools import lru_cache
 
-from .package import MAX_XML_BYTES, ZIP_ERRORS, ZIP_MAGIC, etree, names, part, xml_parser
-from .text import bracketed_mark, markdown_row
+from .package import MAX_XML_BYTES, RAISED_ALIGNMENTS, ZIP_ERRORS, ZIP_MAGIC, etree, names, part, xml_parser
+from .text import markdown_row, with_marks
 from .word97 import WORKBOOK_STREAMS, olefile_module
 
 # An OpenDocument file names its kind first, uncompressed, at this offset.
@@ -51,7 +51,6 @@ _SHARED_STRINGS: str = "xl/sharedStrings.xml"
 _MAIN: str = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RAISED_RUN: re.Pattern[bytes] = re.compile(rb'vertAlign\s+val="(?:superscript|subscript)"')
 _VERT_ALIGN: str = f"{_MAIN}rPr/{_MAIN}vertAlign"
-_RAISED: frozenset[str | None] = frozenset(("superscript", "subscript"))
 
 
 def workbook_kind(data: bytes) -> str | None:
@@ -206,32 +205,15 @@ def _marked_biff_strings(biff: bytes) -> dict[str, str]:
         strings = _sst_strings(parts)
     except (ValueError, IndexError, struct.error, UnicodeDecodeError):
         return {}
-    marked: dict[str, str] = {}
-    plain: set[str] = set()
-    for text, runs in strings:
-        raised = [False] * len(text)
-        for index, (first, font) in enumerate(runs):
+    texts: list[list[tuple[str, bool]]] = []
+    for text, formatting in strings:
+        runs = [(text[: formatting[0][0]] if formatting else text, False)]
+        for index, (first, font) in enumerate(formatting):
             font_at = font if font < 4 else font - 1  # (no font is written at index 4)
-            if font_at < len(escapements) and escapements[font_at] in _BIFF_RAISED:
-                last = runs[index + 1][0] if index + 1 < len(runs) else len(text)
-                raised[first:last] = [True] * len(raised[first:last])
-        if not any(raised):
-            plain.add(text)
-            continue
-        written: list[str] = []
-        mark: list[str] = []
-        for character, is_raised in zip(text, raised):
-            if is_raised:
-                mark.append(character)
-                continue
-            if mark:
-                written.append(bracketed_mark("".join(mark)))
-                mark = []
-            written.append(character)
-        if mark:
-            written.append(bracketed_mark("".join(mark)))
-        marked[text] = "".join(written)
-    return {read: written for read, written in marked.items() if read not in plain}
+            last = formatting[index + 1][0] if index + 1 < len(formatting) else len(text)
+            runs.append((text[first:last], font_at < len(escapements) and escapements[font_at] in _BIFF_RAISED))
+        texts.append(runs)
+    return _marks_of(texts)
 
 
 class _Continued:
@@ -336,24 +318,35 @@ def _marked_strings(data: bytes) -> dict[str, str]:
         return {}
     if not any(_RAISED_RUN.search(xml) for xml in held):
         return {}
-    marked: dict[str, str] = {}
-    plain: set[str] = set()
+    texts: list[list[tuple[str, bool]]] = []
     for xml in held:
         try:
             root = etree().fromstring(xml, xml_parser())
         except etree().XMLSyntaxError:
             continue
         for text in root.iter(_MAIN + "si", _MAIN + "is"):  # (a shared text; a cell's own)
-            read = written = ""
-            for run in text.iter(_MAIN + "r"):
-                run_text = "".join(run.itertext())
-                align = run.find(_VERT_ALIGN)
-                read += run_text
-                written += bracketed_mark(run_text) if align is not None and align.get("val") in _RAISED else run_text
-            if written != read:
-                marked[read] = written
-            else:
-                plain.add("".join(text.itertext()))
+            runs = [("".join(run.itertext()), _is_raised(run)) for run in text.iter(_MAIN + "r")]
+            texts.append(runs or [(text.findtext(_MAIN + "t") or "", False)])
+    return _marks_of(texts)
+
+
+def _is_raised(run) -> bool:
+    align = run.find(_VERT_ALIGN)
+    return align is not None and align.get("val") in RAISED_ALIGNMENTS
+
+
+def _marks_of(texts: list[list[tuple[str, bool]]]) -> dict[str, str]:
+    """Each text (its runs, raised or not) that holds a raised run, as the reader gives it
+    (joined) and with its marks in brackets (text.with_marks); not one that reads as a text
+    without any does."""
+    marked: dict[str, str] = {}
+    plain: set[str] = set()
+    for runs in texts:
+        read = "".join(text for text, _ in runs)
+        if any(raised for _, raised in runs):
+            marked[read] = with_marks(runs)
+        else:
+            plain.add(read)
     return {read: written for read, written in marked.items() if read not in plain}
 
 
