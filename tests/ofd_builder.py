@@ -17,9 +17,10 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def ofd_from_rows(rows: list[list[str]], *, size: float = 2.5, first_column: float = 122.0, column_width: float = 9.2,
                   one_code_a_row: bool = False, scale: float | None = None, header: str | None = None,
-                  pictures: int = 0, rows_a_page: int = 60, label_spread: float = 0.0) -> bytes:
+                  pictures: int = 0, rows_a_page: int = 60, label_spread: float = 0.0, mark_rise: float = 0.8) -> bytes:
     """Each row: a label (or a line of text) at the left, figures in fixed columns (PDF builder's layout);
-    ``label_spread`` (mm) spreads a table row's label of up to eight characters across its cell."""
+    ``label_spread`` (mm) spreads a table row's label of up to eight characters across its cell; a
+    cell's text after "^" is a note's mark, set ``mark_rise`` mm up (down: below 0)."""
     pages = [rows[start : start + rows_a_page] for start in range(0, len(rows), rows_a_page)] or [[]]
     parts: dict[str, str] = {
         "OFD.xml": (f'{_HEAD}<ofd:OFD xmlns:ofd="{NAMESPACE}" Version="1.1" DocType="OFD"><ofd:DocBody>'
@@ -38,7 +39,7 @@ def ofd_from_rows(rows: list[list[str]], *, size: float = 2.5, first_column: flo
         objects: list[str] = []
         y = 20.0
         for row in page:
-            objects += _row(row, y, size, first_column, column_width, one_code_a_row, scale, label_spread)
+            objects += _row(row, y, size, first_column, column_width, one_code_a_row, scale, label_spread, mark_rise)
             y += size + 1.8
         if index == len(pages) - 1:
             for _ in range(pictures):
@@ -79,15 +80,19 @@ def _object(text: str, x: float, y: float, size: float, scale: float | None, del
 
 
 def _row(row: list[str], y: float, size: float, first_column: float, column_width: float, one_code_a_row: bool,
-         scale: float | None, label_spread: float = 0.0) -> list[str]:
+         scale: float | None, label_spread: float = 0.0, mark_rise: float = 0.0) -> list[str]:
     label, cells = row[0], row[1:]
     if not one_code_a_row or not cells:
         spread = label_spread if cells and len(label) <= 8 else 0.0
         deltas = _runs([f"{_width(character, size) + spread:.4f}" for character in label[:-1]]) if spread else ""
         objects = [_object(label, 12, y, size, scale, deltas)] if label else []
         for index, cell in enumerate(cells):
+            cell, _, mark = cell.partition("^")
             if cell:
                 objects.append(_object(cell, first_column + index * column_width, y, size, scale))
+            if mark:  # (a note's mark: two thirds of the size, ``mark_rise`` mm up, as Word sets a superscript)
+                objects.append(_object(mark, first_column + index * column_width + _width(cell, size), y - mark_rise,
+                                       size * 2 / 3, scale))
         return objects
     # One code: each character's advance its width, the last of the label's and of each cell's
     # the way to the next cell's start (DeltaX "g N D": N advances of D).

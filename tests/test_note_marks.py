@@ -23,6 +23,7 @@ from orchestration.parsing.word97 import read_doc
 
 from .conftest import as_map
 from .docx_builder import docx_from_html, docx_with_body
+from .ofd_builder import ofd_from_rows
 from .pdf_builder import pdf_from_rows
 from .rtf_builder import rtf_from_html
 from .test_formats import T2, _pdf_rows, reference
@@ -157,6 +158,16 @@ def test_pdf_characters_set_small_and_raised_are_a_mark(rise):
     row = next(row for row in rows if STAND_IN in row)
     row[row.index(STAND_IN)] = "5^1"
     _assert_read(parse_bytes(pdf_from_rows(rows, mark_rise=rise), "attachments/report.pdf"), "5[1]")
+
+
+@pytest.mark.parametrize("rise", [0.8, 1.6, -0.5, -1.2])
+def test_ofd_characters_set_small_and_raised_are_a_mark(rise):
+    """As a PDF's: near the line the mark joined the figure (51); further, it made a line."""
+    t3, t4, _ = _tables()
+    rows = _pdf_rows(LAYOUT, t3, t4)
+    row = next(row for row in rows if STAND_IN in row)
+    row[row.index(STAND_IN)] = "5^注1"
+    _assert_read(parse_bytes(ofd_from_rows(rows, mark_rise=rise), "attachments/report.ofd"), "5[注1]")
 
 
 def test_a_superscript_digit_is_not_folded_into_a_digit():

@@ -19,9 +19,10 @@ import io
 import posixpath
 import unicodedata
 import zipfile
+from bisect import bisect_left
 
 from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
-from .text import spread_letters
+from .text import bracketed_mark, spread_letters
 
 _ROOT: str = "OFD.xml"
 _DOC_ROOT: str = "{*}DocRoot"
@@ -39,8 +40,12 @@ _CELL_GAP_MM: float = 2.1
 # A character's size when its text object gives none (a common body text's, 10.5 points).
 _DEFAULT_SIZE_MM: float = 3.7
 
-# (baseline, left, right, character)
-_Placed = tuple[float, float, float, str]
+# A character this much smaller than a figure's digit, just after it (up to a word's gap) and
+# over or under it, is a note's mark set raised or lowered (read in brackets: text.bracketed_mark).
+_MARK_SIZE: float = 0.8
+
+# (baseline, left, right, character, size; a mark's: its figure's baseline, and its size negative)
+_Placed = tuple[float, float, float, str, float]
 
 
 def is_ofd(data: bytes) -> bool:
@@ -128,14 +133,45 @@ def _text_object(element, placed: list[_Placed]) -> None:
             width = size if unicodedata.east_asian_width(character) in ("W", "F") else size / 2
             if not character.isspace():
                 at = left + a * x + c * y + e
-                placed.append((top + b * x + d * y + f, at, at + width * scale, character))
+                placed.append((top + b * x + d * y + f, at, at + width * scale, character, size * scale))
             x += advances[index] if index < len(advances) else width
+
+
+def _marks_placed(placed: list[_Placed]) -> list[_Placed]:
+    """The characters, those of a note's mark (a character _MARK_SIZE smaller than a figure's
+    digit, just after it and over or under it, and the characters of its size that follow it)
+    placed on the figure's baseline, told by a negative size. Where they were, they joined the
+    figure ("5" and a raised "1": 51) or made a line of their own."""
+    anchors = sorted((character for character in placed if character[3].isdecimal()), key=lambda p: p[2])
+    ends = [anchor[2] for anchor in anchors]
+    out: list[_Placed] = []
+    marks: list[tuple[_Placed, float]] = []  # (marks being read: the last character as placed, its own baseline)
+    for character in sorted(placed, key=lambda p: p[1]):
+        baseline, left, right, text, size = character
+        marks = [(mark, own) for mark, own in marks if left - mark[2] <= _WORD_GAP_MM]
+        going_on = next((k for k, (mark, own) in enumerate(marks) if abs(baseline - own) <= _LINE_TOLERANCE_MM / 4
+                         and abs(-mark[4] - size) <= size / 10 and left - mark[2] >= -_WORD_GAP_MM / 4), -1)
+        if going_on >= 0:
+            placed_as = (marks[going_on][0][0], left, right, text, -size)
+            marks[going_on] = (placed_as, baseline)
+            out.append(placed_as)
+            continue
+        position = bisect_left(ends, left - _WORD_GAP_MM)
+        while position < len(ends) and ends[position] <= left + _WORD_GAP_MM / 4:
+            figure = anchors[position]
+            position += 1
+            if size < figure[4] * _MARK_SIZE and abs(figure[0] - baseline) < figure[4] and figure[1] < left:
+                character = (figure[0], left, right, text, -size)
+                marks.append((character, baseline))
+                break
+        out.append(character)
+    return out
 
 
 def _lines(placed: list[_Placed]) -> str:
     """Characters to lines, as formats._page_text lays a PDF's words out."""
     lines: list[list[_Placed]] = []
-    for character in sorted(placed, key=lambda p: (round(p[0]), p[1])):
+    for character in sorted(_marks_placed(placed), key=lambda p: (round(p[0]), p[1])):
         if lines and abs(lines[-1][0][0] - character[0]) <= _LINE_TOLERANCE_MM:
             lines[-1].append(character)
         else:
@@ -145,10 +181,19 @@ def _lines(placed: list[_Placed]) -> str:
         line.sort(key=lambda p: p[1])
         parts = [line[0][3]]
         joined = spread_letters([(character[1], character[2], character[3]) for character in line])
+        mark: list[str] = []
         for index in range(1, len(line)):
+            if line[index][4] < 0:  # (_marks_placed's)
+                mark.append(line[index][3])
+                continue
+            if mark:
+                parts.append(bracketed_mark("".join(mark)))
+                mark = []
             gap = line[index][1] - line[index - 1][2]
             parts.append(("" if joined[index - 1] or gap <= _WORD_GAP_MM else " | " if gap > _CELL_GAP_MM else " ")
                          + line[index][3])
+        if mark:
+            parts.append(bracketed_mark("".join(mark)))
         out.append("".join(parts))
     return "\n".join(out)
 
