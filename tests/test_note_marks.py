@@ -1,7 +1,8 @@
 """A note's mark printed beside a figure in a table cell ("5*", "5①", "5(注1)", a superscript
-"5¹", a page's <sup>, a Word run or PDF characters set raised): the figure is read without it
-and the mark told (figure_with_note_mark). Before, a superscript's digit joined the figure
-(read 51) and any other mark lost its row."""
+"5¹"; a mark set raised in a page, a Word or RTF document, a workbook, a PDF or an OFD, which
+its reader gives as "5[1]"): the figure is read without it and the mark told
+(figure_with_note_mark). Before, a raised digit joined the figure (read 51) and any other mark
+lost its row."""
 
 from __future__ import annotations
 
