@@ -198,7 +198,7 @@ def _marked_biff_strings(biff: bytes) -> dict[str, str]:
             escapements.append(struct.unpack_from("<H", body, 8)[0])
         elif record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on):
             parts.append(body)
-        strings_go_on = record in (_BIFF_SST, _BIFF_CONTINUE) and bool(parts)
+        strings_go_on = record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on)
     if not parts or not any(escapement in _BIFF_RAISED for escapement in escapements):
         return {}
     try:
