@@ -68,6 +68,7 @@ def main() -> None:
             "pictures": docx_with_pictures(list(PICTURES_NOTICE), 2),
         }
         documents["marks"] = with_body(MARKS_BODY)
+        documents["hidden"] = with_body(HIDDEN_BODY)
         documents["national_marked"] = national_docx_with_mark(WORD_SUPERSCRIPT_MARK)
         for layout in ("t2019", "t2021"):
             t3, t4, _ = reference(layout)
@@ -100,6 +101,15 @@ MARKS_BODY = (
         [("", "行政许可")], [("", "5"), (_SUPERSCRIPT, "注"), (_SUPERSCRIPT, "1")], [("", "8"), (_SUBSCRIPT, "2")],
         [(_RAISED, "7")], [("", "9"), (_RAISED, "3")])) + "</w:tr></w:tbl>"
     + "<w:p>" + _RUN.format("", "收到申请12") + _RUN.format(_SUPERSCRIPT, "*") + _RUN.format("", "件") + "</w:p>"
+)
+
+# Text set hidden (Word shows and prints none of it) in a figure's cell, in a sentence, and
+# hidden set off again.
+_HIDDEN = "<w:rPr><w:vanish/></w:rPr>"
+HIDDEN_BODY = (
+    "<w:tbl><w:tr>" + "".join(f"<w:tc><w:p>{''.join(_RUN.format(*run) for run in cell)}</w:p></w:tc>" for cell in (
+        [("", "行政许可")], [("", "5"), (_HIDDEN, "3")], [("", "8"), ('<w:rPr><w:vanish w:val="0"/></w:rPr>', "1")])) + "</w:tr></w:tbl>"
+    + "<w:p>" + _RUN.format("", "收到申请12") + _RUN.format(_HIDDEN, "0") + _RUN.format("", "件") + "</w:p>"
 )
 
 

@@ -76,6 +76,15 @@ _MIN_TEXT_LAYER_CHARS = 20
 _CELL_GAP = 6.0
 _LINE_TOLERANCE = 2.5
 
+# What a page's element may set hidden: the rows, cells and inline elements that hold text (a
+# hidden block, a div, is read: a page's tabs hide all but one, and the report may be in any).
+_INLINE_TAGS: frozenset[str] = frozenset((
+    "span", "font", "b", "strong", "i", "em", "u", "s", "small", "big", "a", "label", "sup", "sub", "code", "abbr",
+))
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
+_INVISIBLE: int = 1
+_GONE: int = 2
 _DROPPED_TAGS = ("script", "style", "noscript", "head", "iframe", "embed", "svg", "template", "object", "select", "button")
 _BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "header", "footer", "main", "aside", "nav",
@@ -469,7 +478,8 @@ def _walk(element, lines: list[str], current: list[str]) -> None:
     if text:
         current.append(text)
     for child in element:
-        _walk(child, lines, current)
+        if child.tag not in _INLINE_TAGS or not child.keys() or not _hiding(child):
+            _walk(child, lines, current)
         tail = child.tail
         if tail:
             current.append(tail)
@@ -492,6 +502,11 @@ def _table_rows(table) -> list[str]:
                 column += 1
             text = " ".join(_cell_text(cell).split())
             if cell.keys():  # most cells have no attribute: one call, not two
+                hiding = _hiding(cell)
+                if hiding == _GONE:  # (a browser lays the row out without it)
+                    continue
+                if hiding:
+                    text = ""
                 rowspan = _span(cell.get("rowspan"))
                 colspan = _span(cell.get("colspan"))
             else:
@@ -526,7 +541,8 @@ def _row_cells(table) -> list[list]:
     for each ``table.iter("tr")`` gives them. The children are read as they come: lxml
     builds a tag matcher for each call of iterchildren, which cost more than the walk
     itself, and a walk of the whole table asking each cell for its row cost more still."""
-    return [[cell for cell in row if cell.tag in _CELL_TAGS] for row in table.iter("tr")]
+    return [[cell for cell in row if cell.tag in _CELL_TAGS] for row in table.iter("tr")
+            if not row.keys() or not _hiding(row)]
 
 
 _CELL_TAGS = frozenset(("td", "th"))  # (a comment's tag is a function: never one of them)
@@ -534,10 +550,42 @@ _CELL_TAGS = frozenset(("td", "th"))  # (a comment's tag is a function: never on
 
 def _cell_text(cell) -> str:
     """What ``text_content()`` gives (comments are stripped before), without an XPath
-    evaluation per cell: most cells are one text node."""
+    evaluation per cell: most cells are one text node; and none of what is hidden in it."""
     if len(cell):
+        if any(element.keys() and _hiding(element) for element in cell.iterdescendants()):
+            parts: list[str] = []
+            _shown_text(cell, parts)
+            return "".join(parts)
         return "".join(cell.itertext())
     return cell.text or ""
+
+
+def _shown_text(element, parts: list[str]) -> None:
+    text = element.text
+    if text:
+        parts.append(text)
+    for child in element:
+        if isinstance(child.tag, str) and not (child.keys() and _hiding(child)):
+            _shown_text(child, parts)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+
+
+def _hiding(element) -> int:
+    """How an element's own style or attribute hides it: 0 not; _INVISIBLE (visibility:
+    hidden: its place kept) or _GONE (display:none, the hidden attribute). Read as shown, a
+    hidden cell moved its row's figures a column on, and hidden text joined a figure (5 and a
+    hidden 3: 53). A page's stylesheet is not read (a class that hides is not seen)."""
+    if element.get("hidden") is not None:
+        return _GONE
+    style = element.get("style")
+    if not style:
+        return 0
+    style = style.lower()
+    if _DISPLAY_NONE.search(style):
+        return _GONE
+    return _INVISIBLE if _VISIBILITY_HIDDEN.search(style) else 0
 
 
 def _span(value: str | None) -> int:

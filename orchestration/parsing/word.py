@@ -50,6 +50,10 @@ _R: str = _W + "r"
 _RPR: str = _W + "rPr"
 _VERT_ALIGN: str = _W + "vertAlign"
 _POSITION: str = _W + "position"
+_VANISH: str = _W + "vanish"  # (hidden text: not shown, not printed)
+_OFF: frozenset[str | None] = frozenset(("0", "false", "off"))
+_HIDDEN: int = 1
+_RAISED: int = 2
 _ON_THE_LINE: frozenset[str | None] = frozenset((None, "0"))
 _BREAKS: frozenset[str] = frozenset((_W + "br", _W + "cr"))
 _NO_BREAK_HYPHEN: str = _W + "noBreakHyphen"
@@ -222,9 +226,13 @@ def _runs(element, parts: list[str]) -> None:
     raised: list[str] = []  # (the raised runs' text so far, until a run that is not)
     for child in element:
         tag = child.tag
-        if tag == _R and _is_raised(child, bool(raised) or (bool(parts) and parts[-1][-1:].isdecimal())):
-            _runs(child, raised)
-            continue
+        if tag == _R:
+            shown = _shown(child, bool(raised) or (bool(parts) and parts[-1][-1:].isdecimal()))
+            if shown == _HIDDEN:
+                continue
+            if shown == _RAISED:
+                _runs(child, raised)
+                continue
         if raised:
             parts.append(bracketed_mark("".join(raised)))
             raised.clear()
@@ -248,17 +256,22 @@ def _runs(element, parts: list[str]) -> None:
         parts.append(bracketed_mark("".join(raised)))
 
 
-def _is_raised(run, after_a_figure: bool) -> bool:
-    """A run set as superscript or subscript; or, after a figure, raised or lowered by points
-    (LibreOffice writes a page's <sup> so: a whole cell's text may be set so too)."""
+def _shown(run, after_a_figure: bool) -> int:
+    """How a run is shown: _HIDDEN (set hidden: Word shows and prints none of it; read, its
+    text joined what was shown, "5" and a hidden "3": 53); _RAISED (superscript or subscript;
+    or, after a figure, raised or lowered by points: LibreOffice writes a page's <sup> so, and
+    a whole cell's text may be set so too); else 0."""
     properties = run.find(_RPR)
     if properties is None:
-        return False
+        return 0
+    vanish = properties.find(_VANISH)
+    if vanish is not None and vanish.get(_VAL) not in _OFF:
+        return _HIDDEN
     align = properties.find(_VERT_ALIGN)
     if align is not None and align.get(_VAL) in RAISED_ALIGNMENTS:
-        return True
+        return _RAISED
     position = properties.find(_POSITION) if after_a_figure else None
-    return position is not None and position.get(_VAL) not in _ON_THE_LINE
+    return _RAISED if position is not None and position.get(_VAL) not in _ON_THE_LINE else 0
 
 
 def _table_rows(table) -> list[str]:

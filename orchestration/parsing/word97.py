@@ -8,8 +8,9 @@ compound container; what is inside is read here after Microsoft's [MS-DOC], as n
 library on the package registry does without a program outside Python: the piece table
 gives the document's characters (UTF-16, or one byte each), and the paragraph properties
 say which cell mark ends a row and how wide each cell is; the character properties, which
-characters are set raised (a note's mark beside a figure, read in brackets: "5[1]"). Only the
-main text and text boxes are read: headers, footers and notes hold no figure.
+characters are set raised (a note's mark beside a figure, read in brackets: "5[1]") or
+hidden (not read). Only the main text and text boxes are read: headers, footers and notes
+hold no figure.
 """
 
 from __future__ import annotations
@@ -58,12 +59,16 @@ _SPRM_DEF_TABLE: int = 0xD608
 _SPRM_VERT_MERGE: int = 0xD62B
 _SPRM_HUGE_PAPX: int = 0x6646
 _SPRM_CHANGE_TABS: int = 0xC615
-# Character properties (sprms) read: superscript or subscript (sprmCIss: 1 or 2), and a
-# position raised or lowered by half-points (sprmCHpsPos; LibreOffice writes a page's <sup> so).
+# Character properties (sprms) read: superscript or subscript (sprmCIss: 1 or 2), a position
+# raised or lowered by half-points (sprmCHpsPos; LibreOffice writes a page's <sup> so), hidden
+# text (sprmCFVanish: on, or the opposite of the style's, which is taken for off).
 _SPRM_SUPERSCRIPT_OR_SUBSCRIPT: int = 0x2A48
 _SPRM_POSITION: int = 0x4845
+_SPRM_HIDDEN: int = 0x083C
+_HIDDEN_ON: frozenset[int] = frozenset((1, 0x81))
 _SET_RAISED: int = 1  # (superscript or subscript)
 _PLACED_RAISED: int = 2  # (raised or lowered by points: a mark only beside a figure)
+_HIDDEN: int = 3  # (not shown, not printed: not read; read, "5" and a hidden "3" were 53)
 # An operand's size by the sprm's top three bits (spra); 0: a size byte first.
 _OPERAND_SIZES: tuple[int, ...] = (1, 1, 2, 4, 2, 2, 0, 3)
 # A cell merged down from the row above (TC80's vertMerge: 1; 3 starts a merge).
@@ -189,14 +194,14 @@ def _document_text(streams: dict[str, bytes]) -> tuple[str, int]:
 
     pieces = _pieces(table, *pair(_FC_CLX))
     paragraphs = _Paragraphs(word, table, data_stream, *pair(_FC_PLCF_BTE_PAPX))
-    raised = _RaisedRuns(word, table, *pair(_FC_PLCF_BTE_CHPX))
+    set_apart = _CharacterRuns(word, table, *pair(_FC_PLCF_BTE_CHPX))
     main = count(_CCP_TEXT)
     text_boxes_at = main + sum(count(index) for index in _CCP_STORIES_BEFORE_TEXT_BOXES)
     lines: list[str] = []
     pictures = 0
     for start, end in ((0, main), (text_boxes_at, text_boxes_at + count(_CCP_TEXT_BOXES))):
         if end > start:
-            story = _Story(paragraphs, raised, lines)
+            story = _Story(paragraphs, set_apart, lines)
             story.read(_characters(word, pieces, start, end))
             pictures += story.pictures
     return ("\n".join(lines) + "\n" if lines else ""), pictures
@@ -295,10 +300,10 @@ class _Paragraphs:
         return self.properties[k]
 
 
-class _RaisedRuns:
-    """The runs of characters set raised, by their offsets in WordDocument (the character
-    properties' FKPs: [MS-DOC] PlcBteChpx, ChpxFkp); none when they cannot be read (the
-    text is read as before)."""
+class _CharacterRuns:
+    """The runs of characters set raised or hidden, by their offsets in WordDocument (the
+    character properties' FKPs: [MS-DOC] PlcBteChpx, ChpxFkp); none when they cannot be read
+    (the text is read as it is)."""
 
     def __init__(self, word: bytes, table: bytes, at: int, size: int) -> None:
         runs: list[tuple[int, int, int]] = []
@@ -312,7 +317,7 @@ class _RaisedRuns:
                 count = fkp[_FKP_SIZE - 1]
                 for j in range(min(count, (_FKP_SIZE - 5) // 5)):
                     offset = fkp[4 * (count + 1) + j] * 2
-                    how = _raised(fkp, offset + 1, min(offset + 1 + fkp[offset], _FKP_SIZE - 1)) if offset else 0
+                    how = _set_apart(fkp, offset + 1, min(offset + 1 + fkp[offset], _FKP_SIZE - 1)) if offset else 0
                     if how:
                         runs.append((_u32(fkp, 4 * j), _u32(fkp, 4 * j + 4), how))
         runs.sort()
@@ -320,8 +325,8 @@ class _RaisedRuns:
         self.runs = runs
 
     def pieces(self, text: str, offset: int, width: int) -> list[tuple[str, int, int]]:
-        """``text`` (its first character at ``offset``) cut where raised runs start and end:
-        (a part, its offset, 0 or how it is raised)."""
+        """``text`` (its first character at ``offset``) cut where raised or hidden runs start
+        and end: (a part, its offset, 0 or how it is set apart)."""
         if not self.runs:
             return [(text, offset, 0)]
         end = offset + len(text) * width
@@ -345,9 +350,11 @@ class _RaisedRuns:
         return out
 
 
-def _raised(grpprl: bytes, at: int, end: int) -> int:
-    """How a run's character properties (sprms, ``grpprl[at:end]``) raise it: 0 (not)."""
+def _set_apart(grpprl: bytes, at: int, end: int) -> int:
+    """How a run's character properties (sprms, ``grpprl[at:end]``) set it apart: hidden,
+    raised, or 0 (not)."""
     how = 0
+    hidden = False
     while at + 2 <= end:
         sprm = _u16(grpprl, at)
         at += 2
@@ -358,8 +365,10 @@ def _raised(grpprl: bytes, at: int, end: int) -> int:
             how = _SET_RAISED if grpprl[at] in (1, 2) else 0
         elif sprm == _SPRM_POSITION and at + 2 <= end and how != _SET_RAISED:
             how = _PLACED_RAISED if _u16(grpprl, at) else 0
+        elif sprm == _SPRM_HIDDEN and at < end:
+            hidden = grpprl[at] in _HIDDEN_ON
         at += size
-    return how
+    return _HIDDEN if hidden else how
 
 
 def _paragraph_properties(fkp: bytes, offset: int, data_stream: bytes) -> _Properties:
@@ -449,9 +458,9 @@ class _Field:
 class _Story:
     """A story's characters to lines and markdown rows, a paragraph or cell at a time."""
 
-    def __init__(self, paragraphs: _Paragraphs, raised: _RaisedRuns, lines: list[str]) -> None:
+    def __init__(self, paragraphs: _Paragraphs, set_apart: _CharacterRuns, lines: list[str]) -> None:
         self.paragraphs = paragraphs
-        self.raised = raised
+        self.set_apart = set_apart
         self.lines = lines
         self.text: list[str] = []  # the paragraph being read
         self.mark: list[str] = []  # the raised characters before the text's next (bracketed_mark)
@@ -461,18 +470,18 @@ class _Story:
 
     def read(self, characters: list[tuple[str, int, int]]) -> None:
         for piece, piece_offset, width in characters:
-            for text, offset, raised in self.raised.pieces(piece, piece_offset, width):
+            for text, offset, how in self.set_apart.pieces(piece, piece_offset, width):
                 at = 0
                 for special in _SPECIAL.finditer(text):
                     position = special.start()
-                    self._add(text[at:position], raised)
+                    self._add(text[at:position], how)
                     self._mark(special.group(), offset + position * width)
                     at = position + 1
-                self._add(text[at:], raised)
+                self._add(text[at:], how)
         self._mark(_PARAGRAPH_END, -1)  # (a story's last paragraph mark, were it missing)
 
-    def _add(self, text: str, raised: int = 0) -> None:
-        if not text:
+    def _add(self, text: str, how: int = 0) -> None:
+        if not text or how == _HIDDEN:
             return
         field = self.fields[-1] if self.fields else None
         if field is not None and field.in_code:
@@ -482,7 +491,7 @@ class _Story:
         if field is None or field.kind in _PICTURE_FIELDS:
             self.pictures += text.count(_PICTURE)
         text = text.translate(_REPLACED)
-        if raised == _SET_RAISED or (raised and (self.mark or (self.text and self.text[-1][-1:].isdecimal()))):
+        if how == _SET_RAISED or (how == _PLACED_RAISED and (self.mark or (self.text and self.text[-1][-1:].isdecimal()))):
             self.mark.append(text)
             return
         self._end_mark()
