@@ -1,5 +1,5 @@
 """What a report's reader is not shown is not read: a page's table row, cell or text set hidden
-by its own style or attribute, a Word run set hidden (.docx, .doc). Before, a hidden cell moved
+by its own style or attribute, a Word run set hidden (.docx, .doc), an RTF group (a short one). Before, a hidden cell moved
 its row's figures a column on and hidden text joined a figure ("5" and a hidden "3": 53)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import html_to_text
+from orchestration.parsing.rtf import read_rtf
 from orchestration.parsing.word import read_docx
 from orchestration.parsing.word97 import read_doc
 
@@ -87,3 +88,9 @@ def test_a_word_97_run_set_hidden_is_not_read():
     LibreOffice): its character properties' sprmCFVanish. Read before: 53 and 收到申请120件."""
     document = (Path(__file__).parent / "word97" / "hidden.doc").read_bytes()
     assert read_doc(document)[0] == "| 行政许可 | 5 | 81 |\n收到申请12件\n"
+
+
+def test_an_rtf_group_set_hidden_is_not_read():
+    """\\v sets a group's text hidden, \\v0 shows it again."""
+    document = rb"{\rtf1\ansi {\trowd\cellx1000\cellx2000\cellx3000 \intbl 5{\v 3}\cell 8{\v0 1}\cell{\b\v 7}9\cell\row}}"
+    assert read_rtf(document)[0] == "| 5 | 81 | 9 |\n"

@@ -28,6 +28,8 @@ _PICTURE_COPY: bytes = b"\\nonshppict"
 # as it came, "5" and a raised "1" were 51.
 _SHORT_GROUP = re.compile(r"\{(?P<format>(?:\\[a-z]+-?\d* ?|\{\\\*[^{}]*\}|[\r\n])*)(?P<text>[^{}\\\r\n][^{}\\]{0,7})\}")
 _RAISED = re.compile(r"\\(?:super|sub|up\d+|dn\d+)(?![a-z])")
+# A short group set hidden (\v; \v0 ends it): not shown, not read ("5" and a hidden "3" were 53).
+_HIDDEN = re.compile(r"\\v(?![a-z0-9])")
 
 
 def is_rtf(data: bytes) -> bool:
@@ -68,6 +70,9 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
 
 
 def _marks_bracketed(group: re.Match[str]) -> str:
+    """A short group's text in brackets when it is raised, left out when hidden."""
+    if _HIDDEN.search(group["format"]) is not None:
+        return "{" + group["format"] + "}"
     if _RAISED.search(group["format"]) is None:
         return group.group()
     return "{" + group["format"] + bracketed_mark(group["text"]) + "}"
