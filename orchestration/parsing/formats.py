@@ -33,7 +33,7 @@ from .package import etree
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
-from .text import bracket_raised, bracketed_mark, markdown_row, spread_letters
+from .text import RAISED_MARK_SIZE, bracket_raised, bracketed_mark, markdown_row, spread_letters
 from .word import is_docx, is_word2003, read_docx, read_word2003
 from .word97 import holds_workbook, is_ole2, read_doc
 from .workbook import grid_lines, read_workbook, workbook_kind
@@ -599,8 +599,6 @@ def _span(value: str | None) -> int:
 
 # ---------------------------------------------------------------- PDF
 
-# A character this much smaller than its word's first, after a digit, is a raised mark.
-_MARK_SIZE: float = 0.8
 _MARK_LENGTH: int = 3  # (characters, at most)
 
 
@@ -660,9 +658,9 @@ def _raised_mark_apart(word: dict) -> str:
     "14" of 14 and a small 1) in brackets (text.bracketed_mark). Joined, it was 141."""
     text: str = word["text"]
     chars = word["chars"]
-    if len(chars) < 2 or len(chars) != len(text) or chars[-1]["size"] >= chars[0]["size"] * _MARK_SIZE:
+    if len(chars) < 2 or len(chars) != len(text) or chars[-1]["size"] >= chars[0]["size"] * RAISED_MARK_SIZE:
         return text
-    size = chars[0]["size"] * _MARK_SIZE
+    size = chars[0]["size"] * RAISED_MARK_SIZE
     for index in range(max(1, len(text) - _MARK_LENGTH), len(text)):
         if chars[index]["size"] < size:
             return text[:index] + bracketed_mark(text[index:]) if text[index - 1].isdecimal() else text
@@ -679,7 +677,7 @@ def _marks_joined(words: list[dict]) -> list[dict]:
     kept: list[dict] = []
     for word in words:
         if len(word["text"]) <= _MARK_LENGTH:
-            size = word["chars"][0]["size"] / _MARK_SIZE
+            size = word["chars"][0]["size"] / RAISED_MARK_SIZE
             position = bisect_left(ends, word["x0"] - _CELL_GAP / 4)
             while position < len(ends) and ends[position] <= word["x0"] + _CELL_GAP / 4:
                 figure = words[order[position]]

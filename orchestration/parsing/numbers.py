@@ -8,11 +8,11 @@ from functools import lru_cache
 
 import cn2an
 
-from .text import FOOTNOTE_MARK, is_null_marker
+from .text import FIGURE_UNITS, FOOTNOTE_MARK, is_null_marker
 
 _CELL = re.compile(
     r"(?P<sign>[+\-]?)(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?\s*"
-    r"(?P<unit>万元|元|条|件|个|人次|人|次|篇|项|份|期)?(?P<mark>" + FOOTNOTE_MARK + ")?"
+    r"(?P<unit>" + FIGURE_UNITS + ")?(?P<mark>" + FOOTNOTE_MARK + ")?"
 )
 _CHINESE_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+$")
 

@@ -22,7 +22,7 @@ import zipfile
 from bisect import bisect_left
 
 from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
-from .text import bracketed_mark, spread_letters
+from .text import RAISED_MARK_SIZE, bracketed_mark, spread_letters
 
 _ROOT: str = "OFD.xml"
 _DOC_ROOT: str = "{*}DocRoot"
@@ -39,10 +39,6 @@ _WORD_GAP_MM: float = 0.53
 _CELL_GAP_MM: float = 2.1
 # A character's size when its text object gives none (a common body text's, 10.5 points).
 _DEFAULT_SIZE_MM: float = 3.7
-
-# A character this much smaller than a figure's digit, just after it (up to a word's gap) and
-# over or under it, is a note's mark set raised or lowered (read in brackets: text.bracketed_mark).
-_MARK_SIZE: float = 0.8
 
 # (baseline, left, right, character, size; a mark's: its figure's baseline, and its size negative)
 _Placed = tuple[float, float, float, str, float]
@@ -138,9 +134,9 @@ def _text_object(element, placed: list[_Placed]) -> None:
 
 
 def _marks_placed(placed: list[_Placed]) -> list[_Placed]:
-    """The characters, those of a note's mark (a character _MARK_SIZE smaller than a figure's
-    digit, just after it and over or under it, and the characters of its size that follow it)
-    placed on the figure's baseline, told by a negative size. Where they were, they joined the
+    """The characters, those of a note's mark (a character smaller than a figure's digit by
+    text.RAISED_MARK_SIZE, just after it and over or under it, and the characters of its size
+    that follow it) placed on the figure's baseline, told by a negative size. Where they were, they joined the
     figure ("5" and a raised "1": 51) or made a line of their own."""
     anchors = sorted((character for character in placed if character[3].isdecimal()), key=lambda p: p[2])
     ends = [anchor[2] for anchor in anchors]
@@ -160,7 +156,7 @@ def _marks_placed(placed: list[_Placed]) -> list[_Placed]:
         while position < len(ends) and ends[position] <= left + _WORD_GAP_MM / 4:
             figure = anchors[position]
             position += 1
-            if size < figure[4] * _MARK_SIZE and abs(figure[0] - baseline) < figure[4] and figure[1] < left:
+            if size < figure[4] * RAISED_MARK_SIZE and abs(figure[0] - baseline) < figure[4] and figure[1] < left:
                 character = (figure[0], left, right, text, -size)
                 marks.append((character, baseline))
                 break

@@ -56,7 +56,12 @@ FOOTNOTE_MARK: str = (
     rf"(?:{_MARK_SIGNS}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{{1,2}}|\((?:注\d{{0,2}}|{_MARK_SIGNS})\)"
     rf"|[\[【〔](?:注\d{{0,2}}|\d{{1,2}}|[a-z]|{_MARK_SIGNS})[\]】〕]|注\d{{0,2}}|<su[pb]>[^<>\n]{{1,8}}</su[pb]>)"
 )
-_NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|条|件|个|人次|人|次|篇|项|份|期)?" + FOOTNOTE_MARK + "?")
+# The units a figure's cell may print after it ("92.8050万元", "12件"; numbers.parse_cell keeps it).
+FIGURE_UNITS: str = "万元|元|条|件|个|人次|人|次|篇|项|份|期"
+_NUMERIC_PART = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:" + FIGURE_UNITS + ")?" + FOOTNOTE_MARK + "?")
+# A character this much smaller than a figure's digit, just after it, is a note's mark set raised
+# (a PDF's words, an OFD's characters: read in brackets, bracketed_mark).
+RAISED_MARK_SIZE: float = 0.8
 _NULL_MARKERS = frozenset({"", "—", "——", "———", "-", "--", "/", "无", "－", "／", "―", "_", "——/"})
 
 

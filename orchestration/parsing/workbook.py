@@ -21,9 +21,10 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 
-from .package import MAX_XML_BYTES, RAISED_ALIGNMENTS, ZIP_ERRORS, ZIP_MAGIC, etree, names, part, xml_parser
+from .package import MAX_XML_BYTES, RAISED_ALIGNMENTS, ZIP_ERRORS, ZIP_MAGIC, etree, names, xml_parser
 from .text import markdown_row, with_marks
 from .word97 import WORKBOOK_STREAMS, olefile_module
 
@@ -80,8 +81,8 @@ def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
         refused = refused or _refused_biff(biff)
         marked = {} if refused else _marked_biff_strings(biff)
     else:
-        refused = _refused_package(data)
-        marked = _marked_strings(data) if kind == "xlsx" and not refused else {}
+        refused, texts = _package(data)
+        marked = _marked_strings(texts) if kind == "xlsx" and not refused else {}
     if refused:
         return None, "unreadable_workbook", refused
     calamine = _calamine()
@@ -107,24 +108,33 @@ def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
     return "\n".join(lines) + "\n", None, ""
 
 
-def _refused_package(data: bytes) -> str:
+def _package(data: bytes) -> tuple[str, list[bytes]]:
     """Why a workbook's package is not to be read, or "": a part over MAX_XML_BYTES, or a
     sheet spanning over MAX_SHEET_CELLS. The reader makes a sheet's grid before anything
     can be asked of it, and a grid of billions of cells ends the process (its allocation
-    fails): an Excel sheet's extent is read from its cells' references first."""
+    fails): an Excel sheet's extent is read from its cells' references first. And the texts
+    an Excel workbook holds, its sheets and shared strings, unpacked once (_marked_strings)."""
+    texts: list[bytes] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
                 if info.file_size > MAX_XML_BYTES:
-                    return f"its {info.filename} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})"
+                    return f"its {info.filename} unpacks to {info.file_size:,} bytes (over {MAX_XML_BYTES:,})", []
             for info in archive.infolist():
                 if info.filename.startswith(_SHEETS) and info.filename.endswith(".xml"):
-                    extent = _extent(archive.read(info), info.filename)
+                    sheet = archive.read(info)
+                    extent = _extent(sheet, info.filename)
                     if extent:
-                        return extent
+                        return extent, []
+                    texts.append(sheet)
+                elif info.filename == _SHARED_STRINGS:
+                    try:
+                        texts.append(archive.read(info))
+                    except ZIP_ERRORS:  # (the reader says what is wrong with them; no mark is read)
+                        pass
     except ZIP_ERRORS as damaged:
-        return f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300]
-    return ""
+        return f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], []
+    return "", texts
 
 
 def _workbook_stream(data: bytes) -> tuple[bytes, str]:
@@ -141,18 +151,24 @@ def _workbook_stream(data: bytes) -> tuple[bytes, str]:
         return b"", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
 
 
+def _records(biff: bytes) -> Iterator[tuple[int, int, int]]:
+    """An Excel 97-2003 workbook stream's records: (its type, where its body starts, its size
+    as recorded; the last one's may run past the stream's end)."""
+    position = 0
+    while position + 4 <= len(biff):
+        record, size = struct.unpack_from("<HH", biff, position)
+        yield record, position + 4, size
+        position += 4 + size
+
+
 def _refused_biff(biff: bytes) -> str:
     """Why an Excel 97-2003 workbook's stream is not to be read, or "": a sheet spanning over
     MAX_SHEET_CELLS by its cell records' rows and columns (a damaged record's among them)."""
     top = left = 1 << 30
     bottom = right = -1
     sheet = 0  # (substreams begun: the workbook's globals, then each sheet)
-    position = 0
-    while position + 4 <= len(biff):
-        record, size = struct.unpack_from("<HH", biff, position)
-        body = position + 4
-        position = body + size
-        if record == _BIFF_BOF or position > len(biff):
+    for record, body, size in _records(biff):
+        if record == _BIFF_BOF or body + size > len(biff):
             refused = over_the_limit(f"sheet {sheet - 1}", top, bottom, left, right)
             if refused:
                 return refused
@@ -183,13 +199,10 @@ def _marked_biff_strings(biff: bytes) -> dict[str, str]:
     (FONT's escapement); none when they cannot be read (the text is read as before)."""
     escapements: list[int] = []
     parts: list[bytes] = []
-    position = 0
     begun = 0  # (substreams begun: the globals, where the fonts and strings are, then a sheet)
     strings_go_on = False
-    while position + 4 <= len(biff):
-        record, size = struct.unpack_from("<HH", biff, position)
-        body = biff[position + 4 : position + 4 + size]
-        position += 4 + size
+    for record, start, size in _records(biff):
+        body = biff[start : start + size]
         if record == _BIFF_BOF:
             begun += 1
             if begun > 1:
@@ -305,17 +318,12 @@ def over_the_limit(sheet: str, top: int, bottom: int, left: int, right: int) -> 
             f"{MAX_SHEET_CELLS:,}): a stray value far from the table? Delete it and save again")
 
 
-def _marked_strings(data: bytes) -> dict[str, str]:
-    """An Excel workbook's text that holds a run set superscript or subscript (a note's mark
-    beside a figure: "5" and a raised "1"), shared or in a cell, as the reader gives it ("51",
-    read 51 before) and with the mark in brackets ("5[1]": text.bracketed_mark); not when a
-    text without one reads the same (which of them a cell holds is not known)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            held = [part(archive, name) for name in archive.namelist()
-                    if name == _SHARED_STRINGS or (name.startswith(_SHEETS) and name.endswith(".xml"))]
-    except ZIP_ERRORS:  # (the reader says what is wrong with the package)
-        return {}
+def _marked_strings(held: list[bytes]) -> dict[str, str]:
+    """An Excel workbook's text (``held``: its sheets' and shared strings' XML) that holds a run
+    set superscript or subscript (a note's mark beside a figure: "5" and a raised "1"), shared or
+    in a cell, as the reader gives it ("51", read 51 before) and with the mark in brackets ("5[1]":
+    text.bracketed_mark); not when a text without one reads the same (which of them a cell holds
+    is not known)."""
     if not any(_RAISED_RUN.search(xml) for xml in held):
         return {}
     texts: list[list[tuple[str, bool]]] = []
