@@ -162,10 +162,10 @@ def test_documents_count_their_pictures():
 
 
 def test_the_page_s_text_is_html_to_text_s():
-    text, elsewhere = page_text('<p>附件：<a href="a.pdf">报告</a></p><img src="b.png"><object data="c.ofd"></object>')
+    text, elsewhere, _ = page_text('<p>附件：<a href="a.pdf">报告</a></p><img src="b.png"><object data="c.ofd"></object>')
     assert text == "附件：报告\n"
     assert elsewhere() == Elsewhere((("报告", "a.pdf"), ("", "c.ofd")), ("b.png",))
-    _, framed = page_text('<iframe src="/c/1.html"></iframe><embed src="/c/2.pdf"><object data="/c/3.htm"></object>')
+    _, framed, _ = page_text('<iframe src="/c/1.html"></iframe><embed src="/c/2.pdf"><object data="/c/3.htm"></object>')
     assert framed() == Elsewhere((("", "/c/2.pdf"),), (), ("/c/1.html", "/c/3.htm"))
 
 
@@ -186,7 +186,7 @@ def test_the_codes_are_warnings_that_keep_the_report():
     ('<a href="/a.docs">报告</a>', False),
 ])
 def test_what_names_a_document(link, document):
-    _, shown = page_text(f"<p>{link}</p>")
+    _, shown, _ = page_text(f"<p>{link}</p>")
     assert bool(shown().attachments) == document
 
 

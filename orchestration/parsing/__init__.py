@@ -148,7 +148,7 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
     try:
         simplified = simplify(text)
         parse.transforms = simplified.transforms
-        parse.result = parse_text(simplified.text, max_year or date.today().year)
+        parse.result = parse_text(simplified.text, max_year or date.today().year, extracted.heading)
         parse.result.issues.extend(elsewhere_issues(extracted.elsewhere, parse.result))
         if simplified.index is not None:
             _to_original_offsets(parse.result, simplified, text)

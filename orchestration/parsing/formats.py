@@ -27,7 +27,9 @@ from itertools import pairwise
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
 from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
+from .labels import HEAD_META, HEAD_TITLE
 from .mhtml import html_part, is_mhtml
+from .model import Heading
 from .ofd import is_ofd, read_ofd
 from .package import etree
 from .rtf import is_rtf, read_rtf
@@ -107,6 +109,7 @@ class Extracted:
     elsewhere: Shown = nothing  # the attachments linked and the pictures shown (elsewhere.py)
     # What reading the file found besides its text, for the file's issues: (code, message).
     told: Told = ()
+    heading: Heading = ()  # what a page's head names (its title, its site's metadata)
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -369,10 +372,10 @@ def _html(data: bytes, charset: str | None = None, source_format: str = "html") 
     decoded = _decode_html(data, charset)
     if decoded.problem or decoded.text is None:
         return Extracted(None, source_format, decoded.encoding, decoded.problem, decoded.detail)
-    text, elsewhere = page_text(decoded.text)
+    text, elsewhere, heading = page_text(decoded.text)
     if not text.strip():
         return Extracted(None, source_format, decoded.encoding, "empty_file", "the page has no text once its markup is removed")
-    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere, told=decoded.told)
+    return Extracted(text, source_format, decoded.encoding, elsewhere=elsewhere, told=decoded.told, heading=heading)
 
 
 def _decode_html(data: bytes, charset: str | None = None) -> Decoded:
@@ -406,8 +409,9 @@ def html_to_text(markup: str) -> str:
     return page_text(markup)[0]
 
 
-def page_text(markup: str) -> tuple[str, Shown]:
-    """html_to_text's text, and what tells the documents the page links to and the pictures it shows."""
+def page_text(markup: str) -> tuple[str, Shown, Heading]:
+    """html_to_text's text, what tells the documents the page links to and the pictures
+    it shows, and what its head names."""
     lxml_etree = etree()
     # lxml refuses a decoded page that still declares its encoding (an XHTML page's
     # `<?xml ... encoding="UTF-8"?>`): such pages came out empty, quarantined `empty_file`.
@@ -417,9 +421,10 @@ def page_text(markup: str) -> tuple[str, Shown]:
     try:
         document = lxml_etree.fromstring(markup, _html_parser())
     except (lxml_etree.ParserError, ValueError):
-        return "", nothing
+        return "", nothing, ()
     if document is None:  # no markup at all
-        return "", nothing
+        return "", nothing, ()
+    heading = _page_head(document)
     frames: list[str] = []
     for element in list(document.iter(*_DROPPED_TAGS)):
         if element.tag in FRAME_TAGS:
@@ -432,7 +437,30 @@ def page_text(markup: str) -> tuple[str, Shown]:
     current: list[str] = []
     _walk(document, lines, current)
     _flush(lines, current)
-    return "\n".join(lines) + "\n", lambda: in_page(document, frames)
+    return "\n".join(lines) + "\n", lambda: in_page(document, frames), heading
+
+
+_HEAD_SHOWN: int = 300  # (characters kept of what a head names: a title, an organ, a date)
+
+
+def _page_head(document) -> Heading:
+    """The title and the site's metadata (labels.HEAD_META) a page's head gives, the first
+    of each, its white space collapsed, in a fixed order."""
+    head = document.find("head")
+    if head is None:
+        return ()
+    found: dict[str, str] = {}
+    for element in head.iter("title", "meta"):
+        if element.tag == "title":
+            source: str | None = HEAD_TITLE
+            said = "".join(element.itertext())
+        else:
+            source = HEAD_META.get((element.get("name") or "").strip().lower())
+            said = element.get("content") or ""
+        said = " ".join(said.split())[:_HEAD_SHOWN]
+        if source is not None and said and source not in found:
+            found[source] = said
+    return tuple(sorted(found.items()))
 
 
 @lru_cache(maxsize=1)

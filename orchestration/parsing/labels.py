@@ -384,6 +384,25 @@ CHINESE_DATE: str = (
     rf"(?:\s*(?P<month>[{CHINESE_DIGITS}十]{{1,2}})\s*月(?:\s*(?P<day>[{CHINESE_DIGITS}十]{{1,3}})\s*日)?)?"
 )
 
+# What a web page's head names: its window title, and the metadata every page of a
+# government site carries (政府网站发展指引, 国办发〔2017〕47号: ArticleTitle, ContentSource,
+# PubDate), each by the source it is told as in year_source, agency_source or date_source.
+# Read where the report's text names no organ, year or date, before a guess from the text
+# (the year it mentions most, the date under its signature): a page whose body has no
+# title (a continuation page, a title set as a picture or by a script) named neither.
+HEAD_TITLE: str = "head_title"
+HEAD_META: dict[str, str] = {
+    "articletitle": "head_article_title",
+    "contentsource": "head_content_source",
+    "pubdate": "head_pub_date",
+}
+# The article's own title before the window's, which adds the site's name.
+HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE)
+HEAD_ORGAN: str = "head_content_source"
+HEAD_DATE: str = "head_pub_date"
+# What parts a window title ("甲县教育局2022年…报告_甲县人民政府网"), each part read alone.
+HEAD_TITLE_SEPARATORS: str = r"\s*(?:_|\||-|—+|–)\s*"
+
 # Labelled dates of the page header, most trusted first.
 DATE_LABELS: tuple[str, ...] = ("发布日期", "发布时间", "成文日期", "印发日期", "日期", "时间")
 DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"

@@ -54,53 +54,93 @@ def _in_digits(match: re.Match[str]) -> str:
     return written
 
 
-def agency_name(text: str) -> tuple[str | None, str | None]:
-    """The organ as it names itself, and which phrase said so."""
+def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The organ as it names itself, and which phrase said so; else as the page's head
+    names it (``head``: source -> text, normalized as the text is)."""
     for source, pattern in labels.AGENCY_YEAR_PHRASES:
         for match in _compiled(pattern).finditer(text):
-            name = re.sub(r"\s+", "", match["agency"])
-            name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
-            # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
-            name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
-            if (
-                len(name) < 2
-                # "本溪满族自治县…", "全椒县…", "将乐县…": a place, not "本机关" / "全年" / "将…".
-                or (name.startswith(_NOT_AN_AGENCY_START) and not regions.starts_with_place(name))
-                or any(word in name for word in _NOT_IN_AN_AGENCY)
-                or not _AGENCY_ENDING.search(name)
-            ):
-                continue
-            return name, source
-    return None, None
+            name = _organ(match["agency"])
+            if name is not None:
+                return name, source
+    if not head:
+        return None, None
+    for head_source in labels.HEAD_TITLES:
+        title = head.get(head_source)
+        if title:
+            found, _ = agency_name(_title_parts(title))
+            if found is not None:
+                return found, head_source
+    named = _organ(head.get(labels.HEAD_ORGAN, ""))
+    return (named, labels.HEAD_ORGAN) if named is not None else (None, None)
 
 
-def report_year(text: str, max_year: int) -> tuple[int | None, str | None, list[tuple[int, str]]]:
-    """The year the report covers: the title's year first, then a stated period,
-    then the year the text mentions most; none after ``max_year`` (the year of the run).
+def _organ(candidate: str) -> str | None:
+    """``candidate`` as an organ's name, or None when it reads as none."""
+    name = re.sub(r"\s+", "", candidate)
+    name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
+    # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
+    name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
+    if (
+        len(name) < 2
+        # "本溪满族自治县…", "全椒县…", "将乐县…": a place, not "本机关" / "全年" / "将…".
+        or (name.startswith(_NOT_AN_AGENCY_START) and not regions.starts_with_place(name))
+        or any(word in name for word in _NOT_IN_AN_AGENCY)
+        or not _AGENCY_ENDING.search(name)
+    ):
+        return None
+    return name
+
+
+def _title_parts(title: str) -> str:
+    """A window title's parts one a line ("甲县教育局2022年…报告_甲县人民政府网"): the
+    site's name beside the title is no part of the organ's."""
+    return "\n".join(_compiled(labels.HEAD_TITLE_SEPARATORS).split(title))
+
+
+def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
+                ) -> tuple[int | None, str | None, list[tuple[int, str]]]:
+    """The year the report covers: the title's year first, then a stated period, then
+    the year of the title in the page's head (``head``), then the year the text mentions
+    most; none after ``max_year`` (the year of the run).
 
     Also the years after ``max_year`` passed over on the way, with where each was read:
     a run in a later year could take one of them, so the report's year depends on the
     run's (issue ``later_year_set_aside``)."""
     later: list[tuple[int, str]] = []
     for source, pattern in labels.YEAR_PHRASES:
-        for match in _compiled(pattern).finditer(text):
-            year = int(match["year"])
-            if FIRST_REPORT_YEAR <= year <= max_year:
-                return year, source, later
-            if year > max_year:
-                later.append((year, source))
+        year = _first_year(text, pattern, max_year, source, later)
+        if year is not None:
+            return year, source, later
+    for head_source in labels.HEAD_TITLES:
+        title = head.get(head_source) if head else None
+        if title:
+            year = _first_year(title, labels.YEAR_PHRASES[0][1], max_year, head_source, later)
+            if year is not None:
+                return year, head_source, later
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]
     later.extend((year, "mentioned") for year in sorted(set(mentioned)) if year > max_year)
     counts = Counter(y for y in mentioned if FIRST_REPORT_YEAR <= y <= max_year)
     if counts:
-        year, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
-        return year, "most_mentioned", later
+        common, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
+        return common, "most_mentioned", later
     return None, None, later
 
 
-def published_date(text: str, year: int | None) -> tuple[str | None, str | None]:
-    """The publication date: a labelled header date, a bare date in the header,
-    or the date under the signature."""
+def _first_year(text: str, pattern: str, max_year: int, source: str, later: list[tuple[int, str]]) -> int | None:
+    """The first year ``pattern`` reads in ``text`` that a report may cover; a later one
+    passed over is added to ``later``."""
+    for match in _compiled(pattern).finditer(text):
+        year = int(match["year"])
+        if FIRST_REPORT_YEAR <= year <= max_year:
+            return year
+        if year > max_year:
+            later.append((year, source))
+    return None
+
+
+def published_date(text: str, year: int | None, head: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The publication date: a labelled header date, a bare date in the header, the
+    date the page's head gives (``head``), or the date under the signature."""
     header = text[:_HEADER_CHARS]
     for label in labels.DATE_LABELS:
         for match in _compiled(label + r"\s*[:]?\s*\|?\s*" + labels.DATE).finditer(header):
@@ -111,6 +151,12 @@ def published_date(text: str, year: int | None) -> tuple[str | None, str | None]
         found = _valid_date(match, year)
         if found:
             return found, "header_date"
+    published = head.get(labels.HEAD_DATE) if head else None
+    if published:
+        dated = _compiled(labels.DATE).search(published)
+        found = _valid_date(dated, year) if dated else None
+        if found:
+            return found, labels.HEAD_DATE
     for match in _STANDALONE_DATE.finditer(text):
         found = _valid_date(match, year)
         if found:

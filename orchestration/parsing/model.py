@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 # Dimensions a figure may carry, in the order of the ``values`` Parquet columns.
 DIMENSIONS: tuple[str, ...] = ("applicant_type", "channel", "proceeding", "outcome", "category", "measure")
 
+# What a web page's head names, as (source, text): its title and the metadata a
+# government site's pages carry (labels.HEAD_META); a report's text may name neither.
+Heading = tuple[tuple[str, str], ...]
+
 
 @dataclass
 class Value:

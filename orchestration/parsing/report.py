@@ -5,7 +5,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from . import identities, metadata, prose, regions, tables
-from .model import DIMENSIONS, Check, Issue, ParseResult, ReportMetadata, Value
+from .model import DIMENSIONS, Check, Heading, Issue, ParseResult, ReportMetadata, Value
 from .text import normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -13,17 +13,19 @@ _NATIONAL_TABLES = ("table2", "table3", "table4")
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
-def parse_text(text: str, max_year: int) -> ParseResult:
-    """Parse a decoded report. Never raises on odd text: what cannot be read is an issue."""
+def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
+    """Parse a decoded report (``heading``: what a page's head names, for the metadata).
+    Never raises on odd text: what cannot be read is an issue."""
     normal = normalize(text)
     tokens = tokenize(normal)
     issues: list[Issue] = []
 
     meta = ReportMetadata()
     dated = metadata.arabic_dates(normal)
-    meta.report_year, meta.year_source, later_years = metadata.report_year(dated, max_year)
-    meta.agency_name, meta.agency_source = metadata.agency_name(dated)
-    meta.published_date, meta.date_source = metadata.published_date(dated, meta.report_year)
+    head = {source: metadata.arabic_dates(normalize(said)) for source, said in heading}
+    meta.report_year, meta.year_source, later_years = metadata.report_year(dated, max_year, head)
+    meta.agency_name, meta.agency_source = metadata.agency_name(dated, head)
+    meta.published_date, meta.date_source = metadata.published_date(dated, meta.report_year, head)
 
     table3 = tables.parse_table3(normal, tokens)
     table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
