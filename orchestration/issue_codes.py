@@ -176,9 +176,9 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "A table row has more figures than columns: the first ones were taken.",
               "Check the row in the snippet; the layout of the page may be shifted."),
     IssueCode("figure_with_note_mark", "warning", False,
-              "A table cell holds a figure with a note's mark beside it (12*, 3①, 5(注1), a superscript 7¹, a mark "
-              "set raised in a page, a document or a workbook, read as 5[1]): the figure is read without the mark, "
-              "which stays in raw_text.",
+              "A table cell or a sentence holds a figure with a note's mark beside it (12*, 3①, 5(注1), a superscript "
+              "7¹, 收到申请25¹件, a mark set raised in a page, a document or a workbook, read as 5[1]): the figure is "
+              "read without the mark, which stays in raw_text.",
               "Read the report's note (注) the mark points to: it may narrow or widen what the figure counts."),
     IssueCode("no_report_year", "warning", False, "No year covered could be read: the report is parsed but has no year.",
               "Record the year as a correction."),

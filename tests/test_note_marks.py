@@ -72,6 +72,26 @@ def test_a_marked_figure_in_every_text_shape(shape, mark):
     _assert_read(parse_bytes(text.replace(STAND_IN, "5" + mark).encode(), "reports/report.txt"), "5" + mark)
 
 
+@pytest.mark.parametrize("mark", ["¹", "²³", "[1]", "*", "①", "（注1）", "<sup>2</sup>"])
+def test_a_prose_figure_s_mark_is_read_apart(mark):
+    """A figure in a sentence with a note's mark before its unit: before, "25¹件" read 251
+    and any other mark lost the figure."""
+    text = (f"{AGENCY}2021年政府信息公开工作年度报告\n本年度主动公开政府信息36条，收到政府信息公开申请25{mark}件，"
+            f"结转下年度继续办理3件。全年发生行政复议案件2{mark}起，未发生行政诉讼。\n注1：含补正后受理的申请。")
+    parse = parse_bytes(text.encode(), "reports/prose.txt")
+    got = {(v.section, v.item, v.dims.get("proceeding")): (v.value, v.note_mark, v.raw_text) for v in parse.result.values}
+    assert got == {
+        ("proactive", "disclosure", None): (36, None, "36"),
+        ("requests", "new_received", None): (25, normalize(mark), "25" + mark),
+        ("requests", "carried_forward", None): (3, None, "3"),
+        ("appeals", "cases", "administrative_review"): (2, normalize(mark), "2" + mark),
+        ("appeals", "cases", "litigation"): (0, None, "未发生行政诉讼"),
+    }
+    told = _told(parse)
+    assert [parse.text[issue.char_start : issue.char_end] for issue in told] == ["25" + mark, "2" + mark]
+    assert told[1].message.startswith(f"2{mark} read as 2 (全年发生行政复议案件2")
+
+
 @pytest.mark.parametrize("markup,printed", [
     ("5<sup>1</sup>", "5[1]"), ("5<sup>(注1)</sup>", "5[注1]"), ("5<sup>*</sup>", "5[*]"), ("5<sub> 2 </sub>", "5[2]"),
     ("<span>5</span><sup><span>注</span>1</sup>", "5[注1]"),

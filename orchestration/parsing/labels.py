@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .text import FOOTNOTE_MARK
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -409,9 +411,11 @@ DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\
 
 # ---------------------------------------------------------------- prose phrases
 
-# A number in a sentence: digits or Chinese numerals, possibly "余" (approximate)
-# and "万" (ten thousand).
-PROSE_NUMBER = r"(?P<number>\d[\d,]*|[零〇一二两三四五六七八九十百千]+)\s*(?P<approx>余|多)?\s*(?P<wan>万)?\s*(?P<approx2>余|多)?"
+# A number in a sentence: digits or Chinese numerals, a note's mark beside it read apart
+# ("收到申请25¹件": 25, its mark told, as a table's), possibly "余" (approximate) and "万"
+# (ten thousand).
+PROSE_NUMBER = (r"(?P<number>\d[\d,]*|[零〇一二两三四五六七八九十百千]+)(?P<mark>" + FOOTNOTE_MARK
+                + r")?\s*(?P<approx>余|多)?\s*(?P<wan>万)?\s*(?P<approx2>余|多)?")
 
 # 主动公开: proactive disclosures stated in prose. ``strong`` phrases name 主动公开.
 PROACTIVE_PHRASES: tuple[tuple[str, str], ...] = (

@@ -56,6 +56,11 @@ def _number(match: re.Match[str]) -> tuple[Decimal | None, bool]:
     return value, bool(match["approx"] or match["approx2"])
 
 
+def _printed(match: re.Match[str]) -> tuple[int, int]:
+    """Where the number is printed, with its note's mark ("25¹" of "收到申请25¹件")."""
+    return match.start("number"), match.end("mark") if match["mark"] is not None else match.end("number")
+
+
 def _clause_of(text: str, position: int, marks: str = "。;\n") -> tuple[int, int]:
     """The run of ``text`` around ``position`` that holds none of ``marks``."""
     start = max(text.rfind(mark, 0, position) for mark in marks) + 1
@@ -63,7 +68,7 @@ def _clause_of(text: str, position: int, marks: str = "。;\n") -> tuple[int, in
     return start, min(ends) if ends else len(text)
 
 
-def _prose_value(text, section, item, dims, value, number_span, approximate=False, raw=None) -> Value:
+def _prose_value(text, section, item, dims, value, number_span, approximate=False, raw=None, mark=None) -> Value:
     clause_start, clause_end = _clause_of(text, number_span[0])
     snippet = " ".join(text[clause_start:clause_end].split())
     if len(snippet) > 200:
@@ -82,6 +87,7 @@ def _prose_value(text, section, item, dims, value, number_span, approximate=Fals
         char_end=number_span[1],
         snippet=snippet,
         approximate=approximate,
+        note_mark=mark,
     )
 
 
@@ -120,7 +126,7 @@ def _proactive(text: str) -> list[Value]:
                 _prose_value(
                     text, "proactive", "disclosure",
                     {"category": "proactive_information", "measure": "items"},
-                    value, best.span("number"), approximate,
+                    value, _printed(best), approximate, mark=best["mark"],
                 )
             )
     if cumulative:
@@ -131,7 +137,7 @@ def _proactive(text: str) -> list[Value]:
                 _prose_value(
                     text, "proactive", "disclosure",
                     {"category": "proactive_information", "measure": "cumulative_items"},
-                    value, first.span("number"), approximate,
+                    value, _printed(first), approximate, mark=first["mark"],
                 )
             )
     return values
@@ -149,7 +155,8 @@ def _requests(text: str) -> list[Value]:
             value, approximate = _number(match)
             if value is None:
                 continue
-            candidate = _prose_value(text, "requests", "new_received", _TOTAL, value, match.span("number"), approximate)
+            candidate = _prose_value(text, "requests", "new_received", _TOTAL, value, _printed(match), approximate,
+                                      mark=match["mark"])
             if received is None or candidate.char_start < received.char_start:
                 received = candidate
             break
@@ -176,8 +183,8 @@ def _requests(text: str) -> list[Value]:
     if carried:
         value, approximate = _number(carried)
         if value is not None:
-            values.append(_prose_value(text, "requests", "carried_forward", _TOTAL, value, carried.span("number"),
-                                       approximate))
+            values.append(_prose_value(text, "requests", "carried_forward", _TOTAL, value, _printed(carried),
+                                       approximate, mark=carried["mark"]))
     return values
 
 
@@ -202,7 +209,8 @@ def _appeals(text: str) -> list[Value]:
         if match:
             value, approximate = _number(match)
             if value is not None:
-                values.append(_prose_value(text, "appeals", "cases", dims, value, match.span("number"), approximate))
+                values.append(_prose_value(text, "appeals", "cases", dims, value, _printed(match), approximate,
+                                           mark=match["mark"]))
                 continue
         match = next(_finditer_from(_re(none_pattern), labels.NEGATION_WORDS, text), None)
         if match:
