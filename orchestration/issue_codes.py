@@ -133,6 +133,13 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("duplicate_report", "warning", False,
               "Another file with different content claims the same organ and year; both are kept.",
               "Decide which is the report (a revision, a mirror, a mis-named page) and record it in a correction."),
+    IssueCode("report_in_pages", "warning", False,
+              "Files that claim the same organ and year are named as the pages of one article a site paged "
+              "(t20230120_456.html, …_1.html, …_2.html; content_123-2.html; index.html?page=2): each page is "
+              "parsed as a report of its own, its figures kept under its report_id, and the tables a page lacks "
+              "make it incomplete.",
+              "Read the pages as one report: their figures together are the report's (dim_report.is_report_page). "
+              "If they are versions of the report instead, decide which is the report and record it in a correction."),
     IssueCode("incomplete", "warning", False,
               "The page stops inside a table, or a table of the national format is missing, or the file ends inside "
               "a character (a download cut short at a byte), or an XML document (Word 2003's, an XML spreadsheet) "

@@ -1,9 +1,10 @@
 """Two different files for one organ and year: every such file is flagged, naming the others."""
 
 import pyarrow as pa
+import pytest
 import pyarrow.parquet as pq
 
-from orchestration.corpus.duplicates import duplicate_report_issues
+from orchestration.corpus.duplicates import duplicate_report_issues, paged_report
 from orchestration.schema import TABLES
 
 
@@ -83,3 +84,53 @@ def test_a_file_with_no_figure_claims_nothing_beside_one_with_figures(tmp_path):
         ("old/first.pdf", "戊县人民政府 2020 is also reported by old/revised.pdf"),
         ("old/revised.pdf", "戊县人民政府 2020 is also reported by old/first.pdf"),
     ]
+
+
+def test_the_pages_of_a_paged_report_are_told_as_pages_not_duplicates(tmp_path):
+    """A site pages a long report (TRS: t20230120_456.html, …_1.html, …_2.html): each page is
+    parsed, and claims the organ and year, as a report of its own."""
+    rows = [
+        ("trs/t20230120_456.html", "甲县教育局", 2022),
+        ("trs/t20230120_456_1.html", "甲县教育局", 2022),
+        ("trs/t20230120_456_2.html", "甲县教育局", 2022),
+        ("wget/index.html?page=2", "乙县财政局", 2022),
+        ("wget/index.html", "乙县财政局", 2022),
+        ("mixed/t1_456.html", "丙县民政局", 2022),
+        ("mixed/t1_456_1.html", "丙县民政局", 2022),
+        ("mixed/copy.pdf", "丙县民政局", 2022),  # a third file, not a page: all three are duplicates
+        ("a/t_456_1.html", "丁县水利局", 2022),
+        ("b/t_456.html", "丁县水利局", 2022),  # pages in two folders: not one article's
+    ]
+    _reports(tmp_path / "reports.parquet", [
+        {"source_path": p, "report_id": p, "status": "parsed", "agency_name": a, "report_year": y, "issue_count": 0}
+        for p, a, y in rows
+    ])
+    issues = duplicate_report_issues(str(tmp_path / "reports.parquet"))
+    assert [(i["source_path"], i["code"]) for i in issues] == [  # (丁 U+4E01, 丙 U+4E19, 乙 U+4E59, 甲 U+7532)
+        ("a/t_456_1.html", "duplicate_report"), ("b/t_456.html", "duplicate_report"),
+        ("mixed/copy.pdf", "duplicate_report"), ("mixed/t1_456.html", "duplicate_report"),
+        ("mixed/t1_456_1.html", "duplicate_report"),
+        ("wget/index.html", "report_in_pages"), ("wget/index.html?page=2", "report_in_pages"),
+        ("trs/t20230120_456.html", "report_in_pages"), ("trs/t20230120_456_1.html", "report_in_pages"),
+        ("trs/t20230120_456_2.html", "report_in_pages"),
+    ]
+    assert issues[-1]["message"] == ("甲县教育局 2022: this page and trs/t20230120_456.html, trs/t20230120_456_1.html are "
+                                     "named as the pages of one report a site paged (…_2.html); each page's figures "
+                                     "are kept as its own")
+
+
+@pytest.mark.parametrize("path,report", [
+    ("a/t20230120_456_1.html", "a/t20230120_456.html"),
+    ("a/t20230120_456.html", "a/t20230120_456.html"),  # (an article's number is no page's)
+    ("a/content_123-2.htm", "a/content_123.htm"),
+    ("a/content_123_p2.html", "a/content_123.html"),
+    ("a/content_123_page3.html", "a/content_123.html"),
+    ("a/report_2023.html", "a/report_2023.html"),  # (a year is no page's number)
+    ("a/index.html?page=2", "a/index.html"),
+    ("a/view.jsp?id=7&pn=3", "a/view.jsp?id=7"),
+    ("a/view.jsp?id=7", "a/view.jsp?id=7"),
+    ("a/notes_2", "a/notes"),
+    ("top_1.txt", "top.txt"),
+])
+def test_a_page_s_report(path, report):
+    assert paged_report(path) == report

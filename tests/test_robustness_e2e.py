@@ -152,6 +152,14 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     add("warn/stray_byte.html", stray.replace(b"<body>", b"<body><p>" + cut_title + b"</p>", 1), "parsed", "invalid_bytes")
     add("warn/revision_a.txt", national("己县人民政府办公室", 2021, seed=6).encode(), "parsed", "duplicate_report")
     add("warn/revision_b.txt", national("己县人民政府办公室", 2021, seed=7).encode(), "parsed", "duplicate_report")
+    # A report a site paged in two (TRS: …_1.html): the second page's body has no title; its head names it
+    paged = synthetic.national_report_html("癸县人民政府办公室", 2022, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 19),
+                                           synthetic.consistent_table4(19))
+    split = paged.index("<h2>三、")
+    add("warn/paged/t20230120_4567.html", (paged[:split] + "<p>共2页 1 2 下一页</p></body></html>").encode(), "parsed",
+        "report_in_pages")
+    add("warn/paged/t20230120_4567_1.html", (paged[: paged.index("<body>") + 6] + paged[split:]).replace(
+        "<h1>癸县人民政府办公室2022年政府信息公开工作年度报告</h1>", "").encode(), "parsed", "report_in_pages")
     broken = synthetic.consistent_table3("t2021", 8)
     broken["granted"] = [cell + 1 if column == 0 else cell for column, cell in enumerate(broken["granted"])]
     add("warn/typo.txt", national("庚县人民政府办公室", 2021, seed=8, granted=broken["granted"]).encode(), "parsed", "identity_failed")
@@ -240,6 +248,26 @@ def test_each_file_has_its_status_and_code(crawl):
     assert warehouse.execute("select s.has_figures_elsewhere, s.applications_received is null from report_summary s "
                              "join dim_report r using (report_id) where r.source_path = 'good/notice.html'").fetchone() == (
         True, True)
+
+
+def test_the_pages_of_a_paged_report_are_told_as_its_pages(crawl):
+    _, _, _, warehouse = crawl
+    pages = warehouse.execute(
+        "select source_path, agency_name, report_year, year_source, table_value_count, is_incomplete, "
+        "is_report_page, has_duplicate_report from dim_report where source_path like 'warn/paged/%' order by 1").fetchall()
+    # (t2021: 10 figures in table 二, 190 in tables 三 and 四: the report's 200 between its pages)
+    assert pages == [
+        ("warn/paged/t20230120_4567.html", "癸县人民政府办公室", 2022, "title", 10, True, True, True),
+        ("warn/paged/t20230120_4567_1.html", "癸县人民政府办公室", 2022, "head_title", 190, True, True, True),
+    ]
+    messages = [m for (m,) in warehouse.execute(
+        "select message from fct_issues where code = 'report_in_pages' order by source_path").fetchall()]
+    assert messages == [
+        "癸县人民政府办公室 2022: this page and warn/paged/t20230120_4567_1.html are named as the pages of one report "
+        "a site paged (…_2.html); each page's figures are kept as its own",
+        "癸县人民政府办公室 2022: this page and warn/paged/t20230120_4567.html are named as the pages of one report "
+        "a site paged (…_2.html); each page's figures are kept as its own",
+    ]
 
 
 def test_a_file_named_in_gbk_lands_under_an_escaped_path(crawl):

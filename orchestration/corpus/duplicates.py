@@ -3,6 +3,7 @@ reports of the same organ and year (both kept, both flagged)."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -120,11 +121,35 @@ def duplicate_report_issues(reports: str) -> list[dict]:
     rows = []
     for (agency, year), group in groupby(claims, key=itemgetter(0, 1)):
         files = [(path, report_id, issue_count) for _, _, path, report_id, issue_count in group]
+        paged = len({paged_report(path) for path, _, _ in files}) == 1
         for path, report_id, issue_index in files:
             others = ", ".join(p for p, _, _ in files if p != path)
-            issue = Issue("duplicate_report", f"{agency} {year} is also reported by {others}")
+            if paged:
+                issue = Issue("report_in_pages", f"{agency} {year}: this page and {others} are named as the pages of "
+                              "one report a site paged (…_2.html); each page's figures are kept as its own")
+            else:
+                issue = Issue("duplicate_report", f"{agency} {year} is also reported by {others}")
             rows.append(issue_row(path, report_id, issue_index, issue))
     return rows
+
+
+# How a site names the pages of an article it pages (TRS and other CMSs: t20230120_456.html,
+# t20230120_456_1.html, …_2.html; content_123-2.html, …_p2.html), and a crawler's saved
+# query (index.html?page=2): the first page is the name without the suffix.
+_PAGE_NAME = re.compile(r"[_-](?:p|page)?[1-9]\d?$", re.IGNORECASE)
+_PAGE_QUERY = re.compile(r"[?&](?:page|pageno|pn|p)=[1-9]\d?$", re.IGNORECASE)
+
+
+def paged_report(path: str) -> str:
+    """The name of the report a page's file belongs to: its path without a page's suffix."""
+    folder, slash, name = path.rpartition("/")
+    base, question, query = name.partition("?")
+    if question:
+        return f"{folder}{slash}{base}{_PAGE_QUERY.sub('', question + query)}"
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    return f"{folder}{slash}{_PAGE_NAME.sub('', stem)}{dot}{suffix}"
 
 
 # Parsed reports whose organ and year another parsed report claims too, by organ and

@@ -9,7 +9,8 @@ issue_counts as (
         count(*) as issue_count,
         count(*) filter (where code = 'identity_failed') as identity_failure_count,
         bool_or(code = 'incomplete') as is_incomplete,
-        bool_or(code = 'duplicate_report') as has_duplicate_report,
+        bool_or(code in ('duplicate_report', 'report_in_pages')) as has_duplicate_report,
+        bool_or(code = 'report_in_pages') as is_report_page,
         bool_or(code in ('report_in_attachment', 'tables_as_images', 'no_figures')) as has_figures_elsewhere
     from {{ ref('stg_parquet__issues') }}
     group by report_id
@@ -58,6 +59,7 @@ select
     coalesce(i.identity_failure_count, 0) as identity_failure_count,
     coalesce(i.is_incomplete, false) as is_incomplete,
     coalesce(i.has_duplicate_report, false) as has_duplicate_report,
+    coalesce(i.is_report_page, false) as is_report_page,
     coalesce(i.has_figures_elsewhere, false) as has_figures_elsewhere,
     a.attachment_report_id,
     a.attachment_source_path,
