@@ -1,8 +1,8 @@
 """Two different files for one organ and year: every such file is flagged, naming the others."""
 
 import pyarrow as pa
-import pytest
 import pyarrow.parquet as pq
+import pytest
 
 from orchestration.corpus.duplicates import duplicate_report_issues, paged_report
 from orchestration.schema import TABLES
