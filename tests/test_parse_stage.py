@@ -41,9 +41,9 @@ def _count_parses(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = parsing.parse_text
 
-    def counting(text, max_year):
+    def counting(text, max_year, heading=()):
         calls.append(text)
-        return real(text, max_year)
+        return real(text, max_year, heading)
 
     monkeypatch.setattr(parsing, "parse_text", counting)
     return calls
