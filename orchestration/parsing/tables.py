@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -466,6 +467,28 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     ]
     table.missing = [item for item in expected if item not in items]
     return table
+
+
+def later_tables3(text: str, tokens: list[Token], after: int) -> list[tuple[int, int]]:
+    """The spans of the tables 三 after ``after`` (the end of the one read): a file of several
+    reports holds one a report. Found by their first row's label, searched for as text, so
+    a report with one table pays one search."""
+    spans: list[tuple[int, int]] = []
+    opening = min((pattern.lstrip("=") for pattern in _TABLE3_FIRST_ROW[0].patterns), key=len)
+    at = text.find(opening, after)
+    while at != -1:
+        index = max(bisect_right(tokens, at, key=_start) - 1, 0)  # (the cell holding it: "一、本年新收…")
+        table = parse_table3(text, tokens[index:])
+        if table is None or len({value.item for value in table.values}) < labels.TABLE3_MIN_ROWS_OF_ANOTHER:
+            at = text.find(opening, at + len(opening))
+            continue
+        spans.append(table.span)
+        at = text.find(opening, table.span[1])
+    return spans
+
+
+def _start(token: Token) -> int:
+    return token.start
 
 
 def _starts_table4(token: Token) -> bool:
