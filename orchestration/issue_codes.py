@@ -141,9 +141,10 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Read the pages as one report: their figures together are the report's (dim_report.is_report_page). "
               "If they are versions of the report instead, decide which is the report and record it in a correction."),
     IssueCode("several_reports", "warning", False,
-              "The text holds several reports' tables 三 (a file collecting an organ's departments' reports, or a "
-              "page of two years): only the first report's tables are read. The message names each other report's "
-              "organ and year as the text before its table gives them; the issue spans the other tables.",
+              "The text holds several reports' tables 三, or stat tables (a file collecting an organ's departments' "
+              "reports, a workbook of a sheet a department, a page of two years): only the first report's tables "
+              "are read. The message names each other report's organ and year as the text before its table gives "
+              "them; the issue spans the other tables.",
               "Split the file into one file a report (each from its title to its last table): each then parses "
               "as a report of its own."),
     IssueCode("incomplete", "warning", False,

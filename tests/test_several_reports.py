@@ -1,16 +1,19 @@
-"""A file that holds several reports (an organ's departments collected on one page, a page
-of two years): the first report's tables are read, and the others are named
-(several_reports). Before, the others were dropped and nothing said so."""
+"""A file that holds several reports (an organ's departments collected on one page or in one
+workbook, a sheet each; a page of two years): the first report's tables are read, and the
+others are named (several_reports). Before, the others were dropped and nothing said so."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from orchestration import synthetic
+from orchestration import synth, synthetic
 from orchestration.parsing import parse_bytes
 
 from .conftest import as_map, figures_map
 from .test_formats import T2
+from .workbook_builder import as_number, xlsx_from_sheets
 
 LAYOUT = "t2021"
 
@@ -68,3 +71,35 @@ def test_a_report_whose_other_report_names_no_organ_says_so():
     parse = parse_bytes((first + "\n" + other).encode(), "reports/two.txt", max_year=2026)
     assert [issue.message.rsplit("; the others are ", 1)[1] for issue in _several(parse)] == [
         "an organ not named of a year not given"]
+
+
+def _stat_report(agency: str, seed: int, shape: str) -> tuple[bytes, synth.Truth]:
+    truth = synth.Truth(f"{agency}.txt")
+    return synth._stat_report(random.Random(seed), truth, agency, shape, None), truth
+
+
+@pytest.mark.parametrize("shape", ["lines", "markdown", "tabs"])
+def test_a_file_of_the_stat_table_era_s_reports(shape):
+    (first, truth), (second, other) = _stat_report("甲县教育局", 1, shape), _stat_report("甲县民政局", 2, shape)
+    parse = parse_bytes(first + b"\n" + second, "collected/2010.txt", max_year=2026)
+    meta = parse.result.metadata
+    assert (meta.agency_name, meta.report_year, meta.template) == ("甲县教育局", truth.report_year, "stat_table")
+    assert len([v for v in parse.result.values if v.is_selected]) == len(truth.figures) == 58
+    assert [issue.message for issue in _several(parse)] == [(
+        f"the text holds 2 reports' stat tables (统计表): only the first report's tables are read; the others are "
+        f"甲县民政局 {other.report_year}")]
+
+
+def test_a_workbook_of_a_sheet_a_department():
+    """A county's departments' stat tables in one workbook, one sheet each, each titled with its organ."""
+    sheets = {}
+    for name, seed in (("教育局", 1), ("民政局", 2), ("财政局", 3)):
+        table = synthetic.stat_table(synth._stat_values(random.Random(seed)), "markdown", 2016)
+        rows: list[list] = [[f"甲县{name}政府信息公开情况统计表"], ["(2016年度)"]]
+        for line in table.text.splitlines()[2:]:
+            rows.append([as_number(cell.strip()) if cell.strip() else None for cell in line.strip()[1:-1].split("|")])
+        sheets[name] = rows
+    parse = parse_bytes(xlsx_from_sheets(sheets), "attachments/各部门统计表.xlsx", max_year=2026)
+    assert (parse.result.metadata.agency_name, parse.result.metadata.report_year) == ("甲县教育局", 2016)
+    assert [issue.message.rsplit("; the others are ", 1)[1] for issue in _several(parse)] == [
+        "甲县民政局 2016; 甲县财政局 2016"]

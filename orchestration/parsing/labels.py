@@ -177,6 +177,10 @@ STAT_TABLE_ROWS: tuple[RowLabel, ...] = (
 # Labels that open the statistical table; the table is only taken as present
 # when enough of its rows are found after one of these or on their own.
 STAT_TABLE_MIN_ROWS = 5
+# A table 三 or a stat table after the one read is another report's (a file of several: an
+# organ's departments collected, a page of two years) when this many of its rows are read:
+# a sentence that opens as its first row does ("本年新收…") is none.
+ANOTHER_TABLE_MIN_ROWS: int = 8
 
 # ------------------------------------------------------------ 2019 / 2021 table 三
 
@@ -234,10 +238,6 @@ TABLE3_ROWS_2019_ONLY = frozenset({"other_handling"})
 
 # A table 三 is recognised by its first rows.
 TABLE3_MIN_ROWS = 2
-# A table 三 after the one read is another report's (a file of several: an organ's departments
-# collected, a page of two years) when this many of its rows are read: a sentence that
-# opens as its first row does ("本年新收…") is none.
-TABLE3_MIN_ROWS_OF_ANOTHER: int = 8
 
 # ------------------------------------------------------------ 2019 / 2021 table 二
 

@@ -6,6 +6,7 @@ from operator import attrgetter
 
 from . import identities, metadata, prose, regions, tables
 from .model import DIMENSIONS, Check, Heading, Issue, ParseResult, ReportMetadata, Value
+from .tables import TableResult
 from .text import normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -53,8 +54,9 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
     values.extend(prose.extract(_mask(normal, [t.span for t in found])))
 
     issues.extend(_completeness(meta.template, found))
-    if table3 is not None:
-        issues.extend(_other_reports(normal, dated, tokens, table3.span[1], max_year))
+    first = table3 or stat
+    if first is not None:
+        issues.extend(_other_reports(normal, dated, tokens, first, max_year))
     evaluated = identities.evaluate(values)
     issues.extend(_identity_issues(evaluated))
     if later_years:
@@ -126,22 +128,27 @@ def _rank(value: Value) -> int:
     return (_RANK_BLANK if value.value is None else _RANK_FILLED)[value.source]
 
 
-def _other_reports(normal: str, dated: str, tokens: list, after: int, max_year: int) -> list[Issue]:
-    """An issue for a file that holds several reports (tables 三 after the one read): only the
-    first report's tables are read, and the others' organs and years are named."""
-    later = tables.later_tables3(normal, tokens, after)
+# What the tables a report has one of are called in several_reports' message.
+_TABLE_NAMES: dict[str, str] = {"table3": "tables 三", "stat_table": "stat tables (统计表)"}
+
+
+def _other_reports(normal: str, dated: str, tokens: list, table: TableResult, max_year: int) -> list[Issue]:
+    """An issue for a file that holds several reports (tables 三, or stat tables, after the
+    one read): only the first report's tables are read, and the others' organs and years
+    are named."""
+    later = tables.later_tables(normal, tokens, table)
     if not later:
         return []
     named: list[str] = []
-    previous = after
+    previous = table.span[1]
     for start, _ in later:
-        # (each other report's title is before its table 三, after the table before it)
+        # (each other report's title is before its table, after the table before it)
         agency, _source = metadata.agency_name(dated[previous:start])
         year, _year_source, _later = metadata.report_year(dated[previous:start], max_year)
         named.append(f"{agency or 'an organ not named'} {year or 'of a year not given'}")
         previous = start
-    return [Issue("several_reports", f"the text holds {len(later) + 1} reports' tables 三: only the first report's "
-                  f"tables are read; the others are {'; '.join(named)}", later[0][0], later[-1][1])]
+    return [Issue("several_reports", f"the text holds {len(later) + 1} reports' {_TABLE_NAMES[table.name]}: only the "
+                  f"first report's tables are read; the others are {'; '.join(named)}", later[0][0], later[-1][1])]
 
 
 def _template(table2, table3, table4, stat) -> str:

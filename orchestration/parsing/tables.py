@@ -469,21 +469,23 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
     return table
 
 
-def later_tables3(text: str, tokens: list[Token], after: int) -> list[tuple[int, int]]:
-    """The spans of the tables 三 after ``after`` (the end of the one read): a file of several
-    reports holds one a report. Found by their first row's label, searched for as text, so
-    a report with one table pays one search."""
+def later_tables(text: str, tokens: list[Token], table: TableResult) -> list[tuple[int, int]]:
+    """The spans of the tables like ``table`` (a table 三 or a stat table) after it: a file
+    of several reports holds one a report. Found by their first figure row's label,
+    searched for as text, so a report with one table pays one search."""
+    first_row, parse = (labels.STAT_TABLE_ROWS[1], parse_stat_table) if table.name == "stat_table" else (
+        _TABLE3_FIRST_ROW[0], parse_table3)
+    opening = min((pattern.lstrip("=") for pattern in first_row.patterns), key=len)
     spans: list[tuple[int, int]] = []
-    opening = min((pattern.lstrip("=") for pattern in _TABLE3_FIRST_ROW[0].patterns), key=len)
-    at = text.find(opening, after)
+    at = text.find(opening, table.span[1])
     while at != -1:
         index = max(bisect_right(tokens, at, key=_start) - 1, 0)  # (the cell holding it: "一、本年新收…")
-        table = parse_table3(text, tokens[index:])
-        if table is None or len({value.item for value in table.values}) < labels.TABLE3_MIN_ROWS_OF_ANOTHER:
+        other = parse(text, tokens[index:])
+        if other is None or len({value.label for value in other.values}) < labels.ANOTHER_TABLE_MIN_ROWS:
             at = text.find(opening, at + len(opening))
             continue
-        spans.append(table.span)
-        at = text.find(opening, table.span[1])
+        spans.append(other.span)
+        at = text.find(opening, other.span[1])
     return spans
 
 
