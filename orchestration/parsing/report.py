@@ -6,7 +6,6 @@ from operator import attrgetter
 
 from . import identities, metadata, prose, regions, tables
 from .model import DIMENSIONS, Check, Heading, Issue, ParseResult, ReportMetadata, Value
-from .tables import TableResult
 from .text import normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -132,7 +131,7 @@ def _rank(value: Value) -> int:
 _TABLE_NAMES: dict[str, str] = {"table3": "tables 三", "stat_table": "stat tables (统计表)"}
 
 
-def _other_reports(normal: str, dated: str, tokens: list, table: TableResult, max_year: int) -> list[Issue]:
+def _other_reports(normal: str, dated: str, tokens: list, table: tables.TableResult, max_year: int) -> list[Issue]:
     """An issue for a file that holds several reports (tables 三, or stat tables, after the
     one read): only the first report's tables are read, and the others' organs and years
     are named."""
