@@ -142,8 +142,9 @@ def _other_reports(normal: str, dated: str, tokens: list, table: tables.TableRes
     previous = table.span[1]
     for start, _ in later:
         # (each other report's title is before its table, after the table before it)
-        agency, _source = metadata.agency_name(dated[previous:start])
-        year, _year_source, _later = metadata.report_year(dated[previous:start], max_year)
+        before = dated[previous:start]
+        agency, _source = metadata.agency_name(before)
+        year, _year_source, _later = metadata.report_year(before, max_year)
         named.append(f"{agency or 'an organ not named'} {year or 'of a year not given'}")
         previous = start
     return [Issue("several_reports", f"the text holds {len(later) + 1} reports' {_TABLE_NAMES[table.name]}: only the "

@@ -202,16 +202,15 @@ def _marked_biff_strings(biff: bytes) -> dict[str, str]:
     begun = 0  # (substreams begun: the globals, where the fonts and strings are, then a sheet)
     strings_go_on = False
     for record, start, size in _records(biff):
-        body = biff[start : start + size]
+        strings_go_on = record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on)
         if record == _BIFF_BOF:
             begun += 1
             if begun > 1:
                 break
-        elif record == _BIFF_FONT and len(body) >= 10:
-            escapements.append(struct.unpack_from("<H", body, 8)[0])
-        elif record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on):
-            parts.append(body)
-        strings_go_on = record == _BIFF_SST or (record == _BIFF_CONTINUE and strings_go_on)
+        elif record == _BIFF_FONT and min(size, len(biff) - start) >= 10:
+            escapements.append(struct.unpack_from("<H", biff, start + 8)[0])
+        elif strings_go_on:
+            parts.append(biff[start : start + size])
     if not parts or not any(escapement in _BIFF_RAISED for escapement in escapements):
         return {}
     try:
