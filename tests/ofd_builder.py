@@ -17,14 +17,15 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 def ofd_from_rows(rows: list[list[str]], *, size: float = 2.5, first_column: float = 122.0, column_width: float = 9.2,
                   one_code_a_row: bool = False, scale: float | None = None, header: str | None = None,
-                  pictures: int = 0, rows_a_page: int = 60, label_spread: float = 0.0, mark_rise: float = 0.8) -> bytes:
+                  pictures: int = 0, rows_a_page: int = 60, label_spread: float = 0.0, mark_rise: float = 0.8,
+                  title: str = "年度报告") -> bytes:
     """Each row: a label (or a line of text) at the left, figures in fixed columns (PDF builder's layout);
     ``label_spread`` (mm) spreads a table row's label of up to eight characters across its cell; a
-    cell's text after "^" is a note's mark, set ``mark_rise`` mm up (down: below 0)."""
+    cell's text after "^" is a note's mark, set ``mark_rise`` mm up (down: below 0); ``title``: DocInfo's."""
     pages = [rows[start : start + rows_a_page] for start in range(0, len(rows), rows_a_page)] or [[]]
     parts: dict[str, str] = {
         "OFD.xml": (f'{_HEAD}<ofd:OFD xmlns:ofd="{NAMESPACE}" Version="1.1" DocType="OFD"><ofd:DocBody>'
-                    "<ofd:DocInfo><ofd:DocID>0c1d2e3f</ofd:DocID><ofd:Title>年度报告</ofd:Title></ofd:DocInfo>"
+                    f"<ofd:DocInfo><ofd:DocID>0c1d2e3f</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title></ofd:DocInfo>"
                     "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"),
     }
     template = '<ofd:TemplatePage ID="900" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if header else ""

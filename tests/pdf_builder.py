@@ -14,13 +14,16 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26,
-                  label_spacing: float = 0, mark_rise: float = 2.5) -> bytes:
+                  label_spacing: float = 0, mark_rise: float = 2.5, title: str | None = None) -> bytes:
     """Each row: a label (or a line of text) at the left, figures in fixed columns. ``label_spacing``
     (points) spreads the characters of a table row's label of up to eight across its cell, as a
     cell's distributed alignment (分散对齐) does. A cell's text after "^" is a note's mark, set
-    as Word sets a superscript (two thirds of the size) ``mark_rise`` points up (down: below 0)."""
+    as Word sets a superscript (two thirds of the size) ``mark_rise`` points up (down: below 0).
+    ``title``: the document information's title (reportlab's default is "untitled")."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
+    if title is not None:
+        page.setTitle(title)
     y = 800
     for row in rows:
         if y < 60:

@@ -29,6 +29,7 @@ from docx.oxml import parse_xml
 
 from orchestration import synthetic
 from tests.docx_builder import WORDPROCESSINGML, docx_from_html, docx_from_rows, docx_with_pictures, saved
+from tests.test_document_title import titled_docx
 from tests.test_formats import T2, reference
 from tests.test_note_marks import WORD_SUPERSCRIPT_MARK, national_docx_with_mark
 
@@ -70,6 +71,7 @@ def main() -> None:
         documents["marks"] = with_body(MARKS_BODY)
         documents["hidden"] = with_body(HIDDEN_BODY)
         documents["national_marked"] = national_docx_with_mark(WORD_SUPERSCRIPT_MARK)
+        documents["titled"] = titled_docx()
         for layout in ("t2019", "t2021"):
             t3, t4, _ = reference(layout)
             page = synthetic.national_report_html("精河县人民政府办公室", 2021, layout, T2[layout], t3, t4)

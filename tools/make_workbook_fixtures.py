@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.test_document_title import titled_workbook
 from tests.test_workbook import national_page, stat_table_workbook
 from tests.workbook_builder import marked_workbook, xlsx_from_html
 
@@ -32,6 +33,7 @@ FIXTURES = {
     "stat_table.xls": ("xls:MS Excel 97", ".xlsx", lambda: stat_table_workbook()[0]),
     "national_t2021.xml": ("xml:MS Excel 2003 XML", ".html", lambda: national_page("t2021").encode()),
     "marks.xls": ("xls:MS Excel 97", ".xlsx", marked_workbook),
+    "titled.xls": ("xls:MS Excel 97", ".xlsx", titled_workbook),
 }
 # The filter that opens a page in Calc (not Writer, which opens it by default).
 IMPORT_FILTERS = {".html": ["--infilter=HTML (StarCalc)"]}

@@ -27,11 +27,12 @@ from itertools import pairwise
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
 from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
-from .labels import HEAD_META, HEAD_TITLE
+from .labels import DOCUMENT_TITLE, HEAD_META, HEAD_TITLE
 from .mhtml import html_part, is_mhtml
 from .model import Heading
 from .ofd import is_ofd, read_ofd
 from .package import etree
+from .properties import TITLED, document_title, pdf_title
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
@@ -109,7 +110,9 @@ class Extracted:
     elsewhere: Shown = nothing  # the attachments linked and the pictures shown (elsewhere.py)
     # What reading the file found besides its text, for the file's issues: (code, message).
     told: Told = ()
-    heading: Heading = ()  # what a page's head names (its title, its site's metadata)
+    # What a page's head names (its title, its site's metadata) and a document's properties
+    # (its title): labels.HEAD_TITLES.
+    heading: Heading = ()
 
 
 def sniff_format(data: bytes, source_path: str) -> str:
@@ -214,6 +217,15 @@ def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted
         return Extracted(None, "text", None, "not_a_report", _FEED_DETAIL)
     if kind is None:
         kind = read_as(data, source_path)
+    found = _read(data, source_path, kind)
+    if found.text is None or kind not in TITLED:
+        return found
+    title = document_title(data, kind)
+    return replaced(found, heading=tuple(sorted((*found.heading, (DOCUMENT_TITLE, title))))) if title else found
+
+
+def _read(data: bytes, source_path: str, kind: str) -> Extracted:
+    """extract's answer but for the title a document's properties give."""
     if kind == "pdf":
         return _pdf(data)
     if kind == "ofd":
@@ -632,21 +644,27 @@ _MARK_LENGTH: int = 3  # (characters, at most)
 
 def _pdf(data: bytes) -> Extracted:
     try:
-        pages, pictures = _pdf_pages(data)
+        pages, pictures, heading = _pdf_pages(data)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many private error types
         if _PDF_MAGIC not in data[:_PDF_HEADER_WITHIN]:
             return Extracted(None, "pdf", None, "unreadable_pdf", f"named .pdf, but no PDF: {_NO_PDF_HEADER}")
         return _repaired_pdf(data, f"{type(error).__name__}: {error}"[:200])
-    return _laid_out("pdf", pages, pictures)
+    return _laid_out("pdf", pages, pictures, heading)
 
 
-def _pdf_pages(data: bytes) -> tuple[list[str], int]:
+def _pdf_pages(data: bytes) -> tuple[list[str], int, Heading]:
+    """Each page's text, how many pictures the pages show, and the title the document's
+    information gives."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages = [_page_text(page) for page in pdf.pages]
         pictures = sum(len(page.images) for page in pdf.pages)
-    return pages, pictures
+        try:
+            title = pdf_title(pdf.doc.info)
+        except Exception:  # noqa: BLE001 - a damaged information dictionary; the pages were read
+            title = None
+    return pages, pictures, ((DOCUMENT_TITLE, title),) if title else ()
 
 
 def _repaired_pdf(data: bytes, unreadable: str) -> Extracted:
@@ -660,10 +678,10 @@ def _repaired_pdf(data: bytes, unreadable: str) -> Extracted:
         with qpdf.open(io.BytesIO(data + _PDF_END)) as pdf:
             rebuilt = io.BytesIO()
             pdf.save(rebuilt)
-        pages, pictures = _pdf_pages(rebuilt.getvalue())
+        pages, pictures, heading = _pdf_pages(rebuilt.getvalue())
     except Exception:  # noqa: BLE001 - qpdf's and pdfminer's errors, a password
         return Extracted(None, "pdf", None, "unreadable_pdf", unreadable)
-    extracted = _laid_out("pdf", pages, pictures)
+    extracted = _laid_out("pdf", pages, pictures, heading)
     if extracted.text is None:
         return Extracted(None, "pdf", None, "unreadable_pdf",
                          f"{unreadable}; rebuilt by qpdf, no page's text was recovered (cut short before it?)")
@@ -722,12 +740,12 @@ def _marks_joined(words: list[dict]) -> list[dict]:
     return kept
 
 
-def _laid_out(source_format: str, pages: list[str], pictures: int) -> Extracted:
+def _laid_out(source_format: str, pages: list[str], pictures: int, heading: Heading = ()) -> Extracted:
     """A fixed-layout document's (PDF, OFD) pages, or ``no_text_layer`` for a scan."""
     text = "\n".join(pages)
     if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
         return Extracted(None, source_format, None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
-    return Extracted(text, source_format, source_format, elsewhere=_pictures(pictures))
+    return Extracted(text, source_format, source_format, elsewhere=_pictures(pictures), heading=heading)
 
 
 def _page_text(page) -> str:

@@ -402,12 +402,20 @@ HEAD_META: dict[str, str] = {
     "contentsource": "head_content_source",
     "pubdate": "head_pub_date",
 }
+# A document's title property (properties.py: Word's, WPS's, a PDF's, an OFD's), read as
+# a page's title is and after it: often the file's name ("Microsoft Word - 甲县…报告.doc"),
+# it names the report where a cover set as a picture leaves the text no title.
+DOCUMENT_TITLE: str = "document_title"
 # The article's own title before the window's, which adds the site's name.
-HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE)
+HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE)
+# A title's year: the body's title phrase (YEAR_PHRASES' first), or a year the organ follows
+# ("2022年度乙县农业农村局政府信息公开工作年度报告", as file names put it).
+HEAD_TITLE_YEAR: str = rf"{_YEAR}(?:\s*年度?[^\d\n]{{1,40}}?)?{_REPORT}"
 HEAD_ORGAN: str = "head_content_source"
 HEAD_DATE: str = "head_pub_date"
-# What parts a window title ("甲县教育局2022年…报告_甲县人民政府网"), each part read alone.
-HEAD_TITLE_SEPARATORS: str = r"\s*(?:_|\||-|—+|–)\s*"
+# What parts a window title ("甲县教育局2022年…报告_甲县人民政府网") or a document's
+# ("Microsoft Word - 甲县…报告.doc", "D:\年报\甲县…报告.doc"), each part read alone.
+HEAD_TITLE_SEPARATORS: str = r"\s*(?:_|\||-|—+|–|\\|/)\s*"
 
 # Labelled dates of the page header, most trusted first.
 DATE_LABELS: tuple[str, ...] = ("发布日期", "发布时间", "成文日期", "印发日期", "日期", "时间")

@@ -114,7 +114,7 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
     for head_source in labels.HEAD_TITLES:
         title = head.get(head_source) if head else None
         if title:
-            year = _first_year(title, labels.YEAR_PHRASES[0][1], max_year, head_source, later)
+            year = _first_year(title, labels.HEAD_TITLE_YEAR, max_year, head_source, later)
             if year is not None:
                 return year, head_source, later
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]

@@ -14,7 +14,7 @@ from .decode import superset
 from .text import bracketed_mark, markdown_row
 
 _RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
-_CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
+CODE_PAGE = re.compile(rb"\\ansicpg(\d{3,5})")
 # A file's \ansicpg names a Windows code page (cp936, GBK, read as its superset: decode.superset).
 _CODE_PAGE_ENCODINGS: dict[str, str] = {"950": "big5"}
 # striprtf ends each cell of a row with this, and the row with a line break.
@@ -45,7 +45,7 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
     """The file's text; or None, an issue code and why."""
     # The characters outside ASCII are escaped by most writers; some write the code
     # page's bytes as they are, which are read in it.
-    declared = _CODE_PAGE.search(data[:4096])
+    declared = CODE_PAGE.search(data[:4096])
     code_page = declared.group(1).decode() if declared else "1252"
     encoding = superset(_CODE_PAGE_ENCODINGS.get(code_page, "cp" + code_page))
     try:
