@@ -2,8 +2,9 @@
 crawl that changed its layout, files sorted into sub-folders. Their paths are new, so no
 earlier output has a state for them; but a file an earlier output recorded at a path that
 is gone now, with the same content hash, has the rows this one would get: a parse depends
-on a file's path only through how its name says to read it (``read_as``) and whether the
-name is UTF-8 (the ``file_name_not_utf8`` issue). Those rows are taken, under the new path,
+on a file's path only through how its name says to read it (``read_as``), whether the
+name is UTF-8 (the ``file_name_not_utf8`` issue) and the title it gives (``file_name_title``:
+the organ and year where nothing else names them). Those rows are taken, under the new path,
 rather than the file parsed again: a renamed folder of a million reports costs a copy of
 its rows, not ten minutes of parsing."""
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..parsing.formats import read_as
+from ..parsing.metadata import file_name_title
 from ..schema import TABLES
 from .listing import UNREADABLE_MTIME, unstamp
 from .parts import ROOT_PART, STATE_DIR, LazyTable, part_file, part_of, read_part
@@ -184,8 +186,9 @@ def _name(path: str) -> str:
 
 def _named_alike(old: str, new: str) -> bool:
     """Whether the two names say the same of how a file is read: then any bytes are read
-    alike under either (``read_as`` reads the name's ending, then the bytes)."""
-    return read_as(b"", old) == read_as(b"", new)
+    alike under either (``read_as`` reads the name's ending, then the bytes; the metadata
+    may read the title a name gives)."""
+    return read_as(b"", old) == read_as(b"", new) and file_name_title(old) == file_name_title(new)
 
 
 class MovedRows:

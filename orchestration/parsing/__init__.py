@@ -69,6 +69,8 @@ if not COMPILED and not any(isinstance(finder, _SourceFinder) for finder in sys.
 # Imported once the choice of compiled or source modules is made.
 from .elsewhere import issues as elsewhere_issues
 from .formats import extract, read_as, sniff_format
+from .labels import FILE_NAME
+from .metadata import file_name_title
 from .model import Issue, ParseResult, ReportMetadata, Value
 from .regions import GAZETTEER, GAZETTEER_VERSION
 from .report import parse_text
@@ -107,7 +109,8 @@ def content_id(data: bytes) -> tuple[str, str]:
     return digest[:16], digest
 
 
-Parsed = dict[tuple[str, str], FileParse]  # parse_bytes' memory of parses, by bytes and kind
+# parse_bytes' memory of parses, by bytes, kind and the title the file's name gives
+Parsed = dict[tuple[str, str, str | None], FileParse]
 
 
 def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_bytes: int | None = None,
@@ -116,15 +119,16 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
 
     ``earlier`` (a dict the caller keeps across calls with the same limits) remembers
     what was parsed: a file with the bytes of one parsed before, read as the same kind
-    (its name may say HTML, PDF or CSV: ``read_as``), takes that parse under its own path. The parse of
-    the same bytes read as the same kind is the same; a report saved twice, mostly next
-    to its first copy, is then read once.
+    (its name may say HTML, PDF or CSV: ``read_as``) and named with the same title
+    (``file_name_title``: the metadata may read it), takes that parse under its own path. The
+    parse of the same bytes so read is the same; a report saved twice, mostly next to its first
+    copy, is then read once.
     """
     report_id, digest = content_id(data)
     if earlier is None:
         return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
     kind = read_as(data, source_path)
-    key = (digest, kind)
+    key = (digest, kind, file_name_title(source_path))
     first = earlier.get(key)
     if first is None:
         first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes, kind)
@@ -148,7 +152,9 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
     try:
         simplified = simplify(text)
         parse.transforms = simplified.transforms
-        parse.result = parse_text(simplified.text, max_year or date.today().year, extracted.heading)
+        named = file_name_title(source_path)
+        heading = (*extracted.heading, (FILE_NAME, named)) if named else extracted.heading
+        parse.result = parse_text(simplified.text, max_year or date.today().year, heading)
         parse.result.issues.extend(elsewhere_issues(extracted.elsewhere, parse.result))
         if simplified.index is not None:
             _to_original_offsets(parse.result, simplified, text)

@@ -406,8 +406,13 @@ HEAD_META: dict[str, str] = {
 # a page's title is and after it: often the file's name ("Microsoft Word - 甲县…报告.doc"),
 # it names the report where a cover set as a picture leaves the text no title.
 DOCUMENT_TITLE: str = "document_title"
+# The raw file's own name, where it is a report's title ("甲县教育局2022年…报告.pdf": named so by
+# hand, or by a crawler after its link's text), read last: a name is given by whoever saved the
+# file. Only a name with FILE_NAME_TITLE_WORD in it is read (metadata.file_name_title).
+FILE_NAME: str = "file_name"
+FILE_NAME_TITLE_WORD: str = "信息公开"
 # The article's own title before the window's, which adds the site's name.
-HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE)
+HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE, FILE_NAME)
 # A title's year: the body's title phrase (YEAR_PHRASES' first), or a year the organ follows
 # ("2022年度乙县农业农村局政府信息公开工作年度报告", as file names put it).
 HEAD_TITLE_YEAR: str = rf"{_YEAR}(?:\s*年度?[^\d\n]{{1,40}}?)?{_REPORT}"

@@ -91,6 +91,20 @@ def _organ(candidate: str) -> str | None:
     return name
 
 
+_NAME_ENDING = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def file_name_title(source_path: str) -> str | None:
+    """The title the file's own name gives (its ending dropped; labels.FILE_NAME), or None: a
+    name in ASCII (a crawl's id, "t20230120_4567.html"), one escaped for not being UTF-8 (a
+    backslash), or one without labels.FILE_NAME_TITLE_WORD, which every title read from a name
+    has. A folder's name is not read: a folder renamed keeps its files' rows (corpus.moved)."""
+    name = source_path.rpartition("/")[2]
+    if name.isascii() or "\\" in name or labels.FILE_NAME_TITLE_WORD not in name:
+        return None
+    return _NAME_ENDING.sub("", name)
+
+
 def _title_parts(title: str) -> str:
     """A window title's parts one a line ("甲县教育局2022年…报告_甲县人民政府网"): the
     site's name beside the title is no part of the organ's."""
