@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.properties import document_title, pdf_title, shown_title
+from orchestration.parsing.properties import document_title, info_title, shown_title
 
 from .conftest import as_map
 from .docx_builder import docx_from_html
@@ -123,9 +123,26 @@ def test_a_pdf_title_in_gbk_or_utf8_bytes_is_decoded():
 
 
 def test_the_pdf_title_reader_takes_the_first_dictionary_with_a_title():
-    assert pdf_title([{}, {"Title": TITLE.encode("gbk")}]) == TITLE
-    assert pdf_title([{"Author": b"x"}]) is None
-    assert pdf_title([{"Title": b"  Report\x00  2022 "}]) == "Report 2022"
+    assert info_title([{}, {"Title": TITLE.encode("gbk")}]) == TITLE
+    assert info_title([{"Author": b"x"}]) is None
+    assert info_title([{"Title": b"  Report\x00  2022 "}]) == "Report 2022"
+
+
+def test_a_pdf_s_xmp_title_is_read_where_its_document_information_has_none():
+    """PDF 2.0 deprecates the document information: a writer may give its title in the XMP
+    metadata alone."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_from_rows(untitled_rows(), title="x"))) as pdf:
+        del pdf.docinfo["/Title"]
+        with pdf.open_metadata(update_docinfo=False) as meta:
+            meta["dc:title"] = PRINTED_TITLE
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    got, parse = _meta(buffer.getvalue(), "report.pdf")
+    assert "/Title" not in pikepdf.open(io.BytesIO(buffer.getvalue())).docinfo
+    assert got == ("甲县教育局", "document_title", 2022, "document_title")
+    assert as_map(parse.result.values) == reference("t2021")[2]
 
 
 def test_the_text_s_own_title_wins_over_the_property():

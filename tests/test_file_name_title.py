@@ -8,7 +8,9 @@ rows of its old name."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,21 @@ def test_the_name_comes_after_the_page_s_head_and_the_document_s_title():
     pdf = pdf_from_rows(untitled_rows(), title=f"Microsoft Word - {OTHER_TITLE}.doc")
     assert _meta(pdf, f"raw/a/{TITLE}.pdf") == ("乙县农业农村局", "document_title", 2021, "document_title")
     assert _meta(pdf_from_rows(untitled_rows()), f"raw/a/{TITLE}.pdf") == ("甲县教育局", "file_name", 2022, "file_name")
+
+
+def _zipped(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_an_archived_document_s_own_name_comes_before_the_archive_s():
+    page = untitled_page().encode()
+    assert _meta(_zipped(f"{TITLE}.html", page), "raw/a/download.zip") == ("甲县教育局", "file_name", 2022, "file_name")
+    assert _meta(_zipped(f"{TITLE}.html", page), f"raw/a/{OTHER_TITLE}.zip")[:3] == ("甲县教育局", "file_name", 2022)
+    assert _meta(_zipped("附件.html", page), f"raw/a/{OTHER_TITLE}.zip") == ("乙县农业农村局", "file_name", 2021, "file_name")
+    assert _meta(_zipped("附件.html", page), "raw/a/download.zip") == (None, None, None, None)
 
 
 def test_the_title_a_name_gives():

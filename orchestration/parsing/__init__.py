@@ -153,6 +153,8 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
         simplified = simplify(text)
         parse.transforms = simplified.transforms
         named = file_name_title(source_path)
+        # (an archive's document's own name, when it gives a title, before the archive's)
+        named = None if any(source == FILE_NAME for source, _ in extracted.heading) else named
         heading = (*extracted.heading, (FILE_NAME, named)) if named else extracted.heading
         parse.result = parse_text(simplified.text, max_year or date.today().year, heading)
         parse.result.issues.extend(elsewhere_issues(extracted.elsewhere, parse.result))

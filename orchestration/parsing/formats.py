@@ -27,7 +27,8 @@ from itertools import pairwise
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
 from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
-from .labels import DOCUMENT_TITLE, HEAD_META, HEAD_TITLE
+from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE
+from .metadata import file_name_title
 from .mhtml import html_part, is_mhtml
 from .model import Heading
 from .ofd import is_ofd, read_ofd
@@ -291,7 +292,10 @@ def _unwrapped(data: bytes, kind: str, source_path: str) -> Extracted:
     inner = extract(unpacked.data, unpacked.name, inner_kind)
     if inner.problem:
         return replaced(inner, detail=f"{unpacked.told}: {inner.detail}")
-    return replaced(inner, told=(("read_from_archive", unpacked.told), *inner.told))
+    # The document's own name, which the archive keeps ("甲县…报告.docx" in "download.zip").
+    named = file_name_title(unpacked.name)
+    return replaced(inner, told=(("read_from_archive", unpacked.told), *inner.told),
+                    heading=tuple(sorted((*inner.heading, (FILE_NAME, named)))) if named else inner.heading)
 
 
 def _document(source_format: str, text: str | None, problem: str | None, detail: str, pictures: int) -> Extracted:
@@ -661,7 +665,7 @@ def _pdf_pages(data: bytes) -> tuple[list[str], int, Heading]:
         pages = [_page_text(page) for page in pdf.pages]
         pictures = sum(len(page.images) for page in pdf.pages)
         try:
-            title = pdf_title(pdf.doc.info)
+            title = pdf_title(pdf.doc)
         except Exception:  # noqa: BLE001 - a damaged information dictionary; the pages were read
             title = None
     return pages, pictures, ((DOCUMENT_TITLE, title),) if title else ()

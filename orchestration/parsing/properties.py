@@ -18,7 +18,7 @@ import zipfile
 from typing import Any
 
 from .decode import superset
-from .package import etree, part, xml_parser
+from .package import MAX_XML_BYTES, etree, part, xml_parser
 from .rtf import CODE_PAGE, read_rtf
 from .word97 import olefile_module
 
@@ -72,7 +72,13 @@ def document_title(data: bytes, kind: str) -> str | None:
     return shown_title(title)
 
 
-def pdf_title(info: list[dict[str, Any]]) -> str | None:
+def pdf_title(document: Any) -> str | None:
+    """The title a PDF (pdfminer's PDFDocument) gives: its document information's, else its
+    XMP metadata's (PDF 2.0 deprecates the document information)."""
+    return info_title(document.info) or _xmp_title(document.catalog.get("Metadata"))
+
+
+def info_title(info: list[dict[str, Any]]) -> str | None:
     """The title a PDF's document information dictionaries (pdfminer's ``doc.info``) give.
     The PDF format's own encodings are UTF-16 with its mark and PDFDocEncoding; Chinese tools
     also write the title's GBK bytes, or UTF-8, as they are."""
@@ -95,6 +101,21 @@ def pdf_title(info: list[dict[str, Any]]) -> str | None:
         if isinstance(value, str):
             return shown_title(value)
     return None
+
+
+def _xmp_title(metadata: Any) -> str | None:
+    """dc:title's first alternative in a PDF's XMP metadata stream (``metadata``: the catalog's
+    reference to it), or None."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    stream = resolve1(metadata)
+    if not isinstance(stream, PDFStream):
+        return None
+    data = stream.get_data()
+    if not data or len(data) > MAX_XML_BYTES:
+        return None
+    found = next(etree().fromstring(data.strip(), xml_parser()).iter(_DUBLIN_CORE_TITLE), None)
+    return shown_title("".join(found.itertext())) if found is not None else None
 
 
 def shown_title(title: str | None) -> str | None:
