@@ -14,9 +14,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from pdfminer.pdftypes import PDFStream
 
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.properties import document_title, info_title, shown_title
+from orchestration.parsing.properties import _xmp_title, document_title, info_title, shown_title
 
 from .conftest import as_map
 from .docx_builder import docx_from_html
@@ -143,6 +144,13 @@ def test_a_pdf_s_xmp_title_is_read_where_its_document_information_has_none():
     assert "/Title" not in pikepdf.open(io.BytesIO(buffer.getvalue())).docinfo
     assert got == ("甲县教育局", "document_title", 2022, "document_title")
     assert as_map(parse.result.values) == reference("t2021")[2]
+    # A title in several languages: the first alternative (the default), not all joined.
+    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>'
+           f'<rdf:li xml:lang="x-default">{TITLE}</rdf:li><rdf:li xml:lang="en">Annual report</rdf:li>'
+           '</rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>').encode()
+    assert _xmp_title(PDFStream({}, xmp)) == TITLE
+    assert _xmp_title(None) is None
 
 
 def test_the_text_s_own_title_wins_over_the_property():

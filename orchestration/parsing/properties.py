@@ -25,6 +25,7 @@ from .word97 import olefile_module
 TITLE_SHOWN: int = 300  # (characters kept: a title, as a page's head's)
 
 _DUBLIN_CORE_TITLE: str = "{http://purl.org/dc/elements/1.1/}title"
+_RDF_ITEM: str = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
 # The package part holding a ZIP document's title, and the title's element.
 _ZIP_TITLES: dict[str, tuple[str, str]] = {
     "docx": ("docProps/core.xml", _DUBLIN_CORE_TITLE),
@@ -115,7 +116,10 @@ def _xmp_title(metadata: Any) -> str | None:
     if not data or len(data) > MAX_XML_BYTES:
         return None
     found = next(etree().fromstring(data.strip(), xml_parser()).iter(_DUBLIN_CORE_TITLE), None)
-    return shown_title("".join(found.itertext())) if found is not None else None
+    if found is None:
+        return None
+    first = next(found.iter(_RDF_ITEM), None)  # (one title a language: the first, x-default by the spec)
+    return shown_title("".join((found if first is None else first).itertext()))
 
 
 def shown_title(title: str | None) -> str | None:
