@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.corpus import build_parquet
@@ -79,7 +80,8 @@ def test_the_title_a_name_gives():
     assert file_name_title(f"{TITLE}.tar.gz") == f"{TITLE}.tar"
     assert file_name_title(f"a/{TITLE}") == TITLE
     assert file_name_title("a/t20230120_4567.html") is None  # (ASCII: a crawl's id, no title)
-    assert file_name_title("a/甲县\\xb1\\xa8.txt") is None  # (a name escaped for not being UTF-8)
+    assert file_name_title(f"a/{TITLE}\\xb1\\xa8.txt") is None  # (a name escaped for not being UTF-8)
+    assert file_name_title("a/附件1.pdf") is None  # (no 信息公开: no title a name is read for)
 
 
 def test_the_same_bytes_under_two_names_are_read_under_each():
@@ -110,8 +112,6 @@ def test_a_file_renamed_to_another_title_is_parsed_again(tmp_path):
     run = build_parquet(settings(raw, data), workers=1)
     assert (run.moved, run.reparsed) == (0, 1)
     assert published_parquet(data) == published_parquet(_full(raw, tmp_path / "full"))
-    import duckdb
-
     with duckdb.connect() as db:
         named = db.execute("select agency_name, agency_source, report_year from read_parquet(?) where source_path = ?",
                            [str(data / "parquet" / "reports" / "*.parquet"), f"crawl_3/{OTHER_TITLE}.html"]).fetchall()
