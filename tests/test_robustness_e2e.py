@@ -95,6 +95,16 @@ def build_crawl(raw: Path) -> dict[str, tuple[str, str | None]]:
     word = docx_from_html(synthetic.national_report_html("温宿县人民政府办公室", 2021, "t2019", T2["t2019"],
                                                           synthetic.consistent_table3("t2019", 10), synthetic.consistent_table4(10)))
     add("good/attachment.docx", word, "parsed")
+    # A PDF whose cover is a picture (its text names no organ or year) and whose title property a
+    # PDF printer wrote; a page saved under its report's title, its body without one
+    cover_rows = _pdf_rows("t2021", synthetic.consistent_table3("t2021", 20), synthetic.consistent_table4(20))[2:]
+    add("good/P020220125394821.pdf", pdf_from_rows(
+        cover_rows, title="Microsoft Word - 乌恰县人民政府办公室2021年政府信息公开工作年度报告.doc"), "parsed")
+    untitled = synthetic.national_report_html("阿图什市人民政府办公室", 2021, "t2021", T2["t2021"],
+                                              synthetic.consistent_table3("t2021", 21), synthetic.consistent_table4(21))
+    for element in (r"<title>.*?</title>", r"<h1>.*?</h1>", r"<p>本报告中所列数据的统计期限.*?</p>"):
+        untitled = re.sub(element, "", untitled)
+    add("good/阿图什市人民政府办公室2021年政府信息公开工作年度报告.html", untitled.encode(), "parsed")
     add("good/web_archive.doc", mhtml_from_html(synthetic.national_report_html(
         "阿瓦提县人民政府办公室", 2021, "t2021", T2["t2021"], synthetic.consistent_table3("t2021", 12),
         synthetic.consistent_table4(12), charset="gb2312")), "parsed")
@@ -212,7 +222,7 @@ def test_each_file_has_its_status_and_code(crawl):
         elif code:
             assert code in issues.get(path, set()), (path, issues.get(path))
     clean = ["good/utf8.txt", "good/gb18030.txt", "good/page.html", "good/attachment.pdf", "good/attachment.ofd",
-             "good/attachment.docx",
+             "good/attachment.docx", "good/P020220125394821.pdf", "good/阿图什市人民政府办公室2021年政府信息公开工作年度报告.html",
              "good/rich_text.doc", "good/web_archive.doc", "good/word97.doc", "good/word2003.doc", "good/mirror.txt",
              "good/统计表.xls", "good/导出.xls"]
     for path in clean:
@@ -300,6 +310,14 @@ def test_good_files_land_with_their_figures(crawl):
     assert meta["good/导出.xls"] == ("spreadsheetml", "spreadsheetml", None, "沙雅县人民政府办公室", 2021, "t2021")
     assert meta["good/saved_compressed.html"] == ("html", "gb18030", None, "拜城县人民政府办公室", 2021, "t2021")
     assert meta["good/新和县年报.zip"] == ("docx", "docx", None, "新和县人民政府办公室", 2021, "t2021")
+    # The organ and year a PDF's title property and a file's name give, where the text names neither
+    named = warehouse.execute(
+        "select source_path, agency_name, agency_source, report_year, year_source, table_value_count from dim_report "
+        "where source_path in ('good/P020220125394821.pdf', 'good/阿图什市人民政府办公室2021年政府信息公开工作年度报告.html') "
+        "order by 1").fetchall()
+    assert named == [("good/P020220125394821.pdf", "乌恰县人民政府办公室", "document_title", 2021, "document_title", 200),
+                     ("good/阿图什市人民政府办公室2021年政府信息公开工作年度报告.html", "阿图什市人民政府办公室", "file_name",
+                      2021, "file_name", 200)]
     assert warehouse.execute("select message from fct_issues where source_path = 'good/新和县年报.zip'").fetchall() == [
         ("新和县2021年报告.docx unpacked from a ZIP archive",)]
     for path, seed, column in (("good/saved_compressed.html", 15, 3), ("good/新和县年报.zip", 16, 4)):
