@@ -125,19 +125,21 @@ def parse_bytes(data: bytes, source_path: str, max_year: int | None = None, max_
     copy, is then read once.
     """
     report_id, digest = content_id(data)
+    named = file_name_title(source_path)
     if earlier is None:
-        return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes)
+        return _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes, named)
     kind = read_as(data, source_path)
-    key = (digest, kind, file_name_title(source_path))
+    key = (digest, kind, named)
     first = earlier.get(key)
     if first is None:
-        first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes, kind)
+        first = earlier[key] = _parse_bytes(data, source_path, report_id, digest, max_year, max_bytes, named, kind)
         return first
     return replace(first, source_path=source_path, issues=list(first.issues))
 
 
 def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max_year: int | None,
-                 max_bytes: int | None, kind: str | None = None) -> FileParse:
+                 max_bytes: int | None, named: str | None, kind: str | None = None) -> FileParse:
+    """parse_bytes' parse (``named``: the title the file's name gives, file_name_title)."""
     if max_bytes is not None and len(data) > max_bytes:
         return too_large(source_path, digest, len(data), max_bytes)
     parse = FileParse(source_path, report_id, digest, len(data), None, "parsed")
@@ -152,10 +154,9 @@ def _parse_bytes(data: bytes, source_path: str, report_id: str, digest: str, max
     try:
         simplified = simplify(text)
         parse.transforms = simplified.transforms
-        named = file_name_title(source_path)
         # (an archive's document's own name, when it gives a title, before the archive's)
-        named = None if any(source == FILE_NAME for source, _ in extracted.heading) else named
-        heading = (*extracted.heading, (FILE_NAME, named)) if named else extracted.heading
+        archived = any(source == FILE_NAME for source, _ in extracted.heading)
+        heading = (*extracted.heading, (FILE_NAME, named)) if named and not archived else extracted.heading
         parse.result = parse_text(simplified.text, max_year or date.today().year, heading)
         parse.result.issues.extend(elsewhere_issues(extracted.elsewhere, parse.result))
         if simplified.index is not None:

@@ -33,7 +33,7 @@ from .mhtml import html_part, is_mhtml
 from .model import Heading
 from .ofd import is_ofd, read_ofd
 from .package import etree
-from .properties import TITLED, document_title, pdf_title
+from .properties import TITLED, document_title, pdf_title, shown_title
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
@@ -456,12 +456,9 @@ def page_text(markup: str) -> tuple[str, Shown, Heading]:
     return "\n".join(lines) + "\n", lambda: in_page(document, frames), heading
 
 
-_HEAD_SHOWN: int = 300  # (characters kept of what a head names: a title, an organ, a date)
-
-
 def _page_head(document) -> Heading:
     """The title and the site's metadata (labels.HEAD_META) a page's head gives, the first
-    of each, its white space collapsed, in a fixed order."""
+    of each, as a document's title is shown (properties.shown_title), in a fixed order."""
     head = document.find("head")
     if head is None:
         return ()
@@ -473,9 +470,9 @@ def _page_head(document) -> Heading:
         else:
             source = HEAD_META.get((element.get("name") or "").strip().lower())
             said = element.get("content") or ""
-        said = " ".join(said.split())[:_HEAD_SHOWN]
-        if source is not None and said and source not in found:
-            found[source] = said
+        shown = shown_title(said)
+        if source is not None and shown and source not in found:
+            found[source] = shown
     return tuple(sorted(found.items()))
 
 

@@ -22,7 +22,7 @@ from .package import MAX_XML_BYTES, etree, part, xml_parser
 from .rtf import CODE_PAGE, read_rtf
 from .word97 import olefile_module
 
-TITLE_SHOWN: int = 300  # (characters kept: a title, as a page's head's)
+TITLE_SHOWN: int = 300  # (characters kept of a title, or of what a page's head names: formats._page_head)
 
 _DUBLIN_CORE_TITLE: str = "{http://purl.org/dc/elements/1.1/}title"
 _RDF_ITEM: str = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li"
