@@ -115,7 +115,7 @@ _WAREHOUSE = _Queries(
 def score(truth_file: Path, parquet_dir: Path, max_misses: int = 20, by: str | None = None):
     """Compare the parse stage's Parquet with the truth.
 
-    With ``by`` ("era", "shape" or "fault"), a Score per value of that field.
+    With ``by`` ("era", "shape", "fault" or "title_form"), a Score per value of that field.
     """
     import duckdb
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import synthetic
-from .synthetic import SHAPES, Figure, figure
+from .synthetic import SHAPES, TITLE_FORMS, Figure, figure
 
 ERAS = ("t2021", "t2019", "stat_table", "prose", "mixed")
 _ERA_WEIGHTS = (30, 20, 25, 15, 10)
 FAULTS = ("broken_identity", "blank_cells", "cut_off", "duplicate", "junk")
+# The national template's title in half the reports, each other form in one in twenty.
+_TITLE_FORM_WEIGHTS = tuple(10 if form == "plain" else 1 for form in TITLE_FORMS)
 BATCH_SIZE = 1000  # files per raw sub-folder
 
 _CHARS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥东南西北安平和宁康泰"
@@ -48,6 +50,7 @@ class Truth:
     published_date: str | None = None
     era: str | None = None
     shape: str | None = None
+    title_form: str | None = None
     fault: str | None = None
     issues: list[str] = field(default_factory=list)  # codes the parse must report
     figures: list[dict] = field(default_factory=list)
@@ -175,6 +178,8 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     shape = rng.choice(SHAPES)
     agency, truth.region_code, truth.agency_level = _agency(index, rng, _places_by_rank())
     truth.era, truth.shape, truth.agency_name = era, shape, agency
+    # (drawn apart, so the rest of the corpus is what it was before titles took forms)
+    truth.title_form = random.Random(f"title {seed} {index}").choices(list(TITLE_FORMS), _TITLE_FORM_WEIGHTS)[0]
     if era == "prose":
         return _prose_report(rng, truth, agency), truth, None
     if era == "stat_table":
@@ -191,7 +196,8 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     if fault == "blank_cells":
         for _ in range(rng.randint(1, 3)):
             t3[rng.choice(list(t3))][rng.randint(0, 6)] = None
-    rendered = synthetic.national_report(agency, year, layout2, layout3, t2, t3, t4, shape, published=published)
+    rendered = synthetic.national_report(agency, year, layout2, layout3, t2, t3, t4, shape, published=published,
+                                         title_form=truth.title_form)
     text, figures = rendered.text, rendered.figures
     tail = b""
     if fault == "cut_off":
@@ -234,7 +240,7 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
             values.pop(label)
     rendered = synthetic.stat_table(values, shape, year)
     head = (
-        f"{agency}{year}年政府信息公开工作年度报告\n发布日期:{truth.published_date}\n"
+        f"{synthetic.report_title(agency, year, truth.title_form)}\n发布日期:{truth.published_date}\n"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n一、概述\n本年度工作正常开展。\n附件\n"
     )
     text, figures = head + rendered.text, rendered.figures
@@ -268,7 +274,7 @@ def _prose_report(rng, truth: Truth, agency: str) -> bytes:
     else:
         appeal_sentence = "全年未发生因政府信息公开引发的行政复议和行政诉讼。"
     text = (
-        f"{agency}{year}年政府信息公开工作年度报告\n"
+        f"{synthetic.report_title(agency, year, truth.title_form)}\n"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n"
         f"一、概述\n本年度认真贯彻条例。\n二、主动公开政府信息情况\n{year}年,本机关主动公开政府信息{proactive}条。\n"
         f"三、依申请公开政府信息情况\n{received_sentence}\n四、行政复议、行政诉讼情况\n{appeal_sentence}\n"

@@ -14,6 +14,29 @@ from decimal import Decimal
 
 SHAPES = ("lines", "pipe_lines", "markdown", "html", "tabs", "pdf")
 
+# How a report's title line names its organ and year, as reports and the pages that carry them
+# print it: the national template's title; the year as 年度, after "关于", after what the title
+# reports on, or first; open government affairs (政务公开) for information; an attachment's
+# number, a page's breadcrumbs or a notice's quotes before it.
+TITLE_FORMS: dict[str, str] = {
+    "plain": "{agency}{year}年政府信息公开工作年度报告",
+    "year_of": "{agency}{year}年度政府信息公开工作年度报告",
+    "about": "{agency}关于{year}年政府信息公开工作年度报告",
+    "affairs": "{agency}{year}年政务公开工作年度报告",
+    "both": "{agency}{year}年政府信息与政务公开工作年度报告",
+    "year_inside": "{agency}政府信息公开工作{year}年度报告",
+    "year_after": "{agency}政府信息公开年度报告({year}年)",
+    "year_first": "{year}年{agency}政府信息公开工作年度报告",
+    "attachment": "附件1:{agency}{year}年政府信息公开工作年度报告",
+    "breadcrumbs": "首页 > 政务公开 > 年度报告 > {agency}{year}年政府信息公开工作年度报告",
+    "quoted": "《{agency}{year}年政府信息公开工作年度报告》",
+}
+
+
+def report_title(agency: str, year: int, form: str | None = None) -> str:
+    """The title line, in ``form`` (TITLE_FORMS; None: the national template's)."""
+    return TITLE_FORMS[form or "plain"].format(agency=agency, year=year)
+
 # ------------------------------------------------------------ printed labels
 
 T3_HEADER = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
@@ -300,10 +323,11 @@ def national_report(
     t4: list,
     shape: str,
     published: str = "",
+    title_form: str | None = None,
 ) -> Rendered:
     """A report in the 2019/2021 national format (tables may mix eras)."""
     parts = [
-        f"{agency}{year}年政府信息公开工作年度报告\n",
+        report_title(agency, year, title_form) + "\n",
         f"发布日期:{published}\n" if published else "",
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n",
         "一、总体情况\n本年度按照条例要求推进政务公开工作。\n",

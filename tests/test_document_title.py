@@ -152,6 +152,26 @@ def test_a_pdf_s_xmp_title_is_read_where_its_document_information_has_none():
     assert _xmp_title(None) is None
 
 
+@pytest.mark.parametrize("info,xmp,want", [
+    # A placeholder in the information, the Chinese title in the XMP: the XMP's.
+    ("untitled", PRINTED_TITLE, ("甲县教育局", "document_title", 2022, "document_title")),
+    # The Chinese title in the information, a placeholder in the XMP: the information's.
+    (PRINTED_TITLE, "Document1", ("甲县教育局", "document_title", 2022, "document_title")),
+    # Both placeholders: nothing named.
+    ("untitled", "Document1", (None, None, None, None)),
+])
+def test_a_pdf_s_xmp_title_is_read_where_its_document_information_s_is_a_placeholder(info, xmp, want):
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_from_rows(untitled_rows(), title=info))) as pdf:
+        with pdf.open_metadata(update_docinfo=False, set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = xmp
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    got, _ = _meta(buffer.getvalue(), "report.pdf")
+    assert got == want
+
+
 def test_the_text_s_own_title_wins_over_the_property():
     page = untitled_page().replace("<h2>一、总体情况</h2>", "<h1>丙县财政局2021年政府信息公开工作年度报告</h1><h2>一、总体情况</h2>")
     document = docx.Document(io.BytesIO(docx_from_html(page)))

@@ -40,6 +40,7 @@ def _meta(data: bytes, path: str):
     (f"raw/甲县/{TITLE}.html", ("甲县教育局", "file_name", 2022, "file_name")),
     (f"raw/a/{TITLE}(定稿).pdf.html", ("甲县教育局", "file_name", 2022, "file_name")),
     ("raw/a/2022年度乙县农业农村局政府信息公开工作年度报告.htm", ("乙县农业农村局", "file_name", 2022, "file_name")),
+    ("raw/a/丙县统计局关于2020年政务公开工作年度报告.pdf.html", ("丙县统计局", "file_name", 2020, "file_name")),
     # A crawler that names a file by its link's text: the year alone.
     ("raw/a/2021年政府信息公开工作年度报告.html", (None, None, 2021, "file_name")),
     # A crawl's ids, and a name that is no title, name nothing.

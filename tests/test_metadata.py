@@ -41,6 +41,36 @@ def test_report_year(text, year):
     assert parse(text).metadata.report_year == year
 
 
+# A body whose years are not the title's: a year taken from it (most_mentioned) would show.
+_PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024年将继续推进政务公开。2024年要加强培训。\n"
+
+
+@pytest.mark.parametrize(
+    "title,agency,year",
+    [
+        ("乙县农业农村局2019年政府信息公开工作年度报告", "乙县农业农村局", 2019),
+        # "关于" between the organ and its year, as a title on "…的报告" does.
+        ("丙县统计局关于2020年度政府信息公开工作年度报告", "丙县统计局", 2020),
+        # 政务公开 (open government affairs), alone or beside 政府信息公开.
+        ("丁市人民政府办公室2021年政务公开工作年度报告", "丁市人民政府办公室", 2021),
+        ("戊县卫生健康委员会2022年政府信息与政务公开工作年度报告", "戊县卫生健康委员会", 2022),
+        ("己县民政局2018年度政府信息公开和政务公开工作年度报告", "己县民政局", 2018),
+        # The year after what the title reports on.
+        ("庚县水利局政府信息公开工作2010年度报告", "庚县水利局", 2010),
+        ("辛县林业局政府信息公开年度报告(2011年)", "辛县林业局", 2011),
+        ("壬县审计局政府信息公开工作年度报告（2012年度）", "壬县审计局", 2012),
+        # The year first: its year is the title's, not the year the text mentions most.
+        ("2013年癸县司法局政府信息公开工作年度报告", "癸县司法局", 2013),
+        # The organ in a site list's brackets.
+        ("【子县财政局】2014年政府信息公开工作年度报告", "子县财政局", 2014),
+    ],
+)
+def test_the_title_s_shapes(title, agency, year):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, year, "title")
+    assert meta.agency_source in {"title", "year_then_agency"}
+
+
 @pytest.mark.parametrize(
     "text,bound,year,source,said",
     [

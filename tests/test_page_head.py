@@ -50,6 +50,8 @@ def test_the_head_names_what_the_body_does_not():
     (f"{_TITLE}——甲县人民政府门户网站", "甲县教育局"),
     ("甲县教育局２０２２年政府信息公开工作年度报告｜甲县人民政府", "甲县教育局"),  # full-width forms
     ("甲县教育局二〇二二年政府信息公开工作年度报告", "甲县教育局"),  # the year in Chinese numerals
+    ("甲县教育局政府信息公开年度报告(2022年)_甲县人民政府网", "甲县教育局"),  # the year after
+    ("甲县教育局政务公开工作2022年度报告", "甲县教育局"),  # 政务公开, the year inside
 ])
 def test_a_window_title_s_parts_are_read_alone(title, agency):
     got, _ = _meta(_page(f"<title>{title}</title>"))

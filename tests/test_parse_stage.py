@@ -364,12 +364,14 @@ def test_ogi_run_starts_the_workers_forkserver_before_dagster_loads():
     assert done.stdout.split("\n")[-2] == f"{ALL_ASSETS_JOB} [] True"
 
 
-def test_the_forkservers_warm_up_parses_a_report_of_every_era_and_text_shape():
+def test_the_forkservers_warm_up_parses_a_report_of_every_era_text_shape_and_title():
     from orchestration.synth import ERAS
-    from orchestration.synthetic import SHAPES
+    from orchestration.synthetic import SHAPES, TITLE_FORMS
 
     chosen = pool.warm_up_reports()
-    assert {era for _, _, (era, _) in chosen} == set(ERAS) and {shape for _, _, (_, shape) in chosen} == set(SHAPES)
+    assert {era for _, _, (era, _, _) in chosen} == set(ERAS)
+    assert {shape for _, _, (_, shape, _) in chosen} == set(SHAPES)
+    assert {form for _, _, (_, _, form) in chosen} == set(TITLE_FORMS)
     values, checks, rows, counts = pool.warm_up()
     assert [row.source_path for row in rows] == [name for name, _, _ in chosen]
     assert {row.status for row in rows} == {"parsed"}

@@ -13,7 +13,7 @@ from orchestration.corpus import list_raw_files, write_corpus
 from orchestration.scoring import score
 from orchestration.settings import Settings
 from orchestration.synth import ERAS, FAULTS, generate
-from orchestration.synthetic import SHAPES
+from orchestration.synthetic import SHAPES, TITLE_FORMS
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +50,13 @@ def test_every_generated_figure_comes_back(corpus):
     assert result.unexpected_warnings == 0
 
 
-def test_recovery_per_era_shape_and_fault(corpus):
-    """The score above, broken down: no era, shape or fault kind hides behind the others."""
+def test_recovery_per_era_shape_fault_and_title(corpus):
+    """The score above, broken down: no era, shape, fault kind or title's form hides behind the
+    others (a title's form decides the organ and the year read)."""
     out, _, parquet = corpus
     records = truths(out)
-    for key in ("era", "shape", "fault"):
+    assert {r["title_form"] for r in records if r["era"]} == set(TITLE_FORMS)
+    for key in ("era", "shape", "fault", "title_form"):
         groups = score(out / "truth.jsonl", parquet, by=key)
         assert set(groups) == {r[key] for r in records}
         for group, result in groups.items():

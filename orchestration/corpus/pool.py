@@ -220,7 +220,7 @@ def start_worker() -> None:
 
 
 def warm_up() -> _Packed:
-    """Parse synthetic reports of every era and text shape (``warm_up_reports``) as a
+    """Parse synthetic reports of every era, text shape and title's form (``warm_up_reports``) as a
     chunk's files are parsed, here: in the workers' forkserver (``worker_preload``), whose
     workers are then forked with what a parse makes on first use ready (regular
     expressions compiled, lxml's parser, the rows' index): a worker's first chunk of 64
@@ -231,26 +231,28 @@ def warm_up() -> _Packed:
     return _packed([parse_bytes(data, name, max_year=max_year) for name, data, _ in warm_up_reports()])
 
 
-def warm_up_reports() -> list[tuple[str, bytes, tuple[str, str]]]:
-    """The first synthetic reports (seed 1, no faults) that show an era or a text shape
-    none before did, until every one is shown: a name, the bytes, (era, shape)."""
+def warm_up_reports() -> list[tuple[str, bytes, tuple[str, str, str]]]:
+    """The first synthetic reports (seed 1, no faults) that show an era, a text shape or a
+    title's form none before did, until every one is shown: a name, the bytes, (era, shape,
+    title's form). A title's form compiles the phrases that read it."""
     from ..synth import ERAS, make_report
-    from ..synthetic import SHAPES
+    from ..synthetic import SHAPES, TITLE_FORMS
 
-    eras, shapes = set(ERAS), set(SHAPES)
+    eras, shapes, forms = set(ERAS), set(SHAPES), set(TITLE_FORMS)
     chosen = []
     for index in range(WARM_UP_LOOKS):
         data, truth, _ = make_report(index, seed=1, fault_rate=0)
-        if truth.era in eras or truth.shape in shapes:
+        if truth.era in eras or truth.shape in shapes or truth.title_form in forms:
             eras.discard(truth.era)
             shapes.discard(truth.shape)
-            chosen.append((f"warm_up/{index}.txt", data, (truth.era, truth.shape)))
-        if not eras and not shapes:
+            forms.discard(truth.title_form)
+            chosen.append((f"warm_up/{index}.txt", data, (truth.era, truth.shape, truth.title_form)))
+        if not eras and not shapes and not forms:
             break
     return chosen
 
 
-WARM_UP_LOOKS = 200  # synthetic reports looked at for every era and shape (seed 1: 10 of the first 18)
+WARM_UP_LOOKS = 200  # synthetic reports looked at for every era, shape and title (seed 1: 16 of the first 25)
 
 
 def parse_file(raw: Path, relative: str, max_bytes: int, on_disk: dict[str, str] | None = None,

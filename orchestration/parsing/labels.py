@@ -356,16 +356,30 @@ AGENCY_SUFFIX = (
 # An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇").
 _AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>](?:[^\s\d,.;:。、()《》\"|<>]| (?=[^\s\d])){1,40}?)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
-_REPORT = r"\s*年?度?\s*(?:海关)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"
+# What the report is of: open government information (信息公开), since 2020 also open government
+# affairs (政务公开: "甲县2022年政务公开工作年度报告"), or both ("政府信息与政务公开").
+_OPENNESS = r"(?:(?:政府|政务)?信息(?:公开)?(?:与|和|及|暨)政务公开|(?:政府|政务)?信息公开|政务公开)"
+_REPORT_NOUN = rf"{_OPENNESS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"
+_REPORT = rf"\s*年?度?\s*(?:海关)?{_REPORT_NOUN}"
+# A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" and
+# "甲县教育局政府信息公开年度报告(2022年)".
+_REPORT_YEAR_INSIDE = rf"{_OPENNESS}(?:工作)?\s*{_YEAR}\s*年度?\s*(?:工作)?(?:报告|年报)"
+_REPORT_YEAR_AFTER = rf"{_OPENNESS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)\s*\(\s*{_YEAR}\s*年?度?\s*\)"
+
+# What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >"),
+# a label ("标题:"), an attachment's number ("附件1"), the quotes of a notice ("关于印发《").
+_TITLE_BEFORE = r"(?:[^\n]{0,40}?(?:\s-\s|>|\||:|《|\")|附件\s*\d{0,2}\s*[.、]?)?"
 
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str], ...] = (
-    ("title", rf"(?m)^(?:[^\n]{{0,12}}?(?:\s-\s|>|\|))?\s*{_AGENCY}\s*{_YEAR}{_REPORT}"),
+    ("title", rf"(?m)^{_TITLE_BEFORE}\s*{_AGENCY}\s*(?:关于)?\s*{_YEAR}{_REPORT}"),
+    ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_INSIDE}"),
+    ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_AFTER}"),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}"),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况"),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)"),
-    ("year_then_agency", rf"{_YEAR}\s*年度?\s*{_AGENCY}的?\s*(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"),
+    ("year_then_agency", rf"{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}"),
     ("compiled_by_self", rf"{_AGENCY}编制(?:了)?\s*{_YEAR}\s*年"),
     ("stat_table_unit", rf"填报单位(?:\(盖章\))?\s*:\s*{_AGENCY}(?=\s|\||$)"),
     ("stat_table_title", rf"(?m)^\s*{_AGENCY}(?:政府)?信息公开情况统计表"),
@@ -375,6 +389,9 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str], ...] = (
 
 YEAR_PHRASES: tuple[tuple[str, str], ...] = (
     ("title", rf"{_YEAR}{_REPORT}"),
+    ("title", _REPORT_YEAR_INSIDE),
+    ("title", _REPORT_YEAR_AFTER),
+    ("title", rf"(?m)^\s*{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}"),
     ("stat_table_year", rf"\(\s*{_YEAR}\s*年度\s*\)"),
     ("period", rf"(?:统计期限|统计时限|统计期间|统计时间|起止时间|时间期限|期限|时限)[^。]{{0,12}}?{_YEAR}\s*年\s*1\s*月\s*1\s*日"),
     ("period_end", rf"至\s*{_YEAR}\s*年\s*12\s*月\s*31\s*日"),
@@ -408,14 +425,16 @@ HEAD_META: dict[str, str] = {
 DOCUMENT_TITLE: str = "document_title"
 # The raw file's own name, where it is a report's title ("甲县教育局2022年…报告.pdf": named so by
 # hand, or by a crawler after its link's text), read last: a name is given by whoever saved the
-# file. Only a name with FILE_NAME_TITLE_WORD in it is read (metadata.file_name_title).
+# file. Only a name with one of FILE_NAME_TITLE_WORDS in it is read (metadata.file_name_title).
 FILE_NAME: str = "file_name"
-FILE_NAME_TITLE_WORD: str = "信息公开"
+FILE_NAME_TITLE_WORDS: tuple[str, ...] = ("信息公开", "政务公开")
 # The article's own title before the window's, which adds the site's name.
 HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE, FILE_NAME)
 # A title's year: the body's title phrase (YEAR_PHRASES' first), or a year the organ follows
-# ("2022年度乙县农业农村局政府信息公开工作年度报告", as file names put it).
-HEAD_TITLE_YEAR: str = rf"{_YEAR}(?:\s*年度?[^\d\n]{{1,40}}?)?{_REPORT}"
+# ("2022年度乙县农业农村局政府信息公开工作年度报告", as file names put it); then a year after
+# what the title reports on.
+HEAD_TITLE_YEARS: tuple[str, ...] = (
+    rf"{_YEAR}(?:\s*年度?[^\d\n]{{1,40}}?)?{_REPORT}", _REPORT_YEAR_INSIDE, _REPORT_YEAR_AFTER)
 HEAD_ORGAN: str = "head_content_source"
 HEAD_DATE: str = "head_pub_date"
 # What parts a window title ("甲县教育局2022年…报告_甲县人民政府网") or a document's

@@ -78,6 +78,8 @@ def _organ(candidate: str) -> str | None:
     """``candidate`` as an organ's name, or None when it reads as none."""
     name = re.sub(r"\s+", "", candidate)
     name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
+    # "【甲县教育局】2022年…报告", as a site's list sets a title's organ apart.
+    name = re.sub(r"^【([^【】]+)】$", r"\1", name)
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
     name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
     if (
@@ -97,10 +99,10 @@ _NAME_ENDING = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 def file_name_title(source_path: str) -> str | None:
     """The title the file's own name gives (its ending dropped; labels.FILE_NAME), or None: a
     name in ASCII (a crawl's id, "t20230120_4567.html"), one escaped for not being UTF-8 (a
-    backslash), or one without labels.FILE_NAME_TITLE_WORD, which every title read from a name
-    has. A folder's name is not read: a folder renamed keeps its files' rows (corpus.moved)."""
+    backslash), or one with none of labels.FILE_NAME_TITLE_WORDS, one of which every title read
+    from a name has. A folder's name is not read: a folder renamed keeps its files' rows (corpus.moved)."""
     name = source_path.rpartition("/")[2]
-    if name.isascii() or "\\" in name or labels.FILE_NAME_TITLE_WORD not in name:
+    if name.isascii() or "\\" in name or not any(word in name for word in labels.FILE_NAME_TITLE_WORDS):
         return None
     return _NAME_ENDING.sub("", name)
 
@@ -127,8 +129,10 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
             return year, source, later
     for head_source in labels.HEAD_TITLES:
         title = head.get(head_source) if head else None
-        if title:
-            year = _first_year(title, labels.HEAD_TITLE_YEAR, max_year, head_source, later)
+        if not title:
+            continue
+        for pattern in labels.HEAD_TITLE_YEARS:
+            year = _first_year(title, pattern, max_year, head_source, later)
             if year is not None:
                 return year, head_source, later
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]

@@ -75,8 +75,14 @@ def document_title(data: bytes, kind: str) -> str | None:
 
 def pdf_title(document: Any) -> str | None:
     """The title a PDF (pdfminer's PDFDocument) gives: its document information's, else its
-    XMP metadata's (PDF 2.0 deprecates the document information)."""
-    return info_title(document.info) or _xmp_title(document.catalog.get("Metadata"))
+    XMP metadata's (PDF 2.0 deprecates the document information); the XMP's too where the
+    information's is in ASCII and the XMP's is not (a tool that rewrote the information left
+    its placeholder, "untitled", beside the Chinese title the XMP kept)."""
+    info = info_title(document.info)
+    if info and not info.isascii():
+        return info
+    xmp = _xmp_title(document.catalog.get("Metadata"))
+    return xmp if xmp and (not info or not xmp.isascii()) else info
 
 
 def info_title(info: list[dict[str, Any]]) -> str | None:
