@@ -348,10 +348,14 @@ SECTIONS: dict[str, str] = {
 
 # ---------------------------------------------------------------- metadata phrases
 
-# What an organ's name ends with; a candidate name that does not is not taken.
+# What an organ's name ends with; a candidate name that does not is not taken. Beside the
+# administrative organs, the others that report under the 条例: the central bank's branches
+# (中国人民银行…中心支行), public utilities (国网…供电公司), schools, prisons, weather and
+# earthquake stations, broadcasters, state farms.
 AGENCY_SUFFIX = (
     r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|委员会"
-    r"|街道办事处|办事处|街道|分局|局|厅|委|办|中心|署|院|所|站|队|海关|镇|乡|苏木|集团|馆|处|会|部|社|旗|县|区|市|州|盟)"
+    r"|街道办事处|办事处|街道|分局|局|厅|委|办|中心|署|院|所|站|队|海关|镇|乡|苏木|集团|馆|处|会|部|社|旗|县|区|市|州|盟"
+    r"|支行|分行|公司|学校|中学|小学|大学|监狱|气象台|地震台|电视台|林场|农场)"
 )
 # An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇").
 _AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>](?:[^\s\d,.;:。、()《》\"|<>]| (?=[^\s\d])){1,40}?)"
