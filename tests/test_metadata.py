@@ -144,3 +144,43 @@ def test_missing_metadata_is_an_issue():
     result = parse("一些文字,没有年份也没有机关。收到申请2件。")
     codes = {issue.code for issue in result.issues}
     assert {"no_report_year", "no_agency_name"} <= codes
+
+
+def _phrase_texts() -> list[str]:
+    """Reports of every era, shape and title's form, each also without its title and with the
+    sentences and tables the keyed phrases read put in."""
+    from orchestration.parsing.metadata import arabic_dates
+    from orchestration.parsing.text import normalize
+    from orchestration.synth import make_report
+
+    extra = ("\n本报告由乙县民政局编制。丙县财政局编制了2021年度报告。\n丁县统计局政府信息公开情况统计表\n"
+             "2019年戊县水利局政府信息公开工作情况\n己县林业局政府信息公开年度报告(2018年)\n")
+    texts = []
+    for index in range(120):
+        data, _, _ = make_report(index, seed=54, fault_rate=0)
+        text = data.decode("utf-8", "replace")
+        for variant in (text, text.partition("\n")[2], extra + text, text + extra):
+            texts.append(arabic_dates(normalize(variant)))
+    return texts
+
+
+def test_a_keyed_phrase_finds_what_a_search_of_the_whole_text_finds():
+    """The phrases searched only near their key (metadata.phrase_matches) give the matches a
+    search of the whole text gives, in order: each match holds its key, within reach."""
+    import re
+
+    from orchestration.parsing import labels
+    from orchestration.parsing.metadata import phrase_matches
+
+    texts = _phrase_texts()
+    keyed = [(source, pattern, key) for source, pattern, key in (*labels.AGENCY_YEAR_PHRASES, *labels.YEAR_PHRASES)
+             if key]
+    assert {source for source, _, _ in keyed} >= {"title", "year_then_agency", "compiled_by_self", "stat_table_title"}
+    for source, pattern, key in keyed:
+        compiled = re.compile(pattern)
+        found = 0
+        for text in texts:
+            whole = [match.span() for match in compiled.finditer(text)]
+            assert [match.span() for match in phrase_matches(pattern, key, text)] == whole, (source, pattern)
+            found += len(whole)
+        assert found >= 20, (source, pattern)  # (each phrase's matches were there to find)

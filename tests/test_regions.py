@@ -6,7 +6,7 @@ import pytest
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.regions import resolve
 
-from .conftest import REAL
+from .conftest import REAL, SAMPLES_RAW
 
 
 def placed(region):
@@ -136,3 +136,18 @@ def test_without_an_agency_name_the_text_places_the_report():
     assert (region.source, region.admin_tier, region.agency_level, region.problem) == ("text", None, None, None)
     region = resolve(None, "本机关全年主动公开政府信息12条。")
     assert placed(region) == (None, None, None) and "no place" in region.problem
+
+
+def test_place_names_are_found_at_their_characters():
+    """The gazetteer's automaton reads a text's UTF-8 bytes (regions._as_bytes); each place it
+    finds is given at its characters, after characters of one, two, three and four bytes."""
+    from orchestration.parsing.regions import _as_bytes, _mentions, gazetteer
+
+    text = "A é 𠀀甲 浙江省衢州市柯城区教育局,和精河县"
+    assert [text[start:end] for start, end, _ in _mentions(text)] == ["浙江省", "衢州市", "柯城区", "精河县"]
+    automaton = gazetteer().automaton
+    for path in sorted(SAMPLES_RAW.iterdir()):
+        sample = path.read_text(encoding="utf-8")
+        found = _mentions(sample)
+        assert len(found) > 3
+        assert all(automaton.exists(_as_bytes(sample[start:end])) for start, end, _ in found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from functools import cache
 
@@ -23,6 +24,26 @@ FIRST_REPORT_YEAR = 2007  # the 条例 took effect on 2008-05-01; the first repo
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+def phrase_matches(pattern: str, key: str, text: str) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches in ``text`` in order, as ``finditer`` gives them; where every match
+    holds ``key`` (labels.AGENCY_YEAR_PHRASES), only the text around the key's occurrences is
+    searched, each stretch once (labels.PHRASE_KEY_BEFORE and _AFTER: a match reaching further
+    from its key is not found)."""
+    compiled = _compiled(pattern)
+    if not key:
+        yield from compiled.finditer(text)
+        return
+    at = text.find(key)
+    while at >= 0:
+        start = max(at - labels.PHRASE_KEY_BEFORE, 0)
+        end = at + len(key) + labels.PHRASE_KEY_AFTER
+        at = text.find(key, at + 1)
+        while 0 <= at and at - labels.PHRASE_KEY_BEFORE <= end:  # (stretches that meet are one)
+            end = at + len(key) + labels.PHRASE_KEY_AFTER
+            at = text.find(key, at + 1)
+        yield from compiled.finditer(text, start, min(end, len(text)))
 
 
 _CHINESE_DATE = re.compile(labels.CHINESE_DATE)
@@ -57,8 +78,8 @@ def _in_digits(match: re.Match[str]) -> str:
 def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | None, str | None]:
     """The organ as it names itself, and which phrase said so; else as the page's head
     names it (``head``: source -> text, normalized as the text is)."""
-    for source, pattern in labels.AGENCY_YEAR_PHRASES:
-        for match in _compiled(pattern).finditer(text):
+    for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
+        for match in phrase_matches(pattern, key, text):
             name = _organ(match["agency"])
             if name is not None:
                 return name, source
@@ -123,8 +144,8 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
     a run in a later year could take one of them, so the report's year depends on the
     run's (issue ``later_year_set_aside``)."""
     later: list[tuple[int, str]] = []
-    for source, pattern in labels.YEAR_PHRASES:
-        year = _first_year(text, pattern, max_year, source, later)
+    for source, pattern, key in labels.YEAR_PHRASES:
+        year = _first_year(text, pattern, key, max_year, source, later)
         if year is not None:
             return year, source, later
     for head_source in labels.HEAD_TITLES:
@@ -132,7 +153,7 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
         if not title:
             continue
         for pattern in labels.HEAD_TITLE_YEARS:
-            year = _first_year(title, pattern, max_year, head_source, later)
+            year = _first_year(title, pattern, "", max_year, head_source, later)
             if year is not None:
                 return year, head_source, later
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]
@@ -144,10 +165,11 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
     return None, None, later
 
 
-def _first_year(text: str, pattern: str, max_year: int, source: str, later: list[tuple[int, str]]) -> int | None:
-    """The first year ``pattern`` reads in ``text`` that a report may cover; a later one
-    passed over is added to ``later``."""
-    for match in _compiled(pattern).finditer(text):
+def _first_year(text: str, pattern: str, key: str, max_year: int, source: str,
+                later: list[tuple[int, str]]) -> int | None:
+    """The first year ``pattern`` (with its ``key``: phrase_matches) reads in ``text`` that a
+    report may cover; a later one passed over is added to ``later``."""
+    for match in phrase_matches(pattern, key, text):
         year = int(match["year"])
         if FIRST_REPORT_YEAR <= year <= max_year:
             return year
