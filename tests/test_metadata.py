@@ -146,6 +146,23 @@ def test_missing_metadata_is_an_issue():
     assert {"no_report_year", "no_agency_name"} <= codes
 
 
+@pytest.mark.parametrize(
+    "title,agency",
+    [
+        # A long title's line broken inside the organ's name, as a PDF or a document wraps it.
+        ("浙江省衢州市柯城区人民政府\n办公室2022年政府信息公开工作年度报告", "浙江省衢州市柯城区人民政府办公室"),
+        ("浙江省衢州市柯城\n区人民政府办公室2022年政府信息公开工作年度报告", "浙江省衢州市柯城区人民政府办公室"),
+        ("衢州市机关事务\n管理局2022年政府信息公开工作年度报告", "衢州市机关事务管理局"),
+        # A line before the title that is no part of it: the site's name, a menu's item.
+        ("衢州市人民政府\n衢州市教育局2022年政府信息公开工作年度报告", "衢州市教育局"),
+        ("政务公开\n衢州市教育局2022年政府信息公开工作年度报告", "衢州市教育局"),
+        ("首页\n机关事务局2022年政府信息公开工作年度报告", "机关事务局"),
+    ],
+)
+def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
+    assert parse(title + _PLANS).metadata.agency_name == agency
+
+
 def _phrase_texts() -> list[str]:
     """Reports of every era, shape and title's form, each also without its title and with the
     sentences and tables the keyed phrases read put in."""

@@ -398,6 +398,10 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)", ""),
     ("publisher", rf"发布机构\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)", ""),
 )
+# The phrases above that read a title, and the line before a title's that may hold the start of
+# its organ's name, where the title's line broke inside it (metadata._wrapped_organ).
+TITLE_PHRASE: str = "title"
+TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
 # How far from its key a keyed phrase's match may begin and end: a title's breadcrumbs (40), an
 # organ's name (41) and its year, with room for the spaces and line breaks between them.
 PHRASE_KEY_BEFORE: int = 200

@@ -81,6 +81,8 @@ def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | No
     for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
         for match in phrase_matches(pattern, key, text):
             name = _organ(match["agency"])
+            if source == labels.TITLE_PHRASE:
+                name = _wrapped_organ(text, match, name)
             if name is not None:
                 return name, source
     if not head:
@@ -93,6 +95,23 @@ def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | No
                 return found, head_source
     named = _organ(head.get(labels.HEAD_ORGAN, ""))
     return (named, labels.HEAD_ORGAN) if named is not None else (None, None)
+
+
+def _wrapped_organ(text: str, match: re.Match[str], name: str | None) -> str | None:
+    """The organ's name of a title phrase's ``match`` (``name``: as read from its line alone),
+    with the line before it where the title's line broke inside the name ("甲省乙市丙县人民政府
+    \n办公室2022年…", as a PDF's or a document's long title wraps): where the line before is all
+    ideographs and the name joined to it begins with a place's name, as ``name`` does not. A
+    line that is no part of the title ("首页", "政务公开") leaves a name that begins with a place
+    as it is."""
+    start = match.start("agency")
+    if start == 0 or text[start - 1] != "\n" or (name is not None and regions.starts_with_place(name)):
+        return name
+    before = text.rfind("\n", 0, start - 1) + 1
+    if _compiled(labels.TITLE_WRAPPED_LINE).fullmatch(text, before, start - 1) is None:
+        return name
+    joined = _organ(text[before : start - 1] + match["agency"])
+    return joined if joined is not None and regions.starts_with_place(joined) else name
 
 
 def _organ(candidate: str) -> str | None:
