@@ -163,6 +163,18 @@ def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
     assert parse(title + _PLANS).metadata.agency_name == agency
 
 
+_WRAPPED = "衢州市柯城区人民政府办公室2022年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("at", range(_WRAPPED.index("年") + 1, len(_WRAPPED)))
+@pytest.mark.parametrize("gap", ["\n", " "])
+def test_a_title_wrapped_or_spaced_inside_what_it_reports_on(at, gap):
+    """Its line broken (or a space) between any two characters after the year: the organ and
+    the year are the title's, not the year the text mentions most (2024)."""
+    meta = parse(_WRAPPED[:at] + gap + _WRAPPED[at:] + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == ("衢州市柯城区人民政府办公室", 2022, "title")
+
+
 def _phrase_texts() -> list[str]:
     """Reports of every era, shape and title's form, each also without its title and with the
     sentences and tables the keyed phrases read put in."""
@@ -171,7 +183,8 @@ def _phrase_texts() -> list[str]:
     from orchestration.synth import make_report
 
     extra = ("\n本报告由乙县民政局编制。丙县财政局编制了2021年度报告。\n丁县统计局政府信息公开情况统计表\n"
-             "2019年戊县水利局政府信息公开工作情况\n己县林业局政府信息公开年度报告(2018年)\n")
+             "2019年戊县水利局政府信息公开工作情况\n己县林业局政府信息公开年度报告(2018年)\n"
+             "庚县审计局2017年政府信息公\n开工作年度报告\n辛县交通局政府信息公开工作2016年度\n报告\n")
     texts = []
     for index in range(120):
         data, _, _ = make_report(index, seed=54, fault_rate=0)

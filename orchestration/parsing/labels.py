@@ -360,15 +360,32 @@ AGENCY_SUFFIX = (
 # An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇").
 _AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>](?:[^\s\d,.;:。、()《》\"|<>]| (?=[^\s\d])){1,40}?)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
+# A title's words may hold a line's break or a space between any two characters: a long title
+# wraps where its line ends ("…2022年政府信息公\n开工作年度报告", as a PDF's or a document's does).
+_S = r"\s?"
+
+
+def _loose(*words: str) -> str:
+    """``words`` as alternatives, each with room for a break between its characters."""
+    return "(?:" + "|".join(_S.join(word) for word in words) + ")"
+
+
 # What the report is of: open government information (信息公开), since 2020 also open government
 # affairs (政务公开: "甲县2022年政务公开工作年度报告"), or both ("政府信息与政务公开").
-_OPENNESS = r"(?:(?:政府|政务)?信息(?:公开)?(?:与|和|及|暨)政务公开|(?:政府|政务)?信息公开|政务公开)"
-_REPORT_NOUN = rf"{_OPENNESS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报|情况)"
-_REPORT = rf"\s*年?度?\s*(?:海关)?{_REPORT_NOUN}"
+_GOVERNMENT = _loose("政府", "政务")
+_OPENNESS = (
+    rf"(?:(?:{_GOVERNMENT}{_S})?{_loose('信息')}(?:{_S}{_loose('公开')})?{_S}[与和及暨]{_S}{_loose('政务公开')}"
+    rf"|(?:{_GOVERNMENT}{_S})?{_loose('信息公开')}|{_loose('政务公开')})"
+)
+_WORK = rf"(?:{_S}{_loose('工作')})?"
+_REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况')}"
+_REPORT = rf"\s*年?{_S}度?\s*(?:海关)?{_REPORT_NOUN}"
 # A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" and
 # "甲县教育局政府信息公开年度报告(2022年)".
-_REPORT_YEAR_INSIDE = rf"{_OPENNESS}(?:工作)?\s*{_YEAR}\s*年度?\s*(?:工作)?(?:报告|年报)"
-_REPORT_YEAR_AFTER = rf"{_OPENNESS}(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)\s*\(\s*{_YEAR}\s*年?度?\s*\)"
+_REPORT_YEAR_INSIDE = rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
+_REPORT_YEAR_AFTER = (
+    rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}\s*\(\s*{_YEAR}\s*年?{_S}度?\s*\)"
+)
 
 # What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >"),
 # a label ("标题:"), the quotes of a notice ("关于印发《"), with no digit (a table's row, "| 1 | 2 |",
@@ -378,11 +395,11 @@ _TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4
 
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
-# Each with a key every match of it holds, or "": one that begins with an organ's name would try
+# Each with a key (a pattern) every match of it holds, or "": one that begins with an organ's name would try
 # each position of a text (each line's start) for a name up to 41 characters long, and is
 # searched only near its key's occurrences (metadata.phrase_matches: a report whose title names
 # no organ took 510 µs for its organ and year, 233 of them in compiled_by_self).
-_OPEN = "公开"
+_OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("title", rf"(?m)^{_TITLE_BEFORE}\s*{_AGENCY}\s*(?:关于)?\s*{_YEAR}{_REPORT}", _OPEN),

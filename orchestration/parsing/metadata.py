@@ -28,21 +28,22 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def phrase_matches(pattern: str, key: str, text: str) -> Iterator[re.Match[str]]:
     """``pattern``'s matches in ``text`` in order, as ``finditer`` gives them; where every match
-    holds ``key`` (labels.AGENCY_YEAR_PHRASES), only the text around the key's occurrences is
+    holds a match of ``key`` (labels.AGENCY_YEAR_PHRASES), only the text around the key's is
     searched, each stretch once (labels.PHRASE_KEY_BEFORE and _AFTER: a match reaching further
     from its key is not found)."""
     compiled = _compiled(pattern)
     if not key:
         yield from compiled.finditer(text)
         return
-    at = text.find(key)
-    while at >= 0:
-        start = max(at - labels.PHRASE_KEY_BEFORE, 0)
-        end = at + len(key) + labels.PHRASE_KEY_AFTER
-        at = text.find(key, at + 1)
-        while 0 <= at and at - labels.PHRASE_KEY_BEFORE <= end:  # (stretches that meet are one)
-            end = at + len(key) + labels.PHRASE_KEY_AFTER
-            at = text.find(key, at + 1)
+    keys = _compiled(key)
+    found = keys.search(text)
+    while found is not None:
+        start = max(found.start() - labels.PHRASE_KEY_BEFORE, 0)
+        end = found.end() + labels.PHRASE_KEY_AFTER
+        found = keys.search(text, found.start() + 1)
+        while found is not None and found.start() - labels.PHRASE_KEY_BEFORE <= end:  # (stretches that meet are one)
+            end = found.end() + labels.PHRASE_KEY_AFTER
+            found = keys.search(text, found.start() + 1)
         yield from compiled.finditer(text, start, min(end, len(text)))
 
 
