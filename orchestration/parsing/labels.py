@@ -395,10 +395,10 @@ _TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4
 
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
-# Each with a key (a pattern) every match of it holds, or "": one that begins with an organ's name would try
-# each position of a text (each line's start) for a name up to 41 characters long, and is
-# searched only near its key's occurrences (metadata.phrase_matches: a report whose title names
-# no organ took 510 µs for its organ and year, 233 of them in compiled_by_self).
+# Each with a key (a pattern) every match of it holds, or "": one that begins with an organ's
+# name would try each position of a text (each line's start) for a name up to 41 characters
+# long, and is searched only near its key's occurrences (metadata.phrase_matches: a report whose
+# title names no organ took 510 µs for its organ and year, 233 of them in compiled_by_self).
 _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
