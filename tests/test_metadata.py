@@ -214,3 +214,21 @@ def test_a_keyed_phrase_finds_what_a_search_of_the_whole_text_finds():
             assert [match.span() for match in phrase_matches(pattern, key, text)] == whole, (source, pattern)
             found += len(whole)
         assert found >= 20, (source, pattern)  # (each phrase's matches were there to find)
+
+
+def test_a_run_of_spaces_is_read_once():
+    """A year followed by a long run of spaces and no title: each run is taken whole
+    (labels._REPORT's `\\s*+`); split between two runs' patterns it was tried every way, 30 s at
+    20,000 spaces and hours at 100,000, until the file's time limit quarantined the report. Run
+    apart, with a deadline no working parse comes near (a hang guard, not a measure of speed)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from orchestration.parsing import parse_text\n"
+        "meta = parse_text('甲县教育局2022' + ' ' * 100_000 + '\\n2021年政府信息公开工作年度报告\\n本报告由甲县教育局编制。',"
+        " 2026).metadata\n"
+        "print(meta.agency_name, meta.report_year, meta.year_source)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split() == ["甲县教育局", "2021", "title"]  # (the organ: compiled_by)

@@ -379,12 +379,14 @@ _OPENNESS = (
 )
 _WORK = rf"(?:{_S}{_loose('工作')})?"
 _REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况')}"
-_REPORT = rf"\s*年?{_S}度?\s*(?:海关)?{_REPORT_NOUN}"
+# (A run of spaces is taken whole, `\s*+`: split between two runs' patterns it was tried every
+# way, which took 30 s for a year followed by 20,000 spaces.)
+_REPORT = rf"\s*+年?{_S}度?\s*+(?:海关)?{_REPORT_NOUN}"
 # A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" and
 # "甲县教育局政府信息公开年度报告(2022年)".
 _REPORT_YEAR_INSIDE = rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
 _REPORT_YEAR_AFTER = (
-    rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}\s*\(\s*{_YEAR}\s*年?{_S}度?\s*\)"
+    rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}\s*\(\s*{_YEAR}\s*+年?{_S}度?\s*+\)"
 )
 
 # What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >"),
@@ -402,7 +404,7 @@ _TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4
 _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    ("title", rf"(?m)^{_TITLE_BEFORE}\s*{_AGENCY}\s*(?:关于)?\s*{_YEAR}{_REPORT}", _OPEN),
+    ("title", rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+(?:关于)?\s*+{_YEAR}{_REPORT}", _OPEN),
     ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
     ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
