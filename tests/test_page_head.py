@@ -52,6 +52,8 @@ def test_the_head_names_what_the_body_does_not():
     ("甲县教育局二〇二二年政府信息公开工作年度报告", "甲县教育局"),  # the year in Chinese numerals
     ("甲县教育局政府信息公开年度报告(2022年)_甲县人民政府网", "甲县教育局"),  # the year after
     ("甲县教育局政务公开工作2022年度报告", "甲县教育局"),  # 政务公开, the year inside
+    # The site's name before the title, a place in it: a part apart, not a line the title wrapped.
+    ("衢州市人民政府网_机关事务局2022年政府信息公开工作年度报告", "机关事务局"),
 ])
 def test_a_window_title_s_parts_are_read_alone(title, agency):
     got, _ = _meta(_page(f"<title>{title}</title>"))

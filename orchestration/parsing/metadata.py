@@ -79,23 +79,31 @@ def _in_digits(match: re.Match[str]) -> str:
 def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | None, str | None]:
     """The organ as it names itself, and which phrase said so; else as the page's head
     names it (``head``: source -> text, normalized as the text is)."""
-    for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
-        for match in phrase_matches(pattern, key, text):
-            name = _organ(match["agency"])
-            if source == labels.TITLE_PHRASE:
-                name = _wrapped_organ(text, match, name)
-            if name is not None:
-                return name, source
-    if not head:
-        return None, None
+    found, source = _phrased_agency(text, wrapped=True)
+    if found is not None or not head:
+        return found, source
     for head_source in labels.HEAD_TITLES:
         title = head.get(head_source)
         if title:
-            found, _ = agency_name(_title_parts(title))
+            # (a title's parts are apart, not one line wrapped: "甲市人民政府网_教育局…")
+            found, _ = _phrased_agency(_title_parts(title), wrapped=False)
             if found is not None:
                 return found, head_source
     named = _organ(head.get(labels.HEAD_ORGAN, ""))
     return (named, labels.HEAD_ORGAN) if named is not None else (None, None)
+
+
+def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
+    """The organ the first of labels.AGENCY_YEAR_PHRASES names in ``text``, and the phrase;
+    with ``wrapped``, a title's name joined to the line before where its line broke inside it."""
+    for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
+        for match in phrase_matches(pattern, key, text):
+            name = _organ(match["agency"])
+            if wrapped and source == labels.TITLE_PHRASE:
+                name = _wrapped_organ(text, match, name)
+            if name is not None:
+                return name, source
+    return None, None
 
 
 def _wrapped_organ(text: str, match: re.Match[str], name: str | None) -> str | None:
