@@ -395,6 +395,11 @@ _REPORT_YEAR_AFTER = (
 # header prints it); an attachment's ("附件1:").
 _TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
 
+# The phrases that read a title, and the line before a title's that may hold the start of its
+# organ's name, where the title's line broke inside it (metadata._wrapped_organ).
+TITLE_PHRASE: str = "title"
+TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
+
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
 # Each with a key (a pattern) every match of it holds, or "": one that begins with an organ's
@@ -404,9 +409,9 @@ _TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4
 _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    ("title", rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+(?:关于)?\s*+{_YEAR}{_REPORT}", _OPEN),
-    ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
-    ("title", rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+(?:关于)?\s*+{_YEAR}{_REPORT}", _OPEN),
+    (TITLE_PHRASE, rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)", ""),
@@ -417,20 +422,16 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)", ""),
     ("publisher", rf"发布机构\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)", ""),
 )
-# The phrases above that read a title, and the line before a title's that may hold the start of
-# its organ's name, where the title's line broke inside it (metadata._wrapped_organ).
-TITLE_PHRASE: str = "title"
-TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
 # How far from its key a keyed phrase's match may begin and end: a title's breadcrumbs (40), an
 # organ's name (41) and its year, with room for the spaces and line breaks between them.
 PHRASE_KEY_BEFORE: int = 200
 PHRASE_KEY_AFTER: int = 80
 
 YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    ("title", rf"{_YEAR}{_REPORT}", ""),
-    ("title", _REPORT_YEAR_INSIDE, _REPORTED),
-    ("title", _REPORT_YEAR_AFTER, _REPORTED),
-    ("title", rf"(?m)^\s*{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
+    (TITLE_PHRASE, rf"{_YEAR}{_REPORT}", ""),
+    (TITLE_PHRASE, _REPORT_YEAR_INSIDE, _REPORTED),
+    (TITLE_PHRASE, _REPORT_YEAR_AFTER, _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^\s*{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
     ("stat_table_year", rf"\(\s*{_YEAR}\s*年度\s*\)", ""),
     ("period", rf"(?:统计期限|统计时限|统计期间|统计时间|起止时间|时间期限|期限|时限)[^。]{{0,12}}?{_YEAR}\s*年\s*1\s*月\s*1\s*日", ""),
     ("period_end", rf"至\s*{_YEAR}\s*年\s*12\s*月\s*31\s*日", ""),

@@ -116,7 +116,8 @@ def gazetteer() -> _Gazetteer:
                 name_only.add(short)
     automaton = ahocorasick.Automaton()
     for key, bucket in names.items():
-        automaton.add_word(_as_bytes(key), (len(key.encode("utf-8")), tuple(bucket), key in name_only and len(bucket) == 1))
+        word = _as_bytes(key)
+        automaton.add_word(word, (len(word), tuple(bucket), key in name_only and len(bucket) == 1))
     automaton.make_automaton()
     return _Gazetteer(places, automaton)
 
