@@ -71,7 +71,7 @@ REPORTS = Table(
         Column("encoding", pa.string(), "Encoding the text was decoded from (utf-8, gb18030, big5, utf-16 ...; pdf, ofd, "
                "docx, doc, wordml, rtf, xlsx, xls, spreadsheetml or ods for those files)."),
         Column("text_transforms", pa.string(), "What was undone before parsing: pinyin_removed, traditional_to_simplified ('+'-joined)."),
-        Column("agency_name", pa.string(), "The reporting organ as it names itself, spaces removed (发布机构 / title)."),
+        Column("agency_name", pa.string(), "The reporting organ as it names itself, spaces removed (发布机构 / title); a second name in brackets kept."),
         Column("agency_source", pa.string(), "Which phrase gave agency_name (title, publish_sentence, ...; head_article_title, head_title, head_content_source: a page's head; document_title: a document's title property; file_name: the file's own name)."),
         Column("province", pa.string(), "Province-level division of the organ (gazetteer name, e.g. 新疆维吾尔自治区)."),
         Column("province_code", pa.string(), "Six-digit administrative code of the province (e.g. 650000)."),

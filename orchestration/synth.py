@@ -180,6 +180,7 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     truth.era, truth.shape, truth.agency_name = era, shape, agency
     # (drawn apart, so the rest of the corpus is what it was before titles took forms)
     truth.title_form = random.Random(f"title {seed} {index}").choices(list(TITLE_FORMS), _TITLE_FORM_WEIGHTS)[0]
+    truth.agency_name = synthetic.titled_agency(agency, truth.title_form)
     if era == "prose":
         return _prose_report(rng, truth, agency), truth, None
     if era == "stat_table":

@@ -30,12 +30,36 @@ TITLE_FORMS: dict[str, str] = {
     "attachment": "附件1:{agency}{year}年政府信息公开工作年度报告",
     "breadcrumbs": "首页 > 政务公开 > 年度报告 > {agency}{year}年政府信息公开工作年度报告",
     "quoted": "《{agency}{year}年政府信息公开工作年度报告》",
+    "second_name": "{agency}（{second}）{year}年政府信息公开工作年度报告",
+    # Its letters spaced out, as a PDF's title set with wide letter spacing is extracted.
+    "spaced": "{agency}{year}年政府信息公开工作年度报告",
 }
+# The second name a title may give in brackets: an organ that works as one with the reporting
+# one (合署办公), by how the reporting one's name ends.
+_SECOND_NAMES: tuple[tuple[str, str], ...] = (
+    ("镇人民政府", "镇便民服务中心"), ("街道办事处", "街道便民服务中心"), ("中心", "服务站"), ("局", "事务中心"),
+    ("厅", "事务中心"),
+)
 
 
 def report_title(agency: str, year: int, form: str | None = None) -> str:
     """The title line, in ``form`` (TITLE_FORMS; None: the national template's)."""
-    return TITLE_FORMS[form or "plain"].format(agency=agency, year=year)
+    second = second_name(agency) if form == "second_name" else ""
+    title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second)
+    return " ".join(title) if form == "spaced" else title
+
+
+def second_name(agency: str) -> str:
+    """The organ that works as one with ``agency``, as the form "second_name" names it."""
+    for ending, other in _SECOND_NAMES:
+        if agency.endswith(ending):
+            return agency[: -len(ending)] + other
+    raise ValueError(f"no second name for an organ's name ending as {agency!r} does (synthetic._SECOND_NAMES)")
+
+
+def titled_agency(agency: str, form: str | None) -> str:
+    """The organ's name as a title in ``form`` gives it, and the parser reads it."""
+    return f"{agency}({second_name(agency)})" if form == "second_name" else agency
 
 # ------------------------------------------------------------ printed labels
 

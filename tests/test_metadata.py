@@ -70,12 +70,45 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         ("2013年癸县司法局政府信息公开工作年度报告", "癸县司法局", 2013),
         # The organ in a site list's brackets.
         ("【子县财政局】2014年政府信息公开工作年度报告", "子县财政局", 2014),
+        # Breadcrumbs of every separator before it, a hyphen in them or in the organ's name.
+        ("您现在的位置: 首页 >> 政务公开 >> 丑县教育局2015年政府信息公开工作年度报告", "丑县教育局", 2015),
+        ("首页-政务公开|年度报告 > 寅县财政局政府信息公开工作2016年度报告", "寅县财政局", 2016),
+        ("中国-东盟博览会秘书处2017年政府信息公开工作年度报告", "中国-东盟博览会秘书处", 2017),
+        ("附件2、卯县民政局政府信息公开年度报告(2018年)", "卯县民政局", 2018),
     ],
 )
 def test_the_title_s_shapes(title, agency, year):
     meta = parse(title + _PLANS).metadata
     assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, year, "title")
     assert meta.agency_source in {"title", "year_then_agency"}
+
+
+@pytest.mark.parametrize(
+    "title,agency,core",
+    [
+        # A second organ that works as one with the first (合署办公, 挂牌), in brackets of either width.
+        ("杭州市西湖区教育局（杭州市西湖区体育局）2022年政府信息公开工作年度报告",
+         "杭州市西湖区教育局(杭州市西湖区体育局)", "教育局"),
+        ("中共杭州市西湖区委宣传部(杭州市西湖区新闻出版局)关于2022年度政府信息公开工作年度报告",
+         "中共杭州市西湖区委宣传部(杭州市西湖区新闻出版局)", "中共委宣传部"),
+        ("附件1:杭州市西湖区应急管理局 （杭州市西湖区地震局）政府信息公开年度报告(2022年)",
+         "杭州市西湖区应急管理局(杭州市西湖区地震局)", "应急局"),
+        ("2022年杭州市西湖区教育局(杭州市西湖区体育局)政府信息公开工作年度报告",
+         "杭州市西湖区教育局(杭州市西湖区体育局)", "教育局"),
+        # A bracket that names no organ, or only an office of it: the organ alone.
+        ("杭州市西湖区教育局（本级）2022年政府信息公开工作年度报告", "杭州市西湖区教育局", "教育局"),
+        ("杭州市西湖区教育局(办公室)2022年政府信息公开工作年度报告", "杭州市西湖区教育局", "教育局"),
+    ],
+)
+def test_an_organ_s_second_name_in_brackets(title, agency, core):
+    """The organ as it names itself, its second name kept; its place and its name across years
+    (agency_core) are the first name's: 西湖区 of 杭州市, as without the bracket."""
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, 2022, "title")
+    assert meta.agency_source in {"title", "year_then_agency"}
+    assert (meta.region.county.name, meta.region.prefecture.name, meta.region.agency_core) == ("西湖区", "杭州市", core)
+    alone = parse(title.replace(agency.partition("(")[2].join("()"), "").replace("（本级）", "") + _PLANS).metadata
+    assert (alone.region.county.code, alone.region.agency_core) == (meta.region.county.code, core)
 
 
 @pytest.mark.parametrize(
@@ -161,6 +194,30 @@ def test_missing_metadata_is_an_issue():
 )
 def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
     assert parse(title + _PLANS).metadata.agency_name == agency
+
+
+@pytest.mark.parametrize(
+    "title,agency,year",
+    [
+        ("衢 州 市 柯 城 区 教 育 局 2 0 2 2 年 政 府 信 息 公 开 工 作 年 度 报 告", "衢州市柯城区教育局", 2022),
+        # Two or three spaces apart (a full-width space is one), the organ's second name spaced too.
+        ("  衢  州  市  教  育  局 （ 衢 州 市 体 育 局 ）  2  0  2  1  年 度 政 府 信 息 公 开 年 度 报 告  ",
+         "衢州市教育局(衢州市体育局)", 2021),
+        ("\u3000".join("衢州市统计局政府信息公开年度报告(2019年)"), "衢州市统计局", 2019),
+    ],
+)
+def test_a_title_with_its_letters_spaced_out(title, agency, year):
+    """As a PDF's title set with wide letter spacing is extracted: its organ and year are the
+    title's, not none and the year the text mentions most (2024)."""
+    meta = parse("政务公开\n" + title + _PLANS + "2 0 2 4 年 计 划\n").metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source, meta.agency_source) == (agency, year, "title", "title")
+    assert meta.region.prefecture.name == "衢州市"
+
+
+def test_a_spaced_line_is_read_only_where_the_text_s_own_title_reads_nothing():
+    meta = parse("丙县统计局2020年政府信息公开工作年度报告\n甲 县 教 育 局 2 0 2 2 年 政 府 信 息 公 开 工 作 年 度 报 告"
+                 + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year) == ("丙县统计局", 2020)
 
 
 _WRAPPED = "衢州市柯城区人民政府办公室2022年政府信息公开工作年度报告"

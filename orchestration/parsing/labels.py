@@ -357,8 +357,13 @@ AGENCY_SUFFIX = (
     r"|街道办事处|办事处|街道|分局|局|厅|委|办|中心|署|院|所|站|队|海关|镇|乡|苏木|集团|馆|处|会|部|社|旗|县|区|市|州|盟"
     r"|支行|分行|公司|学校|中学|小学|大学|监狱|气象台|地震台|电视台|林场|农场)"
 )
-# An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇").
-_AGENCY = r"(?P<agency>[^\s\d,.;:。、()《》\"|<>](?:[^\s\d,.;:。、()《》\"|<>]| (?=[^\s\d])){1,40}?)"
+# An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇"). It may
+# be followed by a second name in brackets, of an organ that works as one with it (合署办公, 挂牌:
+# "中共甲县县委宣传部(甲县新闻出版局)"), or by a bracket that is no name ("(本级)": metadata._organ).
+_NAME_CHAR = r"[^\s\d,.;:。、()《》\"|<>]"
+_AGENCY = rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?(?: ?\({_NAME_CHAR}{{2,30}}\))?)"
+# A second name is kept when it reads as an organ's and is longer than an office's ("(办公室)").
+SECOND_NAME_MIN_CHARS: int = 4
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # A title's words may hold a line's break or a space between any two characters: a long title
 # wraps where its line ends ("…2022年政府信息公\n开工作年度报告", as a PDF's or a document's does).
@@ -392,8 +397,13 @@ _REPORT_YEAR_AFTER = (
 # What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >"),
 # a label ("标题:"), the quotes of a notice ("关于印发《"), with no digit (a table's row, "| 1 | 2 |",
 # is no title, and is passed over at its first figure); a page's number ("Page 8 - ", as a PDF's
-# header prints it); an attachment's ("附件1:").
-_TITLE_BEFORE = r"(?:[^\n\d]{0,40}?(?:\s-\s|>|\||:|《|\")|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
+# header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their last
+# separator at once (`++`): found by trying each length up to the line's 40th character, with each
+# separator at each, they cost a title phrase a quarter of its time on a text of many lines.
+_TITLE_BEFORE = (
+    r"(?:(?:[^\n\d|>:《\"]{0,40}+[|>:《\"])++|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s"
+    r"|附件\s*\d{0,2}\s*[.、:]?)?"
+)
 
 # The phrases that read a title, and the line before a title's that may hold the start of its
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
@@ -410,8 +420,8 @@ _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+(?:关于)?\s*+{_YEAR}{_REPORT}", _OPEN),
-    (TITLE_PHRASE, rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
-    (TITLE_PHRASE, rf"(?m)^\s*{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)", ""),

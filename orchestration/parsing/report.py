@@ -67,7 +67,8 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
         issues.append(Issue("later_year_set_aside", f"set aside as after the year of the run ({max_year}): {read}"))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
-    meta.region = regions.resolve(meta.agency_name, normal)
+    # (an organ's place is its own name's: a second name in brackets is another organ's)
+    meta.region = regions.resolve(meta.agency_name and metadata.primary_name(meta.agency_name), normal)
     if meta.agency_name is None:
         issues.append(Issue("no_agency_name", "the reporting organ's name could not be read from the text"))
     elif meta.region.problem:
