@@ -82,6 +82,12 @@ FILES = {
     # Organ D carries forward more than it received; organ E's table 三 breaks two identities.
     "backlog/2022.txt": report("衢江区人民政府", 2022, T2_STEADY, 4, t3=backlog_table3()),
     "broken/2022.txt": report("柯城区人民政府", 2022, T2_STEADY, 5, t3=broken_table3()),
+    # Organs F (placed) and G (a county the gazetteer lacks): in 2022 each gives a second name, in
+    # brackets, of an organ that works as one with it (合署办公).
+    "xihu/2021.txt": report("杭州市西湖区教育局", 2021, T2["t2021"], 1),
+    "xihu/2022.txt": report("杭州市西湖区教育局（杭州市西湖区体育局）", 2022, T2_STEADY, 2),
+    "minzheng/2021.txt": report("甲乙县民政局", 2021, T2["t2021"], 1),
+    "minzheng/2022.txt": report("甲乙县民政局(甲乙县老龄工作委员会)", 2022, T2_STEADY, 2),
 }
 JINGHE_2022 = content_id(FILES["jinghe/2022.txt"])[0]
 CORRECTIONS = [
@@ -139,7 +145,28 @@ def test_renamed_organ_has_one_key(warehouse):
         from dim_agency where agency_key = '{reports["quzhou/2021.txt"]}'""")
     assert quzhou == [("市机关事务局 / 衢州市机关事务管理局", 2, "市机关事务局", "浙江省", "衢州市", "330800", None,
                        "330800", "department", "prefecture", 2021, 2022, 2, 2)]
-    assert rows(connection, "select count(*) from dim_agency") == [(5,)]
+    assert rows(connection, "select count(*) from dim_agency") == [(7,)]
+
+
+def test_an_organ_with_a_second_name_has_its_one_key(warehouse):
+    """agency_name as the title gives it; the key, the place and the core the first name's,
+    whether the organ is placed or not."""
+    connection, *_ = warehouse
+    reports = {path: (name, key) for path, name, key in rows(
+        connection, "select source_path, agency_name, agency_key from dim_report")}
+    assert reports["xihu/2022.txt"][0] == "杭州市西湖区教育局(杭州市西湖区体育局)"
+    assert reports["minzheng/2022.txt"][0] == "甲乙县民政局(甲乙县老龄工作委员会)"
+    for organ in ("xihu", "minzheng"):
+        assert reports[f"{organ}/2021.txt"][1] == reports[f"{organ}/2022.txt"][1]
+    assert reports["xihu/2021.txt"][1] != reports["minzheng/2021.txt"][1]
+    agencies = rows(connection, f"""
+        select agency_key, agency_name, name_variant_count, county, region_code, agency_level, year_count
+        from dim_agency where agency_key in ('{reports["xihu/2021.txt"][1]}', '{reports["minzheng/2021.txt"][1]}')
+        order by agency_name""")
+    assert [row[1:] for row in agencies] == [
+        ("杭州市西湖区教育局(杭州市西湖区体育局)", 2, "西湖区", "330106", "department", 2),
+        ("甲乙县民政局(甲乙县老龄工作委员会)", 2, None, None, "department", 2),
+    ]
 
 
 def test_cross_year_checks_pass_and_fail(warehouse):
@@ -157,10 +184,18 @@ def test_cross_year_checks_pass_and_fail(warehouse):
         ("jinghe/2022.txt", "carried_over", "applications", Decimal(33), Decimal(33), Decimal(0), True),
         ("jinghe/2022.txt", "in_force_stock", "normative_document", Decimal(6), Decimal(6), Decimal(0), True),
         ("jinghe/2022.txt", "in_force_stock", "regulation", Decimal(3), Decimal(3), Decimal(0), True),
+        # G: as B corrected, its second name no matter
+        ("minzheng/2022.txt", "carried_over", "applications", Decimal(33), Decimal(33), Decimal(0), True),
+        ("minzheng/2022.txt", "in_force_stock", "normative_document", Decimal(6), Decimal(6), Decimal(0), True),
+        ("minzheng/2022.txt", "in_force_stock", "regulation", Decimal(3), Decimal(3), Decimal(0), True),
         # A: carried over as carried forward; 规章 stock adds up, 规范性文件 is off by 8
         ("quzhou/2022.txt", "carried_over", "applications", Decimal(33), Decimal(33), Decimal(0), True),
         ("quzhou/2022.txt", "in_force_stock", "normative_document", Decimal(12), Decimal(20), Decimal(8), False),
         ("quzhou/2022.txt", "in_force_stock", "regulation", Decimal(5), Decimal(5), Decimal(0), True),
+        # F: as G
+        ("xihu/2022.txt", "carried_over", "applications", Decimal(33), Decimal(33), Decimal(0), True),
+        ("xihu/2022.txt", "in_force_stock", "normative_document", Decimal(6), Decimal(6), Decimal(0), True),
+        ("xihu/2022.txt", "in_force_stock", "regulation", Decimal(3), Decimal(3), Decimal(0), True),
     ]
     # the warn-level test reports both failures and does not fail the build
     assert "WARN 2 is_true_fct_cross_year_checks_holds" in build_log.replace("\x1b[33m", "").replace("\x1b[0m", "") \

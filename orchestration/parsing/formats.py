@@ -39,7 +39,7 @@ from .rtf import pictures as rtf_pictures
 from .spreadsheetml import is_spreadsheetml, read_spreadsheetml
 from .text import RAISED_MARK_SIZE, bracket_raised, bracketed_mark, markdown_row, spread_letters
 from .word import is_docx, is_word2003, read_docx, read_word2003
-from .word97 import holds_workbook, is_ole2, read_doc
+from .word97 import forget_compound, holds_workbook, is_ole2, read_doc
 from .workbook import grid_lines, read_workbook, workbook_kind
 
 _PDF_MAGIC = b"%PDF-"
@@ -214,6 +214,13 @@ def read_as(data: bytes, source_path: str) -> str:
 def extract(data: bytes, source_path: str, kind: str | None = None) -> Extracted:
     """The report's text from a raw file; ``kind`` is ``read_as``'s answer when the caller
     has it (parse_bytes keys its memory of parses by it: not asked twice a file)."""
+    try:
+        return _extracted(data, source_path, kind)
+    finally:
+        forget_compound()  # (its streams, read once for the sniffing, the text and the title)
+
+
+def _extracted(data: bytes, source_path: str, kind: str | None) -> Extracted:
     if _FEED.match(data[:4096]):
         return Extracted(None, "text", None, "not_a_report", _FEED_DETAIL)
     if kind is None:

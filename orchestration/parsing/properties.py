@@ -20,7 +20,7 @@ from typing import Any
 from .decode import superset
 from .package import MAX_XML_BYTES, etree, part, xml_parser
 from .rtf import CODE_PAGE, read_rtf
-from .word97 import olefile_module
+from .word97 import compound_file
 
 TITLE_SHOWN: int = 300  # (characters kept of a title, or of what a page's head names: formats._page_head)
 
@@ -46,7 +46,6 @@ _RTF_INFO_WITHIN: int = 4096
 _RTF_TITLE_LENGTH: int = 4000
 
 # An OLE2 property set's code page (PIDSI_CODEPAGE) and title (PIDSI_TITLE).
-_SUMMARY_STREAM: str = "\x05SummaryInformation"
 _PID_CODEPAGE: int = 1
 _PID_TITLE: int = 2
 _UNICODE_CODE_PAGES: dict[int, str] = {1200: "utf-16-le", 65001: "utf-8"}
@@ -148,10 +147,9 @@ def _zip_title(data: bytes, kind: str) -> str | None:
 
 
 def _ole_title(data: bytes) -> str | None:
-    with olefile_module().OleFileIO(io.BytesIO(data)) as container:
-        if not container.exists(_SUMMARY_STREAM):
-            return None
-        properties = container.getproperties(_SUMMARY_STREAM, convert_time=False)
+    properties = compound_file(data).summary
+    if properties is None:
+        return None
     title = properties.get(_PID_TITLE)
     if isinstance(title, str):  # (olefile decodes a VT_LPWSTR)
         return title

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from .package import MAX_XML_BYTES, RAISED_ALIGNMENTS, ZIP_ERRORS, ZIP_MAGIC, etree, names, xml_parser
 from .text import markdown_row, with_marks
-from .word97 import WORKBOOK_STREAMS, olefile_module
+from .word97 import compound_file
 
 # An OpenDocument file names its kind first, uncompressed, at this offset.
 _ODS_MIMETYPE: bytes = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
@@ -140,15 +140,14 @@ def _package(data: bytes) -> tuple[str, list[bytes]]:
 def _workbook_stream(data: bytes) -> tuple[bytes, str]:
     """An Excel 97-2003 workbook's stream (its BIFF records); or b"" and why it cannot be had:
     its compound file damaged (the reader's own container code can end the process on one)."""
-    try:
-        container = olefile_module().OleFileIO(io.BytesIO(data))
-        with container:
-            stream = next((name for name in WORKBOOK_STREAMS if container.exists(name)), None)
-            if stream is None:
-                return b"", "a compound file with no workbook stream (damaged?)"
-            return container.openstream(stream).read(), ""
-    except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
-        return b"", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+    found = compound_file(data)
+    if found.problem:
+        return b"", found.problem
+    if not found.workbook_name:
+        return b"", "a compound file with no workbook stream (damaged?)"
+    if found.streams_problem:
+        return b"", found.streams_problem
+    return found.streams[found.workbook_name], ""
 
 
 def _records(biff: bytes) -> Iterator[tuple[int, int, int]]:
