@@ -62,6 +62,8 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         ("丁市人民政府办公室2021年政务公开工作年度报告", "丁市人民政府办公室", 2021),
         ("戊县卫生健康委员会2022年政府信息与政务公开工作年度报告", "戊县卫生健康委员会", 2022),
         ("己县民政局2018年度政府信息公开和政务公开工作年度报告", "己县民政局", 2018),
+        # A summary (总结) for a report.
+        ("午县民政局2019年政府信息公开工作总结", "午县民政局", 2019),
         # The year after what the title reports on.
         ("庚县水利局政府信息公开工作2010年度报告", "庚县水利局", 2010),
         ("辛县林业局政府信息公开年度报告(2011年)", "辛县林业局", 2011),
@@ -190,10 +192,20 @@ def test_missing_metadata_is_an_issue():
         ("衢州市人民政府\n衢州市教育局2022年政府信息公开工作年度报告", "衢州市教育局"),
         ("政务公开\n衢州市教育局2022年政府信息公开工作年度报告", "衢州市教育局"),
         ("首页\n机关事务局2022年政府信息公开工作年度报告", "机关事务局"),
+        # A party organ's name, its place after 中共 (or 中国共产党).
+        ("中共衢州市柯城区委\n宣传部2022年政府信息公开工作年度报告", "中共衢州市柯城区委宣传部"),
+        ("中国共产党衢州市柯城区委员会\n宣传部2022年政府信息公开工作年度报告", "中国共产党衢州市柯城区委员会宣传部"),
+        ("首页\n宣传部2022年政府信息公开工作年度报告", "宣传部"),
     ],
 )
 def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
     assert parse(title + _PLANS).metadata.agency_name == agency
+
+
+def test_a_party_organ_is_one_organ_however_it_spells_中共():
+    short, spelled = (parse(f"{name}2022年政府信息公开工作年度报告" + _PLANS).metadata.region
+                      for name in ("中共衢州市柯城区委宣传部", "中国共产党衢州市柯城区委员会宣传部"))
+    assert (short.county.name, short.agency_core) == (spelled.county.name, spelled.agency_core) == ("柯城区", "中共委宣传部")
 
 
 @pytest.mark.parametrize(

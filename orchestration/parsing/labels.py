@@ -383,7 +383,7 @@ _OPENNESS = (
     rf"|(?:{_GOVERNMENT}{_S})?{_loose('信息公开')}|{_loose('政务公开')})"
 )
 _WORK = rf"(?:{_S}{_loose('工作')})?"
-_REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况')}"
+_REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况', '总结')}"
 # (A run of spaces is taken whole, `\s*+`: split between two runs' patterns it was tried every
 # way, which took 30 s for a year followed by 20,000 spaces.)
 _REPORT = rf"\s*+年?{_S}度?\s*+(?:海关)?{_REPORT_NOUN}"
@@ -409,6 +409,9 @@ _TITLE_BEFORE = (
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
 TITLE_PHRASE: str = "title"
 TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
+# What a party organ's name begins with before its place ("中共衢州市柯城区委\n宣传部…": the
+# name so joined begins with a place after it).
+PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
 
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
@@ -593,6 +596,7 @@ CENTRAL_NAME = r"^(?:国务院|中华人民共和国|中共中央|中央|国家)
 # Variants of the same organ's name across years ("机关事务管理局" / "机关事务局"),
 # folded to one spelling in agency_core so dim_agency gives both one key.
 AGENCY_NAME_FOLDS: tuple[tuple[str, str], ...] = (
+    ("中国共产党", "中共"),
     ("人民政府", "政府"),
     ("管理委员会", "管委会"),
     ("管理局", "局"),

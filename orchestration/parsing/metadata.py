@@ -135,13 +135,21 @@ def _wrapped_organ(text: str, match: re.Match[str], name: str | None) -> str | N
     line that is no part of the title ("首页", "政务公开") leaves a name that begins with a place
     as it is."""
     start = match.start("agency")
-    if start == 0 or text[start - 1] != "\n" or (name is not None and regions.starts_with_place(name)):
+    if start == 0 or text[start - 1] != "\n" or (name is not None and _begins_with_place(name)):
         return name
     before = text.rfind("\n", 0, start - 1) + 1
     if _compiled(labels.TITLE_WRAPPED_LINE).fullmatch(text, before, start - 1) is None:
         return name
     joined = _organ(text[before : start - 1] + match["agency"])
-    return joined if joined is not None and regions.starts_with_place(joined) else name
+    return joined if joined is not None and _begins_with_place(joined) else name
+
+
+def _begins_with_place(name: str) -> bool:
+    """Whether an organ's name begins with a place's, after a party organ's prefix."""
+    for prefix in labels.PARTY_PREFIXES:
+        if name.startswith(prefix):
+            return regions.starts_with_place(name[len(prefix) :])
+    return regions.starts_with_place(name)
 
 
 def _organ(candidate: str) -> str | None:
