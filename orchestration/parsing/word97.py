@@ -150,7 +150,7 @@ _LAST_COMPOUND: list[tuple[bytes, Compound]] = []
 
 def compound_file(data: bytes) -> Compound:
     """``data``'s compound file, opened once a file: the format's sniffing, the document's or
-    workbook's reading and the title property each opened it (70-80 µs a time, 5-8% of a .doc's
+    workbook's reading and the title property each opened it (60-80 µs a time, 5-8% of a .doc's
     or .xls's parse). Kept until the next file's or forget_compound."""
     if _LAST_COMPOUND and _LAST_COMPOUND[0][0] is data:
         return _LAST_COMPOUND[0][1]
