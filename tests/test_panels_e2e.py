@@ -88,6 +88,9 @@ FILES = {
     "xihu/2022.txt": report("杭州市西湖区教育局（杭州市西湖区体育局）", 2022, T2_STEADY, 2),
     "minzheng/2021.txt": report("甲乙县民政局", 2021, T2["t2021"], 1),
     "minzheng/2022.txt": report("甲乙县民政局(甲乙县老龄工作委员会)", 2022, T2_STEADY, 2),
+    # Organs H and I: unplaced, their names told apart by their tier's word alone.
+    "unplaced/county.txt": report("县教育局", 2022, T2_STEADY, 2),
+    "unplaced/city.txt": report("市教育局", 2022, T2_STEADY, 2),
 }
 JINGHE_2022 = content_id(FILES["jinghe/2022.txt"])[0]
 CORRECTIONS = [
@@ -145,7 +148,7 @@ def test_renamed_organ_has_one_key(warehouse):
         from dim_agency where agency_key = '{reports["quzhou/2021.txt"]}'""")
     assert quzhou == [("市机关事务局 / 衢州市机关事务管理局", 2, "市机关事务局", "浙江省", "衢州市", "330800", None,
                        "330800", "department", "prefecture", 2021, 2022, 2, 2)]
-    assert rows(connection, "select count(*) from dim_agency") == [(7,)]
+    assert rows(connection, "select count(*) from dim_agency") == [(9,)]
 
 
 def test_an_organ_with_a_second_name_has_its_one_key(warehouse):
@@ -159,6 +162,8 @@ def test_an_organ_with_a_second_name_has_its_one_key(warehouse):
     for organ in ("xihu", "minzheng"):
         assert reports[f"{organ}/2021.txt"][1] == reports[f"{organ}/2022.txt"][1]
     assert reports["xihu/2021.txt"][1] != reports["minzheng/2021.txt"][1]
+    # Unplaced, 县教育局 and 市教育局 are two organs (their agency_core alike: 教育局).
+    assert reports["unplaced/county.txt"][1] != reports["unplaced/city.txt"][1]
     agencies = rows(connection, f"""
         select agency_key, agency_name, name_variant_count, county, region_code, agency_level, year_count
         from dim_agency where agency_key in ('{reports["xihu/2021.txt"][1]}', '{reports["minzheng/2021.txt"][1]}')
