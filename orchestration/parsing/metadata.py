@@ -172,6 +172,7 @@ def _organ(candidate: str) -> str | None:
     return name
 
 
+# (The warehouse drops a second name alike from an unplaced organ's key: stg_parquet__reports.sql.)
 _SECOND_NAME = re.compile(r"\((?P<second>[^()]*)\)$")
 
 
