@@ -177,7 +177,7 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     era = rng.choices(ERAS, _ERA_WEIGHTS)[0]
     shape = rng.choice(SHAPES)
     agency, truth.region_code, truth.agency_level = _agency(index, rng, _places_by_rank())
-    truth.era, truth.shape, truth.agency_name = era, shape, agency
+    truth.era, truth.shape = era, shape
     # (drawn apart, so the rest of the corpus is what it was before titles took forms)
     truth.title_form = random.Random(f"title {seed} {index}").choices(list(TITLE_FORMS), _TITLE_FORM_WEIGHTS)[0]
     truth.agency_name = synthetic.titled_agency(agency, truth.title_form)
