@@ -31,9 +31,19 @@ TITLE_FORMS: dict[str, str] = {
     "breadcrumbs": "首页 > 政务公开 > 年度报告 > {agency}{year}年政府信息公开工作年度报告",
     "quoted": "《{agency}{year}年政府信息公开工作年度报告》",
     "second_name": "{agency}（{second}）{year}年政府信息公开工作年度报告",
+    "second_name_lenticular": "{agency}【{second}】{year}年政府信息公开工作年度报告",
     # Its letters spaced out, as a PDF's title set with wide letter spacing is extracted.
     "spaced": "{agency}{year}年政府信息公开工作年度报告",
+    # Only its year's digits spaced out.
+    "year_spaced": "{agency} {spaced_year} 年政府信息公开工作年度报告",
+    # Wrapped inside its year, as a PDF's or a document's long title is where its line ends.
+    "year_wrapped": "{agency}{century}\n{decade}年政府信息公开工作年度报告",
+    "crumbs_slash": "首页 / 信息公开 / 年度报告 / {agency}{year}年政府信息公开工作年度报告",
+    "crumbs_year": "首页 > 信息公开 > {year}年 > {agency}{year}年政府信息公开工作年度报告",
+    # A site's list's category before the title.
+    "category": "【通知公告】{agency}{year}年政府信息公开工作年度报告",
 }
+_SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting
 # one (合署办公), by how the reporting one's name ends.
 _SECOND_NAMES: tuple[tuple[str, str], ...] = (
@@ -44,13 +54,14 @@ _SECOND_NAMES: tuple[tuple[str, str], ...] = (
 
 def report_title(agency: str, year: int, form: str | None = None) -> str:
     """The title line, in ``form`` (TITLE_FORMS; None: the national template's)."""
-    second = second_name(agency) if form == "second_name" else ""
-    title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second)
+    second = second_name(agency) if form in _SECOND_NAME_FORMS else ""
+    title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second, spaced_year=" ".join(str(year)),
+                                                century=str(year)[:2], decade=str(year)[2:])
     return " ".join(title) if form == "spaced" else title
 
 
 def second_name(agency: str) -> str:
-    """The organ that works as one with ``agency``, as the form "second_name" names it."""
+    """The organ that works as one with ``agency``, as the forms "second_name…" name it."""
     for ending, other in _SECOND_NAMES:
         if agency.endswith(ending):
             return agency[: -len(ending)] + other
@@ -59,7 +70,7 @@ def second_name(agency: str) -> str:
 
 def titled_agency(agency: str, form: str | None) -> str:
     """The organ's name as a title in ``form`` gives it, and the parser reads it."""
-    return f"{agency}({second_name(agency)})" if form == "second_name" else agency
+    return f"{agency}({second_name(agency)})" if form in _SECOND_NAME_FORMS else agency
 
 # ------------------------------------------------------------ printed labels
 

@@ -43,6 +43,12 @@ def _meta(data: bytes, path: str):
     ("raw/a/丙县统计局关于2020年政务公开工作年度报告.pdf.html", ("丙县统计局", "file_name", 2020, "file_name")),
     # A crawler that names a file by its link's text: the year alone.
     ("raw/a/2021年政府信息公开工作年度报告.html", (None, None, 2021, "file_name")),
+    # A name that says an annual report but not of what: whole, but for a bracket.
+    ("raw/a/丁县水利局2019年年报.pdf.html", ("丁县水利局", "file_name", 2019, "file_name")),
+    ("raw/a/戊县林业局 2018年度报告(终稿).html", ("戊县林业局", "file_name", 2018, "file_name")),
+    ("raw/a/己县审计局2017年年度报告.htm", ("己县审计局", "file_name", 2017, "file_name")),
+    ("raw/a/2016年年报.html", (None, None, 2016, "file_name")),
+    ("raw/a/庚县司法局2015年年报告知书.html", (None, None, None, None)),
     # A crawl's ids, and a name that is no title, name nothing.
     ("raw/a/t20230120_4567.html", (None, None, None, None)),
     ("raw/a/附件1.html", (None, None, None, None)),
@@ -59,6 +65,14 @@ def test_the_name_comes_after_the_page_s_head_and_the_document_s_title():
     pdf = pdf_from_rows(untitled_rows(), title=f"Microsoft Word - {OTHER_TITLE}.doc")
     assert _meta(pdf, f"raw/a/{TITLE}.pdf") == ("乙县农业农村局", "document_title", 2021, "document_title")
     assert _meta(pdf_from_rows(untitled_rows()), f"raw/a/{TITLE}.pdf") == ("甲县教育局", "file_name", 2022, "file_name")
+
+
+def test_a_title_that_says_only_annual_report_comes_after_every_head_s_title_phrase():
+    """A window title "乙县农业农村局2021年年报" says less than a file's name that names what it
+    reports on: the name's organ and year; without that name, the window title's."""
+    page = untitled_page().replace("<head>", "<head><title>乙县农业农村局2021年年报_乙县人民政府网</title>", 1)
+    assert _meta(page.encode(), f"raw/a/{TITLE}.html") == ("甲县教育局", "file_name", 2022, "file_name")
+    assert _meta(page.encode(), "raw/a/t20230120_4567.html") == ("乙县农业农村局", "head_title", 2021, "head_title")
 
 
 def _zipped(name: str, data: bytes) -> bytes:
@@ -82,7 +96,8 @@ def test_the_title_a_name_gives():
     assert file_name_title(f"a/{TITLE}") == TITLE
     assert file_name_title("a/t20230120_4567.html") is None  # (ASCII: a crawl's id, no title)
     assert file_name_title(f"a/{TITLE}\\xb1\\xa8.txt") is None  # (a name escaped for not being UTF-8)
-    assert file_name_title("a/附件1.pdf") is None  # (no 信息公开: no title a name is read for)
+    assert file_name_title("a/附件1.pdf") is None  # (no 信息公开 or 年报: no title a name is read for)
+    assert file_name_title("a/丁县水利局2019年年报.pdf") == "丁县水利局2019年年报"
 
 
 def test_the_same_bytes_under_two_names_are_read_under_each():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from orchestration.parsing import parse_text
@@ -77,6 +79,18 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         ("首页-政务公开|年度报告 > 寅县财政局政府信息公开工作2016年度报告", "寅县财政局", 2016),
         ("中国-东盟博览会秘书处2017年政府信息公开工作年度报告", "中国-东盟博览会秘书处", 2017),
         ("附件2、卯县民政局政府信息公开年度报告(2018年)", "卯县民政局", 2018),
+        # Breadcrumbs set apart by slashes, guillemets, arrows or a hyphen between spaces.
+        ("首页 / 信息公开 / 年度报告 / 辰县教育局2019年政府信息公开工作年度报告", "辰县教育局", 2019),
+        ("首页 » 政务公开 » 巳县财政局政府信息公开工作2020年度报告", "巳县财政局", 2020),
+        ("首页 → 政务公开 → 未县统计局政府信息公开年度报告(2021年)", "未县统计局", 2021),
+        ("首页 - 信息公开 - 年度报告 - 申县水利局2022年政府信息公开工作年度报告", "申县水利局", 2022),
+        ("首页>通知>中国-东盟博览会秘书处2023年政府信息公开工作年度报告", "中国-东盟博览会秘书处", 2023),
+        # A year alone between them (a year's folder of a site), and a title a separator follows.
+        ("首页 > 2008年度 > 酉县林业局2008年政府信息公开工作年度报告", "酉县林业局", 2008),
+        ("首页 > 2009 > 戌县审计局政府信息公开工作2009年度报告|发布时间:2010-01-05", "戌县审计局", 2009),
+        # A site list's category before it, in either bracket.
+        ("【通知公告】亥县司法局2010年政府信息公开工作年度报告", "亥县司法局", 2010),
+        ("[年度报告]甲县交通局政府信息公开年度报告(2011年)", "甲县交通局", 2011),
     ],
 )
 def test_the_title_s_shapes(title, agency, year):
@@ -97,6 +111,12 @@ def test_the_title_s_shapes(title, agency, year):
          "杭州市西湖区应急管理局(杭州市西湖区地震局)", "应急局"),
         ("2022年杭州市西湖区教育局(杭州市西湖区体育局)政府信息公开工作年度报告",
          "杭州市西湖区教育局(杭州市西湖区体育局)", "教育局"),
+        # In 【】 or 〔〕: kept in ASCII's, as a key of the same organ whatever its title's brackets.
+        ("杭州市西湖区教育局【杭州市西湖区体育局】2022年政府信息公开工作年度报告",
+         "杭州市西湖区教育局(杭州市西湖区体育局)", "教育局"),
+        ("中共杭州市西湖区委宣传部〔杭州市西湖区新闻出版局〕政府信息公开工作2022年度报告",
+         "中共杭州市西湖区委宣传部(杭州市西湖区新闻出版局)", "中共委宣传部"),
+        ("杭州市西湖区教育局【本级】2022年政府信息公开工作年度报告", "杭州市西湖区教育局", "教育局"),
         # A bracket that names no organ, or only an office of it: the organ alone.
         ("杭州市西湖区教育局（本级）2022年政府信息公开工作年度报告", "杭州市西湖区教育局", "教育局"),
         ("杭州市西湖区教育局(办公室)2022年政府信息公开工作年度报告", "杭州市西湖区教育局", "教育局"),
@@ -109,7 +129,7 @@ def test_an_organ_s_second_name_in_brackets(title, agency, core):
     assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, 2022, "title")
     assert meta.agency_source in {"title", "year_then_agency"}
     assert (meta.region.county.name, meta.region.prefecture.name, meta.region.agency_core) == ("西湖区", "杭州市", core)
-    alone = parse(title.replace(agency.partition("(")[2].join("()"), "").replace("（本级）", "") + _PLANS).metadata
+    alone = parse(re.sub(r"[(（【〔][^)）】〕]*[)）】〕]", "", title, count=1) + _PLANS).metadata
     assert (alone.region.county.code, alone.region.agency_core) == (meta.region.county.code, core)
 
 
@@ -242,6 +262,47 @@ def test_a_title_wrapped_or_spaced_inside_what_it_reports_on(at, gap):
     the year are the title's, not the year the text mentions most (2024)."""
     meta = parse(_WRAPPED[:at] + gap + _WRAPPED[at:] + _PLANS).metadata
     assert (meta.agency_name, meta.report_year, meta.year_source) == ("衢州市柯城区人民政府办公室", 2022, "title")
+
+
+_YEAR_TITLES = (
+    ("衢州市柯城区人民政府办公室", "2022年政府信息公开工作年度报告"),
+    ("2022年衢州市柯城区人民政府办公室政府信息公开工作年度报告", ""),
+    ("衢州市柯城区人民政府办公室政府信息公开工作", "2022年度报告"),
+    ("衢州市柯城区人民政府办公室政府信息公开年度报告(", "2022年)"),
+)
+
+
+@pytest.mark.parametrize("at", range(1, 4))
+@pytest.mark.parametrize("gap", ["\n", " "])
+@pytest.mark.parametrize("before,after", _YEAR_TITLES)
+def test_a_title_wrapped_or_spaced_inside_its_year(before, after, at, gap):
+    """Its line broken (or a space) between two of its year's digits, in each of the title's
+    phrases: the organ and the year are the title's, not none and the year the text mentions
+    most (2024)."""
+    title = before + after
+    year_at = title.index("2022") + at
+    meta = parse(title[:year_at] + gap + title[year_at:] + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == ("衢州市柯城区人民政府办公室", 2022, "title")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["衢州市柯城区人民政府办公室 2 0 2 2 年政府信息公开工作年度报告",
+     "衢州市柯城区人民政府办公室 2  0  2  2 年度政府信息公开工作年度报告",
+     "衢州市柯城区人民政府办公室政府信息公开年度报告( 2 0 2 2 年)"],
+)
+def test_a_title_with_only_its_year_s_digits_spaced_out(title):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == ("衢州市柯城区人民政府办公室", 2022, "title")
+
+
+def test_a_year_s_digits_are_one_year_only_where_few_spaces_are_between_them():
+    """A figure beside a year is no part of it ("20 2019年": the year is 2019), and digits four
+    spaces apart are none (the year the text mentions most)."""
+    meta = parse("辰县教育局20 2019年政府信息公开工作年度报告" + _PLANS).metadata
+    assert (meta.report_year, meta.year_source) == (2019, "title")
+    meta = parse("辰县教育局 2    0    2    2 年政府信息公开工作年度报告" + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == (None, 2024, "most_mentioned")
 
 
 def _phrase_texts() -> list[str]:

@@ -364,7 +364,15 @@ _NAME_CHAR = r"[^\s\d,.;:。、()《》\"|<>]"
 _AGENCY = rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?(?: ?\({_NAME_CHAR}{{2,30}}\))?)"
 # A second name is kept when it reads as an organ's and is longer than an office's ("(办公室)").
 SECOND_NAME_MIN_CHARS: int = 4
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
+# The brackets a second name is set in, each opening beside its closing: ASCII's (as normalize
+# writes full-width ones), 【】 and 〔〕 ("中共甲县县委宣传部【甲县新闻出版局】", which _NAME_CHAR
+# takes as the name's letters). A name kept with its second writes it in ASCII's.
+SECOND_NAME_BRACKETS: tuple[str, str] = ("(【〔", ")】〕")
+# A year may hold a line's break or up to three spaces between its digits: a title wrapped inside
+# it ("甲县教育局20\n22年…") or with its digits set apart ("甲县教育局 2 0 2 2 年…", as a PDF's
+# title set with wide letter spacing is extracted, as metadata._SPACED_RUN's); metadata reads it
+# without them.
+_YEAR = r"(?P<year>(?:1\s{0,3}9|2\s{0,3}0)\s{0,3}\d\s{0,3}\d)"
 # A title's words may hold a line's break or a space between any two characters: a long title
 # wraps where its line ends ("…2022年政府信息公\n开工作年度报告", as a PDF's or a document's does).
 _S = r"\s?"
@@ -394,15 +402,23 @@ _REPORT_YEAR_AFTER = (
     rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}\s*\(\s*{_YEAR}\s*+年?{_S}度?\s*+\)"
 )
 
-# What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >"),
-# a label ("标题:"), the quotes of a notice ("关于印发《"), with no digit (a table's row, "| 1 | 2 |",
-# is no title, and is passed over at its first figure); a page's number ("Page 8 - ", as a PDF's
-# header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their last
-# separator at once (`++`): found by trying each length up to the line's 40th character, with each
-# separator at each, they cost a title phrase a quarter of its time on a text of many lines.
+# What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >",
+# "首页 / 信息公开 /", "首页 » ", "首页 - 信息公开 - ", "首页 > 2022年 >"), a label ("标题:"), the
+# quotes of a notice ("关于印发《"), a site's list's category ("【通知公告】", "[年度报告]"), each
+# with no digit or a year alone (a table's row, "| 1 | 2 |", is no title, and is passed over at
+# its first figure; a segment with a digit would be taken whole, title and all, where a separator
+# follows it: "…年度报告|发布时间"); a hyphen between spaces is a separator, one without is a
+# segment's ("首页-政务公开") or an organ's ("中国-东盟博览会秘书处"); a page's number ("Page 8 - ",
+# as a PDF's header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their
+# last separator at once (`++`): found by trying each length up to the line's 40th character,
+# with each separator at each, they cost a title phrase a quarter of its time on a text of many
+# lines.
+_CRUMB_SEPARATORS: str = r"|>:《\"】\]/»›→"
+_CRUMB: str = rf"[^\n\d{_CRUMB_SEPARATORS}-]{{0,40}}+"
 _TITLE_BEFORE = (
-    r"(?:(?:[^\n\d|>:《\"]{0,40}+[|>:《\"])++|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s"
-    r"|附件\s*\d{0,2}\s*[.、:]?)?"
+    rf"(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
+    rf"(?:[{_CRUMB_SEPARATORS}]|(?<=\s)-\s))++"
+    r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
 )
 
 # The phrases that read a title, and the line before a title's that may hold the start of its
@@ -480,7 +496,7 @@ DOCUMENT_TITLE: str = "document_title"
 # hand, or by a crawler after its link's text), read last: a name is given by whoever saved the
 # file. Only a name with one of FILE_NAME_TITLE_WORDS in it is read (metadata.file_name_title).
 FILE_NAME: str = "file_name"
-FILE_NAME_TITLE_WORDS: tuple[str, ...] = ("信息公开", "政务公开")
+FILE_NAME_TITLE_WORDS: tuple[str, ...] = ("信息公开", "政务公开", "年报", "年度报告")
 # The article's own title before the window's, which adds the site's name.
 HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE, FILE_NAME)
 # A title's year: the body's title phrase (YEAR_PHRASES' first), or a year the organ follows
@@ -488,6 +504,15 @@ HEAD_TITLES: tuple[str, ...] = ("head_article_title", HEAD_TITLE, DOCUMENT_TITLE
 # what the title reports on.
 HEAD_TITLE_YEARS: tuple[str, ...] = (
     rf"{_YEAR}(?:\s*年度?[^\d\n]{{1,40}}?)?{_REPORT}", _REPORT_YEAR_INSIDE, _REPORT_YEAR_AFTER)
+# A head's title that names an annual report but not what of ("甲县教育局2022年年报",
+# "甲县教育局2022年度报告(定稿)", as a file's name often does): read where no title phrase found an
+# organ or a year in any of the heads, and only a part of the title (metadata._title_parts) to its
+# end, but for a bracket and a file's ending ("Microsoft Word - 甲县…年报.doc"): "甲县教育局2022年
+# 年报告知书" is none.
+_SHORT_REPORT = (r"(?:年度报告|年年度报告|年年报|年报|年度工作报告|年年度工作报告)\s*(?:\([^()\n]*\))?"
+                 r"(?:\.[A-Za-z0-9]{1,5})?\s*$")
+HEAD_SHORT_TITLE: str = rf"(?m)^\s*{_AGENCY}\s*{_YEAR}\s*{_SHORT_REPORT}"
+HEAD_SHORT_TITLE_YEAR: str = rf"(?m){_YEAR}\s*{_SHORT_REPORT}"
 HEAD_ORGAN: str = "head_content_source"
 HEAD_DATE: str = "head_pub_date"
 # What parts a window title ("甲县教育局2022年…报告_甲县人民政府网") or a document's

@@ -93,6 +93,12 @@ def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | No
             found, _ = _phrased_agency(_title_parts(title), wrapped=False)
             if found is not None:
                 return found, head_source
+    for head_source in labels.HEAD_TITLES:
+        title = head.get(head_source)
+        short = _compiled(labels.HEAD_SHORT_TITLE).search(_title_parts(title)) if title else None
+        found = _organ(short["agency"]) if short else None
+        if found is not None:
+            return found, head_source
     named = _organ(head.get(labels.HEAD_ORGAN, ""))
     return (named, labels.HEAD_ORGAN) if named is not None else (None, None)
 
@@ -162,7 +168,7 @@ def _organ(candidate: str) -> str | None:
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
     name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
     second = ""
-    bracket = _SECOND_NAME.search(name)
+    bracket = _SECOND_NAME_READ.search(name)
     if bracket is not None:
         name, second = name[: bracket.start()], bracket["second"]
     if not _reads_as_organ(name):
@@ -172,7 +178,11 @@ def _organ(candidate: str) -> str | None:
     return name
 
 
-# (The warehouse drops a second name alike from an unplaced organ's key: stg_parquet__reports.sql.)
+# A second name as read (in any of labels.SECOND_NAME_BRACKETS) and as kept (in ASCII's). (The
+# warehouse drops a kept one alike from an unplaced organ's key: stg_parquet__reports.sql.)
+_OPENING: str = labels.SECOND_NAME_BRACKETS[0]
+_CLOSING: str = labels.SECOND_NAME_BRACKETS[1]
+_SECOND_NAME_READ = re.compile(rf"[{_OPENING}](?P<second>[^{_OPENING}{_CLOSING}]*)[{_CLOSING}]$")
 _SECOND_NAME = re.compile(r"\((?P<second>[^()]*)\)$")
 
 
@@ -233,14 +243,15 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
                 year = _first_year(spaced, pattern, key, max_year, source, later)
                 if year is not None:
                     return year, source, later
-    for head_source in labels.HEAD_TITLES:
-        title = head.get(head_source) if head else None
-        if not title:
-            continue
-        for pattern in labels.HEAD_TITLE_YEARS:
-            year = _first_year(title, pattern, "", max_year, head_source, later)
-            if year is not None:
-                return year, head_source, later
+    for short in (False, True):
+        for head_source in labels.HEAD_TITLES:
+            title = head.get(head_source) if head else None
+            if not title:
+                continue
+            for pattern in (labels.HEAD_SHORT_TITLE_YEAR,) if short else labels.HEAD_TITLE_YEARS:
+                year = _first_year(_title_parts(title) if short else title, pattern, "", max_year, head_source, later)
+                if year is not None:
+                    return year, head_source, later
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]
     later.extend((year, "mentioned") for year in sorted(set(mentioned)) if year > max_year)
     counts = Counter(y for y in mentioned if FIRST_REPORT_YEAR <= y <= max_year)
@@ -255,7 +266,7 @@ def _first_year(text: str, pattern: str, key: str, max_year: int, source: str,
     """The first year ``pattern`` (with its ``key``: phrase_matches) reads in ``text`` that a
     report may cover; a later one passed over is added to ``later``."""
     for match in phrase_matches(pattern, key, text):
-        year = int(match["year"])
+        year = int(re.sub(r"\s", "", match["year"]))  # (a title's year wrapped or spaced: labels._YEAR)
         if FIRST_REPORT_YEAR <= year <= max_year:
             return year
         if year > max_year:
