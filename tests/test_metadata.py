@@ -222,6 +222,16 @@ def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
     assert parse(title + _PLANS).metadata.agency_name == agency
 
 
+@pytest.mark.parametrize("opening,closing", [("（", "）"), ("【", "】"), ("〔", "〕")])
+def test_a_long_name_with_its_second_name_in_any_bracket(opening, closing):
+    """Each name as long as a township's of an autonomous county is (22 and 24 characters: more
+    than a name alone may be), in each bracket: the same organ, keyed as one."""
+    first, second = "镇沅彝族哈尼族拉祜族自治县恩乐镇人民政府", "镇沅彝族哈尼族拉祜族自治县恩乐镇便民服务中心"
+    meta = parse(f"{first}{opening}{second}{closing}2020年政府信息公开工作年度报告" + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.agency_source) == (f"{first}({second})", 2020, "title")
+    assert meta.region.county.name == "镇沅彝族哈尼族拉祜族自治县"
+
+
 def test_a_party_organ_is_one_organ_however_it_spells_中共():
     short, spelled = (parse(f"{name}2022年政府信息公开工作年度报告" + _PLANS).metadata.region
                       for name in ("中共衢州市柯城区委宣传部", "中国共产党衢州市柯城区委员会宣传部"))

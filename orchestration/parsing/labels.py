@@ -359,15 +359,20 @@ AGENCY_SUFFIX = (
 )
 # An organ's name: no digits or punctuation; a space inside is allowed ("雁江区 中和镇"). It may
 # be followed by a second name in brackets, of an organ that works as one with it (合署办公, 挂牌:
-# "中共甲县县委宣传部(甲县新闻出版局)"), or by a bracket that is no name ("(本级)": metadata._organ).
+# "中共甲县县委宣传部(甲县新闻出版局)", "…宣传部【甲县新闻出版局】"), or by a bracket that is no name
+# ("(本级)": metadata._organ). The brackets a second name is set in, each opening beside its
+# closing: ASCII's (as normalize writes full-width ones), 【】 and 〔〕; a name kept with its second
+# writes it in ASCII's. (A name's letters may be 【】 too: "【甲县教育局】2022年…", as a site's
+# list sets a title's organ apart.)
+SECOND_NAME_BRACKETS: tuple[str, str] = ("(【〔", ")】〕")
 _NAME_CHAR = r"[^\s\d,.;:。、()《》\"|<>]"
-_AGENCY = rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?(?: ?\({_NAME_CHAR}{{2,30}}\))?)"
+_SECOND_NAME_CHAR = rf"[^\s\d,.;:。、()《》\"|<>{SECOND_NAME_BRACKETS[0]}{SECOND_NAME_BRACKETS[1]}]"
+_AGENCY = (
+    rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?"
+    rf"(?: ?[{SECOND_NAME_BRACKETS[0]}]{_SECOND_NAME_CHAR}{{2,30}}[{SECOND_NAME_BRACKETS[1]}])?)"
+)
 # A second name is kept when it reads as an organ's and is longer than an office's ("(办公室)").
 SECOND_NAME_MIN_CHARS: int = 4
-# The brackets a second name is set in, each opening beside its closing: ASCII's (as normalize
-# writes full-width ones), 【】 and 〔〕 ("中共甲县县委宣传部【甲县新闻出版局】", which _NAME_CHAR
-# takes as the name's letters). A name kept with its second writes it in ASCII's.
-SECOND_NAME_BRACKETS: tuple[str, str] = ("(【〔", ")】〕")
 # A year may hold a line's break or up to three spaces between its digits: a title wrapped inside
 # it ("甲县教育局20\n22年…") or with its digits set apart ("甲县教育局 2 0 2 2 年…", as a PDF's
 # title set with wide letter spacing is extracted, as metadata._SPACED_RUN's); metadata reads it
