@@ -426,6 +426,11 @@ _TITLE_BEFORE = (
     r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
 )
 
+# What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
+# 报告", as a title on "…的报告" has it), and a notice's that publishes the report ("甲县教育局
+# 关于公布2022年度…年度报告的公告", "…关于印发《…》的通知").
+_ABOUT = r"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+)?"
+
 # The phrases that read a title, and the line before a title's that may hold the start of its
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
 TITLE_PHRASE: str = "title"
@@ -443,9 +448,9 @@ PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
 _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+(?:关于)?\s*+{_YEAR}{_REPORT}", _OPEN),
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*{_REPORT_YEAR_INSIDE}", _REPORTED),
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*{_REPORT_YEAR_AFTER}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_YEAR}{_REPORT}", _OPEN),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)", ""),
