@@ -42,6 +42,8 @@ TITLE_FORMS: dict[str, str] = {
     "crumbs_year": "首页 > 信息公开 > {year}年 > {agency}{year}年政府信息公开工作年度报告",
     # A site's list's category before the title.
     "category": "【通知公告】{agency}{year}年政府信息公开工作年度报告",
+    # A list's mark before it, as a site's list of links sets each.
+    "list_mark": "· {agency}{year}年政府信息公开工作年度报告",
     # The organ's notice that publishes it.
     "notice": "{agency}关于印发《{year}年政府信息公开工作年度报告》的通知",
 }

@@ -92,6 +92,10 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         # A year alone between them (a year's folder of a site), and a title a separator follows.
         ("首页 > 2008年度 > 酉县林业局2008年政府信息公开工作年度报告", "酉县林业局", 2008),
         ("首页 > 2009 > 戌县审计局政府信息公开工作2009年度报告|发布时间:2010-01-05", "戌县审计局", 2009),
+        # A list's mark before it, as a site's list of links sets each: no letter of the organ's.
+        ("· 子县商务局2012年政府信息公开工作年度报告", "子县商务局", 2012),
+        ("★丑县文化广电旅游局政府信息公开工作2013年度报告", "丑县文化广电旅游局", 2013),
+        ("● 寅县自然资源局政府信息公开年度报告(2014年)", "寅县自然资源局", 2014),
         # A site list's category before it, in either bracket.
         ("【通知公告】亥县司法局2010年政府信息公开工作年度报告", "亥县司法局", 2010),
         ("[年度报告]甲县交通局政府信息公开年度报告(2011年)", "甲县交通局", 2011),

@@ -158,10 +158,15 @@ def _begins_with_place(name: str) -> bool:
     return regions.starts_with_place(name)
 
 
+# A list's mark before a title ("· 甲县教育局2022年…", "★", "●", as a site's list of links sets
+# each): no letter of the organ's name.
+_LEADING_MARKS = re.compile(r"^[^\w【]+")
+
+
 def _organ(candidate: str) -> str | None:
     """``candidate`` as an organ's name, or None when it reads as none; a second name in
     brackets after it kept where it reads as an organ's too, else dropped ("甲县教育局(本级)")."""
-    name = re.sub(r"\s+", "", candidate)
+    name = _LEADING_MARKS.sub("", re.sub(r"\s+", "", candidate))
     name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
     # "【甲县教育局】2022年…报告", as a site's list sets a title's organ apart.
     name = re.sub(r"^【([^【】]+)】$", r"\1", name)
