@@ -12,7 +12,9 @@ from . import labels, regions
 
 # The page header (breadcrumbs, 索引号 / 发布日期 tables) sits in the first lines.
 _HEADER_CHARS = 1500
-_STANDALONE_DATE = re.compile(r"(?m)^[ \t|]*" + labels.DATE + r"\s*日[ \t|]*$")
+# A date at its line's end, as a report is signed: alone on it, or after the signing organ's
+# name and a space ("甲县教育局　2023年1月20日", the two set on one line).
+_DATE_AT_LINE_END = re.compile(labels.DATE + r"\s*日[ \t|]*$", re.MULTILINE)
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年")
 _NOT_AN_AGENCY_START = ("我", "本", "各", "全", "关于", "以下", "对", "在", "为", "将", "由", "根据", "现", "年度")
@@ -298,11 +300,20 @@ def published_date(text: str, year: int | None, head: dict[str, str] | None = No
         found = _valid_date(dated, year) if dated else None
         if found:
             return found, labels.HEAD_DATE
-    for match in _STANDALONE_DATE.finditer(text):
-        found = _valid_date(match, year)
+    for match in _DATE_AT_LINE_END.finditer(text):
+        found = _valid_date(match, year) if _signs(text, match.start()) else None
         if found:
             return found, "signature"
     return None, None
+
+
+def _signs(text: str, date_start: int) -> bool:
+    """Whether what is before a date on its line leaves it a signature's: nothing (but a table's
+    bars), or an organ's name and a space ("截至2022年12月31日" is no signature's)."""
+    before = text[text.rfind("\n", 0, date_start) + 1 : date_start]
+    if not before.strip(" \t|"):
+        return True
+    return before[-1] in " \t" and _organ(before) is not None
 
 
 def _valid_date(match: re.Match[str], year: int | None) -> str | None:
