@@ -72,7 +72,7 @@ REPORTS = Table(
                "docx, doc, wordml, rtf, xlsx, xls, spreadsheetml or ods for those files)."),
         Column("text_transforms", pa.string(), "What was undone before parsing: pinyin_removed, traditional_to_simplified ('+'-joined)."),
         Column("agency_name", pa.string(), "The reporting organ as it names itself, spaces removed (发布机构 / title); a second name in brackets kept."),
-        Column("agency_source", pa.string(), "Which phrase gave agency_name (title, publish_sentence, ...; head_article_title, head_title, head_content_source: a page's head; document_title: a document's title property; file_name: the file's own name)."),
+        Column("agency_source", pa.string(), "Which phrase gave agency_name (title; title_byline (the line after a title that names none); publish_sentence, ...; head_article_title, head_title, head_content_source: a page's head; document_title: a document's title property; file_name: the file's own name)."),
         Column("province", pa.string(), "Province-level division of the organ (gazetteer name, e.g. 新疆维吾尔自治区)."),
         Column("province_code", pa.string(), "Six-digit administrative code of the province (e.g. 650000)."),
         Column("prefecture", pa.string(), "Prefecture-level division (地级: 市 / 自治州 / 盟), NULL for organs above it or unknown."),

@@ -241,7 +241,7 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
             values.pop(label)
     rendered = synthetic.stat_table(values, shape, year)
     head = (
-        f"{synthetic.report_title(agency, year, truth.title_form)}\n发布日期:{truth.published_date}\n"
+        f"{synthetic.report_title(agency, year, truth.title_form, shape)}\n发布日期:{truth.published_date}\n"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n一、概述\n本年度工作正常开展。\n附件\n"
     )
     text, figures = head + rendered.text, rendered.figures

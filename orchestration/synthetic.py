@@ -44,6 +44,8 @@ TITLE_FORMS: dict[str, str] = {
     "category": "【通知公告】{agency}{year}年政府信息公开工作年度报告",
     # A list's mark before it, as a site's list of links sets each.
     "list_mark": "· {agency}{year}年政府信息公开工作年度报告",
+    # No organ in the title: its name alone on the next line, as a document's cover sets it.
+    "byline": "{year}年政府信息公开工作年度报告{line}{agency}{line_end}",
     # The organ's notice that publishes it.
     "notice": "{agency}关于印发《{year}年政府信息公开工作年度报告》的通知",
 }
@@ -56,11 +58,14 @@ _SECOND_NAMES: tuple[tuple[str, str], ...] = (
 )
 
 
-def report_title(agency: str, year: int, form: str | None = None) -> str:
-    """The title line, in ``form`` (TITLE_FORMS; None: the national template's)."""
+def report_title(agency: str, year: int, form: str | None = None, shape: str | None = None) -> str:
+    """The title line, in ``form`` (TITLE_FORMS; None: the national template's), on a page of
+    ``shape`` (SHAPES: a page's lines apart are its elements, a line break in its text a space)."""
     second = second_name(agency) if form in _SECOND_NAME_FORMS else ""
     title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second, spaced_year=" ".join(str(year)),
-                                                century=str(year)[:2], decade=str(year)[2:])
+                                                century=str(year)[:2], decade=str(year)[2:],
+                                                line="<br>\n" if shape == "html" else "\n",
+                                                line_end="<br>" if shape == "html" else "")
     return " ".join(title) if form == "spaced" else title
 
 
@@ -366,7 +371,7 @@ def national_report(
 ) -> Rendered:
     """A report in the 2019/2021 national format (tables may mix eras)."""
     parts = [
-        report_title(agency, year, title_form) + "\n",
+        report_title(agency, year, title_form, shape) + "\n",
         f"发布日期:{published}\n" if published else "",
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n",
         "一、总体情况\n本年度按照条例要求推进政务公开工作。\n",

@@ -246,6 +246,43 @@ def test_a_long_name_with_its_second_name_in_any_bracket(opening, closing):
     assert meta.region.county.name == "镇沅彝族哈尼族拉祜族自治县"
 
 
+@pytest.mark.parametrize(
+    "title,agency",
+    [
+        ("2022年度政府信息公开工作年度报告\n辰县教育局", "辰县教育局"),
+        ("首页 > 年报 > 2022年政府信息公开工作年度报告\n  （巳县财政局）  \n2023年1月", "巳县财政局"),
+    ],
+)
+def test_a_title_that_names_no_organ_with_the_organ_on_the_line_after_it(title, agency):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year, meta.year_source) == (agency, "title_byline", 2022, "title")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["2022年度政府信息公开工作年度报告\n一、总体情况", "2022年度政府信息公开工作年度报告\n本机关认真贯彻落实条例",
+     "2022年度政府信息公开工作年度报告\n\n辰县教育局"],
+)
+def test_a_line_after_a_title_that_is_no_organ_s_name_names_none(title):
+    """Its first heading, a sentence, or a name after an empty line (no byline: a signature's)."""
+    assert parse(title + _PLANS).metadata.agency_name is None
+
+
+@pytest.mark.parametrize(
+    "text,agency",
+    [
+        ("2022年政府信息公开工作年度报告\n发布单位：午县统计局\n", "午县统计局"),
+        ("2022年政府信息公开工作年度报告\n来源：未县统计局 发布时间：2023-01-20\n", "未县统计局"),
+        ("2022年政府信息公开工作年度报告\n信息来源: 申县统计局 | 2023-01-20\n", "申县统计局"),
+        # A table's source of data is no publisher.
+        ("2022年政府信息公开工作年度报告\n数据来源：酉县统计局\n", None),
+    ],
+)
+def test_the_page_s_publisher_names_the_organ_where_nothing_else_does(text, agency):
+    meta = parse(text + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source) == (agency, "publisher" if agency else None)
+
+
 def test_a_party_organ_is_one_organ_however_it_spells_中共():
     short, spelled = (parse(f"{name}2022年政府信息公开工作年度报告" + _PLANS).metadata.region
                       for name in ("中共衢州市柯城区委宣传部", "中国共产党衢州市柯城区委员会宣传部"))
@@ -338,7 +375,8 @@ def _phrase_texts() -> list[str]:
 
     extra = ("\n本报告由乙县民政局编制。丙县财政局编制了2021年度报告。\n丁县统计局政府信息公开情况统计表\n"
              "2019年戊县水利局政府信息公开工作情况\n己县林业局政府信息公开年度报告(2018年)\n"
-             "庚县审计局2017年政府信息公\n开工作年度报告\n辛县交通局政府信息公开工作2016年度\n报告\n")
+             "庚县审计局2017年政府信息公\n开工作年度报告\n辛县交通局政府信息公开工作2016年度\n报告\n"
+             "2015年政府信息公开工作年度报告\n壬县交通局\n")
     texts = []
     for index in range(120):
         data, _, _ = make_report(index, seed=54, fault_rate=0)

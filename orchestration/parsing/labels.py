@@ -431,6 +431,10 @@ _TITLE_BEFORE = (
 # 关于公布2022年度…年度报告的公告", "…关于印发《…》的通知").
 _ABOUT = r"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+)?"
 
+# A title that names no organ, the organ's name alone on the line after it ("2022年…年度报告\n甲县
+# 教育局", or in brackets), as a document's cover sets it.
+TITLE_BYLINE: str = "title_byline"
+
 # The phrases that read a title, and the line before a title's that may hold the start of its
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
 TITLE_PHRASE: str = "title"
@@ -451,6 +455,8 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_YEAR}{_REPORT}", _OPEN),
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
+    (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR}{_REPORT}[^\S\n]*+\n[^\S\n]*+\(?{_AGENCY}\)?[^\S\n]*+$",
+     _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)", ""),
@@ -459,7 +465,7 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("stat_table_unit", rf"填报单位(?:\(盖章\))?\s*:\s*{_AGENCY}(?=\s|\||$)", ""),
     ("stat_table_title", rf"(?m)^\s*{_AGENCY}(?:政府)?信息公开情况统计表", "情况统计表"),
     ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)", ""),
-    ("publisher", rf"发布机构\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)", ""),
+    ("publisher", rf"(?:发布机构|发布单位|发文机关|信息来源|(?<![\u4e00-\u9fff])来源)\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)", ""),
 )
 # How far from its key a keyed phrase's match may begin and end: a title's breadcrumbs (40), an
 # organ's name (41) and its year, with room for the spaces and line breaks between them.
