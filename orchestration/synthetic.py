@@ -27,6 +27,7 @@ TITLE_FORMS: dict[str, str] = {
     "year_inside": "{agency}政府信息公开工作{year}年度报告",
     "year_after": "{agency}政府信息公开年度报告({year}年)",
     "year_first": "{year}年{agency}政府信息公开工作年度报告",
+    "year_first_bracketed": "（{year}年度）{agency}政府信息公开工作年度报告",
     "attachment": "附件1:{agency}{year}年政府信息公开工作年度报告",
     "breadcrumbs": "首页 > 政务公开 > 年度报告 > {agency}{year}年政府信息公开工作年度报告",
     "quoted": "《{agency}{year}年政府信息公开工作年度报告》",

@@ -76,6 +76,9 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         ("壬县审计局政府信息公开工作年度报告（2012年度）", "壬县审计局", 2012),
         # The year first: its year is the title's, not the year the text mentions most.
         ("2013年癸县司法局政府信息公开工作年度报告", "癸县司法局", 2013),
+        # In brackets.
+        ("(2014年度)子县司法局政府信息公开工作年度报告", "子县司法局", 2014),
+        ("【2015年】丑县司法局政府信息公开工作年度报告", "丑县司法局", 2015),
         # The organ in a site list's brackets.
         ("【子县财政局】2014年政府信息公开工作年度报告", "子县财政局", 2014),
         # Breadcrumbs of every separator before it, a hyphen in them or in the organ's name.

@@ -451,6 +451,8 @@ PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
 # title names no organ took 510 µs for its organ and year, 233 of them in compiled_by_self).
 _OPEN = rf"公{_S}开"
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
+# A year first may be set in brackets ("(2022年度)甲县教育局政府信息公开工作年度报告", "【2022年】…").
+_YEAR_FIRST_CLOSE = r"[)\]】]?"
 # (An alternation whose last starts with a lookbehind is searched at every position: keyed, the
 # publisher's phrase costs a report that reaches it 7 µs, not 23.)
 _PUBLISHED_BY = "发布机构|发布单位|发文机关|来源"
@@ -463,7 +465,7 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),
     ("compiled_by", rf"由{_AGENCY}(?:\(以下简称[^)]{{1,20}}\))?(?:结合[^。,]{{0,20}})?(?:编制|汇总|编写)", ""),
-    ("year_then_agency", rf"{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
+    ("year_then_agency", rf"{_YEAR}\s*年度?\s*{_YEAR_FIRST_CLOSE}\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
     ("compiled_by_self", rf"{_AGENCY}编制(?:了)?\s*{_YEAR}\s*年", "编制"),
     ("stat_table_unit", rf"填报单位(?:\(盖章\))?\s*:\s*{_AGENCY}(?=\s|\||$)", ""),
     ("stat_table_title", rf"(?m)^\s*{_AGENCY}(?:政府)?信息公开情况统计表", "情况统计表"),
@@ -480,7 +482,7 @@ YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"{_YEAR}{_REPORT}", ""),
     (TITLE_PHRASE, _REPORT_YEAR_INSIDE, _REPORTED),
     (TITLE_PHRASE, _REPORT_YEAR_AFTER, _REPORTED),
-    (TITLE_PHRASE, rf"(?m)^\s*{_YEAR}\s*年度?\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
+    (TITLE_PHRASE, rf"(?m)^\s*[(\[【]?\s*{_YEAR}\s*年度?\s*{_YEAR_FIRST_CLOSE}\s*{_AGENCY}的?\s*{_REPORT_NOUN}", _OPEN),
     ("stat_table_year", rf"\(\s*{_YEAR}\s*年度\s*\)", ""),
     ("period", rf"(?:统计期限|统计时限|统计期间|统计时间|起止时间|时间期限|期限|时限)[^。]{{0,12}}?{_YEAR}\s*年\s*1\s*月\s*1\s*日", ""),
     ("period_end", rf"至\s*{_YEAR}\s*年\s*12\s*月\s*31\s*日", ""),
