@@ -365,8 +365,9 @@ AGENCY_SUFFIX = (
 # writes it in ASCII's. (A name's letters may be 【】 too: "【甲县教育局】2022年…", as a site's
 # list sets a title's organ apart.)
 SECOND_NAME_BRACKETS: tuple[str, str] = ("(【〔", ")】〕")
-_NAME_CHAR = r"[^\s\d,.;:。、()《》\"|<>]"
-_SECOND_NAME_CHAR = rf"[^\s\d,.;:。、()《》\"|<>{SECOND_NAME_BRACKETS[0]}{SECOND_NAME_BRACKETS[1]}]"
+_NOT_IN_A_NAME = r"\s\d,.;:。、()《》\"|<>"
+_NAME_CHAR = rf"[^{_NOT_IN_A_NAME}]"
+_SECOND_NAME_CHAR = rf"[^{_NOT_IN_A_NAME}{SECOND_NAME_BRACKETS[0]}{SECOND_NAME_BRACKETS[1]}]"
 _AGENCY = (
     rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?"
     rf"(?: ?[{SECOND_NAME_BRACKETS[0]}]{_SECOND_NAME_CHAR}{{2,30}}[{SECOND_NAME_BRACKETS[1]}])?)"
