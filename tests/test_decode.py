@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.decode import _GARBAGE, _checked, _utf8_garbage, decode
+from orchestration.parsing.decode import _GARBAGE, DETAIL_CHARS, _checked, _utf8_garbage, damaged_detail, decode
 
 from .conftest import SAMPLES_RAW, as_map
 from .test_formats import T2, reference
@@ -183,3 +183,11 @@ def test_the_message_shows_the_first_three_and_says_there_are_more():
     message = decoded.told[0][1]
     assert message.startswith("10 byte sequences that are not utf-8, each read as \ufffd: “中心2016年度\ufffd政府信息公开工作”, “")
     assert message.count("“") == 3 and message.endswith("”, and more")
+
+
+def test_a_readers_failure_reads_as_its_error_and_the_likely_cause_in_one_short_line():
+    assert damaged_detail(KeyError("Doc_0/Document.xml"), "a part it names is missing: ") == \
+        "a part it names is missing: KeyError: 'Doc_0/Document.xml' (cut short or damaged?)"
+    assert damaged_detail(ValueError("bad"), guess="damaged?") == "ValueError: bad (damaged?)"
+    long = damaged_detail(ValueError("x" * 1000))
+    assert len(long) == DETAIL_CHARS == 300 and long.startswith("ValueError: xxx")

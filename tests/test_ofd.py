@@ -97,7 +97,7 @@ def test_a_scan_is_no_text_layer_and_a_damaged_file_unreadable_ofd():
         parse = parse_bytes(damaged, "report.ofd")
         assert (parse.status, parse.quarantine_code) == ("quarantined", "unreadable_ofd"), case
         reasons[case] = parse.quarantine_reason
-    assert reasons["no document"] == "a part it names is missing: \"There is no item named 'Doc_0/Document.xml' in the " \
+    assert reasons["no document"] == "a part it names is missing: KeyError: \"There is no item named 'Doc_0/Document.xml' in the " \
                                     "archive\" (cut short or damaged?)"
     assert reasons["not XML"].startswith("XMLSyntaxError: ")
 

@@ -160,7 +160,7 @@ def test_only_the_row_cut_is_left_out():
 
 
 @pytest.mark.parametrize("case,code,detail", [
-    ("damaged", "unreadable_workbook", "XMLSyntaxError in an Excel 2003 XML spreadsheet: "),
+    ("damaged", "unreadable_workbook", "an Excel 2003 XML spreadsheet: XMLSyntaxError: "),
     ("cut before its values", "unreadable_workbook", "the XML spreadsheet is cut short before any of its values"),
     ("no value", "empty_file", "the XML spreadsheet's visible sheets hold no value"),
     ("far cell", "unreadable_workbook",

@@ -173,7 +173,7 @@ def test_a_workbook_of_data_is_not_a_report():
     ("cut short", "unreadable_workbook", "BadZipFile: File is not a zip file (cut short or damaged?)"),
     ("cut short xls", "unreadable_workbook", "OleFileError: OLE directory index out of range (cut short or damaged?)"),
     ("empty", "empty_file", "the workbook's visible sheets hold no value (only pictures, a scan?)"),
-    ("not its XML", "unreadable_workbook", "syntax error: tag not closed"),
+    ("not its XML", "unreadable_workbook", "XmlError: syntax error: tag not closed"),
     ("a bomb", "unreadable_workbook", f"its xl/worksheets/sheet1.xml unpacks to {MAX_XML_BYTES + 2:,} bytes"),
     ("far cell", "unreadable_workbook",
      "its xl/worksheets/sheet1.xml spans 17,179,869,184 cells (rows 1-1048576, over 2,000,000)"),

@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from .decode import binary_detail
+from .decode import binary_detail, damaged_detail
 from .package import MAX_XML_BYTES, ZIP_ENCRYPTED, ZIP_ERRORS, ZIP_MAGIC, PartTooLarge, member
 
 GZIP_MAGIC: bytes = b"\x1f\x8b"
@@ -82,7 +82,7 @@ def unzip(data: bytes) -> Unpacked:
         members = [info for info in archive.infolist() if not info.is_dir()]
     except ZIP_ERRORS as damaged:
         return Unpacked(None, "", "", "unreadable_archive",
-                        f"a ZIP archive that cannot be opened: {type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300])
+                        damaged_detail(damaged, "a ZIP archive that cannot be opened: "))
     names = [member_name(info) for info in members]
     if _OFFICE_PARTS.intersection(names):
         return Unpacked(None, "", "", "binary_file", binary_detail(data))
@@ -106,7 +106,7 @@ def unzip(data: bytes) -> Unpacked:
         return Unpacked(None, name, "", "unreadable_archive", str(too_large))
     except ZIP_ERRORS as broken:
         return Unpacked(None, name, "", "unreadable_archive",
-                        f"a ZIP archive whose {name} cannot be unpacked: {type(broken).__name__}: {broken} (cut short or damaged?)"[:300])
+                        damaged_detail(broken, f"a ZIP archive whose {name} cannot be unpacked: "))
     others = len(names) - 1
     besides = f" (beside {others} {'file' if others == 1 else 'files'} that are no document: {_listed([n for n in names if n != name])})" if others else ""
     return Unpacked(content, name, f"{name} unpacked from a ZIP archive{besides}")

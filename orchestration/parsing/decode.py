@@ -40,6 +40,9 @@ BINARY_ADVICE: str = (
     ", not text: only text, HTML, PDF, OFD, Word (.docx, .doc), RTF and workbook (.xlsx, .xls, .et, .ods) files "
     "are read, and a gzip file or ZIP archive holding one; convert it (or unpack it) first"
 )
+# A quarantine's detail is read by a person in the issues table, not the whole text of an
+# exception (lxml's and the ZIP reader's can run to pages).
+DETAIL_CHARS: int = 300
 
 
 # A character is at most four bytes in the encodings pages use (UTF-8, GB18030).
@@ -157,6 +160,12 @@ def superset(encoding: str) -> str:
     """GB2312 and GBK (Windows' code page 936) are subsets of GB18030: decode with the
     superset, so that the rare characters a page uses do not fail."""
     return "gb18030" if encoding in _GB18030_SUBSETS else encoding
+
+
+def damaged_detail(error: BaseException, before: str = "", guess: str = "cut short or damaged?") -> str:
+    """The detail of a file a reader failed on: the reader's error, and what most often makes
+    it (a download cut short, a file damaged on the way) rather than a fault of the parser's."""
+    return f"{before}{type(error).__name__}: {error} ({guess})"[:DETAIL_CHARS]
 
 
 def binary_detail(data: bytes) -> str:

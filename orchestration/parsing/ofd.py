@@ -21,6 +21,7 @@ import unicodedata
 import zipfile
 from bisect import bisect_left
 
+from .decode import damaged_detail
 from .package import ZIP_ERRORS, PartTooLarge, etree, names, part, xml_parser
 from .text import RAISED_MARK_SIZE, bracketed_mark, spread_letters
 
@@ -55,13 +56,13 @@ def read_ofd(data: bytes) -> tuple[list[str] | None, str | None, str, int]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _pages(archive)
     except KeyError as missing:  # (each exception its own name: mypyc types a name once)
-        return None, "unreadable_ofd", f"a part it names is missing: {missing} (cut short or damaged?)"[:300], 0
+        return None, "unreadable_ofd", damaged_detail(missing, "a part it names is missing: "), 0
     except PartTooLarge as too_large:
         return None, "unreadable_ofd", str(too_large), 0
     except ZIP_ERRORS as damaged:
-        return None, "unreadable_ofd", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], 0
+        return None, "unreadable_ofd", damaged_detail(damaged), 0
     except Exception as broken:  # noqa: BLE001 - lxml's syntax errors, and what a damaged part breaks
-        return None, "unreadable_ofd", f"{type(broken).__name__}: {broken} (damaged?)"[:300], 0
+        return None, "unreadable_ofd", damaged_detail(broken, guess="damaged?"), 0
 
 
 def _pages(archive: zipfile.ZipFile) -> tuple[list[str], None, str, int]:

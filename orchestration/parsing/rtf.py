@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .decode import superset
+from .decode import damaged_detail, superset
 from .text import bracketed_mark, markdown_row
 
 _RTF_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]{0,64}\{\\rtf")
@@ -56,7 +56,7 @@ def read_rtf(data: bytes) -> tuple[str | None, str | None, str]:
     try:
         text = _rtf_to_text()(source, errors="replace")
     except Exception as error:  # noqa: BLE001 - striprtf fails on some broken control words
-        return None, "unreadable_rtf", f"{type(error).__name__}: {error} (cut short or damaged?)"[:300]
+        return None, "unreadable_rtf", damaged_detail(error)
     lines = []
     for line in text.splitlines():
         line = line.strip()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from .decode import damaged_detail
 from .package import etree, without_a_cut_row, xml_document
 from .text import bracket_raised
 from .workbook import MAX_SHEET_CELLS, cell_text, grid_lines, over_the_limit
@@ -54,7 +55,7 @@ def read_spreadsheetml(data: bytes) -> tuple[str | None, str | None, str, bool]:
     try:
         root, cut = xml_document(data, b"Workbook")
     except etree().XMLSyntaxError as damaged:
-        return None, "unreadable_workbook", f"XMLSyntaxError in an Excel 2003 XML spreadsheet: {damaged} (damaged?)"[:300], False
+        return None, "unreadable_workbook", damaged_detail(damaged, "an Excel 2003 XML spreadsheet: ", "damaged?"), False
     if cut:
         without_a_cut_row(root, data, b"Row", _ROW)
     lines: list[str] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from .decode import damaged_detail
 from .package import (
     RAISED_ALIGNMENTS,
     ZIP_ERRORS,
@@ -101,7 +102,7 @@ def read_word2003(data: bytes) -> tuple[str | None, str | None, str, int, bool]:
     try:
         root, cut = xml_document(data.replace(_W2003_NAMESPACE, _W_NAMESPACE), _W2003_ROOT)
     except etree().XMLSyntaxError as damaged:
-        return None, "unreadable_docx", f"XMLSyntaxError in a Word 2003 XML document: {damaged}"[:300], 0, False
+        return None, "unreadable_docx", damaged_detail(damaged, "a Word 2003 XML document: ", "damaged?"), 0, False
     for merge in root.iter(_V_MERGE_2003):
         merge.tag = _V_MERGE
     if cut:
@@ -136,12 +137,12 @@ def read_docx(data: bytes) -> tuple[str | None, str | None, str, bytes | None, i
     except PartTooLarge as too_large:  # (each exception its own name: mypyc types a name once)
         return None, "unreadable_docx", str(too_large), None, 0, ""
     except ZIP_ERRORS as damaged:
-        return _cut_docx(data, f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300])
+        return _cut_docx(data, damaged_detail(damaged))
     with archive:
         try:
             root = etree().fromstring(xml.replace(_W_STRICT_NAMESPACE, _W_NAMESPACE), xml_parser())
         except etree().XMLSyntaxError as error:
-            return None, "unreadable_docx", f"XMLSyntaxError in {_DOCUMENT}: {error}"[:300], None, 0, ""
+            return None, "unreadable_docx", damaged_detail(error, f"{_DOCUMENT}: ", "damaged?"), None, 0, ""
         text = _body_text(root)
         if text is not None:
             return text, None, "", None, _pictures(root), ""

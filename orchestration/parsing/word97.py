@@ -21,7 +21,7 @@ import struct
 from bisect import bisect_right
 from functools import lru_cache
 
-from .decode import BINARY_ADVICE
+from .decode import BINARY_ADVICE, damaged_detail
 from .text import bracketed_mark, markdown_row, paragraph_lines
 
 OLE2_MAGIC: bytes = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -175,7 +175,7 @@ def _read_compound(data: bytes) -> Compound:
                 found.other = _other_compound_file(container)
             _read_streams(container, found)
     except Exception as broken:  # noqa: BLE001 - olefile raises what its parsing meets
-        found.problem = f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+        found.problem = damaged_detail(broken)
     return found
 
 
@@ -186,7 +186,7 @@ def _read_streams(container, found: Compound) -> None:
     try:
         found.streams = {name: container.openstream(name).read() for name in names if container.exists(name)}
     except Exception as unread:  # noqa: BLE001 - olefile raises what its parsing meets
-        found.streams_problem = f"{type(unread).__name__}: {unread} (cut short or damaged?)"[:300]
+        found.streams_problem = damaged_detail(unread)
     try:
         if container.exists(SUMMARY_STREAM):
             found.summary = container.getproperties(SUMMARY_STREAM, convert_time=False)
@@ -201,7 +201,7 @@ def read_streams(streams: dict[str, bytes]) -> tuple[str | None, str | None, str
     except _Unreadable as unreadable:  # (each exception its own name: mypyc types a name once)
         return None, "unreadable_doc", str(unreadable), 0
     except Exception as damaged:  # noqa: BLE001 - a damaged stream fails anywhere in it
-        return None, "unreadable_doc", f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], 0
+        return None, "unreadable_doc", damaged_detail(damaged), 0
     if not text:
         return None, "empty_file", "the Word document holds no text (only images, a scan?)", 0
     return text, None, "", pictures

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
 
+from .decode import damaged_detail
 from .package import MAX_XML_BYTES, RAISED_ALIGNMENTS, ZIP_ERRORS, ZIP_MAGIC, etree, names, xml_parser
 from .text import markdown_row, with_marks
 from .word97 import compound_file
@@ -96,13 +97,13 @@ def read_workbook(data: bytes, kind: str) -> tuple[str | None, str | None, str]:
             if problem:
                 return None, "unreadable_workbook", problem
     except calamine.CalamineError as error:
-        return None, "unreadable_workbook", f"{error} (cut short or damaged?)"[:300]
+        return None, "unreadable_workbook", damaged_detail(error)
     except Exception as broken:  # noqa: BLE001 - a damaged part fails anywhere in the reader
-        return None, "unreadable_workbook", f"{type(broken).__name__}: {broken} (cut short or damaged?)"[:300]
+        return None, "unreadable_workbook", damaged_detail(broken)
     except BaseException as panic:  # (a Rust panic is a BaseException: pyo3's PanicException)
         if type(panic).__name__ != "PanicException":
             raise
-        return None, "unreadable_workbook", f"the workbook reader failed on it: {panic} (damaged?)"[:300]
+        return None, "unreadable_workbook", damaged_detail(panic, "the workbook reader failed on it: ", "damaged?")
     if not lines:
         return None, "empty_file", "the workbook's visible sheets hold no value (only pictures, a scan?)"
     return "\n".join(lines) + "\n", None, ""
@@ -133,7 +134,7 @@ def _package(data: bytes) -> tuple[str, list[bytes]]:
                     except ZIP_ERRORS:  # (the reader says what is wrong with them; no mark is read)
                         pass
     except ZIP_ERRORS as damaged:
-        return f"{type(damaged).__name__}: {damaged} (cut short or damaged?)"[:300], []
+        return damaged_detail(damaged), []
     return "", texts
 
 
