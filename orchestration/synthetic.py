@@ -16,8 +16,8 @@ SHAPES = ("lines", "pipe_lines", "markdown", "html", "tabs", "pdf")
 
 # How a report's title line names its organ and year, as reports and the pages that carry them
 # print it: the national template's title; the year as 年度, after "关于", after what the title
-# reports on, or first; open government affairs (政务公开) for information; an attachment's
-# number, a page's breadcrumbs or a notice's quotes before it.
+# reports on, or first, or none; open government affairs (政务公开) for information; an
+# attachment's or a list's number, a page's breadcrumbs or a notice's quotes before it.
 TITLE_FORMS: dict[str, str] = {
     "plain": "{agency}{year}年政府信息公开工作年度报告",
     "year_of": "{agency}{year}年度政府信息公开工作年度报告",
@@ -49,6 +49,14 @@ TITLE_FORMS: dict[str, str] = {
     "byline": "{year}年政府信息公开工作年度报告{line}{agency}{line_end}",
     # The organ's notice that publishes it.
     "notice": "{agency}关于印发《{year}年政府信息公开工作年度报告》的通知",
+    # A list's number before it, as a site's list of links or a notice's of attachments numbers each.
+    "list_number": "3.{agency}{year}年政府信息公开工作年度报告",
+    # Its year in brackets after the organ, or at the line's end without (a page's title is an
+    # element of its own: run into the words after it, where it ends is not told).
+    "year_bracketed": "{agency}（{year}年度）政府信息公开工作年度报告",
+    "year_after_bare": "{agency}政府信息公开工作年度报告 {year}{line_end}",
+    # No year: the text's own mentions of it tell it.
+    "no_year": "{agency}政府信息公开工作年度报告{line_end}",
 }
 _SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting

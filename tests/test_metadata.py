@@ -102,12 +102,43 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         # A site list's category before it, in either bracket.
         ("【通知公告】亥县司法局2010年政府信息公开工作年度报告", "亥县司法局", 2010),
         ("[年度报告]甲县交通局政府信息公开年度报告(2011年)", "甲县交通局", 2011),
+        # A list's number before it, of digits or Chinese numerals, after breadcrumbs too; a place
+        # whose name begins with a numeral is no number ("十堰市").
+        ("1.巳县商务局2016年政府信息公开工作年度报告", "巳县商务局", 2016),
+        ("(三)午县教育局政府信息公开工作2017年度报告", "午县教育局", 2017),
+        ("十一、未县财政局政府信息公开年度报告(2018年)", "未县财政局", 2018),
+        ("首页 > 2.申县统计局2019年政府信息公开工作年度报告", "申县统计局", 2019),
+        ("十堰市教育局2020年政府信息公开工作年度报告", "十堰市教育局", 2020),
+        # The year in brackets after the organ, the organ in brackets too.
+        ("酉县林业局(2021年度)政府信息公开工作年度报告", "酉县林业局", 2021),
+        ("【戌县审计局】【2022年】政府信息公开工作年度报告", "戌县审计局", 2022),
+        # The year at the line's end without brackets.
+        ("亥县交通局政府信息公开工作年度报告 2012", "亥县交通局", 2012),
+        ("甲县交通局政府信息公开工作年度报告2013年度", "甲县交通局", 2013),
     ],
 )
 def test_the_title_s_shapes(title, agency, year):
     meta = parse(title + _PLANS).metadata
     assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, year, "title")
     assert meta.agency_source in {"title", "year_then_agency"}
+
+
+@pytest.mark.parametrize("title", ["乙县民政局政府信息公开工作年度报告", "首页 > 年报 > 乙县民政局政府信息公开年度报告 "])
+def test_a_title_that_names_no_year_names_its_organ_and_the_text_its_year(title):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year, meta.year_source) == \
+        ("乙县民政局", "title", 2024, "most_mentioned")
+
+
+@pytest.mark.parametrize("title", [
+    # A date or words after a year that ends no title: no title's year, and no title.
+    "乙县民政局政府信息公开工作年度报告 2022-01-15", "乙县民政局政府信息公开工作年度报告 2022 阅读次数:5",
+    # A report's heading numbered as the title of another: no organ's name.
+    "(一)政府信息公开工作年度报告", "二、政府信息公开工作年度报告", "本机关政府信息公开工作年度报告",
+])
+def test_a_line_that_only_looks_like_a_title_without_its_year_names_nothing(title):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == (None, 2024, "most_mentioned")
 
 
 @pytest.mark.parametrize(
@@ -379,7 +410,8 @@ def _phrase_texts() -> list[str]:
     extra = ("\n本报告由乙县民政局编制。丙县财政局编制了2021年度报告。\n丁县统计局政府信息公开情况统计表\n"
              "2019年戊县水利局政府信息公开工作情况\n己县林业局政府信息公开年度报告(2018年)\n"
              "庚县审计局2017年政府信息公\n开工作年度报告\n辛县交通局政府信息公开工作2016年度\n报告\n"
-             "2015年政府信息公开工作年度报告\n壬县交通局\n信息来源:癸县统计局 发布时间:2016-01-02\n")
+             "2015年政府信息公开工作年度报告\n壬县交通局\n信息来源:癸县统计局 发布时间:2016-01-02\n"
+             "子县商务局政府信息公开工作年度报告\n丑县教育局政府信息公开工作年度报告 2014\n")
     texts = []
     for index in range(120):
         data, _, _ = make_report(index, seed=54, fault_rate=0)

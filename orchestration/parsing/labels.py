@@ -399,13 +399,19 @@ _OPENNESS = (
 _WORK = rf"(?:{_S}{_loose('工作')})?"
 _REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况', '总结')}"
 # (A run of spaces is taken whole, `\s*+`: split between two runs' patterns it was tried every
-# way, which took 30 s for a year followed by 20,000 spaces.)
-_REPORT = rf"\s*+年?{_S}度?\s*+(?:海关)?{_REPORT_NOUN}"
-# A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" and
-# "甲县教育局政府信息公开年度报告(2022年)".
+# way, which took 30 s for a year followed by 20,000 spaces.) A year in brackets after the organ
+# ("甲县教育局(2022年度)政府信息…", "【甲县教育局】【2022年】…") opens before it, in the phrase, and
+# closes here.
+_REPORT = rf"\s*+年?{_S}度?\s*+[)\]】]?\s*+(?:海关)?{_REPORT_NOUN}"
+# What a title names as the report, where no year comes before it.
+_REPORT_NO_YEAR = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}"
+# A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告",
+# "甲县教育局政府信息公开年度报告(2022年)", and with no brackets at the line's end ("…年度报告 2022",
+# as a site's list sets a title's year apart; one a date or words follow is none).
 _REPORT_YEAR_INSIDE = rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
 _REPORT_YEAR_AFTER = (
-    rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}\s*\(\s*{_YEAR}\s*+年?{_S}度?\s*+\)"
+    rf"{_REPORT_NO_YEAR}(?:\s*(?P<year_bracket>\()\s*|[^\S\n]*+){_YEAR}"
+    rf"(?(year_bracket)\s*+年?{_S}度?\s*+\)|[^\S\n]*+(?:年度?)?(?=[^\S\n]*+(?:\n|\Z)))"
 )
 
 # What may come before a title on its line: a page's breadcrumbs ("首页 > 政务公开 > 年度报告 >",
@@ -415,16 +421,20 @@ _REPORT_YEAR_AFTER = (
 # its first figure; a segment with a digit would be taken whole, title and all, where a separator
 # follows it: "…年度报告|发布时间"); a hyphen between spaces is a separator, one without is a
 # segment's ("首页-政务公开") or an organ's ("中国-东盟博览会秘书处"); a page's number ("Page 8 - ",
-# as a PDF's header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their
-# last separator at once (`++`): found by trying each length up to the line's 40th character,
-# with each separator at each, they cost a title phrase a quarter of its time on a text of many
-# lines.
+# as a PDF's header prints it); an attachment's ("附件1:"); then a list's number ("1.", "2、",
+# "(三)", "十一、"), as a site's list of links or a notice's list of attachments numbers each. The
+# breadcrumbs are taken to their last separator at once (`++`): found by trying each length up to
+# the line's 40th character, with each separator at each, they cost a title phrase a quarter of
+# its time on a text of many lines.
+_NUMERAL: str = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_LIST_NUMBER: str = rf"(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))"
 _CRUMB_SEPARATORS: str = r"|>:《\"】\]/»›→"
 _CRUMB: str = rf"[^\n\d{_CRUMB_SEPARATORS}-]{{0,40}}+"
 _TITLE_BEFORE = (
     rf"(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
     rf"(?:[{_CRUMB_SEPARATORS}]|(?<=\s)-\s))++"
     r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
+    rf"(?:\s*+{_LIST_NUMBER})?"
 )
 
 # What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
@@ -458,9 +468,12 @@ _YEAR_FIRST_CLOSE = r"[)\]】]?"
 # publisher's phrase costs a report that reaches it 7 µs, not 23.)
 _PUBLISHED_BY = "发布机构|发布单位|发文机关|来源"
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_YEAR}{_REPORT}", _OPEN),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}[(\[【]?\s*+{_YEAR}{_REPORT}", _OPEN),
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
+    # A title that names no year, alone on its line (its year is read from the text): after those
+    # that name one, as the body's title may repeat a page's without its year.
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_NO_YEAR}[^\S\n]*+$", _REPORTED),
     (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR}{_REPORT}[^\S\n]*+\n[^\S\n]*+\(?{_AGENCY}\)?[^\S\n]*+$",
      _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
