@@ -102,12 +102,12 @@ _PLANS = "\n一、总体情况\n本机关全年主动公开信息120条。2024�
         # A site list's category before it, in either bracket.
         ("【通知公告】亥县司法局2010年政府信息公开工作年度报告", "亥县司法局", 2010),
         ("[年度报告]甲县交通局政府信息公开年度报告(2011年)", "甲县交通局", 2011),
-        # A list's number before it, of digits or Chinese numerals, after breadcrumbs too; a place
-        # whose name begins with a numeral is no number ("十堰市").
+        # A list's number before it, of digits or Chinese numerals; a place whose name begins
+        # with a numeral is no number ("十堰市").
         ("1.巳县商务局2016年政府信息公开工作年度报告", "巳县商务局", 2016),
         ("(三)午县教育局政府信息公开工作2017年度报告", "午县教育局", 2017),
         ("十一、未县财政局政府信息公开年度报告(2018年)", "未县财政局", 2018),
-        ("首页 > 2.申县统计局2019年政府信息公开工作年度报告", "申县统计局", 2019),
+        ("2、申县统计局2019年政府信息公开工作年度报告", "申县统计局", 2019),
         ("十堰市教育局2020年政府信息公开工作年度报告", "十堰市教育局", 2020),
         # The year in brackets after the organ, the organ in brackets too.
         ("酉县林业局(2021年度)政府信息公开工作年度报告", "酉县林业局", 2021),
@@ -121,6 +121,13 @@ def test_the_title_s_shapes(title, agency, year):
     meta = parse(title + _PLANS).metadata
     assert (meta.agency_name, meta.report_year, meta.year_source) == (agency, year, "title")
     assert meta.agency_source in {"title", "year_then_agency"}
+
+
+def test_a_numbered_title_is_read_before_the_text_s_other_phrases():
+    """A title with a list's number is read apart (labels.NUMBERED_TITLE), after the title
+    phrases but before the phrases that name an organ elsewhere in the text: its title wins."""
+    meta = parse("1.丙县民政局2022年政府信息公开工作年度报告" + _PLANS + "如有疑问,请联系:丁县人民政府办公室,电话1234。\n").metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year) == ("丙县民政局", "title", 2022)
 
 
 @pytest.mark.parametrize("title", ["乙县民政局政府信息公开工作年度报告", "首页 > 年报 > 乙县民政局政府信息公开年度报告 "])

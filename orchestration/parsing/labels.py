@@ -421,20 +421,28 @@ _REPORT_YEAR_AFTER = (
 # its first figure; a segment with a digit would be taken whole, title and all, where a separator
 # follows it: "…年度报告|发布时间"); a hyphen between spaces is a separator, one without is a
 # segment's ("首页-政务公开") or an organ's ("中国-东盟博览会秘书处"); a page's number ("Page 8 - ",
-# as a PDF's header prints it); an attachment's ("附件1:"); then a list's number ("1.", "2、",
-# "(三)", "十一、"), as a site's list of links or a notice's list of attachments numbers each. The
-# breadcrumbs are taken to their last separator at once (`++`): found by trying each length up to
-# the line's 40th character, with each separator at each, they cost a title phrase a quarter of
-# its time on a text of many lines.
-_NUMERAL: str = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-_LIST_NUMBER: str = rf"(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))"
+# as a PDF's header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their
+# last separator at once (`++`): found by trying each length up to the line's 40th character,
+# with each separator at each, they cost a title phrase a quarter of its time on a text of many
+# lines.
 _CRUMB_SEPARATORS: str = r"|>:《\"】\]/»›→"
 _CRUMB: str = rf"[^\n\d{_CRUMB_SEPARATORS}-]{{0,40}}+"
 _TITLE_BEFORE = (
     rf"(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
     rf"(?:[{_CRUMB_SEPARATORS}]|(?<=\s)-\s))++"
     r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
-    rf"(?:\s*+{_LIST_NUMBER})?"
+)
+
+# A title with a list's number before it ("1.", "2、", "(三)", "十一、"), as a site's list of links
+# numbers each: its line without the number, read by the title phrases where they read no organ
+# in the text (metadata._numbered_title_agency). Not in _TITLE_BEFORE: a report's headings and
+# table rows have one ("(一)主动公开…", "| 1.属于国家秘密 |"), and each tried as a title doubled a
+# title phrase's time. Only a line with 公 (公开) and 报 (报告, 年报) in it; each line is found
+# after its line break (searched in the text with one put first): a pattern beginning with a
+# letter is searched for it, one beginning with `^` tried at every character.
+_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+NUMBERED_TITLE: str = (
+    rf"\n[^\S\n]*+(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))(?P<title>(?=[^\n公]{{1,80}}+公)[^\n报]{{1,80}}+报[^\n]*)"
 )
 
 # What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
@@ -461,6 +469,7 @@ PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
 # long, and is searched only near its key's occurrences (metadata.phrase_matches: a report whose
 # title names no organ took 510 µs for its organ and year, 233 of them in compiled_by_self).
 _OPEN = rf"公{_S}开"
+_REPORT_AT_LINE_END = r"(?m)[告报][^\S\n]*$"  # (报告 or 年报 ending a line: few lines do)
 _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 # A year first may be set in brackets ("(2022年度)甲县教育局政府信息公开工作年度报告", "【2022年】…").
 _YEAR_FIRST_CLOSE = r"[)\]】]?"
@@ -473,7 +482,7 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
     # A title that names no year, alone on its line (its year is read from the text): after those
     # that name one, as the body's title may repeat a page's without its year.
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_NO_YEAR}[^\S\n]*+$", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_NO_YEAR}[^\S\n]*+$", _REPORT_AT_LINE_END),
     (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR}{_REPORT}[^\S\n]*+\n[^\S\n]*+\(?{_AGENCY}\)?[^\S\n]*+$",
      _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),

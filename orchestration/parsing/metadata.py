@@ -107,8 +107,15 @@ def agency_name(text: str, head: dict[str, str] | None = None) -> tuple[str | No
 
 def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
     """The organ the first of labels.AGENCY_YEAR_PHRASES names in ``text``, and the phrase;
-    with ``wrapped``, a title's name joined to the line before where its line broke inside it."""
+    with ``wrapped``, a title's name joined to the line before where its line broke inside it.
+    A title with a list's number before it is read after the titles without."""
+    numbered_read = False
     for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
+        if source != labels.TITLE_PHRASE and not numbered_read:
+            numbered_read = True
+            numbered = _numbered_title_agency(text)
+            if numbered is not None:
+                return numbered, labels.TITLE_PHRASE
         for match in phrase_matches(pattern, key, text):
             name = _organ(match["agency"])
             if wrapped and source == labels.TITLE_PHRASE:
@@ -116,6 +123,19 @@ def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
             if name is not None:
                 return name, source
     return None, None
+
+
+def _numbered_title_agency(text: str) -> str | None:
+    """The organ a title with a list's number before it names (labels.NUMBERED_TITLE)."""
+    titles = "\n".join(match["title"] for match in _compiled(labels.NUMBERED_TITLE).finditer("\n" + text))
+    if titles:
+        for source, pattern, _key in labels.AGENCY_YEAR_PHRASES:
+            if source == labels.TITLE_PHRASE:
+                for match in _compiled(pattern).finditer(titles):
+                    name = _organ(match["agency"])
+                    if name is not None:
+                        return name
+    return None
 
 
 # Words set letter by letter, as a PDF's title with its letters spaced out is extracted ("甲 县 教
