@@ -442,7 +442,7 @@ _TITLE_BEFORE = (
 # letter is searched for it, one beginning with `^` tried at every character.
 _NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 NUMBERED_TITLE: str = (
-    rf"\n[^\S\n]*+(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))(?P<title>(?=[^\n公]{{1,80}}+公)[^\n报]{{1,80}}+报[^\n]*)"
+    rf"\n[^\S\n]*+(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))(?P<title>(?=[^\n公]{{0,80}}+公)[^\n报]{{0,80}}+报[^\n]*)"
 )
 
 # What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
@@ -461,6 +461,10 @@ TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
 # What a party organ's name begins with before its place ("中共衢州市柯城区委\n宣传部…": the
 # name so joined begins with a place after it).
 PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
+
+# The phrases that read a title: tried in a text's first lines before the others (metadata.
+# _TITLE_LINES_CHARS), where the report's own title is.
+TITLE_SOURCES: frozenset[str] = frozenset((TITLE_PHRASE, TITLE_BYLINE, "year_then_agency"))
 
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
