@@ -142,9 +142,13 @@ def test_the_title_in_the_first_lines_wins_over_one_of_another_form_further_down
 
 def test_a_numbered_title_is_read_before_the_text_s_other_phrases():
     """A title with a list's number is read apart (labels.NUMBERED_TITLE), after the title
-    phrases but before the phrases that name an organ elsewhere in the text: its title wins."""
+    phrases but before the phrases that name an organ elsewhere in the text: its title wins;
+    and only in the first lines (metadata._TITLE_LINES_CHARS)."""
     meta = parse("1.丙县民政局2022年政府信息公开工作年度报告" + _PLANS + "如有疑问,请联系:丁县人民政府办公室,电话1234。\n").metadata
     assert (meta.agency_name, meta.agency_source, meta.report_year) == ("丙县民政局", "title", 2022)
+    # Further down than the first lines, a numbered line naming a report is a list's item.
+    body = "一、总体情况\n" + "本机关认真贯彻落实条例,主动公开政府信息。\n" * 40
+    assert parse(body + "1.丙县民政局2022年政府信息公开工作年度报告" + _PLANS).metadata.agency_name is None
 
 
 @pytest.mark.parametrize("title", ["乙县民政局政府信息公开工作年度报告", "首页 > 年报 > 乙县民政局政府信息公开年度报告 "])

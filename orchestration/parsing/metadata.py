@@ -115,7 +115,8 @@ def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
     """The organ the first of labels.AGENCY_YEAR_PHRASES names in ``text``, and the phrase, the
     title's first in the text's first lines (_TITLE_LINES_CHARS); with ``wrapped``, a title's
     name joined to the line before where its line broke inside it. A title with a list's number
-    before it is read after the titles without."""
+    before it is read after the titles without, in the first lines only: further down, a numbered
+    line naming a report is a list's item (of other reports) more likely than the report's title."""
     rest = _rest_start(text)
     if rest:
         found = _first_phrased_agency(text[:rest], wrapped, labels.TITLE_SOURCES, 0)
@@ -135,13 +136,13 @@ def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
                           titles_from: int) -> tuple[str | None, str | None]:
     """_phrased_agency's reading of ``text`` by the phrases of ``only`` (None: all), those
     that read a title from ``titles_from`` (where the first lines' reading ended)."""
-    numbered_read = False
+    numbered_read = titles_from > 0  # (the first lines' reading read them)
     for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
         if only is not None and source not in only:
             continue
         if source != labels.TITLE_PHRASE and not numbered_read:
             numbered_read = True
-            numbered = _numbered_title_agency(text, titles_from)
+            numbered = _numbered_title_agency(text)
             if numbered is not None:
                 return numbered, labels.TITLE_PHRASE
         start = titles_from if source in labels.TITLE_SOURCES else 0
@@ -154,11 +155,9 @@ def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
     return None, None
 
 
-def _numbered_title_agency(text: str, start: int) -> str | None:
-    """The organ a title with a list's number before it names (labels.NUMBERED_TITLE), on a
-    line from ``start`` (a line's start)."""
-    lines = _compiled(labels.NUMBERED_TITLE).finditer("\n" + text, start)  # (``start``: the break before its line)
-    titles = "\n".join(match["title"] for match in lines)
+def _numbered_title_agency(text: str) -> str | None:
+    """The organ a title with a list's number before it names (labels.NUMBERED_TITLE)."""
+    titles = "\n".join(match["title"] for match in _compiled(labels.NUMBERED_TITLE).finditer("\n" + text))
     if titles:
         for source, pattern, _key in labels.AGENCY_YEAR_PHRASES:
             if source == labels.TITLE_PHRASE:
