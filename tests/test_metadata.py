@@ -140,6 +140,15 @@ def test_the_title_in_the_first_lines_wins_over_one_of_another_form_further_down
     assert parse(title + "\n乙县财政局2021年政府信息公开工作年度报告" + body + _PLANS).metadata.agency_name == "乙县财政局"
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n \n\n\n\n\n"])
+def test_an_organ_on_a_line_of_its_own_above_its_title_blank_lines_between(gap):
+    """A title phrase near its key is searched from a few lines above the key's
+    (labels.PHRASE_KEY_LINES), blank lines not counted: the organ above is still read."""
+    for title in ("甲县教育局" + gap + "2022年政府信息公开工作年度报告", "甲县教育局" + gap + "政府信息公开工作2022年度报告"):
+        meta = parse(title + _PLANS).metadata
+        assert (meta.agency_name, meta.agency_source, meta.report_year) == ("甲县教育局", "title", 2022), title
+
+
 def test_a_numbered_title_is_read_before_the_text_s_other_phrases():
     """A title with a list's number is read apart (labels.NUMBERED_TITLE), after the title
     phrases but before the phrases that name an organ elsewhere in the text: its title wins;

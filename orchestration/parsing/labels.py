@@ -504,6 +504,12 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
 # organ's name (41) and its year, with room for the spaces and line breaks between them.
 PHRASE_KEY_BEFORE: int = 200
 PHRASE_KEY_AFTER: int = 80
+# A phrase that begins at a line's start ("(?m)^…", a title's) begins on its key's line or on one
+# of the few lines above it (blank lines not counted): its title wrapped, or its organ on a line
+# of its own ("甲县教育局\n\n2022年…"). Its search near a key begins there, if nearer than
+# PHRASE_KEY_BEFORE: on a text of short lines (a table's rows) each line of the 200 characters
+# was tried as a title's first.
+PHRASE_KEY_LINES: int = 3
 
 YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"{_YEAR}{_REPORT}", ""),

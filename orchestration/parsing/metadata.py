@@ -44,15 +44,34 @@ def phrase_matches(pattern: str, key: str, text: str, start: int = 0) -> Iterato
         yield from compiled.finditer(text, start)
         return
     keys = _compiled(key)
+    lines = labels.PHRASE_KEY_LINES if pattern.startswith("(?m)^") else -1
     found = keys.search(text, start)
     while found is not None:
-        stretch = max(found.start() - labels.PHRASE_KEY_BEFORE, start)
+        stretch = _stretch_start(text, found.start(), start, lines)
         end = found.end() + labels.PHRASE_KEY_AFTER
         found = keys.search(text, found.start() + 1)
-        while found is not None and found.start() - labels.PHRASE_KEY_BEFORE <= end:  # (stretches that meet are one)
+        while found is not None and _stretch_start(text, found.start(), start, lines) <= end:  # (stretches that meet are one)
             end = found.end() + labels.PHRASE_KEY_AFTER
             found = keys.search(text, found.start() + 1)
         yield from compiled.finditer(text, stretch, min(end, len(text)))
+
+
+def _stretch_start(text: str, key_start: int, start: int, lines: int) -> int:
+    """Where the search for a match holding the key at ``key_start`` begins: PHRASE_KEY_BEFORE
+    characters before it, or, nearer, the start of the line ``lines`` lines above the key's,
+    blank lines not counted (-1: no line counted); not before ``start``."""
+    stretch = max(key_start - labels.PHRASE_KEY_BEFORE, start)
+    if lines < 0:
+        return stretch
+    line_end, counted = key_start, 0
+    while counted <= lines:  # (the key's line, then each line above)
+        line_break = text.rfind("\n", stretch, line_end)
+        if line_break < 0:
+            return stretch
+        if line_break + 1 < line_end:
+            counted += 1
+        line_end = line_break
+    return line_end + 1
 
 
 _CHINESE_DATE = re.compile(labels.CHINESE_DATE)
