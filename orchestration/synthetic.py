@@ -17,7 +17,8 @@ SHAPES = ("lines", "pipe_lines", "markdown", "html", "tabs", "pdf")
 # How a report's title line names its organ and year, as reports and the pages that carry them
 # print it: the national template's title; the year as 年度, after "关于", after what the title
 # reports on, or first, or none; open government affairs (政务公开) for information; an
-# attachment's or a list's number, a page's breadcrumbs or a notice's quotes before it.
+# attachment's or a list's number, a page's breadcrumbs or a notice's quotes before it; a colon or
+# a dash after the organ.
 TITLE_FORMS: dict[str, str] = {
     "plain": "{agency}{year}年政府信息公开工作年度报告",
     "year_of": "{agency}{year}年度政府信息公开工作年度报告",
@@ -57,6 +58,9 @@ TITLE_FORMS: dict[str, str] = {
     "year_after_bare": "{agency}政府信息公开工作年度报告 {year}{line_end}",
     # No year: the text's own mentions of it tell it.
     "no_year": "{agency}政府信息公开工作年度报告{line_end}",
+    # A colon or a dash between the organ and the rest.
+    "colon": "{agency}：{year}年政府信息公开工作年度报告",
+    "dash": "{agency}——政府信息公开工作{year}年度报告",
 }
 _SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting

@@ -363,13 +363,15 @@ AGENCY_SUFFIX = (
 # ("(本级)": metadata._organ). The brackets a second name is set in, each opening beside its
 # closing: ASCII's (as normalize writes full-width ones), 【】 and 〔〕; a name kept with its second
 # writes it in ASCII's. (A name's letters may be 【】 too: "【甲县教育局】2022年…", as a site's
-# list sets a title's organ apart.)
+# list sets a title's organ apart.) No name begins with what a title reports on (政府信息, 政务公开,
+# 信息公开): "甲县教育局:政府信息公开工作2022年度报告" read "甲县教育局:" as breadcrumbs and "政府" as
+# the organ, which no organ's name is, and so named none.
 SECOND_NAME_BRACKETS: tuple[str, str] = ("(【〔", ")】〕")
 _NOT_IN_A_NAME = r"\s\d,.;:。、()《》\"|<>"
 _NAME_CHAR = rf"[^{_NOT_IN_A_NAME}]"
 _SECOND_NAME_CHAR = rf"[^{_NOT_IN_A_NAME}{SECOND_NAME_BRACKETS[0]}{SECOND_NAME_BRACKETS[1]}]"
 _AGENCY = (
-    rf"(?P<agency>{_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?"
+    rf"(?P<agency>(?!政\s?[府务]\s?[信公]|信\s?息\s?公){_NAME_CHAR}(?:{_NAME_CHAR}| (?=[^\s\d])){{1,40}}?"
     rf"(?: ?[{SECOND_NAME_BRACKETS[0]}]{_SECOND_NAME_CHAR}{{2,30}}[{SECOND_NAME_BRACKETS[1]}])?)"
 )
 # A second name is kept when it reads as an organ's and is longer than an office's ("(办公室)").
@@ -390,11 +392,12 @@ def _loose(*words: str) -> str:
 
 
 # What the report is of: open government information (信息公开), since 2020 also open government
-# affairs (政务公开: "甲县2022年政务公开工作年度报告"), or both ("政府信息与政务公开").
+# affairs (政务公开: "甲县2022年政务公开工作年度报告"), or both ("政府信息与政务公开"); its proactive
+# disclosure named ("政府信息主动公开工作年度报告", as some titles have it).
 _GOVERNMENT = _loose("政府", "政务")
 _OPENNESS = (
     rf"(?:(?:{_GOVERNMENT}{_S})?{_loose('信息')}(?:{_S}{_loose('公开')})?{_S}[与和及暨]{_S}{_loose('政务公开')}"
-    rf"|(?:{_GOVERNMENT}{_S})?{_loose('信息公开')}|{_loose('政务公开')})"
+    rf"|(?:{_GOVERNMENT}{_S})?{_loose('信息公开', '信息主动公开')}|{_loose('政务公开')})"
 )
 _WORK = rf"(?:{_S}{_loose('工作')})?"
 _REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报', '情况', '总结')}"
@@ -405,10 +408,13 @@ _REPORT_NOUN = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loos
 _REPORT = rf"\s*+年?{_S}度?\s*+[)\]】]?\s*+(?:海关)?{_REPORT_NOUN}"
 # What a title names as the report, where no year comes before it.
 _REPORT_NO_YEAR = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}"
-# A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告",
+# A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" (or
+# "…2022年年度报告"),
 # "甲县教育局政府信息公开年度报告(2022年)", and with no brackets at the line's end ("…年度报告 2022",
 # as a site's list sets a title's year apart; one a date or words follow is none).
-_REPORT_YEAR_INSIDE = rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
+_REPORT_YEAR_INSIDE = (
+    rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('年度')}{_S})?(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
+)
 _REPORT_YEAR_AFTER = (
     rf"{_REPORT_NO_YEAR}(?:\s*(?P<year_bracket>\()\s*|[^\S\n]*+){_YEAR}"
     rf"(?(year_bracket)\s*+年?{_S}度?\s*+\)|[^\S\n]*+(?:年度?)?(?=[^\S\n]*+(?:\n|\Z)))"
@@ -446,9 +452,16 @@ NUMBERED_TITLE: str = (
 )
 
 # What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
-# 报告", as a title on "…的报告" has it), and a notice's that publishes the report ("甲县教育局
-# 关于公布2022年度…年度报告的公告", "…关于印发《…》的通知").
-_ABOUT = r"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+)?"
+# 报告", as a title on "…的报告" has it), with the place the report is of ("甲县人民政府办公室关于甲县
+# 2022年…": the organ is the one before 关于; it was read as "甲县人民政府办公室关于甲县"; a place, not
+# any words: "…关于做好2020年度政府信息公开年度报告编制公布工作的通知", a notice many reports cite in
+# their first sentence, is no title), and a notice's that
+# publishes the report ("甲县教育局关于公布2022年度…年度报告的公告", "…关于印发《…》的通知"); or a
+# colon, a dash or a quote ("甲县教育局:2022年…", "甲县教育局——2022年…", "甲县教育局“2022年…”").
+_ABOUT = (
+    rf"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+(?:{_NAME_CHAR}{{1,18}}?[省市县区州旗盟])?"
+    r"|[:—–\-\"《]{1,2}\s*+)?"
+)
 
 # A title that names no organ, the organ's name alone on the line after it ("2022年…年度报告\n甲县
 # 教育局", or in brackets), as a document's cover sets it.

@@ -25,7 +25,7 @@ _ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年")
 _NOT_AN_AGENCY_START = ("我", "本", "各", "全", "关于", "以下", "对", "在", "为", "将", "由", "根据", "现", "年度")
 _AGENCY_ENDING = re.compile(labels.AGENCY_SUFFIX + r"$")
-_NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求")
+_NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求", "关于")
 FIRST_REPORT_YEAR = 2007  # the 条例 took effect on 2008-05-01; the first reports cover 2007/2008
 
 
