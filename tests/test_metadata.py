@@ -161,6 +161,18 @@ def test_an_organ_on_a_line_of_its_own_above_its_title_blank_lines_between(gap):
         assert (meta.agency_name, meta.agency_source, meta.report_year) == ("甲县教育局", "title", 2022), title
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_title_broken_where_the_first_lines_end_is_read_whole(gap):
+    """The first lines' reading (metadata._TITLE_LINES_CHARS) ends at a line's start: a title whose
+    organ is on the line before it, and its year's line after, is read by the rest's, which
+    begins a few lines before (labels.PHRASE_KEY_LINES)."""
+    from orchestration.parsing.metadata import _TITLE_LINES_CHARS
+    filler = "本机关认真贯彻落实条例,主动公开政府信息。\n"
+    head = filler * ((_TITLE_LINES_CHARS - 8) // len(filler)) + "\n" * ((_TITLE_LINES_CHARS - 8) % len(filler))
+    meta = parse(head + "甲县教育局" + gap + "2022年政府信息公开工作年度报告" + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == ("甲县教育局", 2022, "title")
+
+
 def test_a_numbered_title_is_read_before_the_text_s_other_phrases():
     """A title with a list's number is read apart (labels.NUMBERED_TITLE), after the title
     phrases but before the phrases that name an organ elsewhere in the text: its title wins;

@@ -136,26 +136,29 @@ def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
     name joined to the line before where its line broke inside it. A title with a list's number
     before it is read after the titles without, in the first lines only: further down, a numbered
     line naming a report is a list's item (of other reports) more likely than the report's title."""
-    rest = _rest_start(text)
-    if rest:
-        found = _first_phrased_agency(text[:rest], wrapped, labels.TITLE_SOURCES, 0)
+    first_lines, rest = _first_lines(text)
+    if first_lines:
+        found = _first_phrased_agency(text[:first_lines], wrapped, labels.TITLE_SOURCES, 0, numbered=True)
         if found[0] is not None:
             return found
-    return _first_phrased_agency(text, wrapped, None, rest)
+    return _first_phrased_agency(text, wrapped, None, rest, numbered=not first_lines)
 
 
-def _rest_start(text: str) -> int:
-    """Where the text after its first lines begins (0 for a text no longer than they are): the
-    last of its first lines, so that a title wrapped there is read whole in the rest."""
+def _first_lines(text: str) -> tuple[int, int]:
+    """Where a text's first lines end (0 for a text no longer than they are: none apart), at the
+    start of the line their last character is on; and where the rest's reading of a title
+    begins, a few lines before (labels.PHRASE_KEY_LINES: a title broken between the two, its
+    organ's line one side and its year's the other, is read whole)."""
     end = text.find("\n", _TITLE_LINES_CHARS)
-    return 0 if end < 0 else text.rfind("\n", 0, end) + 1
+    first_lines = 0 if end < 0 else text.rfind("\n", 0, end) + 1
+    return first_lines, _stretch_start(text, first_lines, 0, labels.PHRASE_KEY_LINES) if first_lines else 0
 
 
 def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
-                          titles_from: int) -> tuple[str | None, str | None]:
+                          titles_from: int, numbered: bool) -> tuple[str | None, str | None]:
     """_phrased_agency's reading of ``text`` by the phrases of ``only`` (None: all), those
-    that read a title from ``titles_from`` (where the first lines' reading ended)."""
-    numbered_read = titles_from > 0  # (the first lines' reading read them)
+    that read a title from ``titles_from``; a numbered title's too, with ``numbered``."""
+    numbered_read = not numbered
     for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
         if only is not None and source not in only:
             continue
@@ -308,11 +311,11 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
     a run in a later year could take one of them, so the report's year depends on the
     run's (issue ``later_year_set_aside``)."""
     later: list[tuple[int, str]] = []
-    rest = _rest_start(text)
-    if rest:  # (a title's year in the first lines first: _TITLE_LINES_CHARS)
+    first_lines, rest = _first_lines(text)
+    if first_lines:  # (a title's year in the first lines first: _TITLE_LINES_CHARS)
         for source, pattern, key in labels.YEAR_PHRASES:
             if source == labels.TITLE_PHRASE:
-                year = _first_year(text[:rest], pattern, key, max_year, source, later)
+                year = _first_year(text[:first_lines], pattern, key, max_year, source, later)
                 if year is not None:
                     return year, source, later
     for source, pattern, key in labels.YEAR_PHRASES:
