@@ -138,10 +138,10 @@ def _phrased_agency(text: str, wrapped: bool) -> tuple[str | None, str | None]:
     line naming a report is a list's item (of other reports) more likely than the report's title."""
     first_lines, rest = _first_lines(text)
     if first_lines:
-        found = _first_phrased_agency(text[:first_lines], wrapped, labels.TITLE_SOURCES, 0, numbered=True)
+        found = _first_phrased_agency(text[:first_lines], wrapped, labels.TITLE_SOURCES, 0, read_numbered=True)
         if found[0] is not None:
             return found
-    return _first_phrased_agency(text, wrapped, None, rest, numbered=not first_lines)
+    return _first_phrased_agency(text, wrapped, None, rest, read_numbered=not first_lines)
 
 
 def _first_lines(text: str) -> tuple[int, int]:
@@ -155,10 +155,10 @@ def _first_lines(text: str) -> tuple[int, int]:
 
 
 def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
-                          titles_from: int, numbered: bool) -> tuple[str | None, str | None]:
+                          titles_from: int, read_numbered: bool) -> tuple[str | None, str | None]:
     """_phrased_agency's reading of ``text`` by the phrases of ``only`` (None: all), those
-    that read a title from ``titles_from``; a numbered title's too, with ``numbered``."""
-    numbered_read = not numbered
+    that read a title from ``titles_from``; a numbered title's too, with ``read_numbered``."""
+    numbered_read = not read_numbered
     for source, pattern, key in labels.AGENCY_YEAR_PHRASES:
         if only is not None and source not in only:
             continue
