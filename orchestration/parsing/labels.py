@@ -409,9 +409,8 @@ _REPORT = rf"\s*+年?{_S}度?\s*+[)\]】]?\s*+(?:海关)?{_REPORT_NOUN}"
 # What a title names as the report, where no year comes before it.
 _REPORT_NO_YEAR = rf"{_OPENNESS}{_WORK}(?:{_S}{_loose('年度')})?{_WORK}{_S}{_loose('报告', '年报')}"
 # A title whose year comes after what it reports on: "甲县教育局政府信息公开工作2022年度报告" (or
-# "…2022年年度报告"),
-# "甲县教育局政府信息公开年度报告(2022年)", and with no brackets at the line's end ("…年度报告 2022",
-# as a site's list sets a title's year apart; one a date or words follow is none).
+# "…2022年年度报告"), "甲县教育局政府信息公开年度报告(2022年)", and with no brackets at the line's end
+# ("…年度报告 2022", as a site's list sets a title's year apart; one a date or words follow is none).
 _REPORT_YEAR_INSIDE = (
     rf"{_OPENNESS}{_WORK}\s*{_YEAR}\s*年(?:{_S}度)?\s*(?:{_loose('年度')}{_S})?(?:{_loose('工作')}{_S})?{_loose('报告', '年报')}"
 )
@@ -455,9 +454,9 @@ NUMBERED_TITLE: str = (
 # 报告", as a title on "…的报告" has it), with the place the report is of ("甲县人民政府办公室关于甲县
 # 2022年…": the organ is the one before 关于; it was read as "甲县人民政府办公室关于甲县"; a place, not
 # any words: "…关于做好2020年度政府信息公开年度报告编制公布工作的通知", a notice many reports cite in
-# their first sentence, is no title), and a notice's that
-# publishes the report ("甲县教育局关于公布2022年度…年度报告的公告", "…关于印发《…》的通知"); or a
-# colon, a dash or a quote ("甲县教育局:2022年…", "甲县教育局——2022年…", "甲县教育局“2022年…”").
+# their first sentence, is no title), and a notice's that publishes the report ("甲县教育局关于公布
+# 2022年度…年度报告的公告", "…关于印发《…》的通知"); or a colon, a dash or a quote ("甲县教育局:2022年…",
+# "甲县教育局——2022年…", "甲县教育局“2022年…”").
 _ABOUT = (
     rf"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+(?:{_NAME_CHAR}{{1,18}}?[省市县区州旗盟])?"
     r"|[:—–\-\"《]{1,2}\s*+)?"

@@ -46,14 +46,17 @@ def phrase_matches(pattern: str, key: str, text: str, start: int = 0) -> Iterato
     keys = _compiled(key)
     lines = labels.PHRASE_KEY_LINES if pattern.startswith("(?m)^") else -1
     found = keys.search(text, start)
+    stretch = _stretch_start(text, found.start(), start, lines) if found is not None else 0
     while found is not None:
-        stretch = _stretch_start(text, found.start(), start, lines)
-        end = found.end() + labels.PHRASE_KEY_AFTER
+        begin, end = stretch, found.end() + labels.PHRASE_KEY_AFTER
         found = keys.search(text, found.start() + 1)
-        while found is not None and _stretch_start(text, found.start(), start, lines) <= end:  # (stretches that meet are one)
+        while found is not None:  # (stretches that meet are one)
+            stretch = _stretch_start(text, found.start(), start, lines)
+            if stretch > end:
+                break
             end = found.end() + labels.PHRASE_KEY_AFTER
             found = keys.search(text, found.start() + 1)
-        yield from compiled.finditer(text, stretch, min(end, len(text)))
+        yield from compiled.finditer(text, begin, min(end, len(text)))
 
 
 def _stretch_start(text: str, key_start: int, start: int, lines: int) -> int:
@@ -177,17 +180,13 @@ def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
     return None, None
 
 
+_TITLES_ALONE: frozenset[str] = frozenset((labels.TITLE_PHRASE,))
+
+
 def _numbered_title_agency(text: str) -> str | None:
     """The organ a title with a list's number before it names (labels.NUMBERED_TITLE)."""
     titles = "\n".join(match["title"] for match in _compiled(labels.NUMBERED_TITLE).finditer("\n" + text))
-    if titles:
-        for source, pattern, _key in labels.AGENCY_YEAR_PHRASES:
-            if source == labels.TITLE_PHRASE:
-                for match in _compiled(pattern).finditer(titles):
-                    name = _organ(match["agency"])
-                    if name is not None:
-                        return name
-    return None
+    return _first_phrased_agency(titles, False, _TITLES_ALONE, 0, read_numbered=False)[0] if titles else None
 
 
 # Words set letter by letter, as a PDF's title with its letters spaced out is extracted ("甲 县 教
@@ -313,22 +312,17 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
     later: list[tuple[int, str]] = []
     first_lines, rest = _first_lines(text)
     if first_lines:  # (a title's year in the first lines first: _TITLE_LINES_CHARS)
-        for source, pattern, key in labels.YEAR_PHRASES:
-            if source == labels.TITLE_PHRASE:
-                year = _first_year(text[:first_lines], pattern, key, max_year, source, later)
-                if year is not None:
-                    return year, source, later
-    for source, pattern, key in labels.YEAR_PHRASES:
-        year = _first_year(text, pattern, key, max_year, source, later, rest if source == labels.TITLE_PHRASE else 0)
+        year, source = _first_phrased_year(text[:first_lines], max_year, later, True, 0)
         if year is not None:
             return year, source, later
+    year, source = _first_phrased_year(text, max_year, later, False, rest)
+    if year is not None:
+        return year, source, later
     spaced = _spaced_lines(text)
     if spaced:
-        for source, pattern, key in labels.YEAR_PHRASES:
-            if source == labels.TITLE_PHRASE:
-                year = _first_year(spaced, pattern, key, max_year, source, later)
-                if year is not None:
-                    return year, source, later
+        year, source = _first_phrased_year(spaced, max_year, later, True, 0)
+        if year is not None:
+            return year, source, later
     for short in (False, True):
         for head_source in labels.HEAD_TITLES:
             title = head.get(head_source) if head else None
@@ -345,6 +339,19 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
         common, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
         return common, "most_mentioned", later
     return None, None, later
+
+
+def _first_phrased_year(text: str, max_year: int, later: list[tuple[int, str]], titles_only: bool,
+                        titles_from: int) -> tuple[int | None, str | None]:
+    """The year the first of labels.YEAR_PHRASES (with ``titles_only``, of those that read a
+    title) reads in ``text``, and the phrase; those that read a title from ``titles_from``."""
+    for source, pattern, key in labels.YEAR_PHRASES:
+        title = source in labels.TITLE_SOURCES
+        if title or not titles_only:
+            year = _first_year(text, pattern, key, max_year, source, later, titles_from if title else 0)
+            if year is not None:
+                return year, source
+    return None, None
 
 
 def _first_year(text: str, pattern: str, key: str, max_year: int, source: str,
