@@ -198,6 +198,12 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
               "Record the year as a correction."),
     IssueCode("no_agency_name", "warning", False, "The reporting organ could not be read from the text.",
               "Record the organ as a correction; the crawl's metadata may know it."),
+    IssueCode("year_range", "info", False,
+              "The title names a period of years (\"2022-2023年度\", \"2022年至2023年\"), not one: a report covers one "
+              "year, and report_year is the period's last (the year its figures carried forward are of). The message "
+              "names both.",
+              "Check the report's tables cover the period's last year alone; if they sum the period, record that as a "
+              "correction, and read the organ's reports of the years before with it."),
     IssueCode("later_year_set_aside", "info", False,
               "A year after the year of the run was read where the report's year is looked for (its title, a stated "
               "period, or the years its text mentions most) and set aside: no report covers a year that has not "

@@ -57,7 +57,7 @@ class Score:
 
 # Issues a clean synthetic report must not raise (no_agency_name may, for names the
 # generator makes up without an organ suffix; it makes none).
-_UNEXPECTED = ("row_cell_count_mismatch", "row_extra_cells", "incomplete", "identity_failed", "no_report_year",
+_UNEXPECTED = ("row_cell_count_mismatch", "row_extra_cells", "incomplete", "identity_failed", "no_report_year", "year_range",
                "no_agency_name", "region_unknown", "parse_error", "report_in_attachment", "tables_as_images", "no_figures")
 
 

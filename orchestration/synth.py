@@ -181,6 +181,8 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     # (drawn apart, so the rest of the corpus is what it was before titles took forms)
     truth.title_form = random.Random(f"title {seed} {index}").choices(list(TITLE_FORMS), _TITLE_FORM_WEIGHTS)[0]
     truth.agency_name = synthetic.titled_agency(agency, truth.title_form)
+    if truth.title_form == "year_range":
+        truth.issues.append("year_range")
     if era == "prose":
         return _prose_report(rng, truth, agency), truth, None
     if era == "stat_table":
@@ -241,7 +243,8 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
             values.pop(label)
     rendered = synthetic.stat_table(values, shape, year)
     head = (
-        f"{synthetic.report_title(agency, year, truth.title_form, shape)}\n发布日期:{truth.published_date}\n"
+        f"{synthetic.report_title(agency, year, truth.title_form, shape, truth.published_date)}\n"
+        f"发布日期:{truth.published_date}\n"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n一、概述\n本年度工作正常开展。\n附件\n"
     )
     text, figures = head + rendered.text, rendered.figures
@@ -263,6 +266,9 @@ def _stat_report(rng, truth: Truth, agency: str, shape: str, fault: str | None) 
 def _prose_report(rng, truth: Truth, agency: str) -> bytes:
     year = rng.randint(2010, 2024)
     truth.report_year, truth.template = year, "prose"
+    # (a date only where the title gives one: a prose report has no header; drawn from no rng, so
+    # the rest of the corpus is what it was before)
+    truth.published_date = f"{year + 1}-02-{10 + year % 19:02d}" if truth.title_form in synthetic.DATED_FORMS else None
     proactive = rng.randint(5, 99999)
     received = rng.choice((0, rng.randint(1, 300)))
     review, litigation = rng.choice((0, rng.randint(1, 9))), rng.choice((0, rng.randint(1, 9)))
@@ -275,7 +281,7 @@ def _prose_report(rng, truth: Truth, agency: str) -> bytes:
     else:
         appeal_sentence = "全年未发生因政府信息公开引发的行政复议和行政诉讼。"
     text = (
-        f"{synthetic.report_title(agency, year, truth.title_form)}\n"
+        f"{synthetic.report_title(agency, year, truth.title_form, published=truth.published_date or '')}\n"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n"
         f"一、概述\n本年度认真贯彻条例。\n二、主动公开政府信息情况\n{year}年,本机关主动公开政府信息{proactive}条。\n"
         f"三、依申请公开政府信息情况\n{received_sentence}\n四、行政复议、行政诉讼情况\n{appeal_sentence}\n"

@@ -61,7 +61,13 @@ TITLE_FORMS: dict[str, str] = {
     # A colon or a dash between the organ and the rest.
     "colon": "{agency}：{year}年政府信息公开工作年度报告",
     "dash": "{agency}——政府信息公开工作{year}年度报告",
+    # A period of two years named (issue year_range: its year is the last).
+    "year_range": "{agency}{prior_year}-{year}年度政府信息公开工作年度报告",
+    # No year, and the date it was published after it, as a site's list sets it.
+    "no_year_dated": "{agency}政府信息公开工作年度报告 {published}{line_end}",
 }
+# The forms whose title says the date the report was published (``published``).
+DATED_FORMS: frozenset[str] = frozenset({"no_year_dated"})
 _SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting
 # one (合署办公), by how the reporting one's name ends.
@@ -71,11 +77,15 @@ _SECOND_NAMES: tuple[tuple[str, str], ...] = (
 )
 
 
-def report_title(agency: str, year: int, form: str | None = None, shape: str | None = None) -> str:
+def report_title(agency: str, year: int, form: str | None = None, shape: str | None = None, published: str = "") -> str:
     """The title line, in ``form`` (TITLE_FORMS; None: the national template's), on a page of
-    ``shape`` (SHAPES: a page's lines apart are its elements, a line break in its text a space)."""
+    ``shape`` (SHAPES: a page's lines apart are its elements, a line break in its text a space);
+    ``published``, the ISO date a form of DATED_FORMS gives."""
+    if form in DATED_FORMS and not published:
+        raise ValueError(f"the title's form {form!r} gives the date the report was published: pass it")
     second = second_name(agency) if form in _SECOND_NAME_FORMS else ""
     title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second, spaced_year=" ".join(str(year)),
+                                                prior_year=year - 1, published=published,
                                                 century=str(year)[:2], decade=str(year)[2:],
                                                 line="<br>\n" if shape == "html" else "\n",
                                                 line_end="<br>" if shape == "html" else "")
@@ -384,7 +394,7 @@ def national_report(
 ) -> Rendered:
     """A report in the 2019/2021 national format (tables may mix eras)."""
     parts = [
-        report_title(agency, year, title_form, shape) + "\n",
+        report_title(agency, year, title_form, shape, published) + "\n",
         f"发布日期:{published}\n" if published else "",
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。\n",
         "一、总体情况\n本年度按照条例要求推进政务公开工作。\n",

@@ -22,7 +22,7 @@ from orchestration.parsing.metadata import file_name_title
 
 from .conftest import published_parquet, settings
 from .pdf_builder import pdf_from_rows
-from .test_document_title import TITLE, untitled_page, untitled_rows
+from .test_document_title import TITLE, UNTITLED_META, untitled_page, untitled_rows
 from .test_moved_files import _reports
 from .test_same_bytes import _full, _raw
 
@@ -48,12 +48,12 @@ def _meta(data: bytes, path: str):
     ("raw/a/戊县林业局 2018年度报告(终稿).html", ("戊县林业局", "file_name", 2018, "file_name")),
     ("raw/a/己县审计局2017年年度报告.htm", ("己县审计局", "file_name", 2017, "file_name")),
     ("raw/a/2016年年报.html", (None, None, 2016, "file_name")),
-    ("raw/a/庚县司法局2015年年报告知书.html", (None, None, None, None)),
-    # A crawl's ids, and a name that is no title, name nothing.
-    ("raw/a/t20230120_4567.html", (None, None, None, None)),
-    ("raw/a/附件1.html", (None, None, None, None)),
+    ("raw/a/庚县司法局2015年年报告知书.html", UNTITLED_META),
+    # A crawl's ids, and a name that is no title, name nothing (the year is the publication date's).
+    ("raw/a/t20230120_4567.html", UNTITLED_META),
+    ("raw/a/附件1.html", UNTITLED_META),
     # Only the file's own name: a folder's is not read (a folder renamed keeps its files' rows).
-    (f"raw/{TITLE}/index.html", (None, None, None, None)),
+    (f"raw/{TITLE}/index.html", UNTITLED_META),
 ])
 def test_a_file_named_as_a_report_is_read_by_its_name(path, want):
     assert _meta(untitled_page().encode(), path) == want
@@ -87,7 +87,7 @@ def test_an_archived_document_s_own_name_comes_before_the_archive_s():
     assert _meta(_zipped(f"{TITLE}.html", page), "raw/a/download.zip") == ("甲县教育局", "file_name", 2022, "file_name")
     assert _meta(_zipped(f"{TITLE}.html", page), f"raw/a/{OTHER_TITLE}.zip")[:3] == ("甲县教育局", "file_name", 2022)
     assert _meta(_zipped("附件.html", page), f"raw/a/{OTHER_TITLE}.zip") == ("乙县农业农村局", "file_name", 2021, "file_name")
-    assert _meta(_zipped("附件.html", page), "raw/a/download.zip") == (None, None, None, None)
+    assert _meta(_zipped("附件.html", page), "raw/a/download.zip") == UNTITLED_META
 
 
 def test_the_title_a_name_gives():

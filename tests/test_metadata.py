@@ -192,8 +192,8 @@ def test_a_title_that_names_no_year_names_its_organ_and_the_text_its_year(title)
 
 
 @pytest.mark.parametrize("title", [
-    # A date or words after a year that ends no title: no title's year, and no title.
-    "乙县民政局政府信息公开工作年度报告 2022-01-15", "乙县民政局政府信息公开工作年度报告 2022 阅读次数:5",
+    # Words after a year that ends no title: no title's year, and no title.
+    "乙县民政局政府信息公开工作年度报告 2022 阅读次数:5",
     # A report's heading numbered as the title of another: no organ's name.
     "(一)政府信息公开工作年度报告", "二、政府信息公开工作年度报告", "本机关政府信息公开工作年度报告",
 ])
@@ -234,6 +234,71 @@ def test_an_organ_s_second_name_in_brackets(title, agency, core):
     assert (meta.region.county.name, meta.region.prefecture.name, meta.region.agency_core) == ("西湖区", "杭州市", core)
     alone = parse(re.sub(r"[(（【〔][^)）】〕]*[)）】〕]", "", title, count=1) + _PLANS).metadata
     assert (alone.region.county.code, alone.region.agency_core) == (meta.region.county.code, core)
+
+
+@pytest.mark.parametrize("title,published,source", [
+    ("乙县民政局政府信息公开工作年度报告 2025-01-15", "2025-01-15", "header_date"),
+    ("乙县民政局政府信息公开工作年度报告(2025-01-15)", "2025-01-15", "header_date"),
+    ("首页 > 年报 > 乙县民政局政府信息公开工作年度报告 2025年1月16日", "2025-01-16", "signature"),
+    ("乙县民政局政府信息公开年度报告 发布时间:2025-01-17 10:22:05", "2025-01-17", "发布时间"),
+    ("乙县民政局政府信息公开工作年度报告 更新日期:2025/01/18", "2025-01-18", "日期"),
+])
+def test_a_title_that_names_no_year_but_its_date_names_its_organ(title, published, source):
+    """A site's list or a page's header sets the date a report was published after its title:
+    the title is read, and its date is the publication's, not the year reported on (the text's
+    mentions give that, 2024)."""
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year, meta.year_source) == \
+        ("乙县民政局", "title", 2024, "most_mentioned")
+    assert (meta.published_date, meta.date_source) == (published, source)
+
+
+@pytest.mark.parametrize("text,year,source,published", [
+    # Nothing names the year: the one before the publication's, published in a year's first half.
+    ("乙县民政局政府信息公开工作年度报告 2023-01-15\n本机关全年主动公开信息120条。", 2022, "before_published",
+     "2023-01-15"),
+    ("乙县民政局政府信息公开工作年度报告\n本机关全年主动公开信息120条。\n乙县民政局\n2023年3月30日", 2022,
+     "before_published", "2023-03-30"),
+    # A page posted in a year's second half may be one posted again: no year.
+    ("乙县民政局政府信息公开工作年度报告\n发布日期:2023-09-01\n本机关全年主动公开信息120条。", None, None, "2023-09-01"),
+    # A day's date is no mention of the year reported on: the plans' year (2024) is, the
+    # signature's (2025) is not, though it is there as often.
+    ("乙县民政局政府信息公开工作年度报告\n2024年主动公开信息120条。\n乙县民政局 2025年1月16日", 2024,
+     "most_mentioned", "2025-01-16"),
+])
+def test_a_report_that_names_no_year_is_of_the_year_before_its_publication(text, year, source, published):
+    result = parse_text(text, max_year=2026)
+    meta = result.metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source, meta.published_date) == \
+        ("乙县民政局", year, source, published)
+    assert ("no_report_year" in {issue.code for issue in result.issues}) == (year is None)
+
+
+@pytest.mark.parametrize("title,agency,first,year", [
+    ("甲县教育局2021-2022年度政府信息公开工作年度报告", "甲县教育局", 2021, 2022),
+    ("甲县教育局2021年至2022年政府信息公开工作年度报告", "甲县教育局", 2021, 2022),
+    ("甲县教育局2020～2022年度政府信息公开工作年度报告", "甲县教育局", 2020, 2022),
+    ("甲县教育局2021年度—2022年度政务公开工作年度报告", "甲县教育局", 2021, 2022),
+    ("甲县教育局政府信息公开工作2021-2022年度报告", "甲县教育局", 2021, 2022),
+    ("(2021-2022年度)甲县教育局政府信息公开工作年度报告", "甲县教育局", 2021, 2022),
+    ("2018至2019年政府信息公开工作年度报告\n乙县民政局", "乙县民政局", 2018, 2019),
+])
+def test_a_title_that_names_a_period_of_years_is_of_its_last_and_says_so(title, agency, first, year):
+    """A report covers one year (REPORTS.md): a title naming a period gives its last, and the
+    period is told (issue year_range), the organ read as ever."""
+    result = parse_text(title + "\n一、总体情况\n本机关全年主动公开信息120条。\n", max_year=2026)
+    assert (result.metadata.agency_name, result.metadata.report_year, result.metadata.year_source) == \
+        (agency, year, "title")
+    told = [issue.message for issue in result.issues if issue.code == "year_range"]
+    assert told == [f"the title names the years {first} to {year}: the report's year is taken as the last"]
+
+
+def test_a_year_after_a_title_s_year_that_is_no_period_is_not_told_as_one():
+    for title in ("甲县教育局2022年政府信息公开工作年度报告", "甲县教育局2022-2022年度政府信息公开工作年度报告",
+                  "甲县教育局2023-2022年度政府信息公开工作年度报告"):
+        result = parse_text(title + _PLANS, max_year=2026)
+        assert result.metadata.report_year == 2022
+        assert "year_range" not in {issue.code for issue in result.issues}
 
 
 @pytest.mark.parametrize(

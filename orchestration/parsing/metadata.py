@@ -22,7 +22,13 @@ _TITLE_LINES_CHARS = 500
 # name and a space ("甲县教育局　2023年1月20日", the two set on one line).
 _DATE_AT_LINE_END = re.compile(labels.DATE + r"\s*日[ \t|]*$", re.MULTILINE)
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
-_ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年")
+# A year the text mentions, not a day's date's ("2023年1月15日" under a signature, beside a title:
+# the publication's, a year after the one reported on).
+_ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+_PERIOD_START = re.compile(rf"(?<!\d)(?P<first>(?:19|20)\d\d){labels.YEAR_PERIOD_SEPARATOR}$")
+# Reports are due by 31 January of the next year (by 31 March before 2019), and a late one is
+# published within its first half.
+_LAST_MONTH_OF_PUBLICATION = 6
 _NOT_AN_AGENCY_START = ("我", "本", "各", "全", "关于", "以下", "对", "在", "为", "将", "由", "根据", "现", "年度")
 _AGENCY_ENDING = re.compile(labels.AGENCY_SUFFIX + r"$")
 _NOT_IN_AN_AGENCY = ("我", "公布", "向社会", "编制", "根据", "要求", "关于")
@@ -301,70 +307,92 @@ def _title_parts(title: str) -> str:
 
 
 def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
-                ) -> tuple[int | None, str | None, list[tuple[int, str]]]:
+                ) -> tuple[int | None, str | None, list[tuple[int, str]], int | None]:
     """The year the report covers: the title's year first, then a stated period, then
     the year of the title in the page's head (``head``), then the year the text mentions
     most; none after ``max_year`` (the year of the run).
 
     Also the years after ``max_year`` passed over on the way, with where each was read:
     a run in a later year could take one of them, so the report's year depends on the
-    run's (issue ``later_year_set_aside``)."""
+    run's (issue ``later_year_set_aside``); and the first year of the period a title names
+    ("2022-2023年度"), whose last is the year (issue ``year_range``)."""
     later: list[tuple[int, str]] = []
     first_lines, rest = _first_lines(text)
     if first_lines:  # (a title's year in the first lines first: _TITLE_LINES_CHARS)
-        year, source = _first_phrased_year(text[:first_lines], max_year, later, True, 0)
+        year, source, first = _first_phrased_year(text[:first_lines], max_year, later, True, 0)
         if year is not None:
-            return year, source, later
-    year, source = _first_phrased_year(text, max_year, later, False, rest)
+            return year, source, later, first
+    year, source, first = _first_phrased_year(text, max_year, later, False, rest)
     if year is not None:
-        return year, source, later
+        return year, source, later, first
     spaced = _spaced_lines(text)
     if spaced:
-        year, source = _first_phrased_year(spaced, max_year, later, True, 0)
+        year, source, first = _first_phrased_year(spaced, max_year, later, True, 0)
         if year is not None:
-            return year, source, later
+            return year, source, later, first
     for short in (False, True):
         for head_source in labels.HEAD_TITLES:
             title = head.get(head_source) if head else None
             if not title:
                 continue
             for pattern in (labels.HEAD_SHORT_TITLE_YEAR,) if short else labels.HEAD_TITLE_YEARS:
-                year = _first_year(_title_parts(title) if short else title, pattern, "", max_year, head_source, later)
+                year, first = _first_year(_title_parts(title) if short else title, pattern, "", max_year, head_source,
+                                          later)
                 if year is not None:
-                    return year, head_source, later
+                    return year, head_source, later, first
     mentioned = [int(y) for y in _ANY_YEAR.findall(text)]
     later.extend((year, "mentioned") for year in sorted(set(mentioned)) if year > max_year)
     counts = Counter(y for y in mentioned if FIRST_REPORT_YEAR <= y <= max_year)
     if counts:
         common, _ = max(counts.items(), key=lambda item: (item[1], -item[0]))
-        return common, "most_mentioned", later
-    return None, None, later
+        return common, "most_mentioned", later, None
+    return None, None, later, None
+
+
+def _first_of_period(text: str, year_start: int, year: int) -> int | None:
+    """The first year of the period a title names, ending in ``year`` at ``year_start``
+    (labels._YEAR_RANGE: "2022-2023年度"), or None."""
+    before = _PERIOD_START.search(text, max(0, year_start - 12), year_start)
+    first = int(before["first"]) if before else 0
+    return first if FIRST_REPORT_YEAR <= first < year else None
+
+
+def year_before_publication(published: str, max_year: int) -> int | None:
+    """The year a report published on ``published`` (ISO) covers, the year before, where it
+    was published in the first months of a year, when reports are; None otherwise (a page
+    posted again later)."""
+    year, month = int(published[:4]) - 1, int(published[5:7])
+    return year if month <= _LAST_MONTH_OF_PUBLICATION and FIRST_REPORT_YEAR <= year <= max_year else None
 
 
 def _first_phrased_year(text: str, max_year: int, later: list[tuple[int, str]], titles_only: bool,
-                        titles_from: int) -> tuple[int | None, str | None]:
+                        titles_from: int) -> tuple[int | None, str | None, int | None]:
     """The year the first of labels.YEAR_PHRASES (with ``titles_only``, of those that read a
-    title) reads in ``text``, and the phrase; those that read a title from ``titles_from``."""
+    title) reads in ``text``, the phrase, and the first year of a period it names; those that
+    read a title from ``titles_from``."""
     for source, pattern, key in labels.YEAR_PHRASES:
         title = source in labels.TITLE_SOURCES
         if title or not titles_only:
-            year = _first_year(text, pattern, key, max_year, source, later, titles_from if title else 0)
+            year, first = _first_year(text, pattern, key, max_year, source, later, titles_from if title else 0)
             if year is not None:
-                return year, source
-    return None, None
+                return year, source, first
+    return None, None, None
 
 
 def _first_year(text: str, pattern: str, key: str, max_year: int, source: str,
-                later: list[tuple[int, str]], start: int = 0) -> int | None:
+                later: list[tuple[int, str]], start: int = 0) -> tuple[int | None, int | None]:
     """The first year ``pattern`` (with its ``key``: phrase_matches) reads in ``text`` from
-    ``start`` that a report may cover; a later one passed over is added to ``later``."""
+    ``start`` that a report may cover, and the first year of the period it ends, if it names
+    one (labels._YEAR_RANGE); a later one passed over is added to ``later``."""
     for match in phrase_matches(pattern, key, text, start):
         year = int(re.sub(r"\s", "", match["year"]))  # (a title's year wrapped or spaced: labels._YEAR)
         if FIRST_REPORT_YEAR <= year <= max_year:
-            return year
+            # (a title's period: a stated one, "2021年至2022年12月31日", is no year's range)
+            titled = source in labels.TITLE_SOURCES or source in labels.HEAD_TITLES
+            return year, _first_of_period(text, match.start("year"), year) if titled else None
         if year > max_year:
             later.append((year, source))
-    return None
+    return None, None
 
 
 def published_date(text: str, year: int | None, head: dict[str, str] | None = None) -> tuple[str | None, str | None]:

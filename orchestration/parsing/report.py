@@ -23,9 +23,12 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
     meta = ReportMetadata()
     dated = metadata.arabic_dates(normal)
     head = {source: metadata.arabic_dates(normalize(said)) for source, said in heading}
-    meta.report_year, meta.year_source, later_years = metadata.report_year(dated, max_year, head)
+    meta.report_year, meta.year_source, later_years, first_of_range = metadata.report_year(dated, max_year, head)
     meta.agency_name, meta.agency_source = metadata.agency_name(dated, head)
     meta.published_date, meta.date_source = metadata.published_date(dated, meta.report_year, head)
+    if meta.report_year is None and meta.published_date:  # (no year read: the one before its publication's)
+        meta.report_year = metadata.year_before_publication(meta.published_date, max_year)
+        meta.year_source = "before_published" if meta.report_year is not None else None
 
     table3 = tables.parse_table3(normal, tokens)
     table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
@@ -65,6 +68,9 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
                 where[year].append(source)
         read = ", ".join(f"{year} ({', '.join(sources)})" for year, sources in sorted(where.items()))
         issues.append(Issue("later_year_set_aside", f"set aside as after the year of the run ({max_year}): {read}"))
+    if first_of_range is not None:
+        issues.append(Issue("year_range", f"the title names the years {first_of_range} to {meta.report_year}: "
+                            f"the report's year is taken as the last"))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
     # (an organ's place is its own name's: a second name in brackets is another organ's)
@@ -145,7 +151,7 @@ def _other_reports(normal: str, dated: str, tokens: list, table: tables.TableRes
         # (each other report's title is before its table, after the table before it)
         before = dated[previous:start]
         agency, _source = metadata.agency_name(before)
-        year, _year_source, _later = metadata.report_year(before, max_year)
+        year, _year_source, _later, _first = metadata.report_year(before, max_year)
         named.append(f"{agency or 'an organ not named'} {year or 'of a year not given'}")
         previous = start
     return [Issue("several_reports", f"the text holds {len(later) + 1} reports' {_TABLE_NAMES[table.name]}: only the "
