@@ -51,6 +51,7 @@ class Truth:
     era: str | None = None
     shape: str | None = None
     title_form: str | None = None
+    page_links: str | None = None  # PAGE_LINKS' kind at the page's end, if any
     fault: str | None = None
     issues: list[str] = field(default_factory=list)  # codes the parse must report
     figures: list[dict] = field(default_factory=list)
@@ -184,9 +185,9 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
     if truth.title_form == "year_range":
         truth.issues.append("year_range")
     if era == "prose":
-        return _prose_report(rng, truth, agency), truth, None
+        return _prose_report(rng, truth, agency) + _page_links(seed, index, truth), truth, None
     if era == "stat_table":
-        return _stat_report(rng, truth, agency, shape, fault), truth, None
+        return _stat_report(rng, truth, agency, shape, fault) + _page_links(seed, index, truth), truth, None
     layout2, layout3 = {"t2021": ("t2021", "t2021"), "t2019": ("t2019", "t2019"), "mixed": ("t2021", "t2019")}[era]
     year = rng.randint(2021, 2025) if layout2 == "t2021" else rng.randint(2019, 2020)
     published = f"{year + 1}-01-{rng.randint(10, 31):02d}"
@@ -218,7 +219,28 @@ def make_report(index: int, seed: int, fault_rate: float = 0.05) -> tuple[bytes,
         truth.issues.append("incomplete")
         tail = _cut_inside(label, cut_at)
     truth.figures = _figure_dicts(figures)
-    return text.encode() + tail, truth, None
+    return text.encode() + tail + _page_links(seed, index, truth), truth, None
+
+
+# What a page's end may link to: the articles beside it, or a list of related ones, titled as
+# other organs' reports of other years (they are not the report's: metadata.without_page_links).
+PAGE_LINKS: dict[str, str] = {
+    "neighbours": "上一篇：乙县民政局{before}年政府信息公开工作年度报告{line}下一篇：丙县财政局{year}年政府信息公开工作年度报告{line}",
+    "related": "相关链接{line}乙县民政局{before}年政府信息公开工作年度报告{line}丙县财政局{year}年政务公开工作年度报告{line}",
+}
+_PAGE_LINKS_RATE = 0.1
+
+
+def _page_links(seed: int, index: int, truth: Truth) -> bytes:
+    """The links a page's end has to other reports, in one report in ten (none where a download
+    was cut short: the page's end is gone); drawn apart, so the rest of the corpus is as it was."""
+    draw = random.Random(f"links {seed} {index}")
+    if truth.fault == "cut_off" or draw.random() >= _PAGE_LINKS_RATE:
+        return b""
+    truth.page_links = draw.choice(sorted(PAGE_LINKS))
+    year = truth.report_year or 2022
+    line = "<br>\n" if truth.shape == "html" else "\n"
+    return (line + PAGE_LINKS[truth.page_links].format(before=year - 1, year=year, line=line)).encode()
 
 
 def _cut_inside(label: str, cut_at: int) -> bytes:

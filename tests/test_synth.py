@@ -12,7 +12,7 @@ import pytest
 from orchestration.corpus import list_raw_files, write_corpus
 from orchestration.scoring import score
 from orchestration.settings import Settings
-from orchestration.synth import ERAS, FAULTS, generate
+from orchestration.synth import ERAS, FAULTS, PAGE_LINKS, generate
 from orchestration.synthetic import SHAPES, TITLE_FORMS
 
 
@@ -51,12 +51,13 @@ def test_every_generated_figure_comes_back(corpus):
 
 
 def test_recovery_per_era_shape_fault_and_title(corpus):
-    """The score above, broken down: no era, shape, fault kind or title's form hides behind the
-    others (a title's form decides the organ and the year read)."""
+    """The score above, broken down: no era, shape, fault kind, title's form or page's links
+    hides behind the others (a title's form and the links decide the organ and the year read)."""
     out, _, parquet = corpus
     records = truths(out)
     assert {r["title_form"] for r in records if r["era"]} == set(TITLE_FORMS)
-    for key in ("era", "shape", "fault", "title_form"):
+    assert {r["page_links"] for r in records if r["era"]} == {None, *PAGE_LINKS}
+    for key in ("era", "shape", "fault", "title_form", "page_links"):
         groups = score(out / "truth.jsonl", parquet, by=key)
         assert set(groups) == {r[key] for r in records}
         for group, result in groups.items():

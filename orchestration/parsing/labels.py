@@ -488,6 +488,21 @@ PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")
 # _TITLE_LINES_CHARS), where the report's own title is.
 TITLE_SOURCES: frozenset[str] = frozenset((TITLE_PHRASE, TITLE_BYLINE, "year_then_agency"))
 
+# A page's links to the articles beside it ("上一篇:乙县民政局2021年…年度报告", "下一条 …"), and the
+# list of related ones under its heading ("相关链接", "相关阅读"): other reports' titles, often of
+# other organs and years, which the phrases that read a title took for the report's where its own
+# names no organ or no year (metadata.without_page_links). Each found by its words (a pattern that
+# begins with `^` is tried at every character of a text; one with what follows the words took
+# three times as long), then taken where it begins a line, a space, a line's end or a mark after
+# it, or, marked by a colon or a bracket, after a page's other words on its line ("打印本页 关闭
+# 上一篇:…", as a page's inline elements are joined); words run on are none ("见上一篇报告").
+PAGE_LINK: str = r"[上下](?:一[篇条页则]|篇)"
+PAGE_LINK_MARK: str = r"[^\S\n]*[:】\]]"
+RELATED_HEADING: str = r"(?:相关|推荐|延伸|热点)(?:链接|阅读|文章|新闻|信息|文件|稿件|推荐)"
+# A related list's lines: each a link's text, no sentence (。) in it, up to RELATED_LINE_CHARS.
+RELATED_LINE_CHARS: int = 80
+RELATED_LINES: int = 30
+
 # Phrases naming the organ and the year covered, most trusted first. The title
 # wins over a stated statistical period (REPORTS.md: "the title wins").
 # Each with a key (a pattern) every match of it holds, or "": one that begins with an organ's
@@ -508,6 +523,7 @@ _YEAR_FIRST_CLOSE = r"[)\]】]?"
 # (An alternation whose last starts with a lookbehind is searched at every position: keyed, the
 # publisher's phrase costs a report that reaches it 7 µs, not 23.)
 _PUBLISHED_BY = "发布机构|发布单位|发文机关|来源"
+_SIGNED = r"(?m)月\s*\d{1,2}\s*日[^\S\n]*$"  # (a date ending a line)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}[(\[【]?\s*+{_YEAR_RANGE}{_YEAR}{_REPORT}", _OPEN),
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
@@ -528,6 +544,11 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)", ""),
     ("publisher", rf"(?:发布机构|发布单位|发文机关|信息来源|(?<![\u4e00-\u9fff])来源)\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)",
      _PUBLISHED_BY),
+    # The report signed as a 公文 is: the organ's name alone on its line, the date under it or
+    # beside it ("甲县教育局\n2023年1月15日"); the least trusted (a report may end with a
+    # department's signature that compiled it for the organ).
+    ("signature", rf"(?m)^[^\S\n]*{_AGENCY}[^\S\n]*(?:\n[^\S\n]*)?(?:19|20)\d\d\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日[^\S\n]*$",
+     _SIGNED),
 )
 # How far from its key a keyed phrase's match may begin and end: a title's breadcrumbs (40), an
 # organ's name (41) and its year, with room for the spaces and line breaks between them.
