@@ -239,7 +239,8 @@ def _page_links(seed: int, index: int, truth: Truth) -> bytes:
         return b""
     truth.page_links = draw.choice(sorted(PAGE_LINKS))
     year = truth.report_year or 2022
-    line = "<br>\n" if truth.shape == "html" else "\n"
+    # (a page's line breaks: a prose report's "page" is text, its tags kept as they are)
+    line = "<br>\n" if truth.shape == "html" and truth.era != "prose" else "\n"
     return (line + PAGE_LINKS[truth.page_links].format(before=year - 1, year=year, line=line)).encode()
 
 
