@@ -32,8 +32,7 @@ def _read(text: str):
 ])
 def test_a_page_s_links_to_other_reports_name_neither_its_organ_nor_its_year(body, links):
     # A title that names no organ, and one that names no year: the links named them, each.
-    assert _read("2022年政府信息公开工作年度报告" + body + links)[:1] == (None,)
-    assert _read("2022年政府信息公开工作年度报告" + body + links)[2:] == (2022, "title")
+    assert _read("2022年政府信息公开工作年度报告" + body + links) == (None, None, 2022, "title")
     assert _read("甲县教育局政府信息公开工作年度报告" + body + "统计期限自2022年1月1日起至2022年12月31日止。\n" + links) \
         == ("甲县教育局", "title", 2022, "period")
 
