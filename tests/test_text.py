@@ -5,7 +5,6 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from orchestration.parsing.report import _mask
 from orchestration.parsing.tables import _page_ends_after, _RowSnippets, _snippet
 from orchestration.parsing.text import (
     _NULL_MARKERS,
@@ -15,6 +14,7 @@ from orchestration.parsing.text import (
     _tokenize_separated,
     _tokenize_tabs,
     _translation_table,
+    blanked,
     is_figure,
     is_plain_cell,
     label_key,
@@ -45,7 +45,7 @@ def test_masking_tables_blanks_exactly_their_spans(text, pairs):
     chars = list(text)  # the plain way: blank each span in turn
     for start, end in spans:
         chars[start:end] = " " * (end - start)
-    assert _mask(text, spans) == "".join(chars)
+    assert blanked(text, spans) == "".join(chars)
 
 
 @given(st.text(alphabet="ab表 \n\t\u3000\xa0\u2003。", max_size=40), st.integers(0, 45))

@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 
 from . import labels, regions
+from .text import blanked
 
 # The page header (breadcrumbs, 索引号 / 发布日期 tables) sits in the first lines.
 _HEADER_CHARS = 1500
@@ -168,18 +169,7 @@ def without_page_links(text: str) -> str:
                 break
             end = next_end
         spans.append((line_start, end))
-    if not spans:
-        return text
-    parts: list[str] = []
-    done = 0  # text before this is in parts
-    for start, end in sorted(spans):
-        start = max(start, done)
-        if start < end:
-            parts.append(text[done:start])
-            parts.append(" " * (end - start))
-            done = end
-    parts.append(text[done:])
-    return "".join(parts)
+    return blanked(text, spans) if spans else text
 
 
 def _line_end(text: str, position: int) -> int:

@@ -6,7 +6,7 @@ from operator import attrgetter
 
 from . import identities, metadata, prose, regions, tables
 from .model import DIMENSIONS, Check, Heading, Issue, ParseResult, ReportMetadata, Value
-from .text import normalize, tokenize
+from .text import blanked, normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
 _NATIONAL_TABLES = ("table2", "table3", "table4")
@@ -53,7 +53,7 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
     for table in found:
         values.extend(table.values)
         issues.extend(table.issues)
-    values.extend(prose.extract(_mask(normal, [t.span for t in found])))
+    values.extend(prose.extract(blanked(normal, [t.span for t in found])))  # (prose rules read only sentences)
 
     issues.extend(_completeness(meta.template, found))
     first = table3 or stat
@@ -168,21 +168,6 @@ def _template(table2, table3, table4, stat) -> str:
     if stat is not None:
         return "stat_table"
     return "prose"
-
-
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
-    """Blank out the tables (keeping offsets) so prose rules read only sentences."""
-    parts: list[str] = []
-    done = 0  # text before this is in parts
-    for start, end in sorted(spans):
-        start, end = max(start, done), min(end, len(text))
-        if start >= end:
-            continue  # inside a span already blanked
-        parts.append(text[done:start])
-        parts.append(" " * (end - start))
-        done = end
-    parts.append(text[done:])
-    return "".join(parts)
 
 
 def _completeness(template: str, found: list[tables.TableResult]) -> list[Issue]:

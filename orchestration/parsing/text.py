@@ -19,6 +19,22 @@ from functools import lru_cache
 _CELL_SEPARATOR = re.compile(r"\r|\||\t|<(?!/?su[pb]>)[^<>\n]{0,200}>|\u3000{2,}")
 
 
+def blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each span (start, end) put as spaces: its length and every offset kept
+    (the tables blanked for the prose rules, a page's links for the metadata)."""
+    parts: list[str] = []
+    done = 0  # text before this is in parts
+    for start, end in sorted(spans):
+        start, end = max(start, done), min(end, len(text))
+        if start >= end:
+            continue  # inside a span already blanked
+        parts.append(text[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def markdown_row(cells: list[str]) -> str:
     """A table row as the extractors write it for the cutting here (HTML, Word, RTF):
     "| a | b |", an empty cell as "|  |"."""
