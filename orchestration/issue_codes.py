@@ -201,7 +201,7 @@ ISSUE_CODES: tuple[IssueCode, ...] = (
     IssueCode("year_range", "info", False,
               "The title names a period of years (\"2022-2023年度\", \"2022年至2023年\"), not one: a report covers one "
               "year, and report_year is the period's last (the year its figures carried forward are of). The message "
-              "names both.",
+              "names both; a period named backwards (\"2023-2022年度\") keeps the year written last, and says so.",
               "Check the report's tables cover the period's last year alone; if they sum the period, record that as a "
               "correction, and read the organ's reports of the years before with it."),
     IssueCode("later_year_set_aside", "info", False,

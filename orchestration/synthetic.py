@@ -12,6 +12,8 @@ import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import cn2an
+
 SHAPES = ("lines", "pipe_lines", "markdown", "html", "tabs", "pdf")
 
 # How a report's title line names its organ and year, as reports and the pages that carry them
@@ -63,11 +65,15 @@ TITLE_FORMS: dict[str, str] = {
     "dash": "{agency}——政府信息公开工作{year}年度报告",
     # A period of two years named (issue year_range: its year is the last).
     "year_range": "{agency}{prior_year}-{year}年度政府信息公开工作年度报告",
+    # No organ in the title: the page's header names its publisher on the line after.
+    "publisher": "{year}年政府信息公开工作年度报告{line}文章来源：{agency}　浏览次数：{views}{line_end}",
     # No year, and the date it was published after it, as a site's list sets it.
     "no_year_dated": "{agency}政府信息公开工作年度报告 {published}{line_end}",
+    # …or in brackets, in Chinese numerals, as a 公文 dates itself.
+    "no_year_dated_chinese": "{agency}政府信息公开工作年度报告（{published_chinese}）{line_end}",
 }
 # The forms whose title says the date the report was published (``published``).
-DATED_FORMS: frozenset[str] = frozenset({"no_year_dated"})
+DATED_FORMS: frozenset[str] = frozenset({"no_year_dated", "no_year_dated_chinese"})
 _SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting
 # one (合署办公), by how the reporting one's name ends.
@@ -86,10 +92,19 @@ def report_title(agency: str, year: int, form: str | None = None, shape: str | N
     second = second_name(agency) if form in _SECOND_NAME_FORMS else ""
     title = TITLE_FORMS[form or "plain"].format(agency=agency, year=year, second=second, spaced_year=" ".join(str(year)),
                                                 prior_year=year - 1, published=published,
+                                                published_chinese=chinese_date(published), views=year % 97 + 3,
                                                 century=str(year)[:2], decade=str(year)[2:],
                                                 line="<br>\n" if shape == "html" else "\n",
                                                 line_end="<br>" if shape == "html" else "")
     return " ".join(title) if form == "spaced" else title
+
+
+def chinese_date(iso: str) -> str:
+    """An ISO date as a 公文 writes it: "2023-01-05" → "二〇二三年一月五日"."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return cn2an.transform(f"{year}年{int(month)}月{int(day)}日", "an2cn").replace("零", "〇")
 
 
 def second_name(agency: str) -> str:

@@ -239,9 +239,15 @@ def test_an_organ_s_second_name_in_brackets(title, agency, core):
 @pytest.mark.parametrize("title,published,source", [
     ("乙县民政局政府信息公开工作年度报告 2025-01-15", "2025-01-15", "header_date"),
     ("乙县民政局政府信息公开工作年度报告(2025-01-15)", "2025-01-15", "header_date"),
-    ("首页 > 年报 > 乙县民政局政府信息公开工作年度报告 2025年1月16日", "2025-01-16", "signature"),
+    ("首页 > 年报 > 乙县民政局政府信息公开工作年度报告 2025年1月16日", "2025-01-16", "header_date"),
     ("乙县民政局政府信息公开年度报告 发布时间:2025-01-17 10:22:05", "2025-01-17", "发布时间"),
     ("乙县民政局政府信息公开工作年度报告 更新日期:2025/01/18", "2025-01-18", "日期"),
+    # The date in the other shapes a title's line gives it, each in the same place.
+    ("乙县民政局政府信息公开工作年度报告(2025年1月19日)", "2025-01-19", "header_date"),
+    ("乙县民政局政府信息公开工作年度报告（二〇二五年一月二十日）", "2025-01-20", "header_date"),
+    ("乙县民政局政府信息公开工作年度报告 2025/01/21", "2025-01-21", "header_date"),
+    ("乙县民政局政府信息公开工作年度报告 2025.1.22", "2025-01-22", "header_date"),
+    ("乙县民政局政府信息公开工作年度报告【2025-01-23 09:30】", "2025-01-23", "header_date"),
 ])
 def test_a_title_that_names_no_year_but_its_date_names_its_organ(title, published, source):
     """A site's list or a page's header sets the date a report was published after its title:
@@ -251,6 +257,21 @@ def test_a_title_that_names_no_year_but_its_date_names_its_organ(title, publishe
     assert (meta.agency_name, meta.agency_source, meta.report_year, meta.year_source) == \
         ("乙县民政局", "title", 2024, "most_mentioned")
     assert (meta.published_date, meta.date_source) == (published, source)
+
+
+@pytest.mark.parametrize("title", ["乙县民政局2023年政府信息公开工作年度报告(2024年1月19日)",
+                                   "乙县民政局2023年政府信息公开工作年度报告 2024/1/19"])
+def test_a_title_s_date_after_its_year_is_the_publication_s(title):
+    meta = parse(title + "\n一、总体情况\n本机关全年主动公开信息120条。\n").metadata
+    assert (meta.agency_name, meta.report_year, meta.year_source) == ("乙县民政局", 2023, "title")
+    assert (meta.published_date, meta.date_source) == ("2024-01-19", "header_date")
+
+
+def test_a_date_that_ends_no_title_s_line_is_not_the_header_s():
+    """Only a date after 报告 or 年报 on a title's line: a sentence's date in the header is none."""
+    meta = parse("乙县民政局2023年政府信息公开工作年度报告\n本报告统计期限至2023年12月31日\n"
+                 "本机关全年主动公开信息120条。\n").metadata
+    assert (meta.published_date, meta.date_source) == (None, None)
 
 
 @pytest.mark.parametrize("text,year,source,published", [
@@ -293,9 +314,19 @@ def test_a_title_that_names_a_period_of_years_is_of_its_last_and_says_so(title, 
     assert told == [f"the title names the years {first} to {year}: the report's year is taken as the last"]
 
 
+@pytest.mark.parametrize("title", ["甲县教育局2023-2022年度政府信息公开工作年度报告",
+                                   "甲县教育局2023年至2022年政府信息公开工作年度报告"])
+def test_a_period_named_backwards_keeps_the_year_written_last_and_says_so(title):
+    """Which year a period named backwards means is not known: the one written last, before
+    年度, is kept (as for any period), and the period told, so the reader sees both."""
+    result = parse_text(title + _PLANS, max_year=2026)
+    assert (result.metadata.agency_name, result.metadata.report_year) == ("甲县教育局", 2022)
+    told = [issue.message for issue in result.issues if issue.code == "year_range"]
+    assert told == ["the title names the years 2023 to 2022: the report's year is taken as the one written last"]
+
+
 def test_a_year_after_a_title_s_year_that_is_no_period_is_not_told_as_one():
-    for title in ("甲县教育局2022年政府信息公开工作年度报告", "甲县教育局2022-2022年度政府信息公开工作年度报告",
-                  "甲县教育局2023-2022年度政府信息公开工作年度报告"):
+    for title in ("甲县教育局2022年政府信息公开工作年度报告", "甲县教育局2022-2022年度政府信息公开工作年度报告"):
         result = parse_text(title + _PLANS, max_year=2026)
         assert result.metadata.report_year == 2022
         assert "year_range" not in {issue.code for issue in result.issues}
@@ -434,6 +465,15 @@ def test_a_line_after_a_title_that_is_no_organ_s_name_names_none(title):
         ("2022年政府信息公开工作年度报告\n发布单位：午县统计局\n", "午县统计局"),
         ("2022年政府信息公开工作年度报告\n来源：未县统计局 发布时间：2023-01-20\n", "未县统计局"),
         ("2022年政府信息公开工作年度报告\n信息来源: 申县统计局 | 2023-01-20\n", "申县统计局"),
+        # The other labels sites give it, each before other labels on its line or alone, below the title or above.
+        ("文章来源：乙县民政局 浏览次数：123 发布时间：2023年01月20日\n2022年政府信息公开工作年度报告\n", "乙县民政局"),
+        ("2022年政府信息公开工作年度报告\n发布部门：丙县民政局 发布日期：2023-01-21\n", "丙县民政局"),
+        ("2022年政府信息公开工作年度报告\n稿件来源：丁县卫生健康局 作者：张三\n", "丁县卫生健康局"),
+        ("2022年政府信息公开工作年度报告\n来源单位：戊县林业局\n", "戊县林业局"),
+        ("2022年政府信息公开工作年度报告\n信息提供单位：己县水利局 | 2023-01-22\n", "己县水利局"),
+        ("2022年政府信息公开工作年度报告\n发布者：庚县审计局 2023-01-23\n", "庚县审计局"),
+        ("2022年政府信息公开工作年度报告\n公开主体：辛县商务局\n", "辛县商务局"),
+        ("2022年政府信息公开工作年度报告\n内容来源：壬县司法局\n", "壬县司法局"),
         # A table's source of data is no publisher.
         ("2022年政府信息公开工作年度报告\n数据来源：酉县统计局\n", None),
     ],

@@ -522,7 +522,13 @@ _REPORTED = "报"  # (报告, 年报: fewer than 公开)
 _YEAR_FIRST_CLOSE = r"[)\]】]?"
 # (An alternation whose last starts with a lookbehind is searched at every position: keyed, the
 # publisher's phrase costs a report that reaches it 7 µs, not 23.)
-_PUBLISHED_BY = "发布机构|发布单位|发文机关|来源"
+# The labels a page's header names its publisher by ("发布机构：", "文章来源：", …); 来源 alone only
+# where no word runs into it ("数据来源" is a table's, "资金来源" a sentence's).
+_PUBLISHER_LABELS: tuple[str, ...] = (
+    "发布机构", "发布单位", "发布部门", "发布者", "发文机关", "信息提供单位", "公开主体",
+    "信息来源", "文章来源", "稿件来源", "内容来源", "来源单位",
+)
+_PUBLISHED_BY = "|".join((*_PUBLISHER_LABELS, "来源"))
 _SIGNED = r"(?m)月\s*\d{1,2}\s*日[^\S\n]*$"  # (a date ending a line)
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}[(\[【]?\s*+{_YEAR_RANGE}{_YEAR}{_REPORT}", _OPEN),
@@ -542,7 +548,7 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("stat_table_unit", rf"填报单位(?:\(盖章\))?\s*:\s*{_AGENCY}(?=\s|\||$)", ""),
     ("stat_table_title", rf"(?m)^\s*{_AGENCY}(?:政府)?信息公开情况统计表", "情况统计表"),
     ("contact", rf"请(?:与|联系)\s*:?\s*{_AGENCY}\s*(?=\(|联系|,)", ""),
-    ("publisher", rf"(?:发布机构|发布单位|发文机关|信息来源|(?<![\u4e00-\u9fff])来源)\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)",
+    ("publisher", rf"(?:{'|'.join(_PUBLISHER_LABELS)}|(?<![\u4e00-\u9fff])来源)\s*[:|]?\s*\|?\s*{_AGENCY}(?=\s|\||$)",
      _PUBLISHED_BY),
     # The report signed as a 公文 is: the organ's name alone on its line, the date under it or
     # beside it ("甲县教育局\n2023年1月15日"); the least trusted (a report may end with a
@@ -627,6 +633,10 @@ HEAD_TITLE_SEPARATORS: str = r"\s*(?:_|\||-|—+|–|\\|/)\s*"
 # Labelled dates of the page header, most trusted first.
 DATE_LABELS: tuple[str, ...] = ("发布日期", "发布时间", "成文日期", "印发日期", "日期", "时间")
 DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})"
+# The date a title's line ends with (_TITLE_DATE: "…年度报告 2023/01/15", "…年度报告(2023年1月15日)",
+# in Chinese numerals before metadata.arabic_dates), the publication's.
+TITLE_LINE_DATE: str = (rf"(?m)[告报][^\S\n]*+[(\[【]?[^\S\n]*+{DATE}\s*日?(?:[^\S\n]*+\d{{1,2}}:\d\d(?::\d\d)?)?"
+                        r"[^\S\n]*+[)\]】]?[^\S\n]*$")
 
 # ---------------------------------------------------------------- prose phrases
 

@@ -23,6 +23,7 @@ _TITLE_LINES_CHARS = 500
 # name and a space ("甲县教育局　2023年1月20日", the two set on one line).
 _DATE_AT_LINE_END = re.compile(labels.DATE + r"\s*日[ \t|]*$", re.MULTILINE)
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
+_TITLE_LINE_DATE = re.compile(labels.TITLE_LINE_DATE)
 # A year the text mentions, not a day's date's ("2023年1月15日" under a signature, beside a title:
 # the publication's, a year after the one reported on).
 _ANY_YEAR = re.compile(r"(?<![\d〔\[(])(20[0-4]\d)\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
@@ -379,8 +380,8 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
 
     Also the years after ``max_year`` passed over on the way, with where each was read:
     a run in a later year could take one of them, so the report's year depends on the
-    run's (issue ``later_year_set_aside``); and the first year of the period a title names
-    ("2022-2023年度"), whose last is the year (issue ``year_range``)."""
+    run's (issue ``later_year_set_aside``); and the year written first in the period a title
+    names ("2022-2023年度"), whose last is the year (issue ``year_range``)."""
     later: list[tuple[int, str]] = []
     first_lines, rest = _first_lines(text)
     if first_lines:  # (a title's year in the first lines first: _TITLE_LINES_CHARS)
@@ -416,11 +417,11 @@ def report_year(text: str, max_year: int, head: dict[str, str] | None = None,
 
 
 def _first_of_period(text: str, year_start: int, year: int) -> int | None:
-    """The first year of the period a title names, ending in ``year`` at ``year_start``
-    (labels._YEAR_RANGE: "2022-2023年度"), or None."""
+    """The year written first in the period a title names, ending in ``year`` at ``year_start``
+    (labels._YEAR_RANGE: "2022-2023年度"; "2023-2022年度", backwards, is told too), or None."""
     before = _PERIOD_START.search(text, max(0, year_start - 12), year_start)
     first = int(before["first"]) if before else 0
-    return first if FIRST_REPORT_YEAR <= first < year else None
+    return first if first >= FIRST_REPORT_YEAR and first != year else None
 
 
 def year_before_publication(published: str, max_year: int) -> int | None:
@@ -470,10 +471,11 @@ def published_date(text: str, year: int | None, head: dict[str, str] | None = No
             found = _valid_date(match, year)
             if found:
                 return found, label
-    for match in _ISO_DATE.finditer(header[:600]):
-        found = _valid_date(match, year)
-        if found:
-            return found, "header_date"
+    for pattern in (_ISO_DATE, _TITLE_LINE_DATE):
+        for match in pattern.finditer(header[:600] if pattern is _ISO_DATE else header):
+            found = _valid_date(match, year)
+            if found:
+                return found, "header_date"
     published = head.get(labels.HEAD_DATE) if head else None
     if published:
         dated = _compiled(labels.DATE).search(published)

@@ -69,8 +69,9 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
         read = ", ".join(f"{year} ({', '.join(sources)})" for year, sources in sorted(where.items()))
         issues.append(Issue("later_year_set_aside", f"set aside as after the year of the run ({max_year}): {read}"))
     if first_of_range is not None:
+        taken = "the one written last" if first_of_range > (meta.report_year or 0) else "the last"
         issues.append(Issue("year_range", f"the title names the years {first_of_range} to {meta.report_year}: "
-                            f"the report's year is taken as the last"))
+                            f"the report's year is taken as {taken}"))
     if meta.report_year is None:
         issues.append(Issue("no_report_year", "no year covered could be read from the text"))
     # (an organ's place is its own name's: a second name in brackets is another organ's)
