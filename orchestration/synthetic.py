@@ -65,6 +65,10 @@ TITLE_FORMS: dict[str, str] = {
     "dash": "{agency}——政府信息公开工作{year}年度报告",
     # A period of two years named (issue year_range: its year is the last).
     "year_range": "{agency}{prior_year}-{year}年度政府信息公开工作年度报告",
+    # The organ after the title, in brackets, as a county's list of its departments' reports names each.
+    "organ_after": "{year}年政府信息公开工作年度报告（{agency}）",
+    # The notice that publishes it, the organ after 关于公布.
+    "notice_publish": "关于公布{agency}{year}年政府信息公开工作年度报告的公告",
     # No organ in the title: the page's header names its publisher on the line after.
     "publisher": "{year}年政府信息公开工作年度报告{line}文章来源：{agency}　浏览次数：{views}{line_end}",
     # No year, and the date it was published after it, as a site's list sets it.

@@ -459,6 +459,36 @@ def test_a_line_after_a_title_that_is_no_organ_s_name_names_none(title):
     assert parse(title + _PLANS).metadata.agency_name is None
 
 
+@pytest.mark.parametrize("title", [
+    "2022年政府信息公开工作年度报告（甲县教育局）", "2022年政府信息公开工作年度报告【甲县教育局】",
+    "2022年政府信息公开工作年度报告——甲县教育局", "2022年政府信息公开工作年度报告 - 甲县教育局",
+    "首页 > 年报 > 2022年度政府信息公开工作年度报告(甲县教育局)",
+    # A page's elements run on after the brackets that close it.
+    "2022年政府信息公开工作年度报告(甲县教育局) 发布日期:2023-01-20 浏览次数:35",
+])
+def test_an_organ_after_a_title_that_names_none_is_its(title):
+    """As a county's list of its departments' reports names each: in brackets or after a dash."""
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year, meta.year_source) == \
+        ("甲县教育局", "title_byline", 2022, "title")
+
+
+@pytest.mark.parametrize("title", ["2022年政府信息公开工作年度报告（定稿）", "2022年政府信息公开工作年度报告(全文)",
+                                   "2022年政府信息公开工作年度报告——以数据看成效",
+                                   # After a dash, words run on are none: where the name ends is not told.
+                                   "2022年政府信息公开工作年度报告——甲县教育局 发布日期:2023-01-20"])
+def test_words_after_a_title_that_name_no_organ_name_none(title):
+    assert parse(title + _PLANS).metadata.agency_name is None
+
+
+@pytest.mark.parametrize("title", ["关于公布甲县教育局2022年政府信息公开工作年度报告的公告",
+                                   "关于发布甲县教育局2022年度政府信息公开工作年度报告的通知",
+                                   "关于印发《甲县教育局2022年政府信息公开工作年度报告》的通知"])
+def test_a_notice_that_publishes_an_organ_s_report_names_it(title):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.report_year) == ("甲县教育局", 2022)
+
+
 @pytest.mark.parametrize(
     "text,agency",
     [

@@ -473,8 +473,14 @@ _ABOUT = (
 )
 
 # A title that names no organ, the organ's name alone on the line after it ("2022年…年度报告\n甲县
-# 教育局", or in brackets), as a document's cover sets it.
+# 教育局", or in brackets), as a document's cover sets it, or after it on its line, in brackets or
+# after a dash ("2022年…年度报告(甲县教育局)", "…年度报告——甲县教育局"), as a county's list of its
+# departments' reports names each.
 TITLE_BYLINE: str = "title_byline"
+# (One in brackets is closed by them, whatever follows: a page's elements run on, "…(甲县教育局)
+# 发布日期:…"; one after a dash or alone ends its line.)
+_ORGAN_AFTER = r"[^\S\n]*+(?:(?P<bracket>[(\[【])|\n[^\S\n]*+\(?|[—–-]{1,2}[^\S\n]*+)"
+_ORGAN_AFTER_END = r"(?(bracket)[)\]】]|\)?[^\S\n]*+$)"
 
 # The phrases that read a title, and the line before a title's that may hold the start of its
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
@@ -538,7 +544,7 @@ AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
     # text): after those that name one, as the body's title may repeat a page's without its year.
     (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_NO_YEAR}{_TITLE_DATE}[^\S\n]*+$",
      _REPORT_AT_LINE_END),
-    (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR_RANGE}{_YEAR}{_REPORT}[^\S\n]*+\n[^\S\n]*+\(?{_AGENCY}\)?[^\S\n]*+$",
+    (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR_RANGE}{_YEAR}{_REPORT}{_ORGAN_AFTER}{_AGENCY}{_ORGAN_AFTER_END}",
      _REPORTED),
     ("publish_sentence", rf"现(?:公布|将|就|发布|予以公布)《?\s*{_AGENCY}\s*{_YEAR}{_REPORT}", ""),
     ("compiled_from", rf"根据{_AGENCY}的政府信息公开(?:年度)?工作情况", ""),

@@ -312,7 +312,8 @@ def _organ(candidate: str) -> str | None:
     """``candidate`` as an organ's name, or None when it reads as none; a second name in
     brackets after it kept where it reads as an organ's too, else dropped ("甲县教育局(本级)")."""
     name = _LEADING_MARKS.sub("", re.sub(r"\s+", "", candidate))
-    name = re.sub(r"^(?:关于|现将|现就|现公布)", "", name)
+    # "关于公布甲县教育局2022年…报告的公告": the organ whose report a notice publishes.
+    name = re.sub(r"^(?:关于(?:公布|印发|发布)?|现将|现就|现公布)", "", name)
     # "【甲县教育局】2022年…报告", as a site's list sets a title's organ apart.
     name = re.sub(r"^【([^【】]+)】$", r"\1", name)
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
