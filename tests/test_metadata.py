@@ -473,6 +473,19 @@ def test_an_organ_after_a_title_that_names_none_is_its(title):
         ("甲县教育局", "title_byline", 2022, "title")
 
 
+@pytest.mark.parametrize("title,published", [
+    ("[甲县教育局]2022年政府信息公开工作年度报告", None), ("〔甲县教育局〕2022年政府信息公开工作年度报告", None),
+    ("【甲县教育局】2022年政府信息公开工作年度报告", None), ("· [甲县教育局] 2022年政府信息公开工作年度报告", None),
+    # A list's date first, in brackets or a space after it.
+    ("[2023-01-15] 甲县教育局2022年政府信息公开工作年度报告", "2023-01-15"),
+    ("2023-01-16 甲县教育局2022年政府信息公开工作年度报告", "2023-01-16"),
+])
+def test_a_title_s_organ_set_apart_in_brackets_or_after_a_list_s_date(title, published):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year) == ("甲县教育局", "title", 2022)
+    assert meta.published_date == published
+
+
 @pytest.mark.parametrize("title", ["2022年政府信息公开工作年度报告（定稿）", "2022年政府信息公开工作年度报告(全文)",
                                    "2022年政府信息公开工作年度报告——以数据看成效",
                                    # After a dash, words run on are none: where the name ends is not told.

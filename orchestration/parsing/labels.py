@@ -436,7 +436,8 @@ _REPORT_YEAR_AFTER = (
 # its first figure; a segment with a digit would be taken whole, title and all, where a separator
 # follows it: "…年度报告|发布时间"); a hyphen between spaces is a separator, one without is a
 # segment's ("首页-政务公开") or an organ's ("中国-东盟博览会秘书处"); a page's number ("Page 8 - ",
-# as a PDF's header prints it); an attachment's ("附件1:"). The breadcrumbs are taken to their
+# as a PDF's header prints it); an attachment's ("附件1:"); a list's date ("[2023-01-15] ", "2023-01-15 ",
+# as a site's list of links may set it first). The breadcrumbs are taken to their
 # last separator at once (`++`): found by trying each length up to the line's 40th character,
 # with each separator at each, they cost a title phrase a quarter of its time on a text of many
 # lines.
@@ -445,7 +446,8 @@ _CRUMB: str = rf"[^\n\d{_CRUMB_SEPARATORS}-]{{0,40}}+"
 _TITLE_BEFORE = (
     rf"(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
     rf"(?:[{_CRUMB_SEPARATORS}]|(?<=\s)-\s))++"
-    r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
+    r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?"
+    r"|[\[【(]?(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}(?:[\]】)][^\S\n]*+|[^\S\n]++))?"
 )
 
 # A title with a list's number before it ("1.", "2、", "(三)", "十一、"), as a site's list of links

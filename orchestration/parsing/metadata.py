@@ -305,7 +305,8 @@ def _begins_with_place(name: str) -> bool:
 
 # A list's mark before a title ("· 甲县教育局2022年…", "★", "●", as a site's list of links sets
 # each): no letter of the organ's name.
-_LEADING_MARKS = re.compile(r"^[^\w【]+")
+_LEADING_MARKS = re.compile(r"^[^\w【\[〔]+")
+_BRACKETED = re.compile(r"^[【\[〔]([^【】\[\]〔〕]+)[】\]〕]$")
 
 
 def _organ(candidate: str) -> str | None:
@@ -314,8 +315,8 @@ def _organ(candidate: str) -> str | None:
     name = _LEADING_MARKS.sub("", re.sub(r"\s+", "", candidate))
     # "关于公布甲县教育局2022年…报告的公告": the organ whose report a notice publishes.
     name = re.sub(r"^(?:关于(?:公布|印发|发布)?|现将|现就|现公布)", "", name)
-    # "【甲县教育局】2022年…报告", as a site's list sets a title's organ apart.
-    name = re.sub(r"^【([^【】]+)】$", r"\1", name)
+    # "【甲县教育局】2022年…报告" ("[…]", "〔…〕"), as a site's list sets a title's organ apart.
+    name = _BRACKETED.sub(r"\1", name)
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
     name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
     second = ""
