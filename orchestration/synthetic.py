@@ -65,6 +65,8 @@ TITLE_FORMS: dict[str, str] = {
     "dash": "{agency}——政府信息公开工作{year}年度报告",
     # A period of two years named (issue year_range: its year is the last).
     "year_range": "{agency}{prior_year}-{year}年度政府信息公开工作年度报告",
+    # No organ, the year after what the title reports on, the organ under it, as a cover sets them.
+    "byline_year_after": "政府信息公开工作年度报告（{year}年度）{line}{agency}{line_end}",
     # The organ after the title, in brackets, as a county's list of its departments' reports names each.
     "organ_after": "{year}年政府信息公开工作年度报告（{agency}）",
     # The notice that publishes it, the organ after 关于公布.
