@@ -242,6 +242,8 @@ def _first_phrased_agency(text: str, wrapped: bool, only: frozenset[str] | None,
             numbered = _numbered_title_agency(text)
             if numbered is not None:
                 return numbered, labels.TITLE_PHRASE
+        if titles_from and pattern in labels.FIRST_LINES_ONLY:  # (the rest of a text past its first lines)
+            continue
         start = titles_from if source in labels.TITLE_SOURCES else 0
         for match in phrase_matches(pattern, key, text, start):
             name = _organ(match["agency"])
