@@ -482,8 +482,8 @@ TITLE_BYLINE: str = "title_byline"
 _ORGAN_AFTER = r"[^\S\n]*+(?:(?P<bracket>[(\[【])|\n[^\S\n]*+\(?|[—–-]{1,2}[^\S\n]*+)"
 _ORGAN_AFTER_END = r"(?(bracket)[)\]】]|\)?[^\S\n]*+$)"
 # Their key: 报告 or 年报 with a line's end, a bracket, a dash or a year after it, as few lines
-# have it (报 alone, in most sentences of a report, took a report whose title names no organ 2.5%
-# more instructions for two phrases more).
+# have it (keyed on 报, in most sentences of a report, the two phrases after a year that follows
+# took a report whose title names no organ 1.1% more instructions).
 _REPORT_THEN_MORE = r"[告报][^\S\n]*+[\n(\[【—–\-\d]"
 
 # The phrases that read a title, and the line before a title's that may hold the start of its

@@ -475,8 +475,8 @@ def published_date(text: str, year: int | None, head: dict[str, str] | None = No
             found = _valid_date(match, year)
             if found:
                 return found, label
-    for pattern in (_ISO_DATE, _TITLE_LINE_DATE):
-        for match in pattern.finditer(header[:600] if pattern is _ISO_DATE else header):
+    for pattern, stretch in ((_ISO_DATE, header[:600]), (_TITLE_LINE_DATE, header)):
+        for match in pattern.finditer(stretch):
             found = _valid_date(match, year)
             if found:
                 return found, "header_date"
