@@ -77,9 +77,13 @@ TITLE_FORMS: dict[str, str] = {
     "no_year_dated": "{agency}政府信息公开工作年度报告 {published}{line_end}",
     # …or in brackets, in Chinese numerals, as a 公文 dates itself.
     "no_year_dated_chinese": "{agency}政府信息公开工作年度报告（{published_chinese}）{line_end}",
+    # The organ in brackets before the title, as a site's list sets it apart.
+    "organ_bracketed_first": "（{agency}）{year}年政府信息公开工作年度报告",
+    # No organ in the title: after a dash, then the date a page's header sets on its line.
+    "organ_after_dash_dated": "{year}年政府信息公开工作年度报告——{agency}　发布日期：{published}{line_end}",
 }
 # The forms whose title says the date the report was published (``published``).
-DATED_FORMS: frozenset[str] = frozenset({"no_year_dated", "no_year_dated_chinese"})
+DATED_FORMS: frozenset[str] = frozenset({"no_year_dated", "no_year_dated_chinese", "organ_after_dash_dated"})
 _SECOND_NAME_FORMS: frozenset[str] = frozenset({"second_name", "second_name_lenticular"})
 # The second name a title may give in brackets: an organ that works as one with the reporting
 # one (合署办公), by how the reporting one's name ends.

@@ -469,6 +469,10 @@ def test_a_line_after_a_title_that_is_no_organ_s_name_names_none(title):
     "政府信息公开工作年度报告(2022年度)\n甲县教育局", "政府信息公开工作年度报告\n(2022年度)\n甲县教育局",
     "政府信息公开工作年度报告 2022\n甲县教育局", "政府信息公开工作2022年度报告\n甲县教育局",
     "政府信息公开工作年度报告(2022年度)(甲县教育局)",
+    # After a dash or under the title, where the date a page's header sets after it begins.
+    "2022年政府信息公开工作年度报告——甲县教育局 发布日期:2023-01-20",
+    "2022年政府信息公开工作年度报告 - 甲县教育局 2023-01-20", "2022年政府信息公开工作年度报告——甲县教育局时间:2023-01-20",
+    "2022年政府信息公开工作年度报告\n甲县教育局 (2023年1月20日)",
 ])
 def test_an_organ_after_a_title_that_names_none_is_its(title):
     """As a county's list of its departments' reports names each: in brackets or after a dash."""
@@ -480,6 +484,8 @@ def test_an_organ_after_a_title_that_names_none_is_its(title):
 @pytest.mark.parametrize("title", [
     "[甲县教育局]2022年政府信息公开工作年度报告", "〔甲县教育局〕2022年政府信息公开工作年度报告",
     "【甲县教育局】2022年政府信息公开工作年度报告", "· [甲县教育局] 2022年政府信息公开工作年度报告",
+    "(甲县教育局)2022年政府信息公开工作年度报告", "（甲县教育局） 2022年度政府信息公开工作年度报告",
+    "(甲县教育局)政府信息公开工作2022年度报告", "首页 > (甲县教育局)政府信息公开工作年度报告(2022年)",
 ])
 def test_a_title_s_organ_set_apart_in_brackets(title):
     meta = parse(title + _PLANS).metadata
@@ -488,8 +494,12 @@ def test_a_title_s_organ_set_apart_in_brackets(title):
 
 @pytest.mark.parametrize("title", ["2022年政府信息公开工作年度报告（定稿）", "2022年政府信息公开工作年度报告(全文)",
                                    "2022年政府信息公开工作年度报告——以数据看成效",
-                                   # After a dash, words run on are none: where the name ends is not told.
-                                   "2022年政府信息公开工作年度报告——甲县教育局 发布日期:2023-01-20"])
+                                   # After a dash, words run on (no date) are none: where the name ends is not told.
+                                   "2022年政府信息公开工作年度报告——甲县教育局 浏览次数:35",
+                                   "2022年政府信息公开工作年度报告——甲县教育局2023年",
+                                   # Brackets before a title hold no organ's name.
+                                   "(一)2022年度政府信息公开工作年度报告", "(本级)2022年政府信息公开工作年度报告",
+                                   "(甲县教育局 2022年政府信息公开工作年度报告"])
 def test_words_after_a_title_that_name_no_organ_name_none(title):
     assert parse(title + _PLANS).metadata.agency_name is None
 

@@ -471,6 +471,9 @@ _ABOUT = (
     rf"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+(?:{_NAME_CHAR}{{1,18}}?[省市县区州旗盟])?"
     r"|[:—–\-\"《]{1,2}\s*+)?"
 )
+# The organ of a title, in brackets where a site's list sets it apart ("(甲县教育局)2022年…"; "【…】",
+# "[…]" and "〔…〕" are read within the name: metadata._organ).
+_TITLE_ORGAN = rf"(?P<organ_bracket>\(\s*+)?{_AGENCY}\s*+(?(organ_bracket)\)\s*+)"
 
 # A title that names no organ, the organ's name alone on the line after it ("2022年…年度报告\n甲县
 # 教育局", or in brackets), as a document's cover sets it, or after it on its line, in brackets or
@@ -478,9 +481,12 @@ _ABOUT = (
 # departments' reports names each.
 TITLE_BYLINE: str = "title_byline"
 # (One in brackets is closed by them, whatever follows: a page's elements run on, "…(甲县教育局)
-# 发布日期:…"; one after a dash or alone ends its line.)
+# 发布日期:…"; one after a dash or alone ends its line, or the date a page's header sets there
+# begins: "…年度报告——甲县教育局 发布时间:2023-01-15", "…\n甲县教育局 2023-01-15".)
 _ORGAN_AFTER = r"[^\S\n]*+(?:(?P<bracket>[(\[【])|\n[^\S\n]*+\(?|[—–-]{1,2}[^\S\n]*+)"
-_ORGAN_AFTER_END = r"(?(bracket)[)\]】]|\)?[^\S\n]*+$)"
+_ORGAN_AFTER_END = (
+    r"(?(bracket)[)\]】]|\)?[^\S\n]*+(?:$|(?=(?:发布|更新)?(?:日期|时间)|[(\[【]?(?:19|20)\d\d\s*[-/.年]\s*\d)))"
+)
 # Their key: 报告 or 年报 with a line's end, a bracket, a dash or a year after it, as few lines
 # have it (keyed on 报, in most sentences of a report, the two phrases after a year that follows
 # took a report whose title names no organ 1.1% more instructions).
@@ -547,12 +553,12 @@ _BYLINE_YEAR_AFTER = rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_REPORT_YEAR_AFTER}{_ORGAN
 # instructions (a warmed worker's), for a shape that is a cover's.
 FIRST_LINES_ONLY: frozenset[str] = frozenset((_BYLINE_YEAR_INSIDE, _BYLINE_YEAR_AFTER))
 AGENCY_YEAR_PHRASES: tuple[tuple[str, str, str], ...] = (
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}[(\[【]?\s*+{_YEAR_RANGE}{_YEAR}{_REPORT}", _OPEN),
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_TITLE_ORGAN}{_ABOUT}[(\[【]?\s*+{_YEAR_RANGE}{_YEAR}{_REPORT}", _OPEN),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_TITLE_ORGAN}{_ABOUT}{_REPORT_YEAR_INSIDE}", _REPORTED),
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_TITLE_ORGAN}{_ABOUT}{_REPORT_YEAR_AFTER}", _REPORTED),
     # A title that names no year, alone on its line or with its date (its year is read from the
     # text): after those that name one, as the body's title may repeat a page's without its year.
-    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_AGENCY}\s*+{_ABOUT}{_REPORT_NO_YEAR}{_TITLE_DATE}[^\S\n]*+$",
+    (TITLE_PHRASE, rf"(?m)^{_TITLE_BEFORE}\s*+{_TITLE_ORGAN}{_ABOUT}{_REPORT_NO_YEAR}{_TITLE_DATE}[^\S\n]*+$",
      _REPORT_AT_LINE_END),
     (TITLE_BYLINE, rf"(?m)^{_TITLE_BEFORE}[^\S\n]*+{_YEAR_RANGE}{_YEAR}{_REPORT}{_ORGAN_AFTER}{_AGENCY}{_ORGAN_AFTER_END}",
      _REPORT_THEN_MORE),
