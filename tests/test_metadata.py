@@ -421,6 +421,8 @@ def test_missing_metadata_is_an_issue():
         ("中共衢州市柯城区委\n宣传部2022年政府信息公开工作年度报告", "中共衢州市柯城区委宣传部"),
         ("中国共产党衢州市柯城区委员会\n宣传部2022年政府信息公开工作年度报告", "中国共产党衢州市柯城区委员会宣传部"),
         ("首页\n宣传部2022年政府信息公开工作年度报告", "宣传部"),
+        # A name in brackets is whole.
+        ("浙江省衢州市\n(机关事务管理局)2022年政府信息公开工作年度报告", "机关事务管理局"),
     ],
 )
 def test_a_title_wrapped_inside_the_organ_s_name(title, agency):
@@ -498,8 +500,7 @@ def test_a_title_s_organ_set_apart_in_brackets(title):
                                    "2022年政府信息公开工作年度报告——甲县教育局 浏览次数:35",
                                    "2022年政府信息公开工作年度报告——甲县教育局2023年",
                                    # Brackets before a title hold no organ's name.
-                                   "(一)2022年度政府信息公开工作年度报告", "(本级)2022年政府信息公开工作年度报告",
-                                   "(甲县教育局 2022年政府信息公开工作年度报告"])
+                                   "(一)2022年度政府信息公开工作年度报告", "(本级)2022年政府信息公开工作年度报告"])
 def test_words_after_a_title_that_name_no_organ_name_none(title):
     assert parse(title + _PLANS).metadata.agency_name is None
 

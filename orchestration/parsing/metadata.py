@@ -288,7 +288,8 @@ def _wrapped_organ(text: str, match: re.Match[str], name: str | None) -> str | N
     line that is no part of the title ("首页", "政务公开") leaves a name that begins with a place
     as it is."""
     start = match.start("agency")
-    if start == 0 or text[start - 1] != "\n" or (name is not None and _begins_with_place(name)):
+    # (A name in brackets, "(甲县教育局)2022年…", is whole.)
+    if start == 0 or text[start - 1] != "\n" or text[start] == "(" or (name is not None and _begins_with_place(name)):
         return name
     before = text.rfind("\n", 0, start - 1) + 1
     if _compiled(labels.TITLE_WRAPPED_LINE).fullmatch(text, before, start - 1) is None:
