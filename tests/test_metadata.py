@@ -494,6 +494,17 @@ def test_a_title_s_organ_set_apart_in_brackets(title):
     assert (meta.agency_name, meta.agency_source, meta.report_year) == ("甲县教育局", "title", 2022)
 
 
+@pytest.mark.parametrize("title,agency", [
+    # A name that begins as a heading's number or the template's note does.
+    ("(四方台区戊康北镇人民政府)2023年政府信息公开工作年度报告", "四方台区戊康北镇人民政府"),
+    ("（三明市教育局）2023年度政府信息公开工作年度报告", "三明市教育局"),
+    ("(本溪市教育局)2023年政府信息公开工作年度报告", "本溪市教育局"),
+])
+def test_a_title_s_organ_in_brackets_named_as_a_heading_begins(title, agency):
+    meta = parse(title + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year) == (agency, "title", 2023)
+
+
 @pytest.mark.parametrize("title", ["2022年政府信息公开工作年度报告（定稿）", "2022年政府信息公开工作年度报告(全文)",
                                    "2022年政府信息公开工作年度报告——以数据看成效",
                                    # After a dash, words run on (no date) are none: where the name ends is not told.

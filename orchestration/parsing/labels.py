@@ -379,10 +379,11 @@ _NAME_REST = (
 _AGENCY = rf"(?P<agency>(?!{_NOT_A_NAME_START}){_NAME_CHAR}{_NAME_REST})"
 # A title's organ may open with a bracket, as a site's list sets it apart ("(甲县教育局)2022年…"):
 # closed in _ABOUT, dropped by metadata._organ. Not a heading's number or the template's note
-# ("(一)主动公开…", "(本列数据的勾稽关系…)"), which begin many lines: each tried as a name took the
-# title phrases 5% more time on a report whose title names no organ.
+# ("(一)主动公开…", "(本列数据的勾稽关系…)", but "(四川省…)", "(本溪市…)"), which begin many lines: each
+# tried as a name took the title phrases 5% more time on a report whose title names no organ.
 _TITLE_AGENCY = (
-    rf"(?P<agency>(?!{_NOT_A_NAME_START}|\(\s*+[\d一二三四五六七八九十本])[^{_NOT_IN_A_NAME_BUT_OPENING}]{_NAME_REST})"
+    rf"(?P<agency>(?!{_NOT_A_NAME_START}|\(\s*+(?:[\d一二三四五六七八九十]{{1,3}}\s*+\)|本[列表]))"
+    rf"[^{_NOT_IN_A_NAME_BUT_OPENING}]{_NAME_REST})"
 )
 # A second name is kept when it reads as an organ's and is longer than an office's ("(办公室)").
 SECOND_NAME_MIN_CHARS: int = 4
