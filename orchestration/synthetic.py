@@ -81,6 +81,8 @@ TITLE_FORMS: dict[str, str] = {
     "organ_bracketed_first": "（{agency}）{year}年政府信息公开工作年度报告",
     # No organ in the title: after a dash, then the date a page's header sets on its line.
     "organ_after_dash_dated": "{year}年政府信息公开工作年度报告——{agency}　发布日期：{published}{line_end}",
+    # A news item's title: the organ publishes it.
+    "organ_publishes": "{agency}发布{year}年度政府信息公开工作年度报告",
 }
 # The forms whose title says the date the report was published (``published``).
 DATED_FORMS: frozenset[str] = frozenset({"no_year_dated", "no_year_dated_chinese", "organ_after_dash_dated"})

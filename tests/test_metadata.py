@@ -518,7 +518,11 @@ def test_words_after_a_title_that_name_no_organ_name_none(title):
 
 @pytest.mark.parametrize("title", ["关于公布甲县教育局2022年政府信息公开工作年度报告的公告",
                                    "关于发布甲县教育局2022年度政府信息公开工作年度报告的通知",
-                                   "关于印发《甲县教育局2022年政府信息公开工作年度报告》的通知"])
+                                   "关于印发《甲县教育局2022年政府信息公开工作年度报告》的通知",
+                                   # A news item's title: the organ did it.
+                                   "甲县教育局发布2022年度政府信息公开工作年度报告",
+                                   "甲县教育局公布政府信息公开工作2022年度报告",
+                                   "甲县教育局印发《2022年政府信息公开工作年度报告》"])
 def test_a_notice_that_publishes_an_organ_s_report_names_it(title):
     meta = parse(title + _PLANS).metadata
     assert (meta.agency_name, meta.report_year) == ("甲县教育局", 2022)

@@ -505,6 +505,9 @@ _REPORT_THEN_MORE = r"[告报][^\S\n]*+[\n(\[【—–\-\d]"
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
 TITLE_PHRASE: str = "title"
 TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
+# What a news item's title says the organ did ("甲县教育局发布2022年…年度报告"): after the name, read as
+# none of it (metadata._organ).
+PUBLISHING_VERBS: tuple[str, ...] = ("发布", "公布", "印发")
 # What a party organ's name begins with before its place ("中共衢州市柯城区委\n宣传部…": the
 # name so joined begins with a place after it).
 PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")

@@ -320,6 +320,10 @@ def _organ(candidate: str) -> str | None:
     name = re.sub(r"^(?:关于(?:公布|印发|发布)?|现将|现就|现公布)", "", name)
     # "【甲县教育局】2022年…报告" ("[…]", "〔…〕"), as a site's list sets a title's organ apart.
     name = _BRACKETED.sub(r"\1", name)
+    for verb in labels.PUBLISHING_VERBS:
+        if name.endswith(verb):
+            name = name[: -len(verb)]
+            break
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
     name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
     second = ""
