@@ -320,6 +320,7 @@ def _organ(candidate: str) -> str | None:
     name = re.sub(r"^(?:关于(?:公布|印发|发布)?|现将|现就|现公布)", "", name)
     # "【甲县教育局】2022年…报告" ("[…]", "〔…〕"), as a site's list sets a title's organ apart.
     name = _BRACKETED.sub(r"\1", name)
+    # "甲县教育局发布2022年…报告", a news item's title: the organ, not what it did.
     for verb in labels.PUBLISHING_VERBS:
         if name.endswith(verb):
             name = name[: -len(verb)]
