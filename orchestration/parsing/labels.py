@@ -471,6 +471,10 @@ NUMBERED_TITLE: str = (
     rf"\n[^\S\n]*+(?:{_NUMERAL}\s*[.、)]|\(\s*{_NUMERAL}\s*\))(?P<title>(?=[^\n公]{{0,80}}+公)[^\n报]{{0,80}}+报[^\n]*)"
 )
 
+# What a notice's or a news item's title says was done with the report, before the organ's name or
+# after it ("关于公布甲县教育局2022年…", "甲县教育局发布2022年…年度报告"): none of the name (metadata._organ).
+PUBLISHING_VERBS: tuple[str, ...] = ("发布", "公布", "印发")
+
 # What may come between the organ and what its title reports on: "关于" ("甲县统计局关于2020年度…
 # 报告", as a title on "…的报告" has it), with the place the report is of ("甲县人民政府办公室关于甲县
 # 2022年…": the organ is the one before 关于; it was read as "甲县人民政府办公室关于甲县"; a place, not
@@ -480,7 +484,7 @@ NUMBERED_TITLE: str = (
 # "甲县教育局——2022年…", "甲县教育局“2022年…”"), or the bracket closing a name a title opens with one
 # (_TITLE_AGENCY: "(甲县教育局)2022年…").
 _ABOUT = (
-    rf"(?:关于\s*+(?:公布|印发|发布|公开)?\s*+《?\s*+(?:{_NAME_CHAR}{{1,18}}?[省市县区州旗盟])?"
+    rf"(?:关于\s*+(?:{'|'.join(PUBLISHING_VERBS)}|公开)?\s*+《?\s*+(?:{_NAME_CHAR}{{1,18}}?[省市县区州旗盟])?"
     r"|[:—–\-\"《)]{1,2}\s*+)?"
 )
 
@@ -505,9 +509,6 @@ _REPORT_THEN_MORE = r"[告报][^\S\n]*+[\n(\[【—–\-\d]"
 # organ's name, where the title's line broke inside it (metadata._wrapped_organ).
 TITLE_PHRASE: str = "title"
 TITLE_WRAPPED_LINE: str = r"[\u4e00-\u9fff]{2,30}"
-# What a news item's title says the organ did ("甲县教育局发布2022年…年度报告"): after the name, read as
-# none of it (metadata._organ).
-PUBLISHING_VERBS: tuple[str, ...] = ("发布", "公布", "印发")
 # What a party organ's name begins with before its place ("中共衢州市柯城区委\n宣传部…": the
 # name so joined begins with a place after it).
 PARTY_PREFIXES: tuple[str, ...] = ("中国共产党", "中共")

@@ -310,21 +310,20 @@ def _begins_with_place(name: str) -> bool:
 # each): no letter of the organ's name.
 _LEADING_MARKS = re.compile(r"^[^\w【\[〔]+")
 _BRACKETED = re.compile(r"^[【\[〔]([^【】\[\]〔〕]+)[】\]〕]$")
+# What a notice's or a news item's title says was done to the report, before the organ's name
+# ("关于公布甲县教育局2022年…报告的公告") or after it ("甲县教育局发布2022年…报告"): none of the name.
+_PUBLISHED = "|".join(labels.PUBLISHING_VERBS)
+_NOTICE_OPENING = re.compile(rf"^(?:关于(?:{_PUBLISHED})?|现将|现就|现公布)")
+_PUBLISHED_AT_END = re.compile(rf"(?:{_PUBLISHED})$")
 
 
 def _organ(candidate: str) -> str | None:
     """``candidate`` as an organ's name, or None when it reads as none; a second name in
     brackets after it kept where it reads as an organ's too, else dropped ("甲县教育局(本级)")."""
     name = _LEADING_MARKS.sub("", re.sub(r"\s+", "", candidate))
-    # "关于公布甲县教育局2022年…报告的公告": the organ whose report a notice publishes.
-    name = re.sub(r"^(?:关于(?:公布|印发|发布)?|现将|现就|现公布)", "", name)
+    name = _NOTICE_OPENING.sub("", name)
     # "【甲县教育局】2022年…报告" ("[…]", "〔…〕"), as a site's list sets a title's organ apart.
-    name = _BRACKETED.sub(r"\1", name)
-    # "甲县教育局发布2022年…报告", a news item's title: the organ, not what it did.
-    for verb in labels.PUBLISHING_VERBS:
-        if name.endswith(verb):
-            name = name[: -len(verb)]
-            break
+    name = _PUBLISHED_AT_END.sub("", _BRACKETED.sub(r"\1", name))
     # "闽侯县水利局政府信息公开工作领导小组办公室": the organ, not its OGI office.
     name = re.sub(r"(?:政府|政务)?(?:信息公开|政务公开).*$", "", name)
     second = ""
