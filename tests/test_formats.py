@@ -47,6 +47,20 @@ def test_html_page_with_merged_cells(layout, charset, encoding):
     assert_the_national_page(parse_bytes(page.encode(encoding), "pages/report.html"), layout, want, "html", encoding)
 
 
+@pytest.mark.parametrize("encoding,told", [("utf-16", "utf-16"), ("utf-16-le", "utf_16_le"), ("utf-16-be", "utf_16_be")])
+@pytest.mark.parametrize("name", ["pages/report.htm", "crawl/0001.txt"])
+def test_a_page_saved_in_utf16_is_read_as_a_page(encoding, told, name):
+    """Word's "Unicode" web page, with a BOM or without: a NUL between the letters of every tag,
+    so a page named anything but .htm was taken for text, its tags in its lines (its title's
+    "<br>" hid the organ)."""
+    t3, t4, want = reference("t2021")
+    page = synthetic.national_report_html("精河县人民政府办公室", 2021, "t2021", T2["t2021"], t3, t4, charset="utf-8")
+    page = page.replace('charset="utf-8"', 'charset="unicode"').replace("charset=utf-8", "charset=unicode")
+    parse = parse_bytes(page.encode(encoding), name)
+    assert_the_national_page(parse, "t2021", want, "html", told)
+    assert parse.result.metadata.agency_name == "精河县人民政府办公室"
+
+
 def assert_the_national_page(parse, layout: str, want: dict, source_format: str, encoding: str) -> None:
     """``parse`` is of synthetic.national_report_html's page for 精河县 in 2021, whatever the file it came in."""
     assert (parse.status, parse.source_format, parse.encoding) == ("parsed", source_format, encoding)

@@ -444,6 +444,10 @@ def test_a_long_name_with_its_second_name_in_any_bracket(opening, closing):
     [
         ("2022年度政府信息公开工作年度报告\n辰县教育局", "辰县教育局"),
         ("首页 > 年报 > 2022年政府信息公开工作年度报告\n  （巳县财政局）  \n2023年1月", "巳县财政局"),
+        # An empty line or two between, as a page's blocks or a document's paragraphs set them
+        # (a page saved on Windows: " \r\n" is such a line too).
+        ("2022年度政府信息公开工作年度报告\n\n辰县教育局", "辰县教育局"),
+        ("2022年度政府信息公开工作年度报告\r\n \r\n\r\n辰县教育局\r\n", "辰县教育局"),
     ],
 )
 def test_a_title_that_names_no_organ_with_the_organ_on_the_line_after_it(title, agency):
@@ -454,10 +458,10 @@ def test_a_title_that_names_no_organ_with_the_organ_on_the_line_after_it(title, 
 @pytest.mark.parametrize(
     "title",
     ["2022年度政府信息公开工作年度报告\n一、总体情况", "2022年度政府信息公开工作年度报告\n本机关认真贯彻落实条例",
-     "2022年度政府信息公开工作年度报告\n\n辰县教育局"],
+     "2022年度政府信息公开工作年度报告\n\n本机关认真贯彻落实条例"],
 )
 def test_a_line_after_a_title_that_is_no_organ_s_name_names_none(title):
-    """Its first heading, a sentence, or a name after an empty line (no byline: a signature's)."""
+    """Its first heading or a sentence, an empty line before it or not."""
     assert parse(title + _PLANS).metadata.agency_name is None
 
 

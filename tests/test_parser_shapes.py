@@ -225,3 +225,73 @@ def test_table2_layout_tie_is_decided_the_same_way_in_every_process():
         for seed in range(6)
     }
     assert answers == {"t2019"}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_ends(shape, line_end):
+    """A file saved on Windows ("\\r\\n"; a tab-separated row whose last cell is empty lost a
+    figure to the "\\r" taken for one more cell) or on an old Mac ("\\r" alone)."""
+    t3 = distinct_table3("t2021")
+    t3["granted"] = [301, 302, 303, 304, 305, 306, None]
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), shape)
+    result = parse(report.text.replace("\n", line_end))
+    assert as_map(result.values) == figures_map(report.figures)
+    assert not [i for i in result.issues if i.code in ("row_cell_count_mismatch", "row_extra_cells")]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_characters_a_page_shows_as_nothing(invisible):
+    """A zero-width space (or a joiner, a BOM, a soft hyphen) before and inside the labels, as
+    text copied from an editor or a chat app's article has it."""
+    t3 = distinct_table3("t2019")
+    report = synthetic.national_report("某局", 2020, "t2019", "t2019", DISTINCT_T2["t2019"], t3, list(range(1, 16)), "pipe_lines")
+    text = report.text.replace("\n", "\n" + invisible).replace("予以公开", "予以" + invisible + "公开")
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+
+
+def test_table2_headings_and_subtotal_labels_with_spaces_inside():
+    """A PDF's or a page's letters spaced out inside a block's heading ("第二十 条第(六)项") and
+    a label's "其中:" ("其 中:")."""
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), "markdown")
+    text = report.text.replace("第二十条第(五)项", "第二十 条第(五)项").replace("第二十条第(六)项", "第 二十条 第（六）项")
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+    labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
+    values = {label: 10 * (index + 1) + 7 for index, label in enumerate(labels)}
+    rendered = synthetic.stat_table(values, "pipe_lines", 2016)
+    spaced = rendered.text.replace("其中:", "其 中:")
+    assert spaced != rendered.text
+    result = parse("某局2016年政府信息公开工作年度报告\n附表\n" + spaced)
+    assert as_map(result.values) == figures_map(rendered.figures)
+
+
+@pytest.mark.parametrize("shape", ["lines", "pdf"])
+def test_a_long_label_wrapped_before_its_figures(shape):
+    """A label's cell wrapped onto a line of its own before the row's figures: a note in
+    brackets closed on the next line, a label cut short and ended there. Its figures are the
+    row's, not a local row's of the rest."""
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), shape)
+    wrapped = (report.text.replace("不计其他情形)", "不计其他\n情形)", 1)
+               .replace("2.其他法律行政法规禁止公开", "2.其他法律行政法规\n禁止公开", 1))
+    assert wrapped.count("\n") == report.text.count("\n") + 2
+    result = parse(wrapped)
+    assert as_map(result.values) == figures_map(report.figures)
+    assert not [v for v in result.values if v.item == "local_row"]
+
+
+def test_a_row_of_its_own_after_a_row_with_no_figures_is_not_taken_for_its_label():
+    """What follows a row with no figure yet is the rest of its label only where it continues
+    it: the figures of a row table 三 does not have ("本机关自定指标") are not (二)部分公开's."""
+    text = ("某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "一、本年新收政府信息公开申请数量\n11\n12\n13\n14\n15\n16\n81\n二、上年结转政府信息公开申请数量\n"
+            "三、本年度办理结果\n(一)予以公开\n3\n4\n5\n6\n7\n8\n33\n(二)部分公开\n本机关自定指标\n"
+            "21\n22\n23\n24\n25\n26\n141\n(三)不予公开\n1.属于国家秘密\n1\n0\n2\n0\n3\n0\n6\n")
+    result = parse(text)
+    assert [v.value for v in result.values if v.item == "partially_granted"] == [None] * 7
+    assert [v.value for v in result.values if v.item == "granted"] == [3, 4, 5, 6, 7, 8, 33]
+    assert [v.value for v in result.values if v.item == "denied_state_secret"] == [1, 0, 2, 0, 3, 0, 6]
+    assert not [v for v in result.values if v.value in (21, 141)]

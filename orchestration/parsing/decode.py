@@ -175,6 +175,19 @@ def binary_detail(data: bytes) -> str:
     return "NUL bytes in the first 4 KiB"
 
 
+def utf16_start_as_utf8(data: bytes, size: int) -> bytes:
+    """The first ``size`` bytes of ``data`` in UTF-8 when they are UTF-16 (a BOM, or NUL bytes
+    on one parity: a page or an XML document Word or .NET saved as "Unicode"), for the sniffs
+    that look for ASCII markup in a file's first bytes; any other ``data`` as it is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif b"\x00" in data[:4096] and _looks_like_utf16(data):
+        codec = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
+    else:
+        return data
+    return data[:size].decode(codec, errors="ignore").encode("utf-8")
+
+
 def _looks_like_utf16(data: bytes) -> bool:
     """UTF-16 text without a BOM has NUL bytes at every other position of ASCII
     characters, on one parity only; binary data has them anywhere."""

@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
-from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset
+from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset, utf16_start_as_utf8
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE
 from .metadata import file_name_title
@@ -157,8 +157,7 @@ def sniff_format(data: bytes, source_path: str) -> str:
 def _office_xml(data: bytes) -> str | None:
     """"wordml" for Word 2003's XML document, "spreadsheetml" for Excel 2003's XML spreadsheet,
     in UTF-8 or UTF-16 (a .NET export's), else None."""
-    if data.startswith(_UTF16_BOMS):
-        data = data[:_UTF16_SNIFF_BYTES].decode("utf-16", errors="ignore").encode("utf-8")
+    data = utf16_start_as_utf8(data, _UTF16_SNIFF_BYTES)
     if is_word2003(data):
         return "wordml"
     if is_spreadsheetml(data):
@@ -174,7 +173,7 @@ def _xml_in_utf8(data: bytes) -> tuple[bytes, Told]:
     UTF-16 over bytes that are not is the error itself, and not tried."""
     declared = _DECLARED_ENCODING.match(data, 0, 200)
     name = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
-    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and _is_utf8(data):
+    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and b"\x00" not in data[:4096] and _is_utf8(data):
         return data, ()
     decoded = decode(data, None if name.startswith("utf-16") else superset(name))
     if decoded.text is None:
@@ -194,7 +193,9 @@ def _is_utf8(data: bytes) -> bool:
 
 def _is_markup(data: bytes) -> bool:
     """An HTML page by its first bytes; a JSON object holding markup in a string is JSON
-    (is_json), not a page."""
+    (is_json), not a page. A page in UTF-16 (Word's "Unicode" web page) is sniffed as the
+    text it holds: its bytes have a NUL between the letters of every tag."""
+    data = utf16_start_as_utf8(data, _UTF16_SNIFF_BYTES)
     return bool(_HTML_SNIFF.search(data[:4096].lower())) and not data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 

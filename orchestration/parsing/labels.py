@@ -493,10 +493,11 @@ _ABOUT = (
 # after a dash ("2022年…年度报告(甲县教育局)", "…年度报告——甲县教育局"), as a county's list of its
 # departments' reports names each.
 TITLE_BYLINE: str = "title_byline"
-# (One in brackets is closed by them, whatever follows: a page's elements run on, "…(甲县教育局)
-# 发布日期:…"; one after a dash or alone ends its line, or the date a page's header sets there
-# begins: "…年度报告——甲县教育局 发布时间:2023-01-15", "…\n甲县教育局 2023-01-15".)
-_ORGAN_AFTER = r"[^\S\n]*+(?:(?P<bracket>[(\[【])|\n[^\S\n]*+\(?|[—–-]{1,2}[^\S\n]*+)"
+# (One under the title may have a blank line or two before it, as a page's blocks or a document's
+# paragraphs set them. One in brackets is closed by them, whatever follows: a page's elements run
+# on, "…(甲县教育局)发布日期:…"; one after a dash or alone ends its line, or the date a page's
+# header sets there begins: "…年度报告——甲县教育局 发布时间:2023-01-15", "…\n甲县教育局 2023-01-15".)
+_ORGAN_AFTER = r"[^\S\n]*+(?:(?P<bracket>[(\[【])|\n(?:[^\S\n]*+\n){0,2}[^\S\n]*+\(?|[—–-]{1,2}[^\S\n]*+)"
 _ORGAN_AFTER_END = (
     r"(?(bracket)[)\]】]|\)?[^\S\n]*+(?:$|(?=(?:发布|更新)?(?:日期|时间)|[(\[【]?(?:19|20)\d\d\s*[-/.年]\s*\d)))"
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .labels import RowLabel
-from .text import Token, label_key
+from .text import Token, label_key, starts_numbered
 
 # Cells of the stat table's 单位 column, skipped between a label and its figure.
 UNIT_CELLS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "份", "期", "户", "家", "天", "日"})
@@ -162,7 +162,9 @@ def scan_rows(
             if rows and stop(token):
                 break
             spec_index = find_spec(token.key, specs, pointer)
-            if spec_index is not None:
+            if spec_index is None and rows and _continues_label(rows[-1], token):
+                pass  # (the rest of the last row's label, not a row of its own)
+            elif spec_index is not None:
                 rows.append(Row(specs[spec_index], token))
                 pointer = spec_index + 1
                 unknown_run = 0
@@ -177,3 +179,20 @@ def scan_rows(
     while rows and rows[-1].spec is None:
         rows.pop()
     return ScanResult(rows, index)
+
+
+def _continues_label(row: Row, token: Token) -> bool:
+    """Whether ``token`` is the rest of ``row``'s label, its cell's text wrapped onto a line of
+    its own before the row's figures, as a PDF or a page gives a long label: the row is one of
+    the table's with no figure yet, the cell has no number of its own, and either the label was
+    cut short and the two together still begin the spec's ("其他法律行政法规" then "禁止公开"), or
+    the label opened a note in brackets the cell closes ("(二)部分公开(区分处理的,只计这一情形,不计
+    其他" then "情形)"). Any other cell there is a row of its own (a local row, a heading)."""
+    spec = row.spec
+    if spec is None or spec.is_heading or row.figures or starts_numbered(token.text):
+        return False
+    label = row.label.text
+    if label.count("(") > label.count(")") and ")" in token.text:
+        return True
+    joined = row.label.key + token.key
+    return any(not pattern.exact and pattern.key.startswith(joined) for pattern in _patterns(spec))

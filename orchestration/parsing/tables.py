@@ -305,12 +305,19 @@ def _starts_national_table(token: Token) -> bool:
 
 # ------------------------------------------------------------------ table 二
 
-_TABLE2_BLOCK = re.compile(r"第二十条第\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*项")
+_TABLE2_BLOCK = re.compile(r"第\s*二\s*十\s*条\s*第\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*项")
 
 
 def _table2_block(token: Token) -> re.Match[str] | None:
-    """The "第二十条第(一)项" heading a cell holds (a substring test first: every cell is asked)."""
-    return _TABLE2_BLOCK.search(token.text) if "第二十条第" in token.text else None
+    """The "第二十条第(一)项" heading a cell holds, spaces inside it or not ("第二十 条第(六)项", as
+    a page's letters spaced out give it). Substring tests first: every cell is asked, and a
+    figure's is none (a test the less for half the cells: the spaced heading's costs one more)."""
+    if token.is_figure:
+        return None
+    text = token.text
+    if "第二十条第" in text or (" " in text and "条" in text):
+        return _TABLE2_BLOCK.search(text)
+    return None
 
 
 def parse_table2(text: str, tokens: list[Token], hint: str | None) -> TableResult | None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 # per line, cells ending in " |", markdown rows, tab-separated rows and HTML
 # fragments (<td>, <br> ...) left in the text; not a superscript's or subscript's tags, which
 # hold a note's mark beside a figure in its cell (FOOTNOTE_MARK).
-_CELL_SEPARATOR = re.compile(r"\r|\||\t|<(?!/?su[pb]>)[^<>\n]{0,200}>|\u3000{2,}")
+_CELL_SEPARATOR = re.compile(r"\||\t|<(?!/?su[pb]>)[^<>\n]{0,200}>|\u3000{2,}")
 
 
 def blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -130,6 +130,10 @@ def _spread_letter(text: str) -> bool:
 _SUPERSCRIPT_DIGITS: frozenset[int] = frozenset((0xB2, 0xB3, 0xB9))
 
 
+# Zero-width space, non-joiner, joiner, word joiner, a BOM inside the text, soft hyphen.
+_INVISIBLE: str = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
 @lru_cache(maxsize=1)
 def _translation_table() -> dict[int, str]:
     """Map each BMP character whose NFKC form is one different character.
@@ -152,6 +156,10 @@ def _translation_table() -> dict[int, str]:
     # Ideographic space and non-breaking spaces are plain spaces for our purpose.
     table[0x3000] = " "
     table[0xA0] = " "
+    # Characters a page shows as nothing (copied from an editor, a chat app's article, a Word
+    # export): left in, one before a label ("\u200b一、本年新收…") hid the label.
+    for invisible in _INVISIBLE:
+        table[ord(invisible)] = " "
     # Curly quotes differ between pages of the same template.
     for quote in "“”‘’「」『』":
         table[ord(quote)] = '"'
@@ -177,7 +185,12 @@ def normalize(text: str) -> str:
 
     Only the runs that change are translated: ``str.translate`` looks every
     character up in the table, and most of a report's characters are not in it.
+    Line ends are made "\n": a file saved on Windows ends its lines "\r\n" (read " \n"),
+    an old Mac's "\r"; a "\r" left before "\n" ended a tab-separated row whose last
+    cell was empty with one cell too many, and the row was dropped.
     """
+    if "\r" in text:
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
     table = _translation_table()
     parts: list[str] = []
     done = 0
@@ -250,13 +263,13 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
     """Cut a line of several cells (or of an empty cell's "|") into tokens."""
     line = text[start:end]
     stripped = line.strip()
-    if "|" in stripped and not stripped.strip("| \t\r"):
+    if "|" in stripped and not stripped.strip("| \t"):
         # "|" or "| |": the end of an empty cell in the one-cell-per-line shape.
         position = start + line.index("|")
         tokens.append(Token("", position, position))
         return
     is_markdown_row = stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
-    if "\r" in line or "<" in line or "\u3000\u3000" in line:
+    if "<" in line or "\u3000\u3000" in line:
         _tokenize_separated(text, start, end, is_markdown_row, tokens)
     elif "\t" not in line:
         _tokenize_pipes(text, start, line, is_markdown_row, tokens)
@@ -439,18 +452,24 @@ def is_figure(cell: str) -> bool:
 
 
 # Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:"; spaces inside
-# them too ("( 一 )", "1 ."), where a PDF spreads a label's characters across its cell.
+# them too ("( 一 )", "1 .", "其 中:"), where a PDF spreads a label's characters across its cell.
 _NUMBERING = re.compile(
     r"^(?:"
     r"[(\[]?\s*[一二三四五六七八九十]{1,3}\s*[)\]、.]"
     r"|[(\[]?\s*\d{1,2}\s*[)\]、.](?!\d)"
     r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u3280-\u3289]"
-    r"|其中[:]?"
+    r"|其\s*中\s*:?"
     r"|第[一二三四五六七八九十]+[,、]?"
     r"|\s+"
     r")+"
 )
 _KEY_DROP = re.compile(r"[\s\"'|:;,。、·•*#]")
+
+
+def starts_numbered(label: str) -> bool:
+    """Whether a cell begins with a row's number ("(八)", "9.", "其中:"): a row's label, not
+    the rest of one."""
+    return _NUMBERING.match(label.strip()) is not None
 
 
 def label_key(label: str) -> str:
