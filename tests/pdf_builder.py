@@ -14,20 +14,33 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
 def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: float = 345, column_width: float = 26,
-                  label_spacing: float = 0, mark_rise: float = 2.5, title: str | None = None) -> bytes:
+                  label_spacing: float = 0, mark_rise: float = 2.5, title: str | None = None,
+                  footer: str | None = None) -> bytes:
     """Each row: a label (or a line of text) at the left, figures in fixed columns. ``label_spacing``
     (points) spreads the characters of a table row's label of up to eight across its cell, as a
     cell's distributed alignment (分散对齐) does. A cell's text after "^" is a note's mark, set
     as Word sets a superscript (two thirds of the size) ``mark_rise`` points up (down: below 0).
-    ``title``: the document information's title (reportlab's default is "untitled")."""
+    ``title``: the document information's title (reportlab's default is "untitled"). ``footer``:
+    each page's number at its foot, "{n}" in it the number ("- {n} -")."""
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     if title is not None:
         page.setTitle(title)
+    number = 1
+
+    def foot() -> None:
+        if footer is not None:
+            line = page.beginText(290, 30)
+            line.setFont(FONT, 9)
+            line.textOut(footer.format(n=number))
+            page.drawText(line)
+
     y = 800
     for row in rows:
         if y < 60:
+            foot()
             page.showPage()
+            number += 1
             y = 800
         spread = label_spacing if len(row) > 1 and len(row[0]) <= 8 else 0
         for x, text, spacing in [(36, row[0], spread)] + [
@@ -44,6 +57,7 @@ def pdf_from_rows(rows: list[list[str]], *, font_size: float = 7, first_column: 
                 line.setRise(0)
             page.drawText(line)
         y -= font_size + 5
+    foot()
     page.save()
     return buffer.getvalue()
 

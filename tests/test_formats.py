@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from orchestration import synthetic
 from orchestration.parsing import parse_bytes
-from orchestration.parsing.formats import extract, html_to_text
+from orchestration.parsing.formats import _pdf_pages, extract, html_to_text
 
 from .conftest import REPO, SAMPLES_RAW, as_map, figures_map
 from .pdf_builder import blank_pdf, pdf_from_rows
@@ -69,6 +69,23 @@ def assert_the_national_page(parse, layout: str, want: dict, source_format: str,
     assert (parse.result.metadata.report_year, parse.result.metadata.published_date) == (2021, "2022-01-28")
     assert parse.result.metadata.region.county.code == "652722"
     assert not parse.result.issues
+
+
+@pytest.mark.parametrize("footer", ["- {n} -", "— {n} —", "{n}", "第 {n} 页", "第{n}页 共3页", "{n}/3", "Page {n} of 3"])
+def test_a_pdf_s_page_numbers_are_no_figures(footer):
+    """A page's number at its foot, between two rows of a table that runs on to the next page:
+    before, "- 2 -" was a figure too many of the row above it (`row_extra_cells`)."""
+    t3, t4, want = reference("t2021")
+    rows = _pdf_rows("t2021", t3, t4)
+    rows[1:1] = [["本年度,本机关认真贯彻落实《中华人民共和国政府信息公开条例》,做好政府信息公开工作。"]] * 35
+    data = pdf_from_rows(rows, footer=footer)
+    pages = _pdf_pages(data)[0]
+    assert len(pages) == 2 and pages[0].rstrip().endswith(footer.format(n=1))  # (the table runs on to page 2)
+    parse = parse_bytes(data, "attachments/report.pdf")
+    assert as_map(parse.result.values) == want
+    assert not parse.result.issues
+    text = extract(data, "report.pdf").text
+    assert text.count("\n") == len(rows) - 1  # (every row's line, no page's number)
 
 
 @pytest.mark.parametrize("cut", ["its cross-reference table", "its second page"])

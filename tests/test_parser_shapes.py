@@ -295,3 +295,29 @@ def test_a_row_of_its_own_after_a_row_with_no_figures_is_not_taken_for_its_label
     assert [v.value for v in result.values if v.item == "granted"] == [3, 4, 5, 6, 7, 8, 33]
     assert [v.value for v in result.values if v.item == "denied_state_secret"] == [1, 0, 2, 0, 3, 0, 6]
     assert not [v for v in result.values if v.value in (21, 141)]
+
+
+@pytest.mark.parametrize("minus", ["\u2212", "\u2013", "\u2010", "\u2011", "\u2012", "\uff0d"])
+def test_a_change_s_minus_as_a_word_processor_sets_it(minus):
+    """本年增/减 with a minus sign, an en dash or a hyphen for "-" (NFKC leaves all but the
+    full-width one): before, "−3" was no figure and the row was dropped."""
+    t3 = distinct_table3("t2019")
+    report = synthetic.national_report("某局", 2020, "t2019", "t2019", DISTINCT_T2["t2019"], t3, list(range(1, 16)), "pipe_lines")
+    assert "-3 |" in report.text
+    result = parse(report.text.replace("-3 |", f"{minus}3 |"))
+    assert as_map(result.values) == figures_map(report.figures)
+    assert as_map(result.values)[("proactive", "disclosure", (("category", "administrative_license"), ("measure", "change")))] == -3
+
+
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+def test_rows_with_pipes_between_their_cells_only(layout):
+    """A markdown table some converters write with no pipe at a row's ends: a blank between two
+    pipes is an empty cell (NULL); before, the row had a cell too few and was dropped."""
+    t3 = distinct_table3(layout)
+    t3["granted"] = [301, 302, None, 304, 305, 306, 1218]
+    report = synthetic.national_report("某局", 2021 if layout == "t2021" else 2020, layout, layout, DISTINCT_T2[layout], t3,
+                                       list(range(1, 16)), "markdown")
+    text = "\n".join(line[2:-2] if line.startswith("| ") and line.endswith(" |") else line for line in report.text.split("\n"))
+    assert "\n(一)予以公开 | 301 | 302 |  | 304 | 305 | 306 | 1218\n" in text
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)

@@ -1,6 +1,7 @@
 """The synthetic corpus changed the ways real files differ from the pages they were saved from,
 every figure, organ, year and date still read: line ends of Windows and old Macs, characters a
-page shows as nothing, blank lines between blocks, a page saved in UTF-16, long labels wrapped."""
+page shows as nothing, blank lines between blocks, a page saved in UTF-16, long labels wrapped, a
+word processor's minus signs, paragraphs indented, markdown rows with no pipe at their start."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ PERTURBATIONS = {
     "blank_lines_between": (_doubled_lines, "utf-8"),
     "utf16": (lambda text: text, "utf-16"),
     "wrapped_labels": (_wrapped_labels, "utf-8"),
+    "minus_signs": (lambda text: re.sub(r"(?<![\w-])-(?=\d)", "\u2212", text), "utf-8"),
+    "indented_lines": (lambda text: re.sub(r"(?m)^(?=\S)", "\u3000\u3000", text), "utf-8"),
+    "no_pipes_at_row_ends": (lambda text: re.sub(r"(?m)^\| (.*) \|$", r"\1 |", text), "utf-8"),
 }
 
 

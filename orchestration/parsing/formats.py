@@ -27,7 +27,7 @@ from itertools import pairwise
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
 from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset, utf16_start_as_utf8
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
-from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE
+from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE, PAGE_NUMBER_LINE
 from .metadata import file_name_title
 from .mhtml import html_part, is_mhtml
 from .model import Heading
@@ -751,10 +751,32 @@ def _marks_joined(words: list[dict]) -> list[dict]:
 
 def _laid_out(source_format: str, pages: list[str], pictures: int, heading: Heading = ()) -> Extracted:
     """A fixed-layout document's (PDF, OFD) pages, or ``no_text_layer`` for a scan."""
-    text = "\n".join(pages)
+    text = "\n".join(_without_page_numbers(pages))
     if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
         return Extracted(None, source_format, None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
     return Extracted(text, source_format, source_format, elsewhere=_pictures(pictures), heading=heading)
+
+
+_PAGE_NUMBER = re.compile(PAGE_NUMBER_LINE)
+
+
+def _without_page_numbers(pages: list[str]) -> list[str]:
+    """Each page without the number its footer or header prints (labels.PAGE_NUMBER_LINE): joined
+    to the text, "- 3 -" was a figure of the row above it, told as one too many
+    (`row_extra_cells`), or a cell between a row's label and its figures."""
+    kept = []
+    for index, page in enumerate(pages):
+        lines = page.split("\n")
+        for position in (-1, 0):  # (its footer, then its header)
+            filled = [i for i, line in enumerate(lines) if line.strip()]
+            if not filled:
+                break
+            at = filled[position]
+            line = lines[at].strip()
+            if _PAGE_NUMBER.fullmatch(line) or (position == -1 and line.isdigit() and int(line) in (index, index + 1)):
+                del lines[at]
+        kept.append("\n".join(lines))
+    return kept
 
 
 def _page_text(page) -> str:

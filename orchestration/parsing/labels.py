@@ -453,8 +453,8 @@ _REPORT_YEAR_AFTER = (
 # lines.
 _CRUMB_SEPARATORS: str = r"|>:《\"】\]/»›→"
 _CRUMB: str = rf"[^\n\d{_CRUMB_SEPARATORS}-]{{0,40}}+"
-_TITLE_BEFORE = (
-    rf"(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
+_TITLE_BEFORE = (  # (after a line's indent: "\u3000\u3000附件1:…", a paragraph's first line indented)
+    rf"[^\S\n]*+(?:(?:(?:{_CRUMB}(?:-(?!\s){_CRUMB})*+|\s*+(?:19|20)\d\d\s*+(?:年度?)?\s*+)"
     rf"(?:[{_CRUMB_SEPARATORS}]|(?<=\s)-\s))++"
     r"|(?:Page|第)\s*\d{1,4}\s*页?\s*-\s|附件\s*\d{0,2}\s*[.、:]?)?"
 )
@@ -809,3 +809,15 @@ CHROME_PICTURE_PIXELS: int = 100
 # From this year the national tables are in every report (REPORTS.md): a report of a
 # later year with none in its text has them in a picture or an attachment.
 NATIONAL_TABLES_FROM: int = 2019
+
+# The number a fixed-layout document's footer or header prints on a page, alone on the page's
+# last (or first) line: "- 3 -", "— 3 —" (a 公文's), "第 3 页", "第3页 共10页", "共10页 第3页", "3/10",
+# "Page 3 of 10" (formats._without_page_numbers). A number alone is one only where it is the
+# page's own (or the one before: a cover left unnumbered); it may be a figure too.
+PAGE_NUMBER_LINE: str = (
+    r"[-—–−－]+\s*\d{1,4}\s*[-—–−－]+"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，、]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，、]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}"
+    r"|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+)

@@ -132,6 +132,8 @@ _SUPERSCRIPT_DIGITS: frozenset[int] = frozenset((0xB2, 0xB3, 0xB9))
 
 # Zero-width space, non-joiner, joiner, word joiner, a BOM inside the text, soft hyphen.
 _INVISIBLE: str = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Hyphen, non-breaking hyphen, figure dash, en dash, minus sign (not the em dash, "—": not reported).
+_MINUS_SIGNS: str = "\u2010\u2011\u2012\u2013\u2212"
 
 
 @lru_cache(maxsize=1)
@@ -160,6 +162,10 @@ def _translation_table() -> dict[int, str]:
     # export): left in, one before a label ("\u200b一、本年新收…") hid the label.
     for invisible in _INVISIBLE:
         table[ord(invisible)] = " "
+    # A minus sign or a dash a word processor set for "-" ("−3", "–3" in 本年增/减; "2022–2023年度"):
+    # NFKC leaves them, and a change's figure was no figure, its row dropped.
+    for minus in _MINUS_SIGNS:
+        table[ord(minus)] = "-"
     # Curly quotes differ between pages of the same template.
     for quote in "“”‘’「」『』":
         table[ord(quote)] = '"'
@@ -272,7 +278,10 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
     if "<" in line or "\u3000\u3000" in line:
         _tokenize_separated(text, start, end, is_markdown_row, tokens)
     elif "\t" not in line:
-        _tokenize_pipes(text, start, line, is_markdown_row, tokens)
+        # A row with no pipe before its first cell ("(一)予以公开 | 3 |  | 5", as some converters write
+        # a markdown table): a blank between two pipes is an empty cell too. (Not one after the
+        # last pipe: "4.保护第三方合法权益 | 1 | ", a row cut short, or every row's "… | 0 | |".)
+        _tokenize_pipes(text, start, line, is_markdown_row or (stripped[0] != "|" and stripped.count("|") >= 2), tokens)
     elif "|" not in line:
         _tokenize_tabs(text, start, line, tokens)
     else:
