@@ -707,3 +707,12 @@ def test_a_run_of_spaces_is_read_once():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.split() == ["甲县教育局", "2021", "title"]  # (the organ: compiled_by)
+
+
+@pytest.mark.parametrize("chrome", ["字号:[大 中 小] 打印本页 关闭窗口 ", "【打印】【关闭】 ", "分享到: ", "收藏本页 打印此页 ",
+                                    "首页 > 政务公开 > 默认 大 中 小 "])
+def test_a_page_s_buttons_run_into_the_title_s_line_are_no_part_of_the_organ(chrome):
+    """A page whose blocks are inline elements runs its buttons into the title's line: before,
+    the organ read was "打印本页关闭窗口甲县教育局"."""
+    meta = parse(chrome + "甲县教育局2022年政府信息公开工作年度报告" + _PLANS).metadata
+    assert (meta.agency_name, meta.agency_source, meta.report_year) == ("甲县教育局", "title", 2022)

@@ -821,3 +821,11 @@ PAGE_NUMBER_LINE: str = (
     r"|\d{1,4}\s*[/／]\s*\d{1,4}"
     r"|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
 )
+
+# A page's buttons and font controls, run into a title's line where its blocks are inline elements
+# ("字号:[大 中 小] 打印本页 关闭窗口 甲县教育局2022年…"): dropped from the start of an organ's name
+# (metadata._organ). No organ's name begins with them.
+PAGE_CHROME_WORDS: tuple[str, ...] = (
+    "打印本页", "打印此页", "打印正文", "打印文章", "我要打印", "打印", "关闭窗口", "关闭本页", "关闭", "收藏本页",
+    "加入收藏", "收藏", "分享到", "分享", "返回顶部", "返回列表", "返回", "视力保护色", "默认", "字号", "字体", "大中小", "朗读", "纠错",
+)

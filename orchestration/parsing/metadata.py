@@ -317,10 +317,14 @@ _NOTICE_OPENING = re.compile(rf"^(?:关于(?:{_PUBLISHED})?|现将|现就|现公
 _PUBLISHED_AT_END = re.compile(rf"(?:{_PUBLISHED})$")
 
 
+_PAGE_CHROME = re.compile("^(?:" + "|".join(labels.PAGE_CHROME_WORDS) + ")+")
+
+
 def _organ(candidate: str) -> str | None:
     """``candidate`` as an organ's name, or None when it reads as none; a second name in
     brackets after it kept where it reads as an organ's too, else dropped ("甲县教育局(本级)")."""
     name = _LEADING_MARKS.sub("", re.sub(r"\s+", "", candidate))
+    name = _PAGE_CHROME.sub("", name)
     name = _NOTICE_OPENING.sub("", name)
     # "【甲县教育局】2022年…报告" ("[…]", "〔…〕"), as a site's list sets a title's organ apart.
     name = _PUBLISHED_AT_END.sub("", _BRACKETED.sub(r"\1", name))
