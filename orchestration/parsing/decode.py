@@ -181,7 +181,7 @@ def utf16_start_as_utf8(data: bytes, size: int) -> bytes:
     that look for ASCII markup in a file's first bytes; any other ``data`` as it is."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         codec = "utf-16"
-    elif b"\x00" in data[:4096] and _looks_like_utf16(data):
+    elif data.find(0, 0, 4096) >= 0 and _looks_like_utf16(data):  # (find: no copy of the 4 KiB)
         codec = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
     else:
         return data

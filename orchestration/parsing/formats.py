@@ -139,14 +139,15 @@ def sniff_format(data: bytes, source_path: str) -> str:
         return wrapper
     if is_rtf(data):
         return "rtf"
-    office_xml = _office_xml(data)
+    start = utf16_start_as_utf8(data, _UTF16_SNIFF_BYTES)  # (the markup sniffs' bytes: a UTF-16 file's as text)
+    office_xml = _office_xml(start)
     if office_xml:
         return office_xml
     if is_mhtml(data):  # (before the markup sniff: its page's markup may be plain in its first bytes)
         return "mhtml"
     if name.endswith((".html", ".htm", ".shtml", ".xhtml")):
         return "html"
-    markup = _is_markup(data)
+    markup = _is_markup(start)
     # A file named .pdf that is no PDF by its bytes: a page is read as one (a site's page served
     # at a .pdf address, a crawler naming what it saved by the link), anything else is a broken PDF.
     if name.endswith(".pdf") and not markup:
@@ -156,8 +157,7 @@ def sniff_format(data: bytes, source_path: str) -> str:
 
 def _office_xml(data: bytes) -> str | None:
     """"wordml" for Word 2003's XML document, "spreadsheetml" for Excel 2003's XML spreadsheet,
-    in UTF-8 or UTF-16 (a .NET export's), else None."""
-    data = utf16_start_as_utf8(data, _UTF16_SNIFF_BYTES)
+    in UTF-8 or UTF-16 (a .NET export's: ``data`` as utf16_start_as_utf8 gives it), else None."""
     if is_word2003(data):
         return "wordml"
     if is_spreadsheetml(data):
@@ -173,7 +173,7 @@ def _xml_in_utf8(data: bytes) -> tuple[bytes, Told]:
     UTF-16 over bytes that are not is the error itself, and not tried."""
     declared = _DECLARED_ENCODING.match(data, 0, 200)
     name = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
-    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and b"\x00" not in data[:4096] and _is_utf8(data):
+    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and data.find(0, 0, 4096) < 0 and _is_utf8(data):
         return data, ()
     decoded = decode(data, None if name.startswith("utf-16") else superset(name))
     if decoded.text is None:
@@ -193,9 +193,9 @@ def _is_utf8(data: bytes) -> bool:
 
 def _is_markup(data: bytes) -> bool:
     """An HTML page by its first bytes; a JSON object holding markup in a string is JSON
-    (is_json), not a page. A page in UTF-16 (Word's "Unicode" web page) is sniffed as the
-    text it holds: its bytes have a NUL between the letters of every tag."""
-    data = utf16_start_as_utf8(data, _UTF16_SNIFF_BYTES)
+    (is_json), not a page. A page in UTF-16 (Word's "Unicode" web page, its bytes a NUL between
+    the letters of every tag) is sniffed as the text it holds (``data`` as utf16_start_as_utf8
+    gives it)."""
     return bool(_HTML_SNIFF.search(data[:4096].lower())) and not data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 

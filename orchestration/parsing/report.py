@@ -31,7 +31,8 @@ def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
         meta.year_source = "before_published" if meta.report_year is not None else None
 
     table3 = tables.parse_table3(normal, tokens)
-    table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None)
+    table2 = tables.parse_table2(normal, tokens, hint=table3.layout if table3 and table3.layout else None,
+                                 has_table3=table3 is not None)
     table4 = tables.parse_table4(normal, tokens, after=table3.span[1] if table3 else 0)
     # A report has the stat table (2008-2018) or the national tables (2019-), never both.
     stat = None if (table2 or table3 or table4) else tables.parse_stat_table(normal, tokens)

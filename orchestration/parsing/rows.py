@@ -189,10 +189,11 @@ def _continues_label(row: Row, token: Token) -> bool:
     the label opened a note in brackets the cell closes ("(二)部分公开(区分处理的,只计这一情形,不计
     其他" then "情形)"). Any other cell there is a row of its own (a local row, a heading)."""
     spec = row.spec
-    if spec is None or spec.is_heading or row.figures or starts_numbered(token.text):
+    if spec is None or spec.is_heading or row.figures:
         return False
     label = row.label.text
-    if label.count("(") > label.count(")") and ")" in token.text:
-        return True
-    joined = row.label.key + token.key
-    return any(not pattern.exact and pattern.key.startswith(joined) for pattern in _patterns(spec))
+    if not (label.count("(") > label.count(")") and ")" in token.text):
+        joined = row.label.key + token.key
+        if not any(not pattern.exact and pattern.key.startswith(joined) for pattern in _patterns(spec)):
+            return False
+    return not starts_numbered(token.text)

@@ -278,10 +278,7 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
     if "<" in line or "\u3000\u3000" in line:
         _tokenize_separated(text, start, end, is_markdown_row, tokens)
     elif "\t" not in line:
-        # A row with no pipe before its first cell ("(一)予以公开 | 3 |  | 5", as some converters write
-        # a markdown table): a blank between two pipes is an empty cell too. (Not one after the
-        # last pipe: "4.保护第三方合法权益 | 1 | ", a row cut short, or every row's "… | 0 | |".)
-        _tokenize_pipes(text, start, line, is_markdown_row or (stripped[0] != "|" and stripped.count("|") >= 2), tokens)
+        _tokenize_pipes(text, start, line, is_markdown_row, tokens)
     elif "|" not in line:
         _tokenize_tabs(text, start, line, tokens)
     else:
@@ -289,15 +286,17 @@ def _tokenize_line(text: str, start: int, end: int, tokens: list[Token]) -> None
 
 
 def _tokenize_separated(text: str, start: int, end: int, is_markdown_row: bool, tokens: list[Token]) -> None:
-    """Cells between any of the separators (pipes, tabs, HTML tags, wide spaces)."""
+    """Cells between any of the separators (pipes, tabs, HTML tags, wide spaces); a blank
+    between two pipes an empty cell where _tokenize_pipes takes it for one."""
     line = text[start:end]
     is_tab_row = line.count("\t") >= 2 and "|" not in line
+    pipe_row = is_markdown_row or _no_leading_pipe(line.split("|"))
     position = start
     previous_separator = ""
     for match in _CELL_SEPARATOR.finditer(text, start, end):
         separator = match.group()
         empty_cell = not text[position : match.start()].strip() and (
-            (is_markdown_row and previous_separator == "|" and separator == "|")
+            (pipe_row and previous_separator == "|" and separator == "|")
             or (is_tab_row and separator == "\t" and position > start)
             or (previous_separator.lower().startswith("<td") and separator.lower().startswith("</td"))
         )
@@ -315,9 +314,18 @@ def _tokenize_separated(text: str, start: int, end: int, is_markdown_row: bool, 
 
 def _tokenize_pipes(text: str, start: int, line: str, is_markdown_row: bool, tokens: list[Token]) -> None:
     """A line whose only separator is "|" (most multi-cell lines are markdown rows).
-    "| |" inside a markdown row is an empty cell; what lies outside its pipes is not."""
+    "| |" inside a markdown row is an empty cell; what lies outside its pipes is not. So in a
+    row with no pipe before its first cell ("(一)予以公开 | 3 |  | 5", as some converters write a
+    markdown table); not a blank after its last pipe ("4.保护第三方合法权益 | 1 | ", a row cut
+    short, or every row's "… | 0 | |")."""
     pieces = line.split("|")
-    _tokenize_pieces(text, start, pieces, len(pieces) - 1 if is_markdown_row else 0, tokens)
+    _tokenize_pieces(text, start, pieces, len(pieces) - 1 if is_markdown_row or _no_leading_pipe(pieces) else 0, tokens)
+
+
+def _no_leading_pipe(pieces: list[str]) -> bool:
+    """Whether a line cut at its pipes into ``pieces`` is a row of cells between pipes with none
+    before its first: two pipes or more, text before the first."""
+    return len(pieces) > 2 and pieces[0] != "" and not pieces[0].isspace()
 
 
 def _tokenize_tabs(text: str, start: int, line: str, tokens: list[Token]) -> None:
