@@ -130,6 +130,23 @@ def test_the_worker_steps_tool_times_every_step_of_a_chunk(tmp_path):
     assert int(steps["parse_bytes"]) > max(int(steps["file_rows"]), 1)
 
 
+def test_the_perturbed_corpus_tool_scores_each_perturbation(tmp_path):
+    """tools/perturbed_corpus.py: one line a perturbation, its figures and fields scored; one that
+    loses what cannot be told (a page's number between a row's label and its figures, in a text
+    file) shows its first mistakes."""
+    done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "perturbed_corpus.py"), "--reports", "60",
+                           "--workdir", str(tmp_path), "--show", "2", "windows_line_ends", "utf16_without_bom",
+                           "page_number_in_a_table"], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines if not line.startswith("  ")] == [
+        "windows_line_ends", "utf16_without_bom", "page_number_in_a_table"]
+    for line in lines[:2]:
+        figures, fields = (part.split(" ")[1].split("/") for part in line.split(", ")[1:3])
+        assert figures[0] == figures[1] and int(figures[1]) > 5_000 and fields[0] == fields[1]
+        assert line.endswith("unexpected warnings 0")
+    assert lines[2].endswith("(some of it cannot be told)") and len(lines) == 5 and lines[3].startswith("  ")
+
+
 def test_the_process_tree_tool_lists_a_child_that_exited_before_it_was_reaped():
     """tools/process_tree_peak.py samples `ps`: a child that has exited but is not yet
     reaped shows as "[true] <defunct>" with 0 KiB. Its line is printed (0 MB) rather than

@@ -40,6 +40,7 @@ PERTURBATIONS = {
     "zero_width_spaces": (lambda text: text.replace("\n", "\n\u200b"), "utf-8"),
     "blank_lines_between": (_doubled_lines, "utf-8"),
     "utf16": (lambda text: text, "utf-16"),
+    "utf16_without_bom": (lambda text: text, "utf-16-le"),
     "wrapped_labels": (_wrapped_labels, "utf-8"),
     "minus_signs": (lambda text: re.sub(r"(?<![\w-])-(?=\d)", "\u2212", text), "utf-8"),
     "indented_lines": (lambda text: re.sub(r"(?m)^(?=\S)", "\u3000\u3000", text), "utf-8"),

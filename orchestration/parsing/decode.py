@@ -15,6 +15,12 @@ _BOMS = (
 # Share of characters that may be control or replacement characters before the
 # decoded text is taken to be garbage.
 _MAX_GARBAGE_SHARE = 0.02
+# UTF-16 without a BOM (decode._looks_like_utf16): NUL bytes at one parity in more than this share
+# of its first 4 KiB's characters (ASCII ones: digits, line ends), and this many times fewer at the
+# other; or a few at one and none at the other (a short text nearly all Chinese, its line ends').
+_UTF16_MIN_NULS = 0.08
+_UTF16_NUL_PARITY = 4
+_UTF16_MIN_NULS_ALONE = 0.02
 _GARBAGE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 _GARBAGE_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])  # its control characters, in UTF-8
 _REPLACEMENT_UTF8 = "\ufffd".encode()
@@ -189,12 +195,15 @@ def utf16_start_as_utf8(data: bytes, size: int) -> bytes:
 
 
 def _looks_like_utf16(data: bytes) -> bool:
-    """UTF-16 text without a BOM has NUL bytes at every other position of ASCII
-    characters, on one parity only; binary data has them anywhere."""
+    """UTF-16 text without a BOM has a NUL byte in every ASCII character, on one parity; on
+    the other only in the characters whose low byte is 0 (一 is U+4E00: 2-3% of a Chinese
+    text's, which read as binary before); binary data has them on both alike. (One taken for
+    text is decoded, and told binary by its control characters: decode._checked.)"""
     sample = data[:4096]
     half = max(1, len(sample) // 2)
     even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
-    return (even > 0.25 and odd < 0.02) or (odd > 0.25 and even < 0.02)
+    more, fewer = max(even, odd), min(even, odd)
+    return (more > _UTF16_MIN_NULS and fewer < more / _UTF16_NUL_PARITY) or (fewer == 0 and more > _UTF16_MIN_NULS_ALONE)
 
 
 def _utf8_garbage(data: bytes) -> int:
