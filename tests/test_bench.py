@@ -144,7 +144,7 @@ def test_the_perturbed_corpus_tool_scores_each_perturbation(tmp_path):
         figures, fields = (part.split(" ")[1].split("/") for part in line.split(", ")[1:3])
         assert figures[0] == figures[1] and int(figures[1]) > 5_000 and fields[0] == fields[1]
         assert line.endswith("unexpected warnings 0")
-    assert lines[2].endswith("(some of it cannot be told)") and len(lines) == 5 and lines[3].startswith("  ")
+    assert lines[2].endswith("(not expected whole)") and len(lines) == 5 and lines[3].startswith("  ")
 
 
 def test_the_process_tree_tool_lists_a_child_that_exited_before_it_was_reaped():
