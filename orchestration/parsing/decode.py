@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+UTF16_BOMS: tuple[bytes, bytes] = (b"\xff\xfe", b"\xfe\xff")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
+    *((bom, "utf-16") for bom in UTF16_BOMS),
 )
 # Share of characters that may be control or replacement characters before the
 # decoded text is taken to be garbage.
 _MAX_GARBAGE_SHARE = 0.02
-# UTF-16 without a BOM (decode._looks_like_utf16): NUL bytes at one parity in more than this share
+# UTF-16 without a BOM (decode._utf16_without_bom): NUL bytes at one parity in more than this share
 # of its first 4 KiB's characters (ASCII ones: digits, line ends), and this many times fewer at the
 # other; or a few at one and none at the other (a short text nearly all Chinese, its line ends').
 _UTF16_MIN_NULS = 0.08
@@ -85,7 +85,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if whole is not None:
         text, cut = whole
         return _checked(text, "utf-8", _utf8_garbage(data[:len(data) - cut]), cut_short(cut, "utf-8"))
-    if b"\x00" in data[:4096] and not _looks_like_utf16(data):
+    if data.find(0, 0, 4096) >= 0 and _utf16_without_bom(data) is None:
         return Decoded(None, None, "binary_file", binary_detail(data))
     for candidate in ("utf-8", declared):  # (UTF-8's multibyte sequences are rare by chance: a strong sign)
         try:
@@ -185,25 +185,26 @@ def utf16_start_as_utf8(data: bytes, size: int) -> bytes:
     """The first ``size`` bytes of ``data`` in UTF-8 when they are UTF-16 (a BOM, or NUL bytes
     on one parity: a page or an XML document Word or .NET saved as "Unicode"), for the sniffs
     that look for ASCII markup in a file's first bytes; any other ``data`` as it is."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    elif data.find(0, 0, 4096) >= 0 and _looks_like_utf16(data):  # (find: no copy of the 4 KiB)
-        codec = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
-    else:
+    # (find first: no copy of the 4 KiB where there is no NUL, as in most files)
+    codec = "utf-16" if data.startswith(UTF16_BOMS) else _utf16_without_bom(data) if data.find(0, 0, 4096) >= 0 else None
+    if codec is None:
         return data
     return data[:size].decode(codec, errors="ignore").encode("utf-8")
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    """UTF-16 text without a BOM has a NUL byte in every ASCII character, on one parity; on
-    the other only in the characters whose low byte is 0 (一 is U+4E00: 2-3% of a Chinese
-    text's, which read as binary before); binary data has them on both alike. (One taken for
-    text is decoded, and told binary by its control characters: decode._checked.)"""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a BOM, else None. Its ASCII characters
+    have a NUL byte on one parity (the odd bytes, little-endian); on the other only the
+    characters whose low byte is 0 have one (一 is U+4E00: 2-3% of a Chinese text's, which read
+    as binary before); binary data has them on both alike. (One taken for text is decoded, and
+    told binary by its control characters: decode._checked.)"""
     sample = data[:4096]
     half = max(1, len(sample) // 2)
     even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
     more, fewer = max(even, odd), min(even, odd)
-    return (more > _UTF16_MIN_NULS and fewer < more / _UTF16_NUL_PARITY) or (fewer == 0 and more > _UTF16_MIN_NULS_ALONE)
+    if (more > _UTF16_MIN_NULS and fewer < more / _UTF16_NUL_PARITY) or (fewer == 0 and more > _UTF16_MIN_NULS_ALONE):
+        return "utf-16-le" if odd > even else "utf-16-be"
+    return None
 
 
 def _utf8_garbage(data: bytes) -> int:

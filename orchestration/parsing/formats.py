@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
-from .decode import Decoded, Told, cut_short, decode, strictly_decoded, superset, utf16_start_as_utf8
+from .decode import UTF16_BOMS, Decoded, Told, cut_short, decode, strictly_decoded, superset, utf16_start_as_utf8
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
 from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE, PAGE_NUMBER_LINE
 from .metadata import file_name_title
@@ -61,7 +61,6 @@ _FEED = re.compile(
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*>")
 # An XML file's declared encoding.
 _DECLARED_ENCODING = re.compile(rb"\A\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)")
-_UTF16_BOMS: tuple[bytes, bytes] = (b"\xff\xfe", b"\xfe\xff")
 _UTF16_SNIFF_BYTES: int = 8192
 _OFFICE_XML: frozenset[str] = frozenset(("wordml", "spreadsheetml"))
 _XML_CUT_SHORT_MESSAGE: str = ("the file ends before its XML does (a download cut short): read up to its last whole tag, "
@@ -173,7 +172,7 @@ def _xml_in_utf8(data: bytes) -> tuple[bytes, Told]:
     UTF-16 over bytes that are not is the error itself, and not tried."""
     declared = _DECLARED_ENCODING.match(data, 0, 200)
     name = declared.group(1).decode("ascii").lower().replace("_", "-") if declared else "utf-8"
-    if name in ("utf-8", "utf8") and not data.startswith(_UTF16_BOMS) and data.find(0, 0, 4096) < 0 and _is_utf8(data):
+    if name in ("utf-8", "utf8") and not data.startswith(UTF16_BOMS) and data.find(0, 0, 4096) < 0 and _is_utf8(data):
         return data, ()
     decoded = decode(data, None if name.startswith("utf-16") else superset(name))
     if decoded.text is None:

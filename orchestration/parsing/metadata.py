@@ -315,8 +315,6 @@ _BRACKETED = re.compile(r"^[【\[〔]([^【】\[\]〔〕]+)[】\]〕]$")
 _PUBLISHED = "|".join(labels.PUBLISHING_VERBS)
 _NOTICE_OPENING = re.compile(rf"^(?:关于(?:{_PUBLISHED})?|现将|现就|现公布)")
 _PUBLISHED_AT_END = re.compile(rf"(?:{_PUBLISHED})$")
-
-
 _PAGE_CHROME = re.compile("^(?:" + "|".join(labels.PAGE_CHROME_WORDS) + ")+")
 
 
