@@ -2,10 +2,11 @@
 
 Each perturbation changes a report's text (and the encoding it is written in) as a crawl's copy
 may differ from the page: Windows or old Mac line ends, characters shown as nothing, blank lines,
-indents, minus signs, wrapped labels, another encoding. ``perturbed_copy`` writes a corpus so
-changed beside its truth, which still holds: every figure, organ, year and date must come back.
+indents, minus signs, wrapped labels, a PDF's page numbers, another encoding. ``perturbed_copy``
+writes a corpus so changed beside its truth, which still holds: every figure, organ, year and
+date must come back.
 ``tests/test_perturbed_pages.py`` scores those the parser is expected to recover whole;
-``tools/perturbed_corpus.py`` scores any of them (session 61).
+``tools/perturbed_corpus.py`` scores any of them (sessions 61-62).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ _CELL = re.compile(r"<td>(.*?)</td>")
 class Perturbation:
     change: Callable[[str], str]
     encoding: str = "utf-8"
-    # Whether the parser recovers everything: False where what is lost cannot be told (a page's
-    # number between a row's label and its figures) or is not read yet (README, session 61).
+    # Whether the parser recovers everything: False where what is lost is not read yet (README,
+    # sessions 61-62).
     whole: bool = True
 
 
@@ -69,6 +70,22 @@ def _page_number_in_table(text: str) -> str:
     return text if row is None else text[: row.end()] + "\n- 3 -" + text[row.end():]
 
 
+def _paged(footer: Callable[[int, int], str], form_feed: bool, lines_a_page: int = 30) -> Callable[[str], str]:
+    """A text (not a page's markup) cut into pages of ``lines_a_page`` lines, each ending with its
+    footer (page, pages), as a PDF's text saved as text carries them: pdftotext's divides its pages
+    by a form feed; one copied from a viewer does not."""
+    def change(text: str) -> str:
+        if "<" in text:
+            return text
+        lines = text.split("\n")
+        pages = [lines[at : at + lines_a_page] for at in range(0, len(lines), lines_a_page)]
+        return ("\f" if form_feed else "").join(
+            "\n".join(page) + "\n" + footer(number, len(pages)) + "\n"
+            for number, page in enumerate(pages, start=1)
+        )
+    return change
+
+
 def _traditional(text: str) -> str:
     import opencc
 
@@ -94,7 +111,10 @@ PERTURBATIONS: dict[str, Perturbation] = {
     "page_on_one_line": Perturbation(lambda t: t.replace("\n", "") if "<td>" in t else t),
     "no_pipes_at_row_ends": Perturbation(lambda t: re.sub(r"(?m)^\| (.*) \|$", r"\1 |", t)),
     "wrapped_labels": Perturbation(_wrapped(25)),
-    "page_number_in_a_table": Perturbation(_page_number_in_table, whole=False),
+    "page_number_in_a_table": Perturbation(_page_number_in_table),
+    "pdftotext_pages": Perturbation(_paged(lambda page, pages: f"{page}", form_feed=True)),
+    "page_footers_in_text": Perturbation(_paged(lambda page, pages: f"- {page} -", form_feed=False)),
+    "page_of_pages_in_text": Perturbation(_paged(lambda page, pages: f"第 {page} 页 共 {pages} 页", form_feed=False)),
     "page_chrome_on_the_title_line": Perturbation(lambda t: "字号:[大 中 小] 打印本页 关闭窗口 " + t, whole=False),
     "traditional": Perturbation(_traditional),
     "gb18030": Perturbation(lambda t: t, "gb18030"),

@@ -88,6 +88,40 @@ def test_a_pdf_s_page_numbers_are_no_figures(footer):
     assert text.count("\n") == len(rows) - 1  # (every row's line, no page's number)
 
 
+# (a bare number between two lines of a text that no form feed divides is a figure as much as a
+# page's number: not dropped, so not among these)
+TEXT_FOOTERS = [(footer, form_feed) for footer in ["- {n} -", "— {n} —", "{n}", "第 {n} 页 共 {pages} 页", "共{pages}页 第{n}页",
+                                                  "{n}/{pages}", "Page {n} of {pages}"]
+                for form_feed in (False, True) if footer != "{n}" or form_feed]
+
+
+@pytest.mark.parametrize("footer,form_feed", TEXT_FOOTERS)
+@pytest.mark.parametrize("shape", ["lines", "pipe_lines", "tabs"])
+def test_a_pdf_s_text_saved_as_text_reads_without_its_page_numbers(shape, footer, form_feed):
+    """A PDF's text saved as a text file, a footer every 23 lines: pdftotext's divides its pages
+    by a form feed, one copied from a viewer does not. Before, "- 2 -" between a row's label and
+    its figures (one cell a line) took the row's first figures, and between two rows was a figure
+    too many (`row_extra_cells`), the row dropped. A bare number is known as a page's only where a
+    form feed ends its page."""
+    t3, t4, want = reference("t2021")
+    lines = synthetic.national_report("精河县人民政府办公室", 2021, "t2021", "t2021", T2["t2021"], t3, t4, shape).text.split("\n")
+    pages = [lines[at : at + 13] for at in range(0, len(lines), 13)]
+    text = ("\f" if form_feed else "").join(
+        "\n".join(page) + "\n   " + footer.format(n=n, pages=len(pages)) + "  \n" for n, page in enumerate(pages, 1))
+    parse = parse_bytes(text.encode(), "crawl/report.txt")
+    assert len(pages) >= 4 and parse.status == "parsed"
+    assert as_map(parse.result.values) == want
+    assert parse.result.metadata.agency_name == "精河县人民政府办公室"
+    assert not parse.result.issues
+
+
+def test_a_text_s_dashes_and_numbers_one_a_line_are_cells_not_a_page_s_number():
+    """A row written one cell a line with "-" for none ("-", "3", "-"): no part of a page's number
+    crosses a line's end, so they stay the row's cells."""
+    text = "第 3 页\n-\n3\n-\n- 4 -\n第5页 共9页\n2/9\nPage 2\n- 4 - 5\n12\n"
+    assert extract(text.encode(), "crawl/report.txt").text == "第 3 页\n-\n3\n-\n- 4 - 5\n12\n"
+
+
 @pytest.mark.parametrize("cut", ["its cross-reference table", "its second page"])
 def test_a_pdf_cut_short_is_rebuilt_and_read_as_far_as_it_arrived(cut):
     """A download stopped early loses a PDF's cross-reference table and trailer, at its end, and

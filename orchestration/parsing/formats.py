@@ -283,6 +283,8 @@ def _read(data: bytes, source_path: str, kind: str) -> Extracted:
     elif text is not None and kind == _TEXT_AS_WORKBOOK:
         # (not asked whether it is data: a report's table of one width with no title may be so)
         text = comma_separated_rows(text)
+    elif text is not None:
+        text = _text_without_page_numbers(text)
     return Extracted(text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
 
 
@@ -757,6 +759,21 @@ def _laid_out(source_format: str, pages: list[str], pictures: int, heading: Head
 
 
 _PAGE_NUMBER = re.compile(PAGE_NUMBER_LINE)
+_PAGE_NUMBER_ALONE = re.compile(r"\n[^\S\n]*(?:" + PAGE_NUMBER_LINE + r")[^\S\n]*(?=\n|\Z)")
+
+
+def _text_without_page_numbers(text: str) -> str:
+    """A text file without the page numbers a PDF's text saved as text carries: between two rows
+    of a table, "- 3 -" was a figure too many (`row_extra_cells`), or, between a row's label and
+    its figures, the row's first figures. Where a form feed divides its pages (pdftotext's), each
+    page's number is told as a PDF's is; a decorated one (labels.PAGE_NUMBER_LINE) alone on a
+    line is dropped wherever it stands, as a text copied from a viewer does not divide its pages.
+    A bare number is kept there: it may be a figure."""
+    if "\r" in text:  # (text.normalize's line ends, the length kept: an old Mac's "\r" ends a line)
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    if "\f" in text:
+        text = "\n".join(_without_page_numbers(text.split("\f")))
+    return _PAGE_NUMBER_ALONE.sub("", text)
 
 
 def _without_page_numbers(pages: list[str]) -> list[str]:

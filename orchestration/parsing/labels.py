@@ -813,13 +813,15 @@ NATIONAL_TABLES_FROM: int = 2019
 # The number a fixed-layout document's footer or header prints on a page, alone on the page's
 # last (or first) line: "- 3 -", "— 3 —" (a 公文's), "第 3 页", "第3页 共10页", "共10页 第3页", "3/10",
 # "Page 3 of 10" (formats._without_page_numbers). A number alone is one only where it is the
-# page's own (or the one before: a cover left unnumbered); it may be a figure too.
+# page's own (or the one before: a cover left unnumbered); it may be a figure too. A text file's
+# decorated one is dropped wherever it stands alone on a line (formats._text_without_page_numbers),
+# so no part may cross a line's end: "-\n3\n-" is three cells of a row written one a line.
 PAGE_NUMBER_LINE: str = (
-    r"[-—–−－]+\s*\d{1,4}\s*[-—–−－]+"
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，、]?\s*共\s*\d{1,4}\s*页)?"
-    r"|共\s*\d{1,4}\s*页\s*[,，、]?\s*第\s*\d{1,4}\s*页"
-    r"|\d{1,4}\s*[/／]\s*\d{1,4}"
-    r"|(?i:page)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"
+    r"[-—–−－]+[^\S\n]*\d{1,4}[^\S\n]*[-—–−－]+"
+    r"|第[^\S\n]*\d{1,4}[^\S\n]*页(?:[^\S\n]*[,，、]?[^\S\n]*共[^\S\n]*\d{1,4}[^\S\n]*页)?"
+    r"|共[^\S\n]*\d{1,4}[^\S\n]*页[^\S\n]*[,，、]?[^\S\n]*第[^\S\n]*\d{1,4}[^\S\n]*页"
+    r"|\d{1,4}[^\S\n]*[/／][^\S\n]*\d{1,4}"
+    r"|(?i:page)[^\S\n]*\d{1,4}(?:[^\S\n]*(?:of|/)[^\S\n]*\d{1,4})?"
 )
 
 # A page's buttons and font controls, run into a title's line where its blocks are inline elements
