@@ -2,9 +2,9 @@
 
 Each perturbation changes a report's text (and the encoding it is written in) as a crawl's copy
 may differ from the page: Windows or old Mac line ends, characters shown as nothing, blank lines,
-indents, minus signs, wrapped labels, a PDF's page numbers, another encoding. ``perturbed_copy``
-writes a corpus so changed beside its truth, which still holds: every figure, organ, year and
-date must come back.
+indents, minus signs, wrapped labels, a PDF's page numbers and repeated table headers, numbering
+in enclosed numerals, another encoding. ``perturbed_copy`` writes a corpus so changed beside its
+truth, which still holds: every figure, organ, year and date must come back.
 ``tests/test_perturbed_pages.py`` scores those the parser is expected to recover whole;
 ``tools/perturbed_corpus.py`` scores any of them (sessions 61-62).
 """
@@ -86,6 +86,23 @@ def _paged(footer: Callable[[int, int], str], form_feed: bool, lines_a_page: int
     return change
 
 
+def _header_again(header: str, before_row: str, first: str = "") -> Callable[[str], str]:
+    """A table's header (the lines from the one that begins with ``header`` to the first row's)
+    again before the row that begins with ``before_row``, after ``first`` ("续表"), as a PDF
+    repeats it at the top of the page the table runs on to (a text, not a page's markup)."""
+    def change(text: str) -> str:
+        head = re.search(rf"(?ms)^[|\s]*{header}.*?(?=^[|\s]*(?:一、|\(一\)|规章))", text)
+        row = re.search(rf"(?m)^[|\s]*{before_row}", text)
+        if "<" in text or head is None or row is None or row.start() < head.end():
+            return text
+        return text[: row.start()] + first + head.group() + text[row.start():]
+    return change
+
+
+_ENCLOSED = dict(zip("一二三四五六七八九十", "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"))
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+
+
 def _traditional(text: str) -> str:
     import opencc
 
@@ -116,6 +133,13 @@ PERTURBATIONS: dict[str, Perturbation] = {
     "page_footers_in_text": Perturbation(_paged(lambda page, pages: f"- {page} -", form_feed=False)),
     "page_of_pages_in_text": Perturbation(_paged(lambda page, pages: f"第 {page} 页 共 {pages} 页", form_feed=False)),
     "page_chrome_on_the_title_line": Perturbation(lambda t: "字号:[大 中 小] 打印本页 关闭窗口 " + t, whole=False),
+    "table3_header_repeated": Perturbation(_header_again("申请人情况", r"4\.保护第三方")),
+    "table3_continued": Perturbation(_header_again("申请人情况", r"\(四\)无法提供", "(续表)\n")),
+    "table2_header_repeated": Perturbation(_header_again("信息内容", "(?:行政)?规范性文件")),
+    "stat_table_header_repeated": Perturbation(_header_again("统计指标", "三、依申请公开情况", "续表\n")),
+    "numbering_in_enclosed_ideographs": Perturbation(lambda t: re.sub(r"\(([一二三四五六七八九十])\)", lambda m: _ENCLOSED[m[1]], t)),
+    "numbering_in_circled_digits": Perturbation(
+        lambda t: re.sub(r"(?m)(^|<td>|\| |\t)([1-9])\.(?=\D)", lambda m: m[1] + _CIRCLED[int(m[2]) - 1], t)),
     "traditional": Perturbation(_traditional),
     "gb18030": Perturbation(lambda t: t, "gb18030"),
     "utf16": Perturbation(lambda t: t, "utf-16"),

@@ -3,6 +3,7 @@ or a row swap fails a test."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -96,6 +97,43 @@ def test_numbering_glyphs(variant):
     result = parse(text)
     granted = [v for v in result.values if v.item == "granted" and v.source == "table"]
     assert [v.value for v in granted] == [Decimal(301 + c) for c in range(7)]
+
+
+@pytest.mark.parametrize("enclosed", ["㈠㈤㈥㈧㈨", "㊀㊄㊅㊇㊈"])
+@pytest.mark.parametrize("layout", ["t2019", "t2021"])
+def test_table2_s_headings_numbered_in_enclosed_numerals(layout, enclosed):
+    """"第二十条第㈠项" as the numbering of REPORTS.md (㈠ ①) gives it: NFKC makes ㈠ "(一)", three
+    characters where text.normalize keeps the length, so the block heading was not found and the
+    block's figures were lost."""
+    t3 = distinct_table3(layout)
+    report = synthetic.national_report("某局", 2021, layout, layout, DISTINCT_T2[layout], t3, list(range(1, 16)), "tabs")
+    text = report.text
+    for item, glyph in zip("一五六八九", enclosed):
+        text = text.replace(f"第二十条第({item})项", f"第二十条第{glyph}项")
+    assert text.count("第二十条第(") == 0 and text.count("第二十条第") >= 4
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+    assert not [issue for issue in result.issues if issue.code == "incomplete"]
+
+
+@pytest.mark.parametrize("continued", ["", "续表\n", "(续表)\n"])
+@pytest.mark.parametrize("shape", ["lines", "pipe_lines", "markdown", "tabs"])
+def test_a_table_s_header_repeated_on_the_page_it_runs_on_to(shape, continued):
+    """A PDF repeats a table's header at the top of each page the table runs on to: table 三's
+    ("申请人情况 自然人 … 总计") before its 4.保护第三方 row, a table 二 block's ("信息内容 本年制发件数
+    …") before its second row. Before, the header's cells ended the table there: the rows after
+    it lost, and its "其他" and "总计" read as rows' labels."""
+    t3 = distinct_table3("t2021")
+    report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), shape)
+    text = report.text
+    for header, before in (("申请人情况", r"4\.保护第三方"), ("信息内容", "行政规范性文件")):
+        head = re.search(rf"(?ms)^[|\s]*{header}.*?(?=^[|\s]*(?:一、|规章))", text)
+        row = re.search(rf"(?m)^[|\s]*{before}", text)
+        text = text[: row.start()] + continued + head.group() + text[row.start() :]
+    assert text.count("申请人情况") == 2 and text.count("信息内容") == 5
+    result = parse(text)
+    assert as_map(result.values) == figures_map(report.figures)
+    assert not [issue for issue in result.issues if issue.code in ("incomplete", "row_extra_cells")]
 
 
 def test_full_width_digits_thousands_separators_and_glued_units():

@@ -2,7 +2,8 @@
 (`orchestration.perturb`), every figure, organ, year and date still read: line ends of Windows and
 old Macs, characters a page shows as nothing, blank lines and indents, a word processor's minus
 signs, wrapped labels, markdown rows with no pipe at their start, UTF-16 with a BOM or without, a
-PDF's text saved as text with its pages' numbers."""
+PDF's text saved as text with its pages' numbers and its tables' headers repeated on each page,
+numbering in enclosed numerals ("㈠", "①")."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def corpus(tmp_path_factory):
 
 
 def test_the_perturbations_expected_whole_are_most_of_them():
-    assert len(WHOLE) >= 23 and {"windows_line_ends", "utf16_without_bom", "wrapped_labels", "minus_signs",
-                                 "pdftotext_pages", "page_of_pages_in_text"} <= set(WHOLE)
+    assert len(WHOLE) >= 29 and {"windows_line_ends", "utf16_without_bom", "wrapped_labels", "minus_signs",
+                                 "pdftotext_pages", "page_of_pages_in_text", "table3_header_repeated",
+                                 "numbering_in_enclosed_ideographs"} <= set(WHOLE)
 
 
 @pytest.mark.parametrize("name", WHOLE)

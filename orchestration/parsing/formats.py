@@ -27,12 +27,13 @@ from itertools import pairwise
 from .archive import GZIP_MAGIC, unpack, wrapper_kind
 from .decode import UTF16_BOMS, Decoded, Told, cut_short, decode, strictly_decoded, superset, utf16_start_as_utf8
 from .elsewhere import FRAME_TAGS, Elsewhere, Shown, frame_target, in_page, nothing
-from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE, PAGE_NUMBER_LINE
+from .labels import DOCUMENT_TITLE, FILE_NAME, HEAD_META, HEAD_TITLE
 from .metadata import file_name_title
 from .mhtml import html_part, is_mhtml
 from .model import Heading
 from .ofd import is_ofd, read_ofd
 from .package import etree
+from .pages import pages_of_text, without_page_numbers
 from .properties import TITLED, document_title, pdf_title, shown_title
 from .rtf import is_rtf, read_rtf
 from .rtf import pictures as rtf_pictures
@@ -283,8 +284,8 @@ def _read(data: bytes, source_path: str, kind: str) -> Extracted:
     elif text is not None and kind == _TEXT_AS_WORKBOOK:
         # (not asked whether it is data: a report's table of one width with no title may be so)
         text = comma_separated_rows(text)
-    elif text is not None:
-        text = _text_without_page_numbers(text)
+    elif text is not None and "\f" in text:
+        text = "\n".join(without_page_numbers(pages_of_text(text)))
     return Extracted(text, "text", decoded.encoding, decoded.problem, decoded.detail, told=decoded.told)
 
 
@@ -752,47 +753,10 @@ def _marks_joined(words: list[dict]) -> list[dict]:
 
 def _laid_out(source_format: str, pages: list[str], pictures: int, heading: Heading = ()) -> Extracted:
     """A fixed-layout document's (PDF, OFD) pages, or ``no_text_layer`` for a scan."""
-    text = "\n".join(_without_page_numbers(pages))
+    text = "\n".join(without_page_numbers(pages))
     if len("".join(text.split())) < _MIN_TEXT_LAYER_CHARS:
         return Extracted(None, source_format, None, "no_text_layer", f"{len(pages)} page(s) with no text layer (a scan?)")
     return Extracted(text, source_format, source_format, elsewhere=_pictures(pictures), heading=heading)
-
-
-_PAGE_NUMBER = re.compile(PAGE_NUMBER_LINE)
-_PAGE_NUMBER_ALONE = re.compile(r"\n[^\S\n]*(?:" + PAGE_NUMBER_LINE + r")[^\S\n]*(?=\n|\Z)")
-
-
-def _text_without_page_numbers(text: str) -> str:
-    """A text file without the page numbers a PDF's text saved as text carries: between two rows
-    of a table, "- 3 -" was a figure too many (`row_extra_cells`), or, between a row's label and
-    its figures, the row's first figures. Where a form feed divides its pages (pdftotext's), each
-    page's number is told as a PDF's is; a decorated one (labels.PAGE_NUMBER_LINE) alone on a
-    line is dropped wherever it stands, as a text copied from a viewer does not divide its pages.
-    A bare number is kept there: it may be a figure."""
-    if "\r" in text:  # (text.normalize's line ends, the length kept: an old Mac's "\r" ends a line)
-        text = text.replace("\r\n", " \n").replace("\r", "\n")
-    if "\f" in text:
-        text = "\n".join(_without_page_numbers(text.split("\f")))
-    return _PAGE_NUMBER_ALONE.sub("", text)
-
-
-def _without_page_numbers(pages: list[str]) -> list[str]:
-    """Each page without the number its footer or header prints (labels.PAGE_NUMBER_LINE): joined
-    to the text, "- 3 -" was a figure of the row above it, told as one too many
-    (`row_extra_cells`), or a cell between a row's label and its figures."""
-    kept = []
-    for index, page in enumerate(pages):
-        lines = page.split("\n")
-        for position in (-1, 0):  # (its footer, then its header)
-            filled = [i for i, line in enumerate(lines) if line.strip()]
-            if not filled:
-                break
-            at = filled[position]
-            line = lines[at].strip()
-            if _PAGE_NUMBER.fullmatch(line) or (position == -1 and line.isdigit() and int(line) in (index, index + 1)):
-                del lines[at]
-        kept.append("\n".join(lines))
-    return kept
 
 
 def _page_text(page) -> str:

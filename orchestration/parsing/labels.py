@@ -195,6 +195,21 @@ TABLE3_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# What a PDF prints above a table's part on the page it runs on to, before its header again.
+CONTINUED_TABLE: tuple[str, ...] = ("续表", "(续表)", "续上表", "(续上表)", "接上表", "(接上表)")
+
+# Table 三's header as a PDF repeats it at the top of each page the table runs on to ("申请人情况
+# 自然人 法人或其他组织 商业企业 … 总计", after "续表"): skipped among the table's rows
+# (rows.scan_rows). Only these words open it, as "其他" and "总计" are rows' labels too; they
+# and the words of a header split by spaces follow. (Keys: text.label_key's.) Before, the
+# header's cells ended the table there, a third of its rows lost.
+TABLE3_HEADER_OPENING: frozenset[str] = frozenset({
+    "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", *CONTINUED_TABLE,
+})
+TABLE3_HEADER_WORDS: frozenset[str] = TABLE3_HEADER_OPENING | {
+    "其他", "总计", "申请人", "情况", "法人或其他", "组织", "商业", "企业", "科研", "机构", "社会公益", "法律服务",
+}
+
 def _t3(item: str, *patterns: str) -> RowLabel:
     return RowLabel(patterns, "requests", item, (("channel", "all"),), "件")
 
@@ -312,6 +327,14 @@ TABLE2_MEASURE_LABELS: dict[str, str] = {
     "procurement_projects": "采购项目数量",
     "procurement_amount": "采购总金额(万元)",
 }
+
+# A block's header cells as a PDF repeats them among its rows, at the top of a page the block runs
+# on to: skipped there (tables._parse_table2_block), as is a cell that begins with "信息内容" (the
+# header's line in one); before, the block ended at them, its next rows lost.
+TABLE2_HEADER_CELLS: tuple[str, ...] = (
+    "信息内容", *TABLE2_MEASURE_LABELS.values(), "处理决定数量", "本年处理决定数量",
+    "本年收费金额", "采购总金额", *CONTINUED_TABLE,
+)
 
 # ------------------------------------------------------------ 2019 / 2021 table 四
 
@@ -812,10 +835,10 @@ NATIONAL_TABLES_FROM: int = 2019
 
 # The number a fixed-layout document's footer or header prints on a page, alone on the page's
 # last (or first) line: "- 3 -", "— 3 —" (a 公文's), "第 3 页", "第3页 共10页", "共10页 第3页", "3/10",
-# "Page 3 of 10" (formats._without_page_numbers). A number alone is one only where it is the
-# page's own (or the one before: a cover left unnumbered); it may be a figure too. A text file's
-# decorated one is dropped wherever it stands alone on a line (formats._text_without_page_numbers),
-# so no part may cross a line's end: "-\n3\n-" is three cells of a row written one a line.
+# "Page 3 of 10" (pages.without_page_numbers). A number alone is one only where it is the
+# page's own (or the one before: a cover left unnumbered); it may be a figure too. A decorated one
+# is blanked wherever it stands alone on a line (pages.blank_page_numbers), so no part may cross a
+# line's end: "-\n3\n-" is three cells of a row written one a line.
 PAGE_NUMBER_LINE: str = (
     r"[-—–−－]+[^\S\n]*\d{1,4}[^\S\n]*[-—–−－]+"
     r"|第[^\S\n]*\d{1,4}[^\S\n]*页(?:[^\S\n]*[,，、]?[^\S\n]*共[^\S\n]*\d{1,4}[^\S\n]*页)?"

@@ -6,6 +6,7 @@ from operator import attrgetter
 
 from . import identities, metadata, prose, regions, tables
 from .model import DIMENSIONS, Check, Heading, Issue, ParseResult, ReportMetadata, Value
+from .pages import blank_page_numbers
 from .text import blanked, normalize, tokenize
 
 # Tables a report in the national formats has; a missing one is worth saying.
@@ -16,7 +17,7 @@ _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 def parse_text(text: str, max_year: int, heading: Heading = ()) -> ParseResult:
     """Parse a decoded report (``heading``: what a page's head names, for the metadata).
     Never raises on odd text: what cannot be read is an issue."""
-    normal = normalize(text)
+    normal = blank_page_numbers(normalize(text))
     tokens = tokenize(normal)
     issues: list[Issue] = []
 

@@ -140,15 +140,20 @@ def scan_rows(
     *,
     stop=lambda token: False,
     max_unknown_run: int = 6,
+    header_opening: frozenset[str] = frozenset(),
+    header_words: frozenset[str] = frozenset(),
 ) -> ScanResult:
     """Read rows from ``tokens[start:]`` in the order of ``specs``.
 
     Ends at a cell for which ``stop`` is true, or after ``max_unknown_run``
-    text cells in a row that neither match a label nor carry figures.
+    text cells in a row that neither match a label nor carry figures. The table's header
+    repeated among its rows (a cell whose key is in ``header_opening``, then any in
+    ``header_words``) is skipped.
     """
     rows: list[Row] = []
     pointer = 0
     unknown_run = 0
+    in_header = False
     index = start
     while index < len(tokens):
         token = tokens[index]
@@ -156,9 +161,13 @@ def scan_rows(
             if rows:
                 rows[-1].figures.append(token)
             unknown_run = 0
+            in_header = False
         elif token.text in UNIT_CELLS:
             pass
+        elif in_header and token.key in header_words:
+            pass  # (the rest of the header repeated)
         else:
+            in_header = False
             if rows and stop(token):
                 break
             spec_index = find_spec(token.key, specs, pointer)
@@ -168,6 +177,8 @@ def scan_rows(
                 rows.append(Row(specs[spec_index], token))
                 pointer = spec_index + 1
                 unknown_run = 0
+            elif rows and token.key in header_opening:
+                in_header = True  # (the header again, as a PDF repeats it on each page)
             else:
                 if rows and rows[-1].spec is None and not rows[-1].figures:
                     unknown_run += 1

@@ -14,7 +14,7 @@ from .labels import RowLabel
 from .model import Issue, Value
 from .numbers import parse_cell, to_wan_yuan
 from .rows import UNIT_CELLS, Row, find_spec, scan_rows
-from .text import Token, is_empty_cell
+from .text import Token, is_empty_cell, label_key
 
 # How many places a stat table may be tried from before the report is taken to have none.
 _STAT_TABLE_ATTEMPTS = 8
@@ -300,20 +300,27 @@ def _local_row(text: str, row: Row, table: TableResult) -> None:
 
 
 def _starts_national_table(token: Token) -> bool:
-    return bool(_table2_block(token)) or token.key.startswith("本年新收")
+    return _table2_block(token) is not None or token.key.startswith("本年新收")
 
 
 # ------------------------------------------------------------------ table 二
 
-_TABLE2_BLOCK = re.compile(r"第\s*二\s*十\s*条\s*第\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*项")
+_TABLE2_BLOCK = re.compile(
+    r"第\s*二\s*十\s*条\s*第\s*(?:[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?|([\u3220-\u3229\u3280-\u3289]))\s*项"
+)
+# (㈠…㈩ at U+3220, ㊀…㊉ at U+3280: NFKC makes them three characters, which text.normalize cannot)
+_ENCLOSED_NUMERALS = "一二三四五六七八九十"
 
 
-def _table2_block(token: Token, spaced: bool = False) -> re.Match[str] | None:
-    """The "第二十条第(一)项" heading a cell holds; ``spaced``, with spaces inside it too ("第二十
-    条第(六)项", as a page's letters spaced out give it). A substring test first: every cell is asked."""
+def _table2_block(token: Token, spaced: bool = False) -> str | None:
+    """The item of 第二十条 whose heading ("第二十条第(一)项", "第二十条第㈠项") a cell holds;
+    ``spaced``, with spaces inside it too ("第二十 条第(六)项", as a page's letters spaced out give
+    it). A substring test first: every cell is asked."""
     text = token.text
     if "第二十条第" in text or (spaced and " " in text and "条" in text):
-        return _TABLE2_BLOCK.search(text)
+        found = _TABLE2_BLOCK.search(text)
+        if found is not None:
+            return found.group(1) or _ENCLOSED_NUMERALS[(ord(found.group(2)) - 0x3220) % 0x60]
     return None
 
 
@@ -327,9 +334,9 @@ def parse_table2(text: str, tokens: list[Token], hint: str | None, has_table3: b
     """Table 二; ``has_table3``: the report has table 三, so one of the blocks every layout has
     that is not found may have its heading spaced out, and the cells are asked again for it
     (only then: asked of every cell of every report, it cost 0.1% of a report's instructions)."""
-    starts = [(index, m.group(1)) for index, token in enumerate(tokens) if (m := _table2_block(token))]
+    starts = [(index, item) for index, token in enumerate(tokens) if (item := _table2_block(token))]
     if has_table3 and not _TABLE2_IN_EVERY_LAYOUT <= {item for _, item in starts}:
-        starts = [(index, m.group(1)) for index, token in enumerate(tokens) if (m := _table2_block(token, True))]
+        starts = [(index, item) for index, token in enumerate(tokens) if (item := _table2_block(token, True))]
     if not starts:
         return None
     blocks = {block.article_item: block for block in labels.TABLE2_BLOCKS}
@@ -382,6 +389,8 @@ def _parse_table2_block(text: str, tokens: list[Token], start: int, end: int, bl
             if spec_index is not None and (token.key in row_labels or len(token.key) <= 12):
                 rows.append(Row(row_specs[spec_index], token))
                 categories.append(dict(row_specs[spec_index].dims)["category"])
+            elif rows and (token.key in _TABLE2_HEADER_KEYS or token.key.startswith("信息内容")):
+                pass  # (the block's header again, as a PDF repeats it on a page)
             elif rows:
                 break  # the text after the block (the next section)
             else:
@@ -411,6 +420,7 @@ _TABLE2_ROW_SPECS: dict[str, tuple[RowLabel, ...]] = {
 _TABLE2_ROW_LABELS: dict[str, frozenset[str]] = {
     block.article_item: frozenset(p for _, patterns in block.rows for p in patterns) for block in labels.TABLE2_BLOCKS
 }
+_TABLE2_HEADER_KEYS: frozenset[str] = frozenset(label_key(cell) for cell in labels.TABLE2_HEADER_CELLS)
 _TABLE3_FIRST_ROW = labels.TABLE3_ROWS[:1]
 
 
@@ -454,7 +464,8 @@ def parse_table3(text: str, tokens: list[Token]) -> TableResult | None:
             break
     if start is None:
         return None
-    scan = scan_rows(tokens, start, specs, stop=_starts_table4, max_unknown_run=3)
+    scan = scan_rows(tokens, start, specs, stop=_starts_table4, max_unknown_run=3,
+                     header_opening=labels.TABLE3_HEADER_OPENING, header_words=labels.TABLE3_HEADER_WORDS)
     rows = [(spec.figure_item, row) for spec, row in scan.figure_rows]
     if len(rows) < labels.TABLE3_MIN_ROWS:
         return None
