@@ -132,14 +132,14 @@ def test_the_worker_steps_tool_times_every_step_of_a_chunk(tmp_path):
 
 def test_the_perturbed_corpus_tool_scores_each_perturbation(tmp_path):
     """tools/perturbed_corpus.py: one line a perturbation, its figures and fields scored; one that
-    loses what cannot be told (a page's number between a row's label and its figures, in a text
-    file) shows its first mistakes."""
+    loses what is not read yet (a page's buttons run into the title's line before an attachment's
+    number) shows its first mistakes."""
     done = subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "perturbed_corpus.py"), "--reports", "60",
                            "--workdir", str(tmp_path), "--show", "2", "windows_line_ends", "utf16_without_bom",
-                           "page_number_in_a_table"], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+                           "page_chrome_on_the_title_line"], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
     lines = done.stdout.splitlines()
     assert [line.split(":")[0] for line in lines if not line.startswith("  ")] == [
-        "windows_line_ends", "utf16_without_bom", "page_number_in_a_table"]
+        "windows_line_ends", "utf16_without_bom", "page_chrome_on_the_title_line"]
     for line in lines[:2]:
         figures, fields = (part.split(" ")[1].split("/") for part in line.split(", ")[1:3])
         assert figures[0] == figures[1] and int(figures[1]) > 5_000 and fields[0] == fields[1]
