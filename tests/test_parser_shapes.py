@@ -72,6 +72,19 @@ def test_stat_table_in_every_shape(shape):
     assert len(rendered.figures) == 58
 
 
+@pytest.mark.parametrize("shape", ["lines", "pipe_lines", "tabs", "pdf"])
+def test_stat_table_s_units_with_their_letters_spaced(shape):
+    """A PDF's letters spaced give the 单位 column's "人 次" and "万 元": a unit still, skipped
+    between the label and its figure (before, "人 次" was a cell of its own and its row was lost)."""
+    labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
+    values = {label: 10 * (index + 1) + 3 for index, label in enumerate(labels)}
+    rendered = synthetic.stat_table(values, shape, 2016)
+    spaced = rendered.text.replace("人次", "人 次").replace("万元", "万 元")
+    assert spaced.count("人 次") == 1 and spaced.count("万 元") >= 1
+    result = parse("某局2016年政府信息公开工作年度报告\n附表\n" + spaced)
+    assert as_map(result.values) == figures_map(rendered.figures)
+
+
 def test_stat_table_blank_cells_are_null_not_zero():
     labels = [row[0] for row in synthetic.STAT_ROWS if row[2] is not None]
     values = {labels[0]: 67, labels[4]: 67, "(三)从事政府信息公开工作人员数": 2, "2.兼职人员数": 2}

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from .labels import RowLabel
 from .text import Token, label_key, starts_numbered
 
-# Cells of the stat table's 单位 column, skipped between a label and its figure.
+# Cells of the stat table's 单位 column, skipped between a label and its figure; asked of a cell's
+# key, so "人 次", as a PDF's spaced letters give it, is one (before, its row was lost).
 UNIT_CELLS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "份", "期", "户", "家", "天", "日"})
 
 # A cell is only taken for a label when it is not much longer than the label:
@@ -162,7 +163,7 @@ def scan_rows(
                 rows[-1].figures.append(token)
             unknown_run = 0
             in_header = False
-        elif token.text in UNIT_CELLS:
+        elif token.key in UNIT_CELLS:
             pass
         elif in_header and token.key in header_words:
             pass  # (the rest of the header repeated)

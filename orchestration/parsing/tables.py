@@ -285,7 +285,7 @@ def _figure_follows(tokens: list[Token], index: int) -> bool:
     for token in tokens[index + 1 : index + 4]:
         if token.is_figure:
             return True
-        if token.text not in UNIT_CELLS:
+        if token.key not in UNIT_CELLS:
             return False
     return False
 
