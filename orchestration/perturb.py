@@ -70,7 +70,7 @@ def _page_number_in_table(text: str) -> str:
     return text if row is None else text[: row.end()] + "\n- 3 -" + text[row.end():]
 
 
-def _paged(footer: Callable[[int, int], str], form_feed: bool, lines_a_page: int = 30) -> Callable[[str], str]:
+def paged(footer: Callable[[int, int], str], form_feed: bool, lines_a_page: int = 30) -> Callable[[str], str]:
     """A text (not a page's markup) cut into pages of ``lines_a_page`` lines, each ending with its
     footer (page, pages), as a PDF's text saved as text carries them: pdftotext's divides its pages
     by a form feed; one copied from a viewer does not."""
@@ -86,7 +86,7 @@ def _paged(footer: Callable[[int, int], str], form_feed: bool, lines_a_page: int
     return change
 
 
-def _header_again(header: str, before_row: str, first: str = "") -> Callable[[str], str]:
+def header_again(header: str, before_row: str, first: str = "") -> Callable[[str], str]:
     """A table's header (the lines from the one that begins with ``header`` to the first row's)
     again before the row that begins with ``before_row``, after ``first`` ("续表"), as a PDF
     repeats it at the top of the page the table runs on to (a text, not a page's markup)."""
@@ -129,14 +129,14 @@ PERTURBATIONS: dict[str, Perturbation] = {
     "no_pipes_at_row_ends": Perturbation(lambda t: re.sub(r"(?m)^\| (.*) \|$", r"\1 |", t)),
     "wrapped_labels": Perturbation(_wrapped(25)),
     "page_number_in_a_table": Perturbation(_page_number_in_table),
-    "pdftotext_pages": Perturbation(_paged(lambda page, pages: f"{page}", form_feed=True)),
-    "page_footers_in_text": Perturbation(_paged(lambda page, pages: f"- {page} -", form_feed=False)),
-    "page_of_pages_in_text": Perturbation(_paged(lambda page, pages: f"第 {page} 页 共 {pages} 页", form_feed=False)),
+    "pdftotext_pages": Perturbation(paged(lambda page, pages: f"{page}", form_feed=True)),
+    "page_footers_in_text": Perturbation(paged(lambda page, pages: f"- {page} -", form_feed=False)),
+    "page_of_pages_in_text": Perturbation(paged(lambda page, pages: f"第 {page} 页 共 {pages} 页", form_feed=False)),
     "page_chrome_on_the_title_line": Perturbation(lambda t: "字号:[大 中 小] 打印本页 关闭窗口 " + t, whole=False),
-    "table3_header_repeated": Perturbation(_header_again("申请人情况", r"4\.保护第三方")),
-    "table3_continued": Perturbation(_header_again("申请人情况", r"\(四\)无法提供", "(续表)\n")),
-    "table2_header_repeated": Perturbation(_header_again("信息内容", "(?:行政)?规范性文件")),
-    "stat_table_header_repeated": Perturbation(_header_again("统计指标", "三、依申请公开情况", "续表\n")),
+    "table3_header_repeated": Perturbation(header_again("申请人情况", r"4\.保护第三方")),
+    "table3_continued": Perturbation(header_again("申请人情况", r"\(四\)无法提供", "(续表)\n")),
+    "table2_header_repeated": Perturbation(header_again("信息内容", "(?:行政)?规范性文件")),
+    "stat_table_header_repeated": Perturbation(header_again("统计指标", "三、依申请公开情况", "续表\n")),
     "numbering_in_enclosed_ideographs": Perturbation(lambda t: re.sub(r"\(([一二三四五六七八九十])\)", lambda m: _ENCLOSED[m[1]], t)),
     "numbering_in_circled_digits": Perturbation(
         lambda t: re.sub(r"(?m)(^|<td>|\| |\t)([1-9])\.(?=\D)", lambda m: m[1] + _CIRCLED[int(m[2]) - 1], t)),

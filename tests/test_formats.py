@@ -14,6 +14,7 @@ from orchestration import synthetic
 from orchestration.parsing import parse_bytes
 from orchestration.parsing.formats import _pdf_pages, extract, html_to_text
 from orchestration.parsing.pages import blank_page_numbers
+from orchestration.perturb import paged
 
 from .conftest import REPO, SAMPLES_RAW, as_map, figures_map
 from .pdf_builder import blank_pdf, pdf_from_rows
@@ -99,18 +100,17 @@ TEXT_FOOTERS = [(footer, form_feed) for footer in ["- {n} -", "— {n} —", "{n
 @pytest.mark.parametrize("footer,form_feed", TEXT_FOOTERS)
 @pytest.mark.parametrize("shape", ["lines", "pipe_lines", "tabs"])
 def test_a_pdf_s_text_saved_as_text_reads_without_its_page_numbers(shape, footer, form_feed):
-    """A PDF's text saved as a text file, a footer every 23 lines: pdftotext's divides its pages
-    by a form feed, one copied from a viewer does not. Before, "- 2 -" between a row's label and
-    its figures (one cell a line) took the row's first figures, and between two rows was a figure
-    too many (`row_extra_cells`), the row dropped. A bare number is known as a page's only where a
-    form feed ends its page."""
+    """A PDF's text saved as a text file, a footer every 13 lines (set off by spaces):
+    pdftotext's divides its pages by a form feed, one copied from a viewer does not. Before,
+    "- 2 -" between a row's label and its figures (one cell a line) took the row's first figures,
+    and between two rows was a figure too many (`row_extra_cells`), the row dropped. A bare number
+    is known as a page's only where a form feed ends its page."""
     t3, t4, want = reference("t2021")
-    lines = synthetic.national_report("精河县人民政府办公室", 2021, "t2021", "t2021", T2["t2021"], t3, t4, shape).text.split("\n")
-    pages = [lines[at : at + 13] for at in range(0, len(lines), 13)]
-    text = ("\f" if form_feed else "").join(
-        "\n".join(page) + "\n   " + footer.format(n=n, pages=len(pages)) + "  \n" for n, page in enumerate(pages, 1))
+    report = synthetic.national_report("精河县人民政府办公室", 2021, "t2021", "t2021", T2["t2021"], t3, t4, shape).text
+    text = paged(lambda n, pages: "   " + footer.format(n=n, pages=pages) + "  ", form_feed, lines_a_page=13)(report)
     parse = parse_bytes(text.encode(), "crawl/report.txt")
-    assert len(pages) >= 4 and parse.status == "parsed"
+    pages = -(-(report.count("\n") + 1) // 13)
+    assert pages >= 4 and f"\n   {footer.format(n=4, pages=pages)}  \n" in text and parse.status == "parsed"
     assert as_map(parse.result.values) == want
     assert parse.result.metadata.agency_name == "精河县人民政府办公室"
     assert not parse.result.issues

@@ -3,12 +3,12 @@ or a row swap fails a test."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 
 from orchestration import synthetic
+from orchestration.perturb import header_again
 from orchestration.synthetic import SHAPES, figure
 
 from .conftest import as_map, figures_map, parse
@@ -138,11 +138,8 @@ def test_a_table_s_header_repeated_on_the_page_it_runs_on_to(shape, continued):
     it lost, and its "其他" and "总计" read as rows' labels."""
     t3 = distinct_table3("t2021")
     report = synthetic.national_report("某局", 2021, "t2021", "t2021", DISTINCT_T2["t2021"], t3, list(range(1, 16)), shape)
-    text = report.text
-    for header, before in (("申请人情况", r"4\.保护第三方"), ("信息内容", "行政规范性文件")):
-        head = re.search(rf"(?ms)^[|\s]*{header}.*?(?=^[|\s]*(?:一、|规章))", text)
-        row = re.search(rf"(?m)^[|\s]*{before}", text)
-        text = text[: row.start()] + continued + head.group() + text[row.start() :]
+    text = header_again("申请人情况", r"4\.保护第三方", continued)(report.text)
+    text = header_again("信息内容", "行政规范性文件", continued)(text)
     assert text.count("申请人情况") == 2 and text.count("信息内容") == 5
     result = parse(text)
     assert as_map(result.values) == figures_map(report.figures)

@@ -202,13 +202,14 @@ CONTINUED_TABLE: tuple[str, ...] = ("续表", "(续表)", "续上表", "(续上�
 # 自然人 法人或其他组织 商业企业 … 总计", after "续表"): skipped among the table's rows
 # (rows.scan_rows). Only these words open it, as "其他" and "总计" are rows' labels too; they
 # and the words of a header split by spaces follow. (Keys: text.label_key's.) Before, the
-# header's cells ended the table there, a third of its rows lost.
+# header's cells ended the table there, the rest of its rows lost.
 TABLE3_HEADER_OPENING: frozenset[str] = frozenset({
     "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", *CONTINUED_TABLE,
 })
 TABLE3_HEADER_WORDS: frozenset[str] = TABLE3_HEADER_OPENING | {
     "其他", "总计", "申请人", "情况", "法人或其他", "组织", "商业", "企业", "科研", "机构", "社会公益", "法律服务",
 }
+
 
 def _t3(item: str, *patterns: str) -> RowLabel:
     return RowLabel(patterns, "requests", item, (("channel", "all"),), "件")
