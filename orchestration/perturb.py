@@ -137,6 +137,9 @@ PERTURBATIONS: dict[str, Perturbation] = {
     "table3_continued": Perturbation(header_again("申请人情况", r"\(四\)无法提供", "(续表)\n")),
     "table2_header_repeated": Perturbation(header_again("信息内容", "(?:行政)?规范性文件")),
     "stat_table_header_repeated": Perturbation(header_again("统计指标", "三、依申请公开情况", "续表\n")),
+    "article_in_digits": Perturbation(lambda t: re.sub(
+        r"第二十条第\(([一五六八九])\)项", lambda m: f"第20条第({'一二三四五六七八九'.index(m[1]) + 1})项", t)),
+    "article_without_its_item_s_di": Perturbation(lambda t: t.replace("第二十条第(", "第二十条(")),
     "numbering_in_enclosed_ideographs": Perturbation(lambda t: re.sub(r"\(([一二三四五六七八九十])\)", lambda m: _ENCLOSED[m[1]], t)),
     "numbering_in_circled_digits": Perturbation(
         lambda t: re.sub(r"(?m)(^|<td>|\| |\t)([1-9])\.(?=\D)", lambda m: m[1] + _CIRCLED[int(m[2]) - 1], t)),

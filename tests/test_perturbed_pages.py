@@ -27,9 +27,9 @@ def corpus(tmp_path_factory):
 
 
 def test_the_perturbations_expected_whole_are_most_of_them():
-    assert len(WHOLE) >= 29 and {"windows_line_ends", "utf16_without_bom", "wrapped_labels", "minus_signs",
+    assert len(WHOLE) >= 31 and {"windows_line_ends", "utf16_without_bom", "wrapped_labels", "minus_signs",
                                  "pdftotext_pages", "page_of_pages_in_text", "table3_header_repeated",
-                                 "numbering_in_enclosed_ideographs"} <= set(WHOLE)
+                                 "numbering_in_enclosed_ideographs", "article_in_digits"} <= set(WHOLE)
 
 
 @pytest.mark.parametrize("name", WHOLE)

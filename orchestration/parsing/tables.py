@@ -306,21 +306,26 @@ def _starts_national_table(token: Token) -> bool:
 # ------------------------------------------------------------------ table 二
 
 _TABLE2_BLOCK = re.compile(
-    r"第\s*二\s*十\s*条\s*第\s*(?:[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?|([\u3220-\u3229\u3280-\u3289]))\s*项"
+    r"第\s*(?:二\s*十|20)\s*条\s*第?\s*"
+    r"(?:[(（]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]?|([\u3220-\u3229\u3280-\u3289]))\s*项"
 )
 # (㈠…㈩ at U+3220, ㊀…㊉ at U+3280: NFKC makes them three characters, which text.normalize cannot)
-_ENCLOSED_NUMERALS = "一二三四五六七八九十"
+_NUMERALS = "一二三四五六七八九十"
 
 
 def _table2_block(token: Token, spaced: bool = False) -> str | None:
-    """The item of 第二十条 whose heading ("第二十条第(一)项", "第二十条第㈠项") a cell holds;
-    ``spaced``, with spaces inside it too ("第二十 条第(六)项", as a page's letters spaced out give
-    it). A substring test first: every cell is asked."""
+    """The item of 第二十条 whose heading a cell holds: "第二十条第(一)项", as a page may write it
+    too, "第二十条第㈠项", "第20条第(1)项", "第二十条(一)项"; ``spaced``, with spaces inside it
+    ("第二十 条第(六)项", as a page's letters spaced out give it). A substring test first: every
+    cell is asked."""
     text = token.text
-    if "第二十条第" in text or (spaced and " " in text and "条" in text):
+    if "十条" in text or "20条" in text or (spaced and " " in text and "条" in text):
         found = _TABLE2_BLOCK.search(text)
         if found is not None:
-            return found.group(1) or _ENCLOSED_NUMERALS[(ord(found.group(2)) - 0x3220) % 0x60]
+            item = found.group(1)
+            if item is None:
+                return _NUMERALS[(ord(found.group(2)) - 0x3220) % 0x60]
+            return _NUMERALS[int(item) - 1] if item.isdigit() and 1 <= int(item) <= 10 else item
     return None
 
 
