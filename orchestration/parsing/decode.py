@@ -185,8 +185,7 @@ def utf16_start_as_utf8(data: bytes, size: int) -> bytes:
     """The first ``size`` bytes of ``data`` in UTF-8 when they are UTF-16 (a BOM, or NUL bytes
     on one parity: a page or an XML document Word or .NET saved as "Unicode"), for the sniffs
     that look for ASCII markup in a file's first bytes; any other ``data`` as it is."""
-    # (find first: no copy of the 4 KiB where there is no NUL, as in most files)
-    codec = "utf-16" if data.startswith(UTF16_BOMS) else _utf16_without_bom(data) if data.find(0, 0, 4096) >= 0 else None
+    codec = "utf-16" if data.startswith(UTF16_BOMS) else _utf16_without_bom(data)
     if codec is None:
         return data
     return data[:size].decode(codec, errors="ignore").encode("utf-8")
@@ -198,6 +197,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     characters whose low byte is 0 have one (一 is U+4E00: 2-3% of a Chinese text's, which read
     as binary before); binary data has them on both alike. (One taken for text is decoded, and
     told binary by its control characters: decode._checked.)"""
+    if data.find(0, 0, 4096) < 0:  # (most files: no copy of their first 4 KiB)
+        return None
     sample = data[:4096]
     half = max(1, len(sample) // 2)
     even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half

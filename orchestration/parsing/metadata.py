@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 
 from . import labels, regions
-from .text import blanked
+from .text import ENCLOSED_DIGITS, ENCLOSED_IDEOGRAPHS, blanked
 
 # The page header (breadcrumbs, 索引号 / 发布日期 tables) sits in the first lines.
 _HEADER_CHARS = 1500
@@ -308,7 +308,7 @@ def _begins_with_place(name: str) -> bool:
 
 # A list's mark before a title ("· 甲县教育局2022年…", "★", "●", as a site's list of links sets
 # each, or its number enclosed: "③", "⑶", "⒊", "❸", "㈢", "㊂"): no letter of the organ's name.
-_LEADING_MARKS = re.compile(r"^(?:[^\w【\[〔]|[\u2460-\u249b\u2776-\u2793\u3220-\u3229\u3280-\u3289])+")
+_LEADING_MARKS = re.compile(rf"^(?:[^\w【\[〔]|[{ENCLOSED_DIGITS}\u2776-\u2793{ENCLOSED_IDEOGRAPHS}])+")
 _BRACKETED = re.compile(r"^[【\[〔]([^【】\[\]〔〕]+)[】\]〕]$")
 # What a notice's or a news item's title says was done to the report, before the organ's name
 # ("关于公布甲县教育局2022年…报告的公告") or after it ("甲县教育局发布2022年…报告"): none of the name.

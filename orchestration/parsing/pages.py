@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .labels import PAGE_NUMBER_LINE
+from .text import newline_line_ends
 
 _PAGE_NUMBER = re.compile(PAGE_NUMBER_LINE)
 _PAGE_NUMBER_ON_ITS_LINE = re.compile(r"[^\S\n]*(?:" + PAGE_NUMBER_LINE + r")[^\S\n]*")
@@ -43,10 +44,9 @@ def without_page_numbers(pages: list[str]) -> list[str]:
 
 
 def pages_of_text(text: str) -> list[str]:
-    """A text's pages, as a form feed divides them (pdftotext's), its line ends made "\n"."""
-    if "\r" in text:  # (as text.normalize makes them, the length kept: an old Mac's "\r" ends a line)
-        text = text.replace("\r\n", " \n").replace("\r", "\n")
-    return text.split("\f")
+    """A text's pages, as a form feed divides them (pdftotext's), its line ends made "\n" (an old
+    Mac's "\r" ends a line too)."""
+    return newline_line_ends(text).split("\f")
 
 
 def blank_page_numbers(text: str) -> str:

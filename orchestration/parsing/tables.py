@@ -14,7 +14,7 @@ from .labels import RowLabel
 from .model import Issue, Value
 from .numbers import parse_cell, to_wan_yuan
 from .rows import UNIT_CELLS, Row, find_spec, scan_rows
-from .text import Token, is_empty_cell, label_key
+from .text import ENCLOSED_IDEOGRAPHS, Token, is_empty_cell, label_key
 
 # How many places a stat table may be tried from before the report is taken to have none.
 _STAT_TABLE_ATTEMPTS = 8
@@ -307,9 +307,9 @@ def _starts_national_table(token: Token) -> bool:
 
 _TABLE2_BLOCK = re.compile(
     r"第\s*(?:二\s*十|20)\s*条\s*第?\s*"
-    r"(?:[(（]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[)）]?|([\u3220-\u3229\u3280-\u3289]))\s*项"
+    rf"(?:[(（]?\s*([一二三四五六七八九十]+|\d{{1,2}})\s*[)）]?|([{ENCLOSED_IDEOGRAPHS}]))\s*项"
 )
-# (㈠…㈩ at U+3220, ㊀…㊉ at U+3280: NFKC makes them three characters, which text.normalize cannot)
+# (㈠…㈩ at U+3220, ㊀…㊉ at U+3280: text.ENCLOSED_IDEOGRAPHS)
 _NUMERALS = "一二三四五六七八九十"
 
 

@@ -195,8 +195,7 @@ def normalize(text: str) -> str:
     an old Mac's "\r"; a "\r" left before "\n" ended a tab-separated row whose last
     cell was empty with one cell too many, and the row was dropped.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", " \n").replace("\r", "\n")
+    text = newline_line_ends(text)
     table = _translation_table()
     parts: list[str] = []
     done = 0
@@ -208,6 +207,14 @@ def normalize(text: str) -> str:
     normal = "".join(parts)
     assert len(normal) == len(text)
     return normal
+
+
+def newline_line_ends(text: str) -> str:
+    """``text`` with each line ending in "\n", its length kept: Windows' "\r\n" read " \n", an old
+    Mac's "\r" "\n"."""
+    if "\r" in text:
+        return text.replace("\r\n", " \n").replace("\r", "\n")
+    return text
 
 
 class Token:
@@ -468,13 +475,18 @@ def is_figure(cell: str) -> bool:
     return known
 
 
+# Numbers enclosed as one character, as regex class ranges: ①-⑳, ⑴-⒇, ⒈-⒛; ㈠-㈩ and ㊀-㊉ (NFKC
+# makes these three characters or two, which normalize, keeping the length, cannot).
+ENCLOSED_DIGITS: str = r"\u2460-\u249b"
+ENCLOSED_IDEOGRAPHS: str = r"\u3220-\u3229\u3280-\u3289"
+
 # Numbering glyphs in front of labels: (一) （一） ㈠ 一、 1. 1、 ① and "其中:"; spaces inside
 # them too ("( 一 )", "1 .", "其 中:"), where a PDF spreads a label's characters across its cell.
 _NUMBERING = re.compile(
     r"^(?:"
     r"[(\[]?\s*[一二三四五六七八九十]{1,3}\s*[)\]、.]"
     r"|[(\[]?\s*\d{1,2}\s*[)\]、.](?!\d)"
-    r"|[\u2460-\u2473\u2474-\u2487\u2488-\u249b\u3220-\u3229\u3280-\u3289]"
+    rf"|[{ENCLOSED_DIGITS}{ENCLOSED_IDEOGRAPHS}]"
     r"|其\s*中\s*:?"
     r"|第[一二三四五六七八九十]+[,、]?"
     r"|\s+"
